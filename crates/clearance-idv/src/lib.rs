@@ -1,0 +1,13 @@
+//! Document analysis for Clearance: MRZ parsing with check-digit-confirmed OCR
+//! correction, the supported-documents table, and (feature `ocr`) reading the MRZ
+//! from an image plus image-quality verdicts. No clock, network or global state.
+
+pub mod country;
+pub mod date;
+mod error;
+pub mod mrz;
+
+pub use country::{CodeKind, CountryCode};
+pub use date::Date;
+pub use error::{IdvError, Result};
+pub use mrz::{MrzDocument, MrzFormat};
