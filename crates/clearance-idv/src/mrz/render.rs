@@ -33,6 +33,15 @@ pub struct MrzFields {
     pub optional2: String,
 }
 
+impl std::fmt::Debug for MrzFields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MrzFields")
+            .field("document_code", &self.document_code)
+            .field("issuing_state", &self.issuing_state)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Renders `fields` in `format`.
 ///
 /// # Errors
