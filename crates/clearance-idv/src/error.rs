@@ -20,6 +20,9 @@ pub enum IdvError {
     /// Field values cannot be rendered as an MRZ.
     #[error("cannot render MRZ: {0}")]
     MrzRender(&'static str),
+    /// A document type name that is not one of the API's.
+    #[error("unknown document type")]
+    UnknownDocumentType,
 }
 
 /// Result alias for this crate.

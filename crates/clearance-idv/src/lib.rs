@@ -4,10 +4,14 @@
 
 pub mod country;
 pub mod date;
+pub mod documents;
 mod error;
 pub mod mrz;
 
 pub use country::{CodeKind, CountryCode};
 pub use date::Date;
+pub use documents::{
+    DocumentType, Side, SupportedDocument, supported_documents, two_sides_expected,
+};
 pub use error::{IdvError, Result};
 pub use mrz::{MrzDocument, MrzFormat};
