@@ -1,14 +1,23 @@
 //! AML screening engine: list parsers, name normalisation, an immutable candidate index and a name-part-aware scorer.
 
 mod countries;
+mod engine;
 mod error;
+pub mod eval;
 pub mod lists;
 mod model;
+pub mod normalize;
+mod query;
 
 pub use countries::country_code;
+pub use engine::{IndexBuilder, IndexStats, MatchKind, ScreeningIndex, token_similarity};
 pub use error::{Result, ScreeningError};
 pub use lists::{Format, load};
 pub use model::{
     Classification, Entity, EntityKind, Gender, Identifier, IdentifierKind, Name, NameQuality,
     ParsedList, PartialDate, RecordError, SourceList,
+};
+pub use query::{
+    DEFAULT_THRESHOLD, Explanation, Match, PartMatch, Qualifier, Query, QueryKind, ScreenOptions,
+    SearchMode,
 };

@@ -145,3 +145,8 @@ fn load_ofac(dir: &Path) -> Result<ParsedList> {
     };
     parse_ofac(files, source, names)
 }
+
+/// Converts a CSV error into the crate error (for the evaluation harness).
+pub(crate) fn csv_error_public(file: &str, e: &csv::Error) -> ScreeningError {
+    common::csv_error(file, e)
+}

@@ -1,0 +1,190 @@
+//! Building a [`ScreeningIndex`] from parsed lists.
+
+use std::collections::HashMap;
+
+use super::hash::FxMap;
+use super::{IndexedName, Partition, ScreeningIndex, VocabToken, phonetic_key};
+use crate::model::{Entity, EntityKind, ParsedList, SourceList};
+use crate::normalize::{Role, canonical, normalize_name};
+
+/// Collects entities from one or more lists; [`IndexBuilder::build`] freezes them into an index.
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    entities: Vec<Entity>,
+    versions: HashMap<SourceList, String>,
+}
+
+/// Size figures of a built index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct IndexStats {
+    pub entities: usize,
+    pub names: usize,
+    pub vocabulary: usize,
+}
+
+/// Packs a 3-byte window into a u32 key.
+pub(crate) fn trigram_keys(token: &str) -> Vec<u32> {
+    let mut padded = Vec::with_capacity(token.len() + 2);
+    padded.push(b'^');
+    padded.extend_from_slice(token.as_bytes());
+    padded.push(b'$');
+    let mut keys: Vec<u32> = padded
+        .windows(3)
+        .map(|w| (u32::from(w[0]) << 16) | (u32::from(w[1]) << 8) | u32::from(w[2]))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Normalises an identifier for exact lookup: upper-case alphanumerics only.
+pub(crate) fn identifier_key(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+impl IndexBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds every entity of a parsed list (its version is reported in explanations).
+    pub fn add_list(&mut self, list: ParsedList) -> &mut Self {
+        if let (Some(v), Some(first)) = (&list.version, list.entities.first()) {
+            self.versions.insert(first.source, v.clone());
+        }
+        self.entities.extend(list.entities);
+        self
+    }
+
+    /// Adds single entities (custom lists).
+    pub fn add_entities(&mut self, entities: impl IntoIterator<Item = Entity>) -> &mut Self {
+        self.entities.extend(entities);
+        self
+    }
+
+    /// Records a version string for a list.
+    pub fn set_version(&mut self, source: SourceList, version: impl Into<String>) -> &mut Self {
+        self.versions.insert(source, version.into());
+        self
+    }
+
+    /// Freezes the collected entities into an immutable index.
+    pub fn build(self) -> ScreeningIndex {
+        let mut token_ids: FxMap<String, u32> = FxMap::default();
+        let mut vocab: Vec<VocabToken> = Vec::new();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut names: Vec<IndexedName> = Vec::new();
+        let mut identifiers: FxMap<String, Vec<u32>> = FxMap::default();
+        for (ei, e) in self.entities.iter().enumerate() {
+            let person = e.kind == EntityKind::Person;
+            let partition = Partition::of(e.kind);
+            for (ni, n) in e.names.iter().enumerate().take(u16::MAX as usize) {
+                let toks = normalize_name(&n.full, person);
+                if toks.is_empty() {
+                    continue;
+                }
+                let name_id = names.len() as u32;
+                let mut ids = Vec::with_capacity(toks.len());
+                for t in toks {
+                    let id = *token_ids.entry(t.text.clone()).or_insert_with(|| {
+                        vocab.push(VocabToken {
+                            text: t.text.clone(),
+                            role: t.role,
+                            weight: 0.0,
+                        });
+                        postings.push(Vec::new());
+                        (vocab.len() - 1) as u32
+                    });
+                    let p = &mut postings[id as usize];
+                    if p.last() != Some(&name_id) {
+                        p.push(name_id);
+                    }
+                    ids.push(id);
+                }
+                names.push(IndexedName {
+                    entity: ei as u32,
+                    name: ni as u16,
+                    quality: n.quality,
+                    partition,
+                    tokens: ids.into_boxed_slice(),
+                });
+            }
+            for id in &e.identifiers {
+                let key = identifier_key(&id.value);
+                if key.len() >= 4 {
+                    let v = identifiers.entry(key).or_default();
+                    if v.last() != Some(&(ei as u32)) {
+                        v.push(ei as u32);
+                    }
+                }
+            }
+        }
+        let n = names.len().max(1) as f32;
+        let unseen_weight = (n + 1.0).ln();
+        let mut phonetic: FxMap<String, Vec<u32>> = FxMap::default();
+        let mut canon: FxMap<String, Vec<u32>> = FxMap::default();
+        let mut trigrams: FxMap<u32, Vec<u32>> = FxMap::default();
+        for (id, v) in vocab.iter_mut().enumerate() {
+            let df = postings[id].len() as f32;
+            v.weight = role_weight(v.role, ((n + 1.0) / (df + 0.5)).ln().max(1.0));
+            if v.text.len() == 1 {
+                v.weight = 1.0;
+            }
+            if v.role == Role::Number || v.text.len() < 2 {
+                continue;
+            }
+            let c = canonical(&v.text);
+            if c != v.text {
+                canon.entry(c.to_owned()).or_default().push(id as u32);
+            }
+            if v.text.len() >= 3 {
+                phonetic
+                    .entry(phonetic_key(&v.text))
+                    .or_default()
+                    .push(id as u32);
+            }
+            if v.text.len() >= 4 {
+                for k in trigram_keys(&v.text) {
+                    trigrams.entry(k).or_default().push(id as u32);
+                }
+            }
+        }
+        ScreeningIndex {
+            entities: self.entities,
+            versions: self.versions,
+            names,
+            vocab,
+            token_ids,
+            postings: postings.into_iter().map(Vec::into_boxed_slice).collect(),
+            phonetic,
+            canon,
+            trigrams,
+            identifiers,
+            unseen_weight,
+        }
+    }
+}
+
+/// Role factor applied to a token's rarity weight.
+pub(crate) fn role_weight(role: Role, idf: f32) -> f32 {
+    match role {
+        Role::Name => idf,
+        Role::Number => idf * 1.3,
+        Role::Stop => idf.min(2.0) * 0.2,
+        Role::LegalForm => idf.min(2.0) * 0.3,
+    }
+}
+
+impl ScreeningIndex {
+    /// Size figures.
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            entities: self.entities.len(),
+            names: self.names.len(),
+            vocabulary: self.vocab.len(),
+        }
+    }
+}

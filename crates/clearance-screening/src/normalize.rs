@@ -1,0 +1,372 @@
+//! Name normalisation: Unicode folding, transliteration, tokenising, honorific removal,
+//! legal-form canonicalisation, article gluing and name-variant canonical forms.
+
+mod tables;
+mod translit;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+pub use translit::to_ascii_lower;
+
+/// Legal forms that are commonly written before the name (`OOO Romashka`).
+const LEADING_FORMS: &[&str] = &[
+    "ooo", "oao", "zao", "pao", "ao", "jsc", "ojsc", "cjsc", "pjsc", "tov", "too", "llc",
+];
+
+/// What a token contributes to a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// An ordinary name part.
+    Name,
+    /// A connecting or low-information word (`of`, `bin`, `de`).
+    Stop,
+    /// A canonical legal form (`ltd`, `llc`, `jsc`).
+    LegalForm,
+    /// A token containing digits (never matched fuzzily).
+    Number,
+}
+
+/// One normalised name part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NormToken {
+    pub text: String,
+    pub role: Role,
+}
+
+fn set(words: &'static [&'static str]) -> std::collections::HashSet<&'static str> {
+    words.iter().copied().collect()
+}
+
+struct Tables {
+    honorifics: std::collections::HashSet<&'static str>,
+    articles: std::collections::HashSet<&'static str>,
+    stop: std::collections::HashSet<&'static str>,
+    legal: HashMap<Vec<&'static str>, &'static str>,
+    legal_max: usize,
+    variants: HashMap<&'static str, &'static str>,
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut legal = HashMap::new();
+        let mut legal_max = 1;
+        for (k, v) in tables::LEGAL_FORMS {
+            let key: Vec<&str> = k.split(' ').collect();
+            legal_max = legal_max.max(key.len());
+            legal.entry(key).or_insert(*v);
+        }
+        let mut variants = HashMap::new();
+        for group in tables::VARIANTS {
+            for w in group.iter() {
+                variants.entry(*w).or_insert(group[0]);
+            }
+        }
+        Tables {
+            honorifics: set(tables::HONORIFICS),
+            articles: set(tables::ARTICLES),
+            stop: set(tables::STOP_WORDS),
+            legal,
+            legal_max,
+            variants,
+        }
+    })
+}
+
+/// The canonical spelling of a name variant (`mohammed` → `muhammad`), or the token itself.
+pub fn canonical(token: &str) -> &str {
+    tables().variants.get(token).copied().unwrap_or(token)
+}
+
+/// True for a token that only carries a title or honorific.
+pub fn is_honorific(token: &str) -> bool {
+    tables().honorifics.contains(token)
+}
+
+/// Unicode-folds and transliterates a string to lower-case ASCII (punctuation kept).
+pub fn fold(raw: &str) -> String {
+    let nfkc: String = raw.nfkc().collect();
+    to_ascii_lower(&nfkc)
+}
+
+/// Splits folded text into raw word chunks: apostrophes vanish, `S.A.`-style abbreviations
+/// collapse to `sa`, other punctuation separates words.
+fn chunks(folded: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in folded.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '\'')) {
+        let piece: String = piece.chars().filter(|c| *c != '\'').collect();
+        if piece.is_empty() {
+            continue;
+        }
+        let parts: Vec<&str> = piece.split('.').filter(|p| !p.is_empty()).collect();
+        if parts.len() > 1 && parts.iter().all(|p| p.len() == 1) {
+            out.push(parts.concat());
+        } else {
+            out.extend(parts.into_iter().map(str::to_owned));
+        }
+    }
+    out
+}
+
+/// Reorders `SURNAME, Given names` (exactly one comma) into `Given names SURNAME`.
+pub fn reorder_surname_first(raw: &str) -> String {
+    let mut it = raw.split(',');
+    match (it.next(), it.next(), it.next()) {
+        (Some(a), Some(b), None) if !a.trim().is_empty() && !b.trim().is_empty() => {
+            format!("{} {}", b.trim(), a.trim())
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+/// Glues Arabic articles to the next word (`al zawahiri` → `alzawahiri`), rewrites `abd al` to
+/// `abdul`, and (for organisations) merges runs of single letters (`s a de c v` → `sa de cv`).
+fn glue(words: Vec<String>, person: bool) -> Vec<String> {
+    let t = tables();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].as_str();
+        let next = words.get(i + 1).map(String::as_str);
+        if (w == "abd" || w == "abdu") && next.is_some_and(|n| t.articles.contains(n) || n == "ul")
+        {
+            out.push("abdul".into());
+            i += 2;
+            continue;
+        }
+        if w == "abd" {
+            out.push("abdul".into());
+            i += 1;
+            continue;
+        }
+        if t.articles.contains(w)
+            && let Some(n) = next
+            && !t.stop.contains(n)
+            && !t.articles.contains(n)
+        {
+            out.push(format!("al{n}"));
+            i += 2;
+            continue;
+        }
+        if !person && w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic() {
+            let mut run = w.to_owned();
+            let mut j = i + 1;
+            while let Some(n) = words
+                .get(j)
+                .filter(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_alphabetic())
+            {
+                run.push_str(n);
+                j += 1;
+            }
+            out.push(run);
+            i = j;
+            continue;
+        }
+        out.push(w.to_owned());
+        i += 1;
+    }
+    out
+}
+
+/// Long legal-form words that are worth correcting when misspelt.
+const LEGAL_WORDS: &[&str] = &[
+    "company",
+    "limited",
+    "corporation",
+    "incorporated",
+    "establishment",
+    "liability",
+    "joint",
+    "stock",
+    "public",
+    "private",
+    "partnership",
+];
+
+/// Corrects a misspelt long legal-form word (`companr` → `company`), organisations only.
+fn fuzzy_legal_word(word: &str) -> Option<&'static str> {
+    if word.len() < 5 {
+        return None;
+    }
+    LEGAL_WORDS
+        .iter()
+        .find(|k| {
+            k.len() >= 6
+                && **k != word
+                && crate::engine::osa_distance(k.as_bytes(), word.as_bytes(), 1) <= 1
+        })
+        .copied()
+}
+
+/// Reads digits inside words as the letters they imitate (`Sech1n` → `sechin`).
+fn unleet(w: String) -> String {
+    let digits = w.bytes().filter(u8::is_ascii_digit).count();
+    let letters = w.bytes().filter(u8::is_ascii_alphabetic).count();
+    if digits == 0 || letters < 2 || digits * 2 > letters {
+        return w;
+    }
+    w.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'i',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            '9' => 'g',
+            other => other,
+        })
+        .collect()
+}
+
+/// Normalises a name into tokens. `person` enables honorific removal and comma reordering.
+pub fn normalize_name(raw: &str, person: bool) -> Vec<NormToken> {
+    let t = tables();
+    let raw = if person {
+        reorder_surname_first(raw)
+    } else {
+        raw.to_owned()
+    };
+    let mut words: Vec<String> = glue(chunks(&fold(&raw)), person)
+        .into_iter()
+        .map(unleet)
+        .collect();
+    if !person {
+        for (i, w) in words.iter_mut().enumerate() {
+            if i > 0
+                && !t.legal.contains_key(&vec![w.as_str()])
+                && let Some(fixed) = fuzzy_legal_word(w)
+            {
+                *w = fixed.to_owned();
+            }
+        }
+    }
+    if person && words.len() > 1 {
+        let kept: Vec<String> = words
+            .iter()
+            .filter(|w| !t.honorifics.contains(w.as_str()))
+            .cloned()
+            .collect();
+        if !kept.is_empty() {
+            words = kept;
+        }
+    }
+    let mut toks: Vec<NormToken> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        // legal forms (longest match first); persons keep no legal forms
+        if !person {
+            let mut matched = false;
+            for n in (1..=t.legal_max.min(words.len() - i)).rev() {
+                let key: Vec<&str> = words[i..i + n].iter().map(String::as_str).collect();
+                if let Some(canon) = t.legal.get(&key) {
+                    // a single-letter or ambiguous form at the very start is a name, not a form
+                    if i == 0 && n == 1 && words.len() > 1 && !LEADING_FORMS.contains(&key[0]) {
+                        break;
+                    }
+                    for c in canon.split(' ') {
+                        toks.push(NormToken {
+                            text: c.to_owned(),
+                            role: Role::LegalForm,
+                        });
+                    }
+                    i += n;
+                    matched = true;
+                    break;
+                }
+            }
+            if matched {
+                continue;
+            }
+        }
+        let w = words[i].as_str();
+        let mut text = w.to_owned();
+        if text.len() > 6 && text.ends_with("vitch") {
+            text.truncate(text.len() - 5);
+            text.push_str("vich");
+        }
+        let roman = !person
+            && matches!(
+                text.as_str(),
+                "ii" | "iii" | "iv" | "vi" | "vii" | "viii" | "ix" | "xi" | "xii"
+            );
+        let role = if roman || text.chars().any(|c| c.is_ascii_digit()) {
+            Role::Number
+        } else if t.stop.contains(text.as_str())
+            || (person && i > 0 && t.legal.contains_key(&vec![text.as_str()]))
+        {
+            Role::Stop
+        } else {
+            Role::Name
+        };
+        toks.push(NormToken { text, role });
+        i += 1;
+    }
+    if !toks.is_empty() && toks.iter().all(|t| t.role == Role::Stop) {
+        for t in &mut toks {
+            t.role = Role::Name;
+        }
+    }
+    toks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(raw: &str, person: bool) -> Vec<String> {
+        normalize_name(raw, person)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn persons() {
+        assert_eq!(
+            texts("SALAZAR RAMIREZ, Jesus Alfredo", true),
+            ["jesus", "alfredo", "salazar", "ramirez"]
+        );
+        assert_eq!(
+            texts("AL-ZAWAHIRI, Dr. Ayman", true),
+            ["ayman", "alzawahiri"]
+        );
+        assert_eq!(
+            texts("abd al Hussein ABBAS", true),
+            ["abdul", "hussein", "abbas"]
+        );
+        assert_eq!(
+            texts("Aleksey Vasilyevitch", true),
+            ["aleksey", "vasilyevich"]
+        );
+        assert_eq!(texts("O’Brien", true), ["obrien"]);
+        assert_eq!(texts("Кирилл Шамалов", true), ["kirill", "shamalov"]);
+    }
+
+    #[test]
+    fn organisations() {
+        assert_eq!(texts("CROSS WINDS, S.A.", false), ["cross", "winds", "sa"]);
+        assert_eq!(
+            texts("THINH CUONG COMPANY LIMITED", false),
+            ["thinh", "cuong", "co", "ltd"]
+        );
+        assert_eq!(
+            texts("Acme Limited Liability Company", false),
+            ["acme", "llc"]
+        );
+        assert_eq!(texts("OOO Romashka", false), ["llc", "romashka"]);
+        let t = normalize_name("11420 CORP.", false);
+        assert_eq!(t[0].role, Role::Number);
+    }
+
+    #[test]
+    fn variants() {
+        assert_eq!(canonical("mohammed"), "muhammad");
+        assert_eq!(canonical("zzz"), "zzz");
+    }
+}
