@@ -1,0 +1,110 @@
+//! Audit-log entries, written in the same transaction as the change they describe.
+
+use serde_json::{Map, Value, json};
+
+use crate::diff::diff;
+use crate::fields::object_of;
+use crate::ids::new_resource_id;
+use crate::scope::Scope;
+use crate::store::{Resource, ResourceKind};
+
+/// Who made a change: API-key actions carry no team member.
+#[derive(Clone, Debug, Default)]
+pub struct Actor {
+    pub member_id: Option<String>,
+}
+
+/// What happened to the resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// The trigger name, e.g. `createClient` or `deleteAddress`.
+fn trigger(action: Action, kind: ResourceKind) -> String {
+    let name = kind.as_str();
+    let mut chars = name.chars();
+    let capitalised: String = chars
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .chain(chars)
+        .collect();
+    format!("{}{capitalised}", action.verb())
+}
+
+/// Builds the audit entry for a change of `subject` from `before` to `after`.
+pub fn entry(
+    scope: &Scope,
+    actor: &Actor,
+    action: Action,
+    subject: &Resource,
+    before: &Map<String, Value>,
+    after: &Map<String, Value>,
+    now_ms: i64,
+) -> Resource {
+    let client_id = match subject.kind {
+        ResourceKind::Client => Some(subject.id.clone()),
+        _ => subject.client_id.clone(),
+    };
+    let changes = diff(
+        &Value::Object(before.clone()),
+        &Value::Object(after.clone()),
+    );
+    let body = object_of(vec![
+        ("memberId", actor.member_id.clone().map(Value::from)),
+        ("resourceType", Some(json!(subject.kind.as_str()))),
+        ("resourceId", Some(json!(subject.id))),
+        ("clientId", client_id.clone().map(Value::from)),
+        ("trigger", Some(json!(trigger(action, subject.kind)))),
+        ("action", Some(json!(action.as_str()))),
+        ("diff", Some(Value::Array(changes))),
+    ]);
+    Resource {
+        id: new_resource_id(now_ms),
+        scope: scope.clone(),
+        kind: ResourceKind::AuditLog,
+        client_id,
+        created_at: now_ms,
+        updated_at: now_ms,
+        version: 1,
+        body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_are_camel_case() {
+        assert_eq!(
+            trigger(Action::Create, ResourceKind::Client),
+            "createClient"
+        );
+        assert_eq!(
+            trigger(Action::Delete, ResourceKind::Address),
+            "deleteAddress"
+        );
+    }
+}

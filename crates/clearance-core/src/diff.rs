@@ -1,0 +1,94 @@
+//! The audit-log `diff`: what changed between two versions of a resource, as a list of
+//! `{action, path, old, new}` entries with `action` one of `new`, `delete`, `update`, `add`.
+
+use serde_json::{Map, Value, json};
+
+/// Computes the documented diff from `old` to `new` (either may be `{}` for create and delete).
+pub fn diff(old: &Value, new: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    walk(&mut Vec::new(), old, new, &mut out);
+    out
+}
+
+fn walk(path: &mut Vec<Value>, old: &Value, new: &Value, out: &mut Vec<Value>) {
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => objects(path, a, b, out),
+        (Value::Array(a), Value::Array(b)) => {
+            for i in 0..a.len().max(b.len()) {
+                path.push(json!(i));
+                match (a.get(i), b.get(i)) {
+                    (Some(x), Some(y)) => walk(path, x, y, out),
+                    (None, Some(y)) => out.push(entry("add", path, None, Some(y))),
+                    (Some(x), None) => out.push(entry("delete", path, Some(x), None)),
+                    (None, None) => {}
+                }
+                path.pop();
+            }
+        }
+        _ if old != new => out.push(entry("update", path, Some(old), Some(new))),
+        _ => {}
+    }
+}
+
+fn objects(
+    path: &mut Vec<Value>,
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+    out: &mut Vec<Value>,
+) {
+    for (key, old_value) in a {
+        path.push(json!(key));
+        match b.get(key) {
+            Some(new_value) => walk(path, old_value, new_value, out),
+            None => out.push(entry("delete", path, Some(old_value), None)),
+        }
+        path.pop();
+    }
+    for (key, new_value) in b {
+        if !a.contains_key(key) {
+            path.push(json!(key));
+            out.push(entry("new", path, None, Some(new_value)));
+            path.pop();
+        }
+    }
+}
+
+fn entry(action: &str, path: &[Value], old: Option<&Value>, new: Option<&Value>) -> Value {
+    let mut e = Map::new();
+    e.insert("action".into(), json!(action));
+    e.insert("path".into(), Value::Array(path.to_vec()));
+    if let Some(old) = old {
+        e.insert("old".into(), old.clone());
+    }
+    if let Some(new) = new {
+        e.insert("new".into(), new.clone());
+    }
+    Value::Object(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_new_update_delete_and_add() {
+        let old = json!({"email": "a", "personDetails": {"firstName": "A", "dob": "1990-01-01"}, "tags": [1]});
+        let new = json!({"email": "b", "personDetails": {"firstName": "A"}, "mobile": "1", "tags": [1, 2]});
+        let d = diff(&old, &new);
+        assert!(
+            d.contains(&json!({"action": "update", "path": ["email"], "old": "a", "new": "b"}))
+        );
+        assert!(d.contains(
+            &json!({"action": "delete", "path": ["personDetails", "dob"], "old": "1990-01-01"})
+        ));
+        assert!(d.contains(&json!({"action": "new", "path": ["mobile"], "new": "1"})));
+        assert!(d.contains(&json!({"action": "add", "path": ["tags", 1], "new": 2})));
+        assert_eq!(d.len(), 4);
+    }
+
+    #[test]
+    fn equal_values_have_no_diff() {
+        let v = json!({"a": {"b": [1, {"c": true}]}});
+        assert!(diff(&v, &v).is_empty());
+    }
+}

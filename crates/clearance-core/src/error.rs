@@ -1,0 +1,52 @@
+//! The one error type of the domain; the API maps each variant to the wire error in one place.
+
+use crate::store::StoreError;
+
+/// Result alias used across the domain.
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+/// Everything a domain operation can refuse or fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The caller sent something that does not pass validation; `param` names the field.
+    #[error("{message}")]
+    Invalid {
+        param: Option<String>,
+        message: String,
+    },
+    /// The resource does not exist in the caller's account and mode.
+    #[error("Invalid {resource} id '{id}'")]
+    NotFound { resource: &'static str, id: String },
+    /// A processing error with a documented machine code (HTTP 422 on the wire).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
+    /// The storage layer failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl CoreError {
+    /// A validation failure naming the offending field.
+    pub fn invalid(param: impl Into<String>, message: impl Into<String>) -> Self {
+        CoreError::Invalid {
+            param: Some(param.into()),
+            message: message.into(),
+        }
+    }
+
+    /// A validation failure that concerns no single field.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        CoreError::Invalid {
+            param: None,
+            message: message.into(),
+        }
+    }
+
+    /// A missing resource, worded as ComplyCube does (`Invalid client id '…'`).
+    pub fn not_found(resource: &'static str, id: impl Into<String>) -> Self {
+        CoreError::NotFound {
+            resource,
+            id: id.into(),
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Clearance's domain: resources and their validation, the services that change them, and the
+//! store port the database adapters implement. Nothing here knows about HTTP or SQL.
+
+pub mod account;
+pub mod audit;
+pub mod clock;
+pub mod country;
+pub mod diff;
+pub mod error;
+pub mod fields;
+pub mod ids;
+pub mod keys;
+pub mod list;
+pub mod merge;
+pub mod resources;
+pub mod scope;
+pub mod service;
+pub mod store;
+pub mod time;
+
+pub use error::{CoreError, Result};
+pub use scope::{Mode, Scope};

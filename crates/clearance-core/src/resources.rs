@@ -1,0 +1,19 @@
+//! Validation rules of each resource: untrusted JSON in, the stored body out.
+
+pub mod address;
+pub mod client;
+
+/// Limits an operator may tune.
+#[derive(Clone, Debug)]
+pub struct Rules {
+    /// Largest number of `metadata` keys on a client (20 in API v1.7.3, 50 in newer docs).
+    pub max_metadata_keys: usize,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            max_metadata_keys: 20,
+        }
+    }
+}

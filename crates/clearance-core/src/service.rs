@@ -1,0 +1,295 @@
+//! The use cases behind the API: read, list, create, update and delete resources, each write
+//! committed atomically with its audit-log entry.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::audit::{self, Action, Actor};
+use crate::clock::Clock;
+use crate::error::{CoreError, Result};
+use crate::fields::as_object;
+use crate::ids::new_resource_id;
+use crate::list::{ListRequest, parse_list_request};
+use crate::resources::{Rules, address, client};
+use crate::scope::{Mode, Scope};
+use crate::store::{Change, Page, Resource, ResourceKind, Store, StoreError};
+use crate::time::date_of;
+
+/// How often an update is retried when another writer changed the resource in between.
+const UPDATE_ATTEMPTS: usize = 5;
+
+/// The domain services, shared by every request handler.
+#[derive(Clone)]
+pub struct Services {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    rules: Rules,
+}
+
+impl Services {
+    /// Wires the services to a store and a clock.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, rules: Rules) -> Self {
+        Services {
+            store,
+            clock,
+            rules,
+        }
+    }
+
+    /// The underlying store (for health checks and account administration).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The current time in epoch milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Team members belong to the account, not to a mode: both keys see the same ones.
+    fn scope_for(scope: &Scope, kind: ResourceKind) -> Scope {
+        match kind {
+            ResourceKind::TeamMember => Scope::new(scope.account_id.clone(), Mode::Test),
+            _ => scope.clone(),
+        }
+    }
+
+    /// Reads one resource, or the documented not-found error.
+    pub async fn get(&self, scope: &Scope, kind: ResourceKind, id: &str) -> Result<Resource> {
+        self.store
+            .get(&Self::scope_for(scope, kind), kind, id)
+            .await?
+            .ok_or_else(|| CoreError::not_found(kind.label(), id))
+    }
+
+    /// Lists resources from raw query pairs. `required_client` makes `clientId` mandatory.
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        pairs: &[(String, String)],
+        required_client: bool,
+    ) -> Result<(ListRequest, Page<Resource>)> {
+        let request = parse_list_request(Self::scope_for(scope, kind), kind, pairs)?;
+        if required_client && request.query.client_id.is_none() {
+            return Err(CoreError::invalid(
+                "clientId",
+                "'clientId' must be provided",
+            ));
+        }
+        if request.matches_nothing {
+            return Ok((request, Page::default()));
+        }
+        let page = self.store.list(&request.query).await?;
+        Ok((request, page))
+    }
+
+    /// Creates a client.
+    pub async fn create_client(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        input: &Value,
+    ) -> Result<Resource> {
+        let now = self.now_ms();
+        let body = client::validate_create(as_object(input, None)?, date_of(now), &self.rules)?;
+        self.insert(scope, actor, ResourceKind::Client, None, body, now)
+            .await
+    }
+
+    /// Applies a partial update to a client.
+    pub async fn update_client(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        patch: &Value,
+    ) -> Result<Resource> {
+        let patch = as_object(patch, None)?;
+        let rules = self.rules.clone();
+        let today = date_of(self.now_ms());
+        self.update(scope, actor, ResourceKind::Client, id, move |existing| {
+            client::validate_update(existing, patch, today, &rules)
+        })
+        .await
+    }
+
+    /// Deletes a client and everything it owns (its audit trail stays).
+    pub async fn delete_client(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<()> {
+        let cascade = Change::DeleteOwnedBy {
+            scope: scope.clone(),
+            client_id: id.to_string(),
+        };
+        self.delete(scope, actor, ResourceKind::Client, id, vec![cascade])
+            .await
+    }
+
+    /// Creates an address for an existing client of the same account and mode.
+    pub async fn create_address(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        input: &Value,
+    ) -> Result<Resource> {
+        let input = as_object(input, None)?;
+        let client_id = address::client_id(input)?;
+        self.require_client(scope, &client_id).await?;
+        let body = address::validate_create(input)?;
+        let now = self.now_ms();
+        self.insert(
+            scope,
+            actor,
+            ResourceKind::Address,
+            Some(client_id),
+            body,
+            now,
+        )
+        .await
+    }
+
+    /// Applies a partial update to an address.
+    pub async fn update_address(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        patch: &Value,
+    ) -> Result<Resource> {
+        let patch = as_object(patch, None)?;
+        self.update(scope, actor, ResourceKind::Address, id, move |existing| {
+            address::validate_update(existing, patch)
+        })
+        .await
+    }
+
+    /// Deletes an address.
+    pub async fn delete_address(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<()> {
+        self.delete(scope, actor, ResourceKind::Address, id, Vec::new())
+            .await
+    }
+
+    /// Fails with `'clientId' is invalid` unless the client exists in this scope.
+    pub async fn require_client(&self, scope: &Scope, client_id: &str) -> Result<Resource> {
+        self.store
+            .get(scope, ResourceKind::Client, client_id)
+            .await?
+            .ok_or_else(|| CoreError::invalid("clientId", "'clientId' is invalid"))
+    }
+
+    async fn insert(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        kind: ResourceKind,
+        client_id: Option<String>,
+        body: Map<String, Value>,
+        now: i64,
+    ) -> Result<Resource> {
+        let resource = Resource {
+            id: new_resource_id(now),
+            scope: scope.clone(),
+            kind,
+            client_id,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            body,
+        };
+        let entry = audit::entry(
+            scope,
+            actor,
+            Action::Create,
+            &resource,
+            &Map::new(),
+            &resource.body,
+            now,
+        );
+        self.store
+            .apply(vec![
+                Change::Insert(resource.clone()),
+                Change::Insert(entry),
+            ])
+            .await?;
+        Ok(resource)
+    }
+
+    async fn update(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        kind: ResourceKind,
+        id: &str,
+        change: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
+    ) -> Result<Resource> {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let existing = self.get(scope, kind, id).await?;
+            let body = change(&existing.body)?;
+            if body == existing.body {
+                return Ok(existing);
+            }
+            let now = self.now_ms().max(existing.updated_at);
+            let updated = Resource {
+                updated_at: now,
+                version: existing.version + 1,
+                body,
+                ..existing.clone()
+            };
+            let entry = audit::entry(
+                scope,
+                actor,
+                Action::Update,
+                &updated,
+                &existing.body,
+                &updated.body,
+                now,
+            );
+            match self
+                .store
+                .apply(vec![Change::Update(updated.clone()), Change::Insert(entry)])
+                .await
+            {
+                Ok(()) => return Ok(updated),
+                Err(StoreError::Conflict(_)) => continue,
+                Err(StoreError::NotFound) => return Err(CoreError::not_found(kind.label(), id)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CoreError::Store(StoreError::Conflict(
+            "the resource kept changing; try again".into(),
+        )))
+    }
+
+    async fn delete(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        kind: ResourceKind,
+        id: &str,
+        mut extra: Vec<Change>,
+    ) -> Result<()> {
+        let existing = self.get(scope, kind, id).await?;
+        let now = self.now_ms();
+        let entry = audit::entry(
+            scope,
+            actor,
+            Action::Delete,
+            &existing,
+            &existing.body,
+            &Map::new(),
+            now,
+        );
+        let mut changes = vec![Change::Delete {
+            scope: scope.clone(),
+            kind,
+            id: id.to_string(),
+        }];
+        changes.append(&mut extra);
+        changes.push(Change::Insert(entry));
+        match self.store.apply(changes).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::NotFound) => Err(CoreError::not_found(kind.label(), id)),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The store port: what the domain needs from a database. Resources are stored as JSON documents
+//! with typed columns for scope, ownership, time and version; every write is one atomic change set.
+
+use async_trait::async_trait;
+use serde_json::{Map, Value};
+
+use crate::account::{Account, ApiKey, TeamMember};
+use crate::scope::Scope;
+
+/// The kinds of resource kept in the document table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    Client,
+    Address,
+    AuditLog,
+    TeamMember,
+}
+
+impl ResourceKind {
+    /// Every kind, for adapters mapping stored names back.
+    pub const ALL: [ResourceKind; 4] = [
+        ResourceKind::Client,
+        ResourceKind::Address,
+        ResourceKind::AuditLog,
+        ResourceKind::TeamMember,
+    ];
+
+    /// The kind with this stored name.
+    pub fn parse(name: &str) -> Option<ResourceKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The stored name of the kind (also the audit log's `resourceType`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::Client => "client",
+            ResourceKind::Address => "address",
+            ResourceKind::AuditLog => "auditLog",
+            ResourceKind::TeamMember => "teamMember",
+        }
+    }
+
+    /// The name used in `Invalid <name> id '…'` messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceKind::Client => "client",
+            ResourceKind::Address => "address",
+            ResourceKind::AuditLog => "audit log",
+            ResourceKind::TeamMember => "team member",
+        }
+    }
+}
+
+/// One stored resource. `body` holds the wire fields other than `id` and the timestamps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    pub id: String,
+    pub scope: Scope,
+    pub kind: ResourceKind,
+    pub client_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Starts at 1 and grows by one on each update; used for optimistic concurrency.
+    pub version: i64,
+    pub body: Map<String, Value>,
+}
+
+/// One write inside an atomic change set.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Insert a new resource.
+    Insert(Resource),
+    /// Replace a resource whose stored version is `resource.version - 1`; otherwise the whole
+    /// change set fails with [`StoreError::Conflict`].
+    Update(Resource),
+    /// Delete one resource; deleting a missing one fails with [`StoreError::NotFound`].
+    Delete {
+        scope: Scope,
+        kind: ResourceKind,
+        id: String,
+    },
+    /// Delete every resource of a client except its audit-log entries (the trail outlives it).
+    DeleteOwnedBy { scope: Scope, client_id: String },
+}
+
+/// Equality on one attribute of the body, addressed by a dotted path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttrFilter {
+    pub path: Vec<String>,
+    pub value: String,
+}
+
+/// A page request over one kind of resource in one scope, newest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListQuery {
+    pub scope: Scope,
+    pub kind: ResourceKind,
+    pub client_id: Option<String>,
+    pub filters: Vec<AttrFilter>,
+    pub created_after: Option<i64>,
+    pub created_before: Option<i64>,
+    pub updated_after: Option<i64>,
+    pub updated_before: Option<i64>,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// One page of results and the total count matching the query.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Page {
+            items: Vec::new(),
+            total: 0,
+        }
+    }
+}
+
+/// Failures of a store adapter.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A conditional write found another version, or a unique value already exists.
+    #[error("conflicting write: {0}")]
+    Conflict(String),
+    /// The row to change does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The database failed; the text is for operators, never for API callers.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// What the domain needs from a database. Implemented for SQLite and PostgreSQL and checked by
+/// the shared conformance suite.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<(), StoreError>;
+    /// Checks the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Reads one resource in a scope.
+    async fn get(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: &str,
+    ) -> Result<Option<Resource>, StoreError>;
+    /// Lists resources, newest first, with the total count.
+    async fn list(&self, query: &ListQuery) -> Result<Page<Resource>, StoreError>;
+    /// Applies all changes in one transaction, or none of them.
+    async fn apply(&self, changes: Vec<Change>) -> Result<(), StoreError>;
+
+    /// Creates an account with its owner team member, atomically.
+    async fn create_account(&self, account: &Account, owner: &TeamMember)
+    -> Result<(), StoreError>;
+    /// Finds an account by id.
+    async fn get_account(&self, id: &str) -> Result<Option<Account>, StoreError>;
+    /// Finds an account by its unique name.
+    async fn find_account_by_name(&self, name: &str) -> Result<Option<Account>, StoreError>;
+    /// Counts accounts (zero on a fresh database).
+    async fn count_accounts(&self) -> Result<u64, StoreError>;
+
+    /// Stores a new API key (its hash, never the key).
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError>;
+    /// Finds an API key by the hash of the presented key.
+    async fn find_api_key(&self, hash: &str) -> Result<Option<ApiKey>, StoreError>;
+    /// All API keys, newest first, revoked ones included.
+    async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError>;
+    /// Marks a key revoked; false when no such key exists.
+    async fn revoke_api_key(&self, id: &str, at_ms: i64) -> Result<bool, StoreError>;
+}

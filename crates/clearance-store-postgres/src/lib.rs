@@ -1,0 +1,134 @@
+//! PostgreSQL adapter of the store port, for several `clearance serve` processes sharing one
+//! database. Bodies are `jsonb`; filters use `#>>` paths.
+
+mod accounts;
+mod resources;
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use clearance_core::Scope;
+use clearance_core::account::{Account, ApiKey, TeamMember};
+use clearance_core::store::{Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+/// The PostgreSQL store.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+pub(crate) fn backend(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_string())
+        }
+        _ => StoreError::Backend(e.to_string()),
+    }
+}
+
+impl PgStore {
+    /// Connects to a `postgres://` URL; `schema`, when given, is created and used as the search
+    /// path (tests use one schema each so they can run side by side).
+    pub async fn connect(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        let mut options = PgConnectOptions::from_str(url).map_err(backend)?;
+        if let Some(schema) = schema {
+            if !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(StoreError::Backend(
+                    "schema names are letters, digits and _".into(),
+                ));
+            }
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await
+                .map_err(backend)?;
+            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .execute(&admin)
+                .await
+                .map_err(backend)?;
+            admin.close().await;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        Ok(PgStore { pool })
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn get(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: &str,
+    ) -> Result<Option<Resource>, StoreError> {
+        resources::get(&self.pool, scope, kind, id).await
+    }
+
+    async fn list(&self, query: &ListQuery) -> Result<Page<Resource>, StoreError> {
+        resources::list(&self.pool, query).await
+    }
+
+    async fn apply(&self, changes: Vec<Change>) -> Result<(), StoreError> {
+        resources::apply(&self.pool, changes).await
+    }
+
+    async fn create_account(
+        &self,
+        account: &Account,
+        owner: &TeamMember,
+    ) -> Result<(), StoreError> {
+        accounts::create_account(&self.pool, account, owner).await
+    }
+
+    async fn get_account(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        accounts::get_account(&self.pool, "id", id).await
+    }
+
+    async fn find_account_by_name(&self, name: &str) -> Result<Option<Account>, StoreError> {
+        accounts::get_account(&self.pool, "name", name).await
+    }
+
+    async fn count_accounts(&self) -> Result<u64, StoreError> {
+        accounts::count_accounts(&self.pool).await
+    }
+
+    async fn insert_api_key(&self, key: &ApiKey) -> Result<(), StoreError> {
+        accounts::insert_api_key(&self.pool, key).await
+    }
+
+    async fn find_api_key(&self, hash: &str) -> Result<Option<ApiKey>, StoreError> {
+        accounts::find_api_key(&self.pool, hash).await
+    }
+
+    async fn list_api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
+        accounts::list_api_keys(&self.pool).await
+    }
+
+    async fn revoke_api_key(&self, id: &str, at_ms: i64) -> Result<bool, StoreError> {
+        accounts::revoke_api_key(&self.pool, id, at_ms).await
+    }
+}
