@@ -23,6 +23,15 @@ pub enum IdvError {
     /// A document type name that is not one of the API's.
     #[error("unknown document type")]
     UnknownDocumentType,
+    /// The image cannot be decoded (format, corruption or limits).
+    #[error("image unreadable: {0}")]
+    ImageUnreadable(&'static str),
+    /// A model file is missing, unreadable or not the expected model.
+    #[error("OCR model unavailable: {0}")]
+    Model(String),
+    /// Running the recogniser failed.
+    #[error("OCR inference failed: {0}")]
+    Inference(String),
 }
 
 /// Result alias for this crate.

@@ -6,7 +6,13 @@ pub mod country;
 pub mod date;
 pub mod documents;
 mod error;
+#[cfg(feature = "ocr")]
+pub mod image;
 pub mod mrz;
+#[cfg(feature = "ocr")]
+pub mod ocr;
+#[cfg(feature = "ocr")]
+pub mod quality;
 
 pub use country::{CodeKind, CountryCode};
 pub use date::Date;
@@ -14,4 +20,8 @@ pub use documents::{
     DocumentType, Side, SupportedDocument, supported_documents, two_sides_expected,
 };
 pub use error::{IdvError, Result};
+#[cfg(feature = "ocr")]
+pub use image::{DecodeLimits, DocumentImage};
 pub use mrz::{MrzDocument, MrzFormat};
+#[cfg(feature = "ocr")]
+pub use ocr::{MrzReader, MrzReading};

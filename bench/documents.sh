@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Benchmark of the document engine (clearance-idv): MRZ OCR latency and accuracy
+# on the fixture images, release build, CPU only. See bench/documents/README.md.
+#
+# Usage: bench/documents.sh [REPEAT]   (default 5 runs per image after a warm-up)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeat="${1:-5}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-idv}"
+fixtures=crates/clearance-idv/tests/fixtures
+(cd models/ocr && sha256sum --check --quiet SHA256SUMS)
+cargo build --release -q -p clearance-idv --example read_mrz
+bin="$CARGO_TARGET_DIR/release/examples/read_mrz"
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, repeat=$repeat"
+"$bin" models/ocr --repeat "$repeat" "$fixtures"/mrz_*.png "$fixtures"/synthetic_passport_td3_specimen.jpg

@@ -1,0 +1,181 @@
+//! Reading the MRZ from a document image: locate the MRZ band, read each line
+//! with the PP-OCRv6 recogniser, then parse and correct with [`crate::mrz`].
+//!
+//! Model files are loaded by path at run time from a models directory (the repo
+//! vendors them in `models/ocr/`); nothing is downloaded.
+
+mod locate;
+mod recognise;
+
+use std::fmt;
+use std::path::Path;
+
+use image::RgbImage;
+use image::imageops::{self, FilterType};
+
+use crate::date::Date;
+use crate::error::Result;
+use crate::image::DocumentImage;
+use crate::mrz::{MrzDocument, parse_lines};
+
+pub use recognise::{DICT_FILE, REC_MODEL_FILE};
+
+pub(crate) use locate::to_gray;
+use locate::{LineBox, estimate_skew, find_lines, unshear};
+use recognise::LineRecogniser;
+
+/// Line finding runs on a copy at most this wide (skew is scale-free).
+const LOCATE_MAX_WIDTH: u32 = 1_200;
+/// An MRZ line is at least this many times wider than high (30 characters).
+const MIN_LINE_ASPECT: u32 = 8;
+
+/// Reads MRZs from images. Load once and share: the model is immutable and
+/// [`MrzReader::read`] takes `&self`.
+pub struct MrzReader {
+    recogniser: LineRecogniser,
+}
+
+impl fmt::Debug for MrzReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MrzReader")
+    }
+}
+
+/// An MRZ read from an image.
+#[derive(Clone)]
+pub struct MrzReading {
+    /// The parsed, corrected MRZ with its check results.
+    pub document: MrzDocument,
+    /// The recogniser's raw text per line, before correction.
+    pub raw_lines: Vec<String>,
+    /// Skew found and removed, degrees (positive: lines fall to the right).
+    pub skew_degrees: f32,
+}
+
+impl fmt::Debug for MrzReading {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MrzReading")
+            .field("document", &self.document)
+            .field("raw_lines", &self.raw_lines.len())
+            .field("skew_degrees", &self.skew_degrees)
+            .finish()
+    }
+}
+
+impl MrzReader {
+    /// Loads the recogniser from `models_dir` (the folder holding
+    /// [`REC_MODEL_FILE`] and [`DICT_FILE`], e.g. the repo's `models/ocr`).
+    ///
+    /// # Errors
+    /// [`crate::IdvError::Model`] when a file is missing or not a model.
+    pub fn load(models_dir: &Path) -> Result<Self> {
+        Ok(Self {
+            recogniser: LineRecogniser::load(models_dir)?,
+        })
+    }
+
+    /// Reads the MRZ of `image`. `Ok(None)` when no MRZ-shaped text was found.
+    /// Dates are resolved against `today` (see [`crate::mrz::parse`]).
+    ///
+    /// # Errors
+    /// [`crate::IdvError::Inference`] when the model fails to run.
+    pub fn read(&self, image: &DocumentImage, today: Date) -> Result<Option<MrzReading>> {
+        let rgb = image.rgb();
+        let (w, h) = rgb.dimensions();
+        if w < 16 || h < 16 {
+            return Ok(None);
+        }
+        let scale = (f64::from(LOCATE_MAX_WIDTH) / f64::from(w)).min(1.0);
+        let small = if scale < 1.0 {
+            let sh = ((f64::from(h) * scale).round() as u32).max(1);
+            imageops::resize(rgb, LOCATE_MAX_WIDTH, sh, FilterType::Triangle)
+        } else {
+            rgb.clone()
+        };
+        let slope = estimate_skew(&to_gray(&small));
+        let small = unshear(&small, slope);
+        let full = if scale < 1.0 {
+            unshear(rgb, slope)
+        } else {
+            small.clone()
+        };
+        let boxes: Vec<LineBox> = find_lines(&to_gray(&small))
+            .into_iter()
+            .filter(|b| b.width() >= MIN_LINE_ASPECT * b.height() && 4 * b.width() >= small.width())
+            .map(|b| scale_box(b, scale, full.width(), full.height()))
+            .collect();
+        let group = bottom_group(&boxes);
+        let mut best: Option<MrzReading> = None;
+        for take in [3usize, 2] {
+            if group.len() < take {
+                continue;
+            }
+            let lines = &group[group.len() - take..];
+            let mut raw_lines = Vec::with_capacity(take);
+            for b in lines {
+                raw_lines.push(self.recogniser.recognise(&crop_line(&full, *b))?);
+            }
+            let Ok(document) = parse_lines(&raw_lines, today) else {
+                continue;
+            };
+            let score = document.checks.iter().filter(|c| c.is_valid()).count();
+            let better = best.as_ref().is_none_or(|b| {
+                let s = b.document.checks.iter().filter(|c| c.is_valid()).count();
+                score > s
+            });
+            if better {
+                best = Some(MrzReading {
+                    document,
+                    raw_lines,
+                    skew_degrees: slope.atan().to_degrees(),
+                });
+            }
+            if best.as_ref().is_some_and(|b| b.document.checksums_valid()) {
+                break;
+            }
+        }
+        Ok(best)
+    }
+}
+
+fn scale_box(b: LineBox, scale: f64, w: u32, h: u32) -> LineBox {
+    let f = |v: u32, max: u32| ((f64::from(v) / scale).round() as u32).min(max);
+    LineBox {
+        x0: f(b.x0, w),
+        y0: f(b.y0, h),
+        x1: f(b.x1, w),
+        y1: f(b.y1, h),
+    }
+}
+
+/// The bottom-most run of lines of similar height with line-sized gaps: the MRZ
+/// is the last block of text on every ICAO document side that carries one.
+fn bottom_group(boxes: &[LineBox]) -> Vec<LineBox> {
+    let mut group: Vec<LineBox> = Vec::new();
+    for b in boxes.iter().rev() {
+        if let Some(prev) = group.last() {
+            let tall = prev.height().max(b.height());
+            let similar = 2 * b.height() >= prev.height() && b.height() <= 2 * prev.height();
+            if prev.y0.saturating_sub(b.y1) > 2 * tall || !similar {
+                break;
+            }
+        }
+        group.push(*b);
+        if group.len() == 3 {
+            break;
+        }
+    }
+    group.reverse();
+    group
+}
+
+/// The line's box with margins (the recogniser was trained on loose crops).
+fn crop_line(rgb: &RgbImage, b: LineBox) -> RgbImage {
+    let pad_y = b.height() / 4 + 2;
+    let pad_x = b.height() / 2 + 2;
+    let x0 = b.x0.saturating_sub(pad_x);
+    let y0 = b.y0.saturating_sub(pad_y);
+    let x1 = (b.x1 + pad_x).min(rgb.width());
+    let y1 = (b.y1 + pad_y).min(rgb.height());
+    imageops::crop_imm(rgb, x0, y0, x1 - x0, y1 - y0).to_image()
+}

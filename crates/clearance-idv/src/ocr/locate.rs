@@ -1,0 +1,223 @@
+//! Finding text lines without a detector model: Otsu binarisation, skew from
+//! projection sharpness, then row bands with many ink transitions.
+
+use image::{GrayImage, Luma, Rgb, RgbImage};
+
+/// A text line's box, in pixels of the (deskewed) image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LineBox {
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+impl LineBox {
+    pub fn width(self) -> u32 {
+        self.x1 - self.x0
+    }
+
+    pub fn height(self) -> u32 {
+        self.y1 - self.y0
+    }
+}
+
+/// Skew is searched within ±this many degrees.
+const MAX_SKEW_DEGREES: f32 = 5.0;
+/// Step of the skew search, degrees.
+const SKEW_STEP_DEGREES: f32 = 0.1;
+/// A row belongs to a text line when it crosses this many ink edges (a line of
+/// 30+ MRZ characters crosses well over 60).
+const MIN_ROW_TRANSITIONS: usize = 16;
+
+/// Otsu's threshold of a grey image.
+pub(crate) fn otsu_threshold(gray: &GrayImage) -> u8 {
+    let mut hist = [0u64; 256];
+    for p in gray.pixels() {
+        hist[usize::from(p[0])] += 1;
+    }
+    let total: u64 = hist.iter().sum();
+    let sum_all: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| i as f64 * n as f64)
+        .sum();
+    let (mut weight_bg, mut sum_bg) = (0f64, 0f64);
+    let (mut best, mut best_var) = (0u8, -1f64);
+    for (t, &n) in hist.iter().enumerate() {
+        weight_bg += n as f64;
+        if weight_bg == 0.0 {
+            continue;
+        }
+        let weight_fg = total as f64 - weight_bg;
+        if weight_fg == 0.0 {
+            break;
+        }
+        sum_bg += t as f64 * n as f64;
+        let mean_bg = sum_bg / weight_bg;
+        let mean_fg = (sum_all - sum_bg) / weight_fg;
+        let var = weight_bg * weight_fg * (mean_bg - mean_fg).powi(2);
+        if var > best_var {
+            best_var = var;
+            best = u8::try_from(t).unwrap_or(u8::MAX);
+        }
+    }
+    best
+}
+
+/// Ink pixels (darker than Otsu's threshold) as `(x, y)`.
+fn ink_points(gray: &GrayImage) -> Vec<(u32, u32)> {
+    let t = otsu_threshold(gray);
+    gray.enumerate_pixels()
+        .filter(|(_, _, p)| p[0] <= t)
+        .map(|(x, y, _)| (x, y))
+        .collect()
+}
+
+/// The slope (tan of the angle) that makes the rows of ink sharpest: text lines
+/// run along it.
+pub(crate) fn estimate_skew(gray: &GrayImage) -> f32 {
+    let points = ink_points(gray);
+    if points.is_empty() {
+        return 0.0;
+    }
+    let height = gray.height() as f32;
+    let width = gray.width() as f32;
+    let margin = width * MAX_SKEW_DEGREES.to_radians().tan() + 2.0;
+    let bins = (height + 2.0 * margin) as usize + 1;
+    let steps = (2.0 * MAX_SKEW_DEGREES / SKEW_STEP_DEGREES) as i32;
+    let mut best = (0f32, f64::MIN);
+    let mut hist = vec![0u32; bins];
+    for i in 0..=steps {
+        let degrees = -MAX_SKEW_DEGREES + i as f32 * SKEW_STEP_DEGREES;
+        let slope = degrees.to_radians().tan();
+        hist.fill(0);
+        for &(x, y) in &points {
+            let shifted = y as f32 - x as f32 * slope + margin;
+            hist[(shifted as usize).min(bins - 1)] += 1;
+        }
+        let score: f64 = hist.iter().map(|&n| f64::from(n) * f64::from(n)).sum();
+        // Prefer the smaller angle on ties.
+        if score > best.1 * (1.0 + 1e-9) || (score >= best.1 && degrees.abs() < best.0.abs()) {
+            best = (slope, score);
+        }
+    }
+    best.0
+}
+
+/// Shifts each column vertically so a line with `slope` becomes horizontal
+/// (a shear; for a few degrees it is indistinguishable from a rotation).
+pub(crate) fn unshear(rgb: &RgbImage, slope: f32) -> RgbImage {
+    if slope == 0.0 {
+        return rgb.clone();
+    }
+    let (w, h) = rgb.dimensions();
+    let background = border_colour(rgb);
+    RgbImage::from_fn(w, h, |x, y| {
+        let src = y as f32 + x as f32 * slope;
+        let y0 = src.floor();
+        let frac = src - y0;
+        let sample = |yy: f32| -> Rgb<u8> {
+            if yy < 0.0 || yy >= h as f32 {
+                background
+            } else {
+                *rgb.get_pixel(x, yy as u32)
+            }
+        };
+        let (a, b) = (sample(y0), sample(y0 + 1.0));
+        let mix = |i: usize| (f32::from(a[i]) * (1.0 - frac) + f32::from(b[i]) * frac) as u8;
+        Rgb([mix(0), mix(1), mix(2)])
+    })
+}
+
+fn border_colour(rgb: &RgbImage) -> Rgb<u8> {
+    let (w, h) = rgb.dimensions();
+    let mut sum = [0u64; 3];
+    let mut n = 0u64;
+    for x in 0..w {
+        for y in [0, h - 1] {
+            let p = rgb.get_pixel(x, y);
+            for c in 0..3 {
+                sum[c] += u64::from(p[c]);
+            }
+            n += 1;
+        }
+    }
+    let avg = |c: usize| u8::try_from(sum[c] / n.max(1)).unwrap_or(u8::MAX);
+    Rgb([avg(0), avg(1), avg(2)])
+}
+
+/// Text-line boxes, top to bottom.
+pub(crate) fn find_lines(gray: &GrayImage) -> Vec<LineBox> {
+    let (w, h) = gray.dimensions();
+    if w < 2 || h < 2 {
+        return Vec::new();
+    }
+    let t = otsu_threshold(gray);
+    let ink = |x: u32, y: u32| gray.get_pixel(x, y)[0] <= t;
+    let texty: Vec<bool> = (0..h)
+        .map(|y| (1..w).filter(|&x| ink(x, y) != ink(x - 1, y)).count() >= MIN_ROW_TRANSITIONS)
+        .collect();
+    let mut boxes = Vec::new();
+    let mut y = 0;
+    while y < h {
+        if !texty[y as usize] {
+            y += 1;
+            continue;
+        }
+        let start = y;
+        while y < h && texty[y as usize] {
+            y += 1;
+        }
+        let (y0, y1) = (start, y);
+        if y1 - y0 < 6 {
+            continue;
+        }
+        if let Some((x0, x1)) = horizontal_extent(gray, t, y0, y1) {
+            boxes.push(LineBox { x0, y0, x1, y1 });
+        }
+    }
+    boxes
+}
+
+/// The widest run of ink columns in rows `y0..y1`, merging gaps narrower than
+/// twice the band height (the space between words or characters).
+fn horizontal_extent(gray: &GrayImage, t: u8, y0: u32, y1: u32) -> Option<(u32, u32)> {
+    let w = gray.width();
+    let max_gap = 2 * (y1 - y0);
+    let cols: Vec<bool> = (0..w)
+        .map(|x| (y0..y1).any(|y| gray.get_pixel(x, y)[0] <= t))
+        .collect();
+    let mut best: Option<(u32, u32)> = None;
+    let mut current: Option<(u32, u32)> = None;
+    for x in 0..w {
+        if !cols[x as usize] {
+            continue;
+        }
+        current = match current {
+            Some((s, e)) if x - e <= max_gap => Some((s, x + 1)),
+            Some(run) => {
+                if best.is_none_or(|(s, e)| run.1 - run.0 > e - s) {
+                    best = Some(run);
+                }
+                Some((x, x + 1))
+            }
+            None => Some((x, x + 1)),
+        };
+    }
+    if let Some(run) = current {
+        if best.is_none_or(|(s, e)| run.1 - run.0 > e - s) {
+            best = Some(run);
+        }
+    }
+    best
+}
+
+/// Grey copy for analysis.
+pub(crate) fn to_gray(rgb: &RgbImage) -> GrayImage {
+    GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        let p = rgb.get_pixel(x, y);
+        let l = 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
+        Luma([l as u8])
+    })
+}

@@ -1,0 +1,139 @@
+//! End-to-end MRZ OCR and quality verdicts on the fixture images: every
+//! `mrz_*.png` must read exactly, including the degraded one.
+#![cfg(feature = "ocr")]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use clearance_idv::quality::{QualityIssue, assess};
+use clearance_idv::{Date, DocumentImage, MrzReader};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn models_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/ocr")
+}
+
+fn today() -> Date {
+    Date::new(2026, 11, 28).expect("valid date")
+}
+
+fn reader() -> &'static MrzReader {
+    static READER: OnceLock<MrzReader> = OnceLock::new();
+    READER.get_or_init(|| MrzReader::load(&models_dir()).expect("vendored model loads"))
+}
+
+/// Ground truth: `# name` headers followed by the MRZ lines.
+fn specimens() -> BTreeMap<String, Vec<String>> {
+    let text = std::fs::read_to_string(fixtures().join("mrz_specimens.txt")).expect("read");
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut current = None;
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(name) = line.strip_prefix("# ") {
+            current = Some(name.to_owned());
+        } else if let Some(name) = &current {
+            out.entry(name.clone()).or_default().push(line.to_owned());
+        }
+    }
+    out
+}
+
+fn image(name: &str) -> DocumentImage {
+    let bytes = std::fs::read(fixtures().join(name)).expect("fixture exists");
+    DocumentImage::decode(&bytes).expect("decodes")
+}
+
+fn read_exactly(file: &str, expected: &[String]) {
+    let started = Instant::now();
+    let reading = reader()
+        .read(&image(file), today())
+        .expect("inference runs")
+        .unwrap_or_else(|| panic!("{file}: no MRZ found"));
+    eprintln!(
+        "{file}: {:?} raw {:?} skew {:.2}° in {} ms",
+        reading.document.format,
+        reading.raw_lines,
+        reading.skew_degrees,
+        started.elapsed().as_millis()
+    );
+    assert_eq!(reading.document.lines, expected, "{file}");
+    assert!(reading.document.checksums_valid(), "{file}");
+}
+
+#[test]
+fn degraded_td3_reads_exactly() {
+    read_exactly("mrz_td3_degraded.png", &specimens()["td3"]);
+}
+
+#[test]
+fn every_specimen_image_reads_exactly() {
+    for (name, lines) in specimens() {
+        read_exactly(&format!("mrz_{name}.png"), &lines);
+    }
+}
+
+#[test]
+fn synthetic_passport_page_mrz_reads_and_is_expired() {
+    read_exactly("synthetic_passport_td3_specimen.jpg", &specimens()["td3"]);
+    let reading = reader()
+        .read(&image("synthetic_passport_td3_specimen.jpg"), today())
+        .expect("runs")
+        .expect("found");
+    assert_eq!(reading.document.is_expired(today()), Some(true));
+}
+
+#[test]
+fn image_without_text_has_no_mrz() {
+    let blank = DocumentImage::from_rgb(image::RgbImage::from_pixel(
+        600,
+        400,
+        image::Rgb([230, 230, 230]),
+    ));
+    assert!(reader().read(&blank, today()).expect("runs").is_none());
+}
+
+#[test]
+fn fixture_images_pass_quality_and_degradations_fail() {
+    for name in [
+        "mrz_td3.png",
+        "mrz_td3_degraded.png",
+        "mrz_td1.png",
+        "synthetic_passport_td3_specimen.jpg",
+    ] {
+        let report = assess(&image(name));
+        eprintln!("{name}: {report:?}");
+        assert!(report.is_acceptable(), "{name}: {report:?}");
+    }
+    let page = image("synthetic_passport_td3_specimen.jpg");
+    let rgb = page.rgb();
+    let dark = image::RgbImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        let p = rgb.get_pixel(x, y);
+        image::Rgb([p[0] / 6, p[1] / 6, p[2] / 6])
+    });
+    let report = assess(&DocumentImage::from_rgb(dark));
+    assert!(
+        report.issues.contains(&QualityIssue::UnderExposed),
+        "{report:?}"
+    );
+    assert_eq!(QualityIssue::UnderExposed.api_code(), "under_exposure");
+    let glare = image::RgbImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        let p = rgb.get_pixel(x, y);
+        image::Rgb(p.0.map(|c| c.saturating_add(120)))
+    });
+    let report = assess(&DocumentImage::from_rgb(glare));
+    assert!(report.issues.contains(&QualityIssue::Glare), "{report:?}");
+    let blurred = image::imageops::blur(rgb, 6.0);
+    let report = assess(&DocumentImage::from_rgb(blurred));
+    assert!(report.issues.contains(&QualityIssue::Blurry), "{report:?}");
+    assert_eq!(QualityIssue::Blurry.api_code(), "image_unreadable");
+    let tiny = image::imageops::thumbnail(rgb, 160, 110);
+    let report = assess(&DocumentImage::from_rgb(tiny));
+    assert!(
+        report.issues.contains(&QualityIssue::LowResolution),
+        "{report:?}"
+    );
+}
