@@ -148,7 +148,7 @@ pub fn negatives(
         let hits = index.screen(&q, &one);
         if let Some(m) = hits.first() {
             rep.alerts_name_only += 1;
-            if rep.examples.len() < 20 {
+            if rep.examples.len() < 60 {
                 rep.examples
                     .push((r[0].to_owned(), m.explanation.matched_name.clone(), m.score));
             }

@@ -98,6 +98,7 @@ pub fn fold(raw: &str) -> String {
 /// collapse to `sa`, other punctuation separates words.
 fn chunks(folded: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let folded = folded.replace('&', " and ");
     for piece in folded.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '\'')) {
         let piece: String = piece.chars().filter(|c| *c != '\'').collect();
         if piece.is_empty() {

@@ -7,7 +7,15 @@ use crate::normalize::Role;
 /// Below this similarity two parts are not aligned.
 pub(crate) const MIN_SIM: f32 = 0.7;
 /// Share of an unmatched listed part's weight that counts against the score.
-const CANDIDATE_MISS: f32 = 0.25;
+/// Share of an unmatched listed part's weight that counts against the score.
+fn cm() -> f32 {
+    0.25
+}
+
+/// Share of an extra query middle name's weight that counts against the score.
+fn query_miss() -> f32 {
+    0.5
+}
 
 /// Patronymics cost less when missing on one side.
 fn miss_factor(text: &str) -> f32 {
@@ -110,13 +118,25 @@ pub(crate) fn score_name(
         c_used[cj] = true;
         pairs.push((qi, cj, s, k));
         let w = index.vocab[cand[cj] as usize].weight;
-        num += s * w;
-        den += w;
+        if k == MatchKind::Initial {
+            // an initial confirms little: weigh the pair by the full name part, credit 0.6 of it
+            let w = w.max(q[qi].weight);
+            num += 0.6 * w;
+            den += w;
+        } else {
+            num += s * w;
+            den += w;
+        }
     }
     // split / joined words: one part on one side against two adjacent parts on the other
     if fuzzy && q_used.iter().any(|u| !u) && c_used.iter().any(|u| !u) {
         let ctext = |j: usize| index.vocab[cand[j] as usize].text.as_str();
-        let named = |j: usize| index.vocab[cand[j] as usize].role == Role::Name;
+        let named = |j: usize| {
+            matches!(
+                index.vocab[cand[j] as usize].role,
+                Role::Name | Role::LegalForm
+            )
+        };
         for qi in 0..q.len() {
             if q_used[qi] || q[qi].role != Role::Name {
                 continue;
@@ -174,9 +194,20 @@ pub(crate) fn score_name(
     let c_patr = (0..cand.len())
         .any(|j| !c_used[j] && miss_factor(&index.vocab[cand[j] as usize].text) < 1.0);
     let clash = q_patr && c_patr;
+    let c_extra =
+        (0..cand.len()).any(|j| !c_used[j] && index.vocab[cand[j] as usize].role == Role::Name);
+    let first_used = q_used.iter().position(|u| *u);
+    let last_used = q_used.iter().rposition(|u| *u);
     for (qi, used) in q_used.iter().enumerate() {
         if !used {
-            let f = if clash { 1.0 } else { miss_factor(&q[qi].text) };
+            // an extra middle name costs less than an extra first or last name
+            let middle =
+                !c_extra && first_used.is_some_and(|f| f < qi) && last_used.is_some_and(|l| l > qi);
+            let f = if clash {
+                1.0
+            } else {
+                miss_factor(&q[qi].text) * if middle { query_miss() } else { 1.0 }
+            };
             den += q[qi].weight * f;
         }
     }
@@ -186,11 +217,11 @@ pub(crate) fn score_name(
             let f = if clash {
                 1.0
             } else if v.role == Role::Number {
-                1.0 / CANDIDATE_MISS
+                1.0 / cm()
             } else {
                 miss_factor(&v.text)
             };
-            den += CANDIDATE_MISS * v.weight * f;
+            den += cm() * v.weight * f;
         }
     }
     // `X bin Y` is not `Y bin X`

@@ -68,11 +68,22 @@ impl ScreeningIndex {
         t: &QToken,
         fuzzy: bool,
         out: &mut Vec<u32>,
+        halves: &mut Vec<u32>,
         tri_count: &mut FxMap<u32, u16>,
     ) {
         out.clear();
+        halves.clear();
         if let Some(&id) = self.token_ids.get(&t.text) {
             out.push(id);
+        } else if t.role == Role::Name && t.text.len() >= 6 {
+            // joined words: `vladimirputin` → `vladimir` + `putin`
+            for cut in 2..t.text.len() - 1 {
+                let (a, b) = t.text.split_at(cut);
+                if let (Some(&x), Some(&y)) = (self.token_ids.get(a), self.token_ids.get(b)) {
+                    halves.push(x);
+                    halves.push(y);
+                }
+            }
         }
         if t.role != Role::Name {
             return;
@@ -135,10 +146,20 @@ impl ScreeningIndex {
         let mut cache = SimCache::default();
         let mut acc: FxMap<u32, f32> = FxMap::default();
         let mut exp = Vec::new();
+        let mut halves = Vec::new();
         let mut tri = FxMap::default();
         let mut capped = Vec::new();
         for qi in 0..qt.len() {
-            self.expansions(&qt[qi], fuzzy, &mut exp, &mut tri);
+            self.expansions(&qt[qi], fuzzy, &mut exp, &mut halves, &mut tri);
+            for &vid in &halves {
+                let post = &self.postings[vid as usize];
+                if post.len() <= POSTING_CAP {
+                    let w = 0.5 * self.vocab[vid as usize].weight;
+                    for &n in post.iter() {
+                        *acc.entry(n).or_insert(0.0) += w;
+                    }
+                }
+            }
             for &vid in &exp {
                 let (s, _) = cached_sim(self, &mut cache, &qt, qi, vid, fuzzy);
                 if s < MIN_SIM {

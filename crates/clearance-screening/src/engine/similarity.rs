@@ -143,9 +143,6 @@ pub fn token_similarity(a: &str, b: &str, fuzzy: bool) -> (f32, MatchKind) {
         if min == 3 && max_len == 4 {
             budget = 1;
         }
-        if min <= 5 && x.as_bytes()[0] != y.as_bytes()[0] {
-            budget = 0;
-        }
         if budget > 0 {
             let d = osa_distance(x.as_bytes(), y.as_bytes(), budget);
             if d <= budget {
@@ -156,9 +153,12 @@ pub fn token_similarity(a: &str, b: &str, fuzzy: bool) -> (f32, MatchKind) {
                 }
             }
         }
-        if min >= 3 && x.as_bytes()[0] == y.as_bytes()[0] && max_len - min <= 2 {
+        if min >= 6 && x.as_bytes()[0] == y.as_bytes()[0] && max_len - min <= 2 {
             let (pa, pb) = (phonetic_key(x), phonetic_key(y));
-            if pa.len() >= 3 && pa == pb {
+            if pa.len() >= 3
+                && pa == pb
+                && osa_distance(x.as_bytes(), y.as_bytes(), budget + 1) <= budget + 1
+            {
                 let s = 0.85 * factor;
                 if s > best.0 {
                     best = (s, MatchKind::Phonetic);
