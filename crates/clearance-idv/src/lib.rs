@@ -2,6 +2,7 @@
 //! correction, the supported-documents table, and (feature `ocr`) reading the MRZ
 //! from an image plus image-quality verdicts. No clock, network or global state.
 
+pub mod check;
 pub mod country;
 pub mod date;
 pub mod documents;
