@@ -19,5 +19,5 @@ pub use model::{
 };
 pub use query::{
     DEFAULT_THRESHOLD, Explanation, Match, PartMatch, Qualifier, Query, QueryKind, ScreenOptions,
-    SearchMode,
+    SearchMode, parse_query_line, screen_jsonl,
 };

@@ -142,3 +142,83 @@ pub struct Match {
     pub classifications: Vec<Classification>,
     pub explanation: Explanation,
 }
+
+/// One input line of [`screen_jsonl`]: `{"name","type":"person"|"company","dob"?,"country"?,"gender"?}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QueryLine {
+    name: String,
+    #[serde(default, rename = "type")]
+    kind: QueryKind,
+    #[serde(default)]
+    dob: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    gender: Option<String>,
+    #[serde(default)]
+    identifier: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ResultLine<'a> {
+    matches: &'a [Match],
+}
+
+#[derive(Serialize)]
+struct ErrorLine {
+    error: String,
+}
+
+/// Reads one JSON query per line from `input` and writes one line per query to `output`:
+/// `{"matches":[…]}`, or `{"error":"…"}` for a line that is not a valid query (blank lines are
+/// skipped). Returns the number of queries answered.
+pub fn screen_jsonl<R: std::io::BufRead, W: std::io::Write>(
+    index: &crate::ScreeningIndex,
+    input: R,
+    mut output: W,
+    opts: &ScreenOptions,
+) -> crate::Result<usize> {
+    let mut n = 0;
+    for line in input.lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        n += 1;
+        match parse_query_line(&line) {
+            Ok(q) => {
+                let matches = index.screen(&q, opts);
+                serde_json::to_writer(&mut output, &ResultLine { matches: &matches })?;
+            }
+            Err(e) => serde_json::to_writer(&mut output, &ErrorLine { error: e })?,
+        }
+        output.write_all(b"\n")?;
+    }
+    output.flush()?;
+    Ok(n)
+}
+
+/// Parses one JSON query line (see [`screen_jsonl`]).
+pub fn parse_query_line(line: &str) -> Result<Query, String> {
+    let l: QueryLine = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    if l.name.trim().is_empty() {
+        return Err("empty name".into());
+    }
+    let dob = match l.dob.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(d) => Some(PartialDate::parse_iso(d).ok_or_else(|| format!("invalid dob {d:?}"))?),
+        None => None,
+    };
+    let gender = match l.gender.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(g) => Some(Gender::parse(g).ok_or_else(|| format!("invalid gender {g:?}"))?),
+        None => None,
+    };
+    Ok(Query {
+        name: l.name,
+        kind: l.kind,
+        dob,
+        country: l.country,
+        gender,
+        identifier: l.identifier,
+    })
+}

@@ -34,17 +34,18 @@ fn read_rows<R: Read>(
     // A short row is only an error once we know it is not the last one (then the file is truncated).
     let mut pending_short: Option<(u64, usize)> = None;
     let mut first = true;
+    let mut line_no = 0u64;
     loop {
+        let start_byte = rdr.position().byte();
         let more = rdr
             .read_byte_record(&mut rec)
             .map_err(|e| csv_error(file, &e))?;
         if !more {
             break;
         }
-        let pos = rec
-            .position()
-            .map(|p| (p.line(), p.byte()))
-            .unwrap_or((0, 0));
+        // OFAC rows are one line each (no header): the record number is the line number
+        line_no += 1;
+        let pos = (line_no, start_byte);
         if first {
             first = false;
             if let Some(b) = rec.get(0) {
