@@ -80,7 +80,26 @@ impl MrzReader {
     /// # Errors
     /// [`crate::IdvError::Inference`] when the model fails to run.
     pub fn read(&self, image: &DocumentImage, today: Date) -> Result<Option<MrzReading>> {
-        let rgb = image.rgb();
+        let upright = self.read_rgb(image.rgb(), today)?;
+        if upright
+            .as_ref()
+            .is_some_and(|r| r.document.checksums_valid())
+        {
+            return Ok(upright);
+        }
+        // Photos are often taken upside down: try once more turned half a turn.
+        let turned = self.read_rgb(&imageops::rotate180(image.rgb()), today)?;
+        Ok(match (upright, turned) {
+            (Some(u), Some(t)) => Some(if valid_checks(&t) > valid_checks(&u) {
+                t
+            } else {
+                u
+            }),
+            (u, t) => u.or(t),
+        })
+    }
+
+    fn read_rgb(&self, rgb: &RgbImage, today: Date) -> Result<Option<MrzReading>> {
         let (w, h) = rgb.dimensions();
         if w < 16 || h < 16 {
             return Ok(None);
@@ -118,17 +137,16 @@ impl MrzReader {
             let Ok(document) = parse_lines(&raw_lines, today) else {
                 continue;
             };
-            let score = document.checks.iter().filter(|c| c.is_valid()).count();
-            let better = best.as_ref().is_none_or(|b| {
-                let s = b.document.checks.iter().filter(|c| c.is_valid()).count();
-                score > s
-            });
-            if better {
-                best = Some(MrzReading {
-                    document,
-                    raw_lines,
-                    skew_degrees: slope.atan().to_degrees(),
-                });
+            let reading = MrzReading {
+                document,
+                raw_lines,
+                skew_degrees: slope.atan().to_degrees(),
+            };
+            if best
+                .as_ref()
+                .is_none_or(|b| valid_checks(&reading) > valid_checks(b))
+            {
+                best = Some(reading);
             }
             if best.as_ref().is_some_and(|b| b.document.checksums_valid()) {
                 break;
@@ -136,6 +154,10 @@ impl MrzReader {
         }
         Ok(best)
     }
+}
+
+fn valid_checks(r: &MrzReading) -> usize {
+    r.document.checks.iter().filter(|c| c.is_valid()).count()
 }
 
 fn scale_box(b: LineBox, scale: f64, w: u32, h: u32) -> LineBox {

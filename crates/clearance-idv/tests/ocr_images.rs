@@ -87,6 +87,17 @@ fn synthetic_passport_page_mrz_reads_and_is_expired() {
 }
 
 #[test]
+fn upside_down_photo_is_turned() {
+    let upright = image("mrz_td2.png");
+    let turned = DocumentImage::from_rgb(image::imageops::rotate180(upright.rgb()));
+    let reading = reader()
+        .read(&turned, today())
+        .expect("runs")
+        .expect("found");
+    assert_eq!(reading.document.lines, specimens()["td2"]);
+}
+
+#[test]
 fn image_without_text_has_no_mrz() {
     let blank = DocumentImage::from_rgb(image::RgbImage::from_pixel(
         600,
