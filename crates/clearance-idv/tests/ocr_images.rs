@@ -87,6 +87,30 @@ fn synthetic_passport_page_mrz_reads_and_is_expired() {
 }
 
 #[test]
+fn vendored_models_match_their_sums() {
+    use sha2::{Digest, Sha256};
+    let sums = std::fs::read_to_string(models_dir().join("SHA256SUMS")).expect("sums");
+    let mut checked = 0;
+    for line in sums.lines().filter(|l| !l.trim().is_empty()) {
+        let (hash, file) = line.split_once("  ").expect("sha256sum format");
+        let bytes = std::fs::read(models_dir().join(file)).expect("model file present");
+        let digest: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(digest, hash, "{file}");
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
+
+#[test]
+fn reader_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<MrzReader>();
+}
+
+#[test]
 fn upside_down_photo_is_turned() {
     let upright = image("mrz_td2.png");
     let turned = DocumentImage::from_rgb(image::imageops::rotate180(upright.rgb()));
