@@ -107,7 +107,8 @@ impl ScreeningIndex {
                     .filter(|id| self.vocab[**id as usize].text.as_bytes()[0] == first),
             );
         }
-        if t.text.len() >= 4 {
+        // typo search over the vocabulary, only for parts not spelt like any listed part
+        if t.text.len() >= 4 && !self.token_ids.contains_key(&t.text) {
             let keys = trigram_keys(&t.text);
             let need = keys
                 .len()
@@ -124,7 +125,11 @@ impl ScreeningIndex {
             out.extend(
                 tri_count
                     .iter()
-                    .filter(|(_, n)| **n >= need)
+                    .filter(|(id, n)| {
+                        **n >= need
+                            && self.vocab[**id as usize].text.len().abs_diff(t.text.len())
+                                <= edit_budget(t.text.len()) + 2
+                    })
                     .map(|(id, _)| *id),
             );
         }

@@ -133,7 +133,7 @@ pub fn token_similarity(a: &str, b: &str, fuzzy: bool) -> (f32, MatchKind) {
         return (0.0, MatchKind::None);
     }
     let mut best = (0.0f32, MatchKind::None);
-    if la.min(lb) >= 2 && squeeze(a) == squeeze(b) {
+    if la != lb && la.min(lb) >= 2 && squeeze(a) == squeeze(b) {
         best = (0.92, MatchKind::Fuzzy);
     }
     let mut consider = |x: &str, y: &str, factor: f32| {
