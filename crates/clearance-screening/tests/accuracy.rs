@@ -1,5 +1,6 @@
 //! Accuracy floors of issue #6 on the shared evaluation sets (skipped when the data is absent).
 
+#[path = "common/shared_dir.rs"]
 mod common;
 
 use clearance_screening::{

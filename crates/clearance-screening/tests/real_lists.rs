@@ -1,5 +1,6 @@
 //! Parser round-trips over the real list files in `shared/data/sanctions` (counts from its README).
 
+#[path = "common/shared_dir.rs"]
 mod common;
 
 use clearance_screening::{EntityKind, Format, ParsedList, load};
