@@ -1,0 +1,117 @@
+//! Per-key token buckets: a key may send `rate` requests per second, with a burst of one
+//! second's worth. Limits are per process (each node of a cluster counts its own share).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use clearance_core::Mode;
+
+struct Bucket {
+    tokens: f64,
+    last: Instant,
+}
+
+/// The outcome of one check, with what the `RateLimit-*` headers report.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until a request would be allowed again (at least 1 when refused).
+    pub reset_secs: u64,
+}
+
+/// Keyed token buckets for test and live keys.
+pub struct RateLimiter {
+    test: u32,
+    live: u32,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+impl RateLimiter {
+    /// Limits in requests per second; 0 disables limiting for that mode.
+    pub fn new(test: u32, live: u32) -> Self {
+        RateLimiter {
+            test,
+            live,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one token for `key_id`; `None` when limiting is off for the mode.
+    pub fn check(&self, key_id: &str, mode: Mode) -> Option<Decision> {
+        self.check_at(key_id, mode, Instant::now())
+    }
+
+    fn check_at(&self, key_id: &str, mode: Mode, now: Instant) -> Option<Decision> {
+        let rate = match mode {
+            Mode::Test => self.test,
+            Mode::Live => self.live,
+        };
+        if rate == 0 {
+            return None;
+        }
+        let capacity = f64::from(rate);
+        let mut buckets = self.buckets.lock().ok()?;
+        let bucket = buckets.entry(key_id.to_string()).or_insert(Bucket {
+            tokens: capacity,
+            last: now,
+        });
+        let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * capacity).min(capacity);
+        bucket.last = now;
+        let allowed = bucket.tokens >= 1.0;
+        if allowed {
+            bucket.tokens -= 1.0;
+        }
+        let missing = (capacity - bucket.tokens).max(0.0);
+        let reset = if allowed {
+            (missing / capacity).ceil()
+        } else {
+            ((1.0 - bucket.tokens) / capacity).ceil().max(1.0)
+        };
+        Some(Decision {
+            allowed,
+            limit: rate,
+            remaining: bucket.tokens.floor() as u32,
+            reset_secs: reset as u64,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_burst_of_one_second_then_refills() {
+        let limiter = RateLimiter::new(5, 10);
+        let t0 = Instant::now();
+        for i in 0..5 {
+            assert!(
+                limiter.check_at("k", Mode::Test, t0).unwrap().allowed,
+                "request {i}"
+            );
+        }
+        let refused = limiter.check_at("k", Mode::Test, t0).unwrap();
+        assert!(!refused.allowed);
+        assert_eq!(refused.reset_secs, 1);
+        assert!(
+            limiter.check_at("other", Mode::Test, t0).unwrap().allowed,
+            "keys are separate"
+        );
+        assert!(
+            limiter
+                .check_at("k", Mode::Test, t0 + Duration::from_millis(200))
+                .unwrap()
+                .allowed
+        );
+    }
+
+    #[test]
+    fn zero_disables() {
+        assert!(RateLimiter::new(0, 0).check("k", Mode::Live).is_none());
+    }
+}

@@ -1,0 +1,82 @@
+//! The whole route table and the middleware stack, in one place.
+
+use std::any::Any;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Request;
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::require_key;
+use crate::error::ApiError;
+use crate::metrics;
+use crate::openapi::{ApiDoc, finish};
+use crate::routes::{account, addresses, audit_logs, clients, health, team_members};
+use crate::state::AppState;
+
+/// Builds the application: `/v1` (API key required), the OpenAPI document and docs page, health
+/// and metrics endpoints, and wire-shaped answers for unknown paths, wrong methods and panics.
+pub fn router(state: AppState) -> Router {
+    let (v1, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(clients::create_client, clients::list_clients))
+        .routes(routes!(
+            clients::get_client,
+            clients::update_client,
+            clients::delete_client
+        ))
+        .routes(routes!(
+            addresses::create_address,
+            addresses::list_addresses
+        ))
+        .routes(routes!(
+            addresses::get_address,
+            addresses::update_address,
+            addresses::delete_address
+        ))
+        .routes(routes!(team_members::list_team_members))
+        .routes(routes!(team_members::get_team_member))
+        .routes(routes!(audit_logs::list_audit_logs))
+        .routes(routes!(audit_logs::get_audit_log))
+        .routes(routes!(account::get_account_info))
+        .split_for_parts();
+    let doc = finish(doc);
+    let limit = state.config.max_body_bytes;
+    let v1 = v1
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(from_fn_with_state(state.clone(), require_key));
+    Router::new()
+        .merge(v1)
+        .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", doc))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .fallback(|| async { ApiError::unknown_endpoint() })
+        .layer(from_fn_with_state(state.clone(), metrics::record))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(CatchPanicLayer::custom(on_panic))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                // Method and path template only: query strings and ids may carry personal data.
+                let route = request
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("unmatched", |p| p.as_str())
+                    .to_string();
+                tracing::info_span!("http", method = %request.method(), route = %route)
+            }),
+        )
+        .with_state(state)
+}
+
+fn on_panic(_: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked; answered 500");
+    ApiError::internal().into_response()
+}

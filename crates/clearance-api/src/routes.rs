@@ -1,0 +1,10 @@
+//! One module per resource; handlers only decode, call a service and encode.
+
+pub mod account;
+pub mod addresses;
+pub mod audit_logs;
+pub mod clients;
+pub mod extract;
+pub mod health;
+pub mod schemas;
+pub mod team_members;

@@ -1,0 +1,118 @@
+//! `/v1/clients`: persons and companies.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use clearance_core::audit::Actor;
+use clearance_core::store::ResourceKind;
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::IntoParams;
+
+use super::extract::{Id, ListParams, QueryPairs};
+use super::schemas::{Client, ClientCreate, ClientList, ClientUpdate};
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire::{list_json, resource_json};
+
+/// Create a client.
+#[utoipa::path(post, path = "/v1/clients", tag = "Clients", request_body = ClientCreate,
+    responses((status = 200, description = "The new client", body = Client)))]
+pub async fn create_client(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let client = state
+        .services
+        .create_client(&caller.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&client)))
+}
+
+/// Get a client.
+#[utoipa::path(get, path = "/v1/clients/{id}", tag = "Clients", params(("id" = String, Path, description = "Client id")),
+    responses((status = 200, description = "The client", body = Client)))]
+pub async fn get_client(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    let client = state
+        .services
+        .get(&caller.scope, ResourceKind::Client, &id)
+        .await?;
+    Ok(Json(resource_json(&client)))
+}
+
+/// Update a client: nested objects are merged, `null` removes a field.
+#[utoipa::path(post, path = "/v1/clients/{id}", tag = "Clients", request_body = ClientUpdate,
+    params(("id" = String, Path, description = "Client id")),
+    responses((status = 200, description = "The updated client", body = Client)))]
+pub async fn update_client(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let client = state
+        .services
+        .update_client(&caller.scope, &Actor::default(), &id, &body)
+        .await?;
+    Ok(Json(resource_json(&client)))
+}
+
+/// Delete a client with its addresses (its audit trail stays).
+#[utoipa::path(delete, path = "/v1/clients/{id}", tag = "Clients", params(("id" = String, Path, description = "Client id")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_client(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    state
+        .services
+        .delete_client(&caller.scope, &Actor::default(), &id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Documented client filters (any attribute path works; these are the usual ones).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "describes the query string in the OpenAPI document"
+)]
+pub struct ClientFilters {
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    kind: Option<String>,
+    email: Option<String>,
+    #[serde(rename = "personDetails.firstName")]
+    #[param(rename = "personDetails.firstName")]
+    first_name: Option<String>,
+    #[serde(rename = "personDetails.lastName")]
+    #[param(rename = "personDetails.lastName")]
+    last_name: Option<String>,
+    #[serde(rename = "companyDetails.name")]
+    #[param(rename = "companyDetails.name")]
+    company_name: Option<String>,
+}
+
+/// List clients, newest first.
+#[utoipa::path(get, path = "/v1/clients", tag = "Clients", params(ListParams, ClientFilters),
+    responses((status = 200, description = "A page of clients", body = ClientList)))]
+pub async fn list_clients(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    let (request, page) = state
+        .services
+        .list(&caller.scope, ResourceKind::Client, &pairs, false)
+        .await?;
+    Ok(Json(list_json(&request, &page, resource_json)))
+}

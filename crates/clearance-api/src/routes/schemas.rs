@@ -1,0 +1,303 @@
+//! Wire schemas for the OpenAPI document. Handlers validate with the domain rules; these types
+//! only describe the JSON, and schemathesis checks in CI that answers match them.
+
+#![expect(dead_code, reason = "schema-only types: never constructed")]
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// The error body of every non-2xx answer.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    /// Machine-readable category, e.g. `invalid_request`, `resource_not_found`.
+    #[serde(rename = "type")]
+    kind: String,
+    /// Human-readable explanation.
+    message: String,
+    /// The offending request field, on validation errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientType {
+    Person,
+    Company,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    Male,
+    Female,
+    Other,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IncorporationType {
+    SoleProprietorship,
+    PrivateLimitedCompany,
+    PublicLimitedCompany,
+    LimitedPartnership,
+    HoldingCompany,
+    NonGovernmentOrganisation,
+    StatutoryCompany,
+    SubsidiaryCompany,
+    UnlimitedPartnership,
+    CharitableIncorporatedOrganisation,
+    CharteredCompany,
+}
+
+/// A person's details.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonDetails {
+    first_name: String,
+    middle_name: Option<String>,
+    last_name: String,
+    #[schema(format = Date)]
+    dob: Option<String>,
+    gender: Option<Gender>,
+    /// ISO 3166-1 alpha-2.
+    nationality: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    birth_country: Option<String>,
+    ssn: Option<String>,
+    social_insurance_number: Option<String>,
+    national_identity_number: Option<String>,
+    tax_identification_number: Option<String>,
+}
+
+/// A company's details.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyDetails {
+    name: String,
+    website: Option<String>,
+    registration_number: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    incorporation_country: Option<String>,
+    incorporation_type: Option<IncorporationType>,
+}
+
+/// A client (person or company).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    id: String,
+    #[serde(rename = "type")]
+    kind: ClientType,
+    entity_name: String,
+    email: String,
+    mobile: Option<String>,
+    telephone: Option<String>,
+    external_id: Option<String>,
+    #[schema(format = Date)]
+    joined_date: Option<String>,
+    person_details: Option<PersonDetails>,
+    company_details: Option<CompanyDetails>,
+    /// Up to 20 string values with keys of at most 40 characters.
+    metadata: Option<HashMap<String, String>>,
+    last_action_by: Option<String>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    updated_at: String,
+}
+
+/// Body of `POST /v1/clients`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientCreate {
+    #[serde(rename = "type")]
+    kind: ClientType,
+    #[schema(format = Email)]
+    email: String,
+    mobile: Option<String>,
+    telephone: Option<String>,
+    external_id: Option<String>,
+    #[schema(format = Date)]
+    joined_date: Option<String>,
+    /// Required when `type` is `person`.
+    person_details: Option<PersonDetails>,
+    /// Required when `type` is `company`.
+    company_details: Option<CompanyDetails>,
+    metadata: Option<HashMap<String, String>>,
+}
+
+/// Body of `POST /v1/clients/{id}`: any subset of the client's fields.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientUpdate {
+    #[schema(format = Email)]
+    email: Option<String>,
+    mobile: Option<String>,
+    telephone: Option<String>,
+    external_id: Option<String>,
+    #[schema(format = Date)]
+    joined_date: Option<String>,
+    person_details: Option<Value>,
+    company_details: Option<Value>,
+    metadata: Option<HashMap<String, String>>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressType {
+    Main,
+    Alternative,
+    Other,
+}
+
+/// A client's address.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    id: String,
+    client_id: String,
+    #[serde(rename = "type")]
+    kind: Option<AddressType>,
+    property_number: Option<String>,
+    building_name: Option<String>,
+    line: String,
+    city: String,
+    state: Option<String>,
+    postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    country: String,
+    #[schema(format = Date)]
+    from_date: Option<String>,
+    #[schema(format = Date)]
+    to_date: Option<String>,
+    last_action_by: Option<String>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    updated_at: String,
+}
+
+/// Body of `POST /v1/addresses`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressCreate {
+    client_id: String,
+    #[serde(rename = "type")]
+    kind: Option<AddressType>,
+    property_number: Option<String>,
+    building_name: Option<String>,
+    line: String,
+    city: String,
+    state: Option<String>,
+    postal_code: Option<String>,
+    country: String,
+    #[schema(format = Date)]
+    from_date: Option<String>,
+    #[schema(format = Date)]
+    to_date: Option<String>,
+}
+
+/// Body of `POST /v1/addresses/{id}`: any subset of the address fields.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressUpdate {
+    #[serde(rename = "type")]
+    kind: Option<AddressType>,
+    property_number: Option<String>,
+    building_name: Option<String>,
+    line: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    #[schema(format = Date)]
+    from_date: Option<String>,
+    #[schema(format = Date)]
+    to_date: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Owner,
+    Administrator,
+    Developer,
+    Analyst,
+    SupportSpecialist,
+    ViewOnly,
+}
+
+/// A member of the account's team.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamMember {
+    id: String,
+    first_name: String,
+    last_name: String,
+    role: Role,
+    #[schema(format = DateTime)]
+    created_at: String,
+}
+
+/// One change inside an audit entry.
+#[derive(Serialize, ToSchema)]
+pub struct DiffEntry {
+    /// `new`, `delete`, `update` or `add`.
+    action: String,
+    /// Keys and array indices from the resource root.
+    path: Vec<Value>,
+    old: Option<Value>,
+    new: Option<Value>,
+}
+
+/// An audit-log entry (`diff` only on the single-entry read).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLog {
+    id: String,
+    member_id: Option<String>,
+    resource_type: String,
+    resource_id: String,
+    client_id: Option<String>,
+    trigger: String,
+    /// `create`, `update` or `delete`.
+    action: String,
+    diff: Option<Vec<DiffEntry>>,
+    #[schema(format = DateTime)]
+    created_at: String,
+}
+
+/// Account information.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInfo {
+    username: String,
+    plan: String,
+    remaining_credit: Option<f64>,
+}
+
+macro_rules! list_schema {
+    ($name:ident, $item:ty) => {
+        /// A page of items, newest first.
+        #[derive(Serialize, ToSchema)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            page: u64,
+            page_size: u64,
+            total_items: u64,
+            /// 0 when there are no items.
+            pages: u64,
+            items: Vec<$item>,
+        }
+    };
+}
+
+list_schema!(ClientList, Client);
+list_schema!(AddressList, Address);
+list_schema!(TeamMemberList, TeamMember);
+list_schema!(AuditLogList, AuditLog);

@@ -1,0 +1,56 @@
+//! What every handler shares: the domain services, key cache, rate limiter, metrics and config.
+
+use std::sync::Arc;
+
+use clearance_core::service::Services;
+
+use crate::auth::KeyCache;
+use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
+
+/// Settings of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    /// Requests per second per test key; 0 turns limiting off.
+    pub rate_limit_test: u32,
+    /// Requests per second per live key; 0 turns limiting off.
+    pub rate_limit_live: u32,
+    /// Largest accepted request body in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            rate_limit_test: 5,
+            rate_limit_live: 10,
+            max_body_bytes: 6 * 1024 * 1024,
+        }
+    }
+}
+
+/// The state behind every handler (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) services: Services,
+    pub(crate) config: Arc<ApiConfig>,
+    pub(crate) keys: Arc<KeyCache>,
+    pub(crate) limiter: Arc<RateLimiter>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// Builds the state from the services and settings.
+    pub fn new(services: Services, config: ApiConfig) -> Self {
+        AppState {
+            services,
+            limiter: Arc::new(RateLimiter::new(
+                config.rate_limit_test,
+                config.rate_limit_live,
+            )),
+            config: Arc::new(config),
+            keys: Arc::new(KeyCache::default()),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! `TestApp`: a real Clearance server on 127.0.0.1 and a random port, over a fresh SQLite file,
+//! or over a fresh PostgreSQL schema when `CLEARANCE_TEST_DATABASE_URL` is set.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test harness: a failed unwrap is a failed test"
+)]
+
+use std::sync::Arc;
+
+use clearance::accounts::{create_key, find_or_create_account};
+use clearance::wiring::{build_app, open_store};
+use clearance_api::ApiConfig;
+use clearance_core::Mode;
+use clearance_core::resources::Rules;
+use clearance_core::store::Store;
+use clearance_store_postgres::PgStore;
+use reqwest::Method;
+use serde_json::Value;
+
+/// A running server with one account and a key of each mode.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    pub test_key: String,
+    pub live_key: String,
+    pub store: Arc<dyn Store>,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// An answer, with the body parsed as JSON (`Null` when empty).
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub body: Value,
+}
+
+impl TestApp {
+    /// Starts a server with rate limiting off.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(ApiConfig {
+            rate_limit_test: 0,
+            rate_limit_live: 0,
+            ..ApiConfig::default()
+        })
+        .await
+    }
+
+    /// Starts a server with the given HTTP settings.
+    pub async fn spawn_with(config: ApiConfig) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> = match std::env::var("CLEARANCE_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => {
+                let schema = format!(
+                    "t_{}",
+                    clearance_core::ids::random_alphanumeric(12).to_lowercase()
+                );
+                let store = PgStore::connect(&url, Some(&schema)).await.unwrap();
+                store.migrate().await.unwrap();
+                Arc::new(store)
+            }
+            _ => open_store(None, dir.path()).await.unwrap(),
+        };
+        let account = find_or_create_account(store.as_ref(), "test-account")
+            .await
+            .unwrap();
+        let test_key = create_key(store.as_ref(), &account.id, Mode::Test)
+            .await
+            .unwrap();
+        let live_key = create_key(store.as_ref(), &account.id, Mode::Live)
+            .await
+            .unwrap();
+        let app = build_app(store.clone(), config, Rules::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        TestApp {
+            base,
+            test_key,
+            live_key,
+            store,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// Keys of a second account: (test, live).
+    pub async fn other_account(&self, name: &str) -> (String, String) {
+        let account = find_or_create_account(self.store.as_ref(), name)
+            .await
+            .unwrap();
+        (
+            create_key(self.store.as_ref(), &account.id, Mode::Test)
+                .await
+                .unwrap(),
+            create_key(self.store.as_ref(), &account.id, Mode::Live)
+                .await
+                .unwrap(),
+        )
+    }
+
+    /// Sends a request with an optional key and JSON body.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&Value>,
+    ) -> TestResponse {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(key) = key {
+            request = request.header("Authorization", key);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        Self::read(request.send().await.unwrap()).await
+    }
+
+    /// Sends raw bytes with a content type.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> TestResponse {
+        let request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("Authorization", &self.test_key)
+            .header("Content-Type", content_type)
+            .body(bytes);
+        Self::read(request.send().await.unwrap()).await
+    }
+
+    async fn read(response: reqwest::Response) -> TestResponse {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::Null)
+        };
+        TestResponse {
+            status,
+            headers,
+            text,
+            body,
+        }
+    }
+
+    /// GET with the test key.
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Method::GET, path, Some(&self.test_key), None)
+            .await
+    }
+
+    /// POST JSON with the test key.
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.send(Method::POST, path, Some(&self.test_key), Some(body))
+            .await
+    }
+
+    /// DELETE with the test key.
+    pub async fn delete(&self, path: &str) -> TestResponse {
+        self.send(Method::DELETE, path, Some(&self.test_key), None)
+            .await
+    }
+}
+
+impl TestResponse {
+    /// Asserts the wire error shape and returns `(type, param)`.
+    pub fn error(&self) -> (String, Option<String>) {
+        let obj = self
+            .body
+            .as_object()
+            .unwrap_or_else(|| panic!("error body is not an object: {}", self.text));
+        assert!(
+            obj["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "errors carry a message: {}",
+            self.text
+        );
+        assert!(
+            obj.keys()
+                .all(|k| ["type", "message", "param"].contains(&k.as_str())),
+            "flat error: {}",
+            self.text
+        );
+        (
+            obj["type"].as_str().unwrap().to_string(),
+            obj.get("param").and_then(Value::as_str).map(str::to_string),
+        )
+    }
+}

@@ -1,0 +1,6 @@
+//! The Clearance server as a library: configuration, store selection and application wiring,
+//! shared by the `clearance` binary and the test harness.
+
+pub mod accounts;
+pub mod config;
+pub mod wiring;

@@ -1,0 +1,184 @@
+//! `clearance`: the server binary (`serve`, `migrate`, `keys …`).
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
+use clearance::config::{ServeArgs, StorageArgs};
+use clearance::wiring::{build_app, open_store};
+use clearance_api::ApiConfig;
+use clearance_core::Mode;
+use clearance_core::resources::Rules;
+use clearance_core::store::Store;
+use clearance_core::time::format_timestamp;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "clearance",
+    version,
+    about = "Self-hosted KYC/AML verification, ComplyCube-compatible"
+)]
+struct Cli {
+    #[command(flatten)]
+    storage: StorageArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (creates a default account and prints its keys on first start).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Test,
+    Live,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create a key and print it (only the key, on stdout); creates the account if new.
+    Create {
+        #[arg(long, value_enum)]
+        mode: ModeArg,
+        #[arg(long, default_value = DEFAULT_ACCOUNT)]
+        account: String,
+    },
+    /// List keys (hints only; keys are stored hashed).
+    List,
+    /// Revoke a key by id.
+    Revoke { id: String },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let json_logs = matches!(&cli.command, Command::Serve(s) if s.log_format == "json");
+    init_logging(json_logs);
+    let store = open_store(cli.storage.database_url.as_deref(), &cli.storage.data_dir).await?;
+    match cli.command {
+        Command::Serve(args) => serve(store, args).await,
+        Command::Migrate => {
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Keys(command) => keys(store.as_ref(), command).await,
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter =
+        EnvFilter::try_from_env("CLEARANCE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
+    if store.count_accounts().await? == 0 {
+        let account = find_or_create_account(store.as_ref(), DEFAULT_ACCOUNT).await?;
+        let test = create_key(store.as_ref(), &account.id, Mode::Test).await?;
+        let live = create_key(store.as_ref(), &account.id, Mode::Live).await?;
+        println!("Created account '{DEFAULT_ACCOUNT}'. Its API keys are shown only this once:");
+        println!("  test key: {test}");
+        println!("  live key: {live}");
+    }
+    let config = ApiConfig {
+        rate_limit_test: args.rate_limit_test,
+        rate_limit_live: args.rate_limit_live,
+        max_body_bytes: args.max_body_bytes,
+    };
+    let rules = Rules {
+        max_metadata_keys: args.max_metadata_keys,
+    };
+    let app = build_app(store, config, rules);
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    tracing::info!(listen = %args.listen, "clearance is serving");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn keys(store: &dyn Store, command: KeysCommand) -> anyhow::Result<()> {
+    match command {
+        KeysCommand::Create { mode, account } => {
+            let account = find_or_create_account(store, &account).await?;
+            let mode = match mode {
+                ModeArg::Test => Mode::Test,
+                ModeArg::Live => Mode::Live,
+            };
+            println!("{}", create_key(store, &account.id, mode).await?);
+        }
+        KeysCommand::List => {
+            println!(
+                "{:<26}{:<26}{:<6}{:<14}{:<26}revoked",
+                "id", "account", "mode", "key", "created"
+            );
+            for key in store.list_api_keys().await? {
+                let account = store
+                    .get_account(&key.account_id)
+                    .await?
+                    .map_or_else(|| key.account_id.clone(), |a| a.name);
+                println!(
+                    "{:<26}{:<26}{:<6}{:<14}{:<26}{}",
+                    key.id,
+                    account,
+                    key.mode,
+                    key.hint,
+                    format_timestamp(key.created_at),
+                    key.revoked_at.map(format_timestamp).unwrap_or_default()
+                );
+            }
+        }
+        KeysCommand::Revoke { id } => {
+            if !store
+                .revoke_api_key(
+                    &id,
+                    clearance_core::clock::Clock::now_ms(&clearance_core::clock::SystemClock),
+                )
+                .await?
+            {
+                anyhow::bail!("no active key with id '{id}'");
+            }
+            eprintln!("revoked key {id}; running servers stop accepting it within 5 seconds");
+        }
+    }
+    Ok(())
+}

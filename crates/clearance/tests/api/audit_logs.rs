@@ -1,0 +1,80 @@
+//! Every write leaves an audit entry with the documented diff.
+
+use clearance_testkit::TestApp;
+use serde_json::json;
+
+use crate::person;
+
+#[tokio::test]
+async fn creates_updates_and_deletes_are_audited() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .post("/v1/clients", &person("Ada", "Lovelace"))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.post(
+        &format!("/v1/clients/{id}"),
+        &json!({"email": "ada@example.net"}),
+    )
+    .await;
+    app.delete(&format!("/v1/clients/{id}")).await;
+
+    let list = app.get(&format!("/v1/auditLogs?resourceId={id}")).await;
+    assert_eq!(list.status, 200);
+    let items = list.body["items"].as_array().unwrap();
+    let actions: Vec<_> = items
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["delete", "update", "create"], "newest first");
+    assert!(
+        items.iter().all(|e| e.get("diff").is_none()),
+        "list items omit the diff"
+    );
+    assert_eq!(items[2]["trigger"], "createClient");
+    assert_eq!(items[2]["resourceType"], "client");
+    assert_eq!(items[2]["clientId"], id.as_str());
+    assert!(
+        items[2].get("memberId").is_none(),
+        "API-key actions have no member"
+    );
+
+    let update = app
+        .get(&format!(
+            "/v1/auditLogs/{}",
+            items[1]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(update.status, 200);
+    assert_eq!(
+        update.body["diff"],
+        json!([{"action": "update", "path": ["email"], "old": "ada.lovelace@example.org", "new": "ada@example.net"}])
+    );
+    let create = app
+        .get(&format!(
+            "/v1/auditLogs/{}",
+            items[2]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert!(
+        create.body["diff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["action"] == "new" && d["path"] == json!(["personDetails"]))
+    );
+
+    let filtered = app
+        .get("/v1/auditLogs?action=update&resourceType=client")
+        .await;
+    assert_eq!(filtered.body["totalItems"], 1);
+    assert_eq!(
+        app.get("/v1/auditLogs/ffffffffffffffffffffffff")
+            .await
+            .status,
+        404
+    );
+}

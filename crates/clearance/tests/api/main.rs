@@ -1,0 +1,30 @@
+//! API tests: a real server on a real database (SQLite, or PostgreSQL when
+//! `CLEARANCE_TEST_DATABASE_URL` is set), driven over HTTP.
+
+mod addresses;
+mod audit_logs;
+mod clients;
+mod edge;
+mod isolation;
+mod lists;
+mod platform;
+
+use serde_json::{Value, json};
+
+/// A valid person client body.
+pub fn person(first: &str, last: &str) -> Value {
+    json!({
+        "type": "person",
+        "email": format!("{}.{}@example.org", first.to_lowercase(), last.to_lowercase()),
+        "personDetails": {"firstName": first, "lastName": last, "dob": "1985-12-10", "nationality": "GB"}
+    })
+}
+
+/// A valid company client body.
+pub fn company(name: &str) -> Value {
+    json!({
+        "type": "company",
+        "email": "compliance@northwind.example",
+        "companyDetails": {"name": name, "incorporationCountry": "GB", "incorporationType": "private_limited_company"}
+    })
+}
