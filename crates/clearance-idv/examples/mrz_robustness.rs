@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .collect(),
         ));
     }
-    let degradations: [(&str, Degrade); 9] = [
+    let degradations: [(&str, Degrade); 15] = [
         ("none", |i| i.clone()),
         ("rotate +2.5deg", |i| rotate(i, 2.5)),
         ("rotate -4deg", |i| rotate(i, -4.0)),
@@ -48,6 +48,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("jpeg q30", |i| jpeg(i, 30)),
         ("noise +-40", noise),
         ("upside down", |i| imageops::rotate180(i)),
+        ("blur sigma 2.5", |i| imageops::blur(i, 2.5)),
+        ("scale 0.25", |i| scale(i, 0.25)),
+        ("jpeg q10", |i| jpeg(i, 10)),
+        ("rotate 7deg", |i| rotate(i, 7.0)),
+        ("rotate -10deg", |i| rotate(i, -10.0)),
+        ("rot 3 + blur 1.2 + scale 0.6 + jpeg 40", |i| {
+            jpeg(&scale(&imageops::blur(&rotate(i, 3.0), 1.2), 0.6), 40)
+        }),
     ];
     println!("degradation\texact\tchecks_valid\tms_per_image");
     for (label, degrade) in degradations {

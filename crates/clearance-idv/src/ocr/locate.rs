@@ -23,7 +23,7 @@ impl LineBox {
 }
 
 /// Skew is searched within ±this many degrees.
-const MAX_SKEW_DEGREES: f32 = 5.0;
+const MAX_SKEW_DEGREES: f32 = 10.0;
 /// Step of the skew search, degrees.
 const SKEW_STEP_DEGREES: f32 = 0.1;
 /// A row belongs to a text line when it crosses this many ink edges (a line of
