@@ -76,6 +76,8 @@ pub struct ScreeningIndex {
     pub(crate) trigrams: FxMap<u32, Vec<u32>>,
     /// identifier (upper-case, alphanumerics only) → entity ids
     pub(crate) identifiers: FxMap<String, Vec<u32>>,
+    /// `<source>:<native id>` → entity index
+    pub(crate) by_id: FxMap<String, u32>,
     /// weight given to a query token that does not occur in any indexed name
     pub(crate) unseen_weight: f32,
 }
@@ -88,10 +90,7 @@ impl ScreeningIndex {
 
     /// Looks an entity up by its `<source>:<native id>` id.
     pub fn entity(&self, id: &str) -> Option<&Entity> {
-        let (src, native) = id.split_once(':')?;
-        self.entities
-            .iter()
-            .find(|e| e.source.code() == src && e.native_id == native)
+        self.by_id.get(id).map(|i| &self.entities[*i as usize])
     }
 
     /// Version strings of the loaded lists.

@@ -39,6 +39,8 @@ pub enum ScreeningError {
     },
     #[error("unknown list format {0:?}")]
     UnknownFormat(String),
+    #[error("invalid custom-list record: {0}")]
+    InvalidRecord(String),
     #[error("invalid query at line {line}: {message}")]
     Query { line: u64, message: String },
     #[error("json error: {0}")]

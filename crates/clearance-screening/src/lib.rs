@@ -1,6 +1,7 @@
 //! AML screening engine: list parsers, name normalisation, an immutable candidate index and a name-part-aware scorer.
 
 mod countries;
+pub mod custom;
 mod engine;
 mod error;
 pub mod eval;

@@ -94,6 +94,11 @@ fn index_is_shareable() {
     });
     assert_eq!(h.join().expect("thread"), 1);
     assert_eq!(shared.stats().entities, 5);
+    assert_eq!(
+        shared.entity("custom:3").map(|e| e.primary_name()),
+        Some("Maria GONZALEZ LOPEZ")
+    );
+    assert!(shared.entity("custom:99").is_none());
 }
 
 #[test]

@@ -152,7 +152,14 @@ impl IndexBuilder {
                 }
             }
         }
+        let by_id = self
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id(), i as u32))
+            .collect();
         ScreeningIndex {
+            by_id,
             entities: self.entities,
             versions: self.versions,
             names,
