@@ -12,6 +12,7 @@ mod un;
 mod xml;
 
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -100,19 +101,57 @@ fn open_opt(path: &Path) -> Result<Option<File>> {
 
 /// Loads one list from `path` (a file, or for `ofac-csv` a folder).
 pub fn load(format: Format, path: &Path) -> Result<ParsedList> {
-    match format {
-        Format::OfacCsv => load_ofac(path),
-        Format::UnXml => parse_un_xml(open(path)?),
-        Format::UkOfsiCsv => parse_uk_ofsi_csv(open(path)?),
-        Format::EuFsfXml => parse_eu_fsf_xml(open(path)?),
-        Format::EuFsfCsv => parse_eu_fsf_csv(open(path)?),
-        Format::UsCslCsv => parse_us_csl_csv(open(path)?),
-        Format::FtmJson => parse_ftm_json(open(path)?),
-        Format::SenzingJson => parse_senzing_json(open(path)?),
+    let mut hash = Fnv::default();
+    let mut list = match format {
+        Format::OfacCsv => load_ofac(path, &mut hash)?,
+        Format::UnXml => parse_un_xml(hash.wrap(open(path)?))?,
+        Format::UkOfsiCsv => parse_uk_ofsi_csv(hash.wrap(open(path)?))?,
+        Format::EuFsfXml => parse_eu_fsf_xml(hash.wrap(open(path)?))?,
+        Format::EuFsfCsv => parse_eu_fsf_csv(hash.wrap(open(path)?))?,
+        Format::UsCslCsv => parse_us_csl_csv(hash.wrap(open(path)?))?,
+        Format::FtmJson => parse_ftm_json(hash.wrap(open(path)?))?,
+        Format::SenzingJson => parse_senzing_json(hash.wrap(open(path)?))?,
+    };
+    // files without a publication date get a content hash as their version
+    if list.version.is_none() {
+        list.version = Some(format!("fnv64:{:016x}", hash.0));
+    }
+    Ok(list)
+}
+
+/// FNV-1a over every byte read through [`Fnv::wrap`]ped readers.
+#[derive(Debug)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
     }
 }
 
-fn load_ofac(dir: &Path) -> Result<ParsedList> {
+impl Fnv {
+    fn wrap<R: Read>(&mut self, inner: R) -> Hashing<'_, R> {
+        Hashing { inner, hash: self }
+    }
+}
+
+struct Hashing<'a, R> {
+    inner: R,
+    hash: &'a mut Fnv,
+}
+
+impl<R: Read> Read for Hashing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for b in &buf[..n] {
+            self.hash.0 ^= u64::from(*b);
+            self.hash.0 = self.hash.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(n)
+    }
+}
+
+fn load_ofac(dir: &Path, hash: &mut Fnv) -> Result<ParsedList> {
     let (names, source) = if dir.join("sdn.csv").exists() {
         (
             ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"],
@@ -137,11 +176,34 @@ fn load_ofac(dir: &Path) -> Result<ParsedList> {
             ),
         });
     };
+    // hash the files one after the other so the version covers all of them
+    let mut buffers: Vec<Option<Vec<u8>>> = Vec::with_capacity(4);
+    for (i, n) in names.iter().enumerate() {
+        let file = if i == 0 {
+            Some(open(&dir.join(n))?)
+        } else {
+            open_opt(&dir.join(n))?
+        };
+        match file {
+            Some(f) => {
+                let mut bytes = Vec::new();
+                hash.wrap(f)
+                    .read_to_end(&mut bytes)
+                    .map_err(|source| ScreeningError::Io {
+                        path: dir.join(n),
+                        source,
+                    })?;
+                buffers.push(Some(bytes));
+            }
+            None => buffers.push(None),
+        }
+    }
+    let mut it = buffers.into_iter().map(|b| b.map(std::io::Cursor::new));
     let files = OfacFiles {
-        primary: open(&dir.join(names[0]))?,
-        aliases: open_opt(&dir.join(names[1]))?,
-        addresses: open_opt(&dir.join(names[2]))?,
-        comments: open_opt(&dir.join(names[3]))?,
+        primary: it.next().flatten().unwrap_or_default(),
+        aliases: it.next().flatten(),
+        addresses: it.next().flatten(),
+        comments: it.next().flatten(),
     };
     parse_ofac(files, source, names)
 }

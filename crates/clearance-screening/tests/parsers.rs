@@ -54,6 +54,15 @@ fn format_names_round_trip() {
 fn ofac_fixture_folder() {
     let p = load(Format::OfacCsv, &fixture("ofac_sdn")).expect("parse");
     assert_eq!(p.entities.len(), 6);
+    // no publication date in the files: the version is a content hash, stable across loads
+    let v = p.version.clone().expect("version");
+    assert!(v.starts_with("fnv64:"), "{v}");
+    assert_eq!(
+        load(Format::OfacCsv, &fixture("ofac_sdn"))
+            .expect("again")
+            .version,
+        Some(v)
+    );
     assert!(p.errors.is_empty(), "{:?}", p.errors);
     let e = p
         .entities
