@@ -29,7 +29,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sdn = b.build();
     let rep = eval::dev_set(
         &sdn,
-        &d.join("eval/ofac_sdn_2021-07_dev_queries.csv"),
+        &std::env::var_os("DEV_QUERIES")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| d.join("eval/ofac_sdn_2021-07_dev_queries.csv")),
         &opts,
     )?;
     println!(

@@ -71,6 +71,9 @@ pub struct ScreenOptions {
     /// Only entities carrying one of these classifications (empty = all).
     #[serde(default)]
     pub classifications: Vec<Classification>,
+    /// Only entities from these lists (empty = all), for `screeningListsScope`.
+    #[serde(default)]
+    pub sources: Vec<crate::model::SourceList>,
 }
 
 /// The calibrated default threshold (see the crate README for the evaluation).
@@ -83,6 +86,7 @@ impl Default for ScreenOptions {
             limit: 10,
             mode: SearchMode::Fuzzy,
             classifications: Vec::new(),
+            sources: Vec::new(),
         }
     }
 }

@@ -236,6 +236,11 @@ fn classification_filter_and_explanation() {
         ..ScreenOptions::default()
     };
     assert!(ix.screen(&q, &only).is_empty());
+    let other_list = ScreenOptions {
+        sources: vec![SourceList::UnSc],
+        ..ScreenOptions::default()
+    };
+    assert!(ix.screen(&q, &other_list).is_empty());
     assert_eq!(QueryKind::Company, q.kind);
 }
 

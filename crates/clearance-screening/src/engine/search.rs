@@ -148,6 +148,14 @@ impl ScreeningIndex {
             QueryKind::Person => matches!(p, Partition::Person | Partition::Any),
             QueryKind::Company => !matches!(p, Partition::Person),
         };
+        // list scope and classification filters apply before candidates are cut
+        let wanted = |e: &Entity| {
+            (opts.sources.is_empty() || opts.sources.contains(&e.source))
+                && (opts.classifications.is_empty()
+                    || e.classifications
+                        .iter()
+                        .any(|c| opts.classifications.contains(c)))
+        };
         let mut cache = SimCache::default();
         let mut acc: FxMap<u32, f32> = FxMap::default();
         let mut exp = Vec::new();
@@ -197,7 +205,10 @@ impl ScreeningIndex {
         }
         let mut cands: Vec<(u32, f32)> = acc
             .into_iter()
-            .filter(|(n, _)| allowed(self.names[*n as usize].partition))
+            .filter(|(n, _)| {
+                let name = &self.names[*n as usize];
+                allowed(name.partition) && wanted(&self.entities[name.entity as usize])
+            })
             .collect();
         if cands.len() > CANDIDATES {
             cands.select_nth_unstable_by(CANDIDATES, |a, b| b.1.total_cmp(&a.1));
@@ -234,12 +245,7 @@ impl ScreeningIndex {
             if score + 1e-3 < opts.threshold {
                 continue;
             }
-            if !opts.classifications.is_empty()
-                && !entity
-                    .classifications
-                    .iter()
-                    .any(|c| opts.classifications.contains(c))
-            {
+            if !wanted(entity) {
                 continue;
             }
             out.push(self.explain(&qt, entity, *n, ns, *s * 100.0, score, quals));
@@ -249,6 +255,9 @@ impl ScreeningIndex {
                 continue;
             }
             let entity = &self.entities[ent as usize];
+            if !wanted(entity) {
+                continue;
+            }
             let Some(n) = self.names.iter().position(|x| x.entity == ent) else {
                 continue;
             };
