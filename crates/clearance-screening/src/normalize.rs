@@ -29,6 +29,9 @@ pub enum Role {
     LegalForm,
     /// A token containing digits (never matched fuzzily).
     Number,
+    /// A romanised syllable of a name written in Han, Hangul or Kana: one changed letter is a
+    /// different name, so these parts match only exactly (or as a known variant).
+    Syllable,
 }
 
 /// One normalised name part.
@@ -225,6 +228,14 @@ fn unleet(w: String) -> String {
         .collect()
 }
 
+/// True when the name is written in a syllabic or logographic East-Asian script.
+fn is_syllabic(raw: &str) -> bool {
+    raw.chars().any(|c| {
+        matches!(c as u32,
+            0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0x1100..=0x11ff | 0xf900..=0xfaff)
+    })
+}
+
 /// Normalises a name into tokens. `person` enables honorific removal and comma reordering.
 pub fn normalize_name(raw: &str, person: bool) -> Vec<NormToken> {
     let t = tables();
@@ -308,6 +319,13 @@ pub fn normalize_name(raw: &str, person: bool) -> Vec<NormToken> {
         toks.push(NormToken { text, role });
         i += 1;
     }
+    if is_syllabic(&raw) {
+        for t in &mut toks {
+            if t.role == Role::Name {
+                t.role = Role::Syllable;
+            }
+        }
+    }
     if !toks.is_empty() && toks.iter().all(|t| t.role == Role::Stop) {
         for t in &mut toks {
             t.role = Role::Name;
@@ -363,6 +381,18 @@ mod tests {
         assert_eq!(texts("OOO Romashka", false), ["llc", "romashka"]);
         let t = normalize_name("11420 CORP.", false);
         assert_eq!(t[0].role, Role::Number);
+    }
+
+    #[test]
+    fn east_asian_scripts_are_syllables() {
+        let t = normalize_name("习近平", true);
+        assert!(!t.is_empty());
+        assert!(t.iter().all(|t| t.role == Role::Syllable));
+        assert!(
+            normalize_name("Xi Jinping", true)
+                .iter()
+                .all(|t| t.role == Role::Name)
+        );
     }
 
     #[test]

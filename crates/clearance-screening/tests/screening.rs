@@ -137,6 +137,14 @@ fn companies_and_legal_forms() {
 }
 
 #[test]
+fn different_legal_forms_lower_the_score() {
+    let ix = index();
+    let same = top(&ix, &Query::company("Sunrise Shipping Co Ltd")).expect("same");
+    let other = top(&ix, &Query::company("Sunrise Shipping Co GmbH")).expect("other");
+    assert!(other.1 < same.1, "{other:?} vs {same:?}");
+}
+
+#[test]
 fn unrelated_names_do_not_alert() {
     let ix = index();
     for name in ["John Smith", "Peter Ivanov", "Maria Schmidt"] {

@@ -178,7 +178,7 @@ impl IndexBuilder {
 /// Role factor applied to a token's rarity weight.
 pub(crate) fn role_weight(role: Role, idf: f32) -> f32 {
     match role {
-        Role::Name => idf,
+        Role::Name | Role::Syllable => idf,
         Role::Number => idf * 1.3,
         Role::Stop => idf.min(2.0) * 0.2,
         Role::LegalForm => idf.min(2.0) * 0.3,

@@ -62,13 +62,16 @@ pub(crate) fn cached_sim(
     }
     let v = &index.vocab[vid as usize];
     let qt = &q[qi];
-    let r = if qt.role != v.role && (qt.role != Role::Name || v.role != Role::Name) {
+    let texty = |r: Role| matches!(r, Role::Name | Role::Syllable);
+    let r = if qt.role != v.role && !(texty(qt.role) && texty(v.role)) {
         // legal forms, stop words and numbers only match their own kind, exactly
         if qt.text == v.text {
             (1.0, MatchKind::Exact)
         } else {
             (0.0, MatchKind::None)
         }
+    } else if qt.role == Role::Syllable || v.role == Role::Syllable {
+        token_similarity(&qt.text, &v.text, false)
     } else if qt.role == Role::LegalForm || qt.role == Role::Stop {
         if qt.text == v.text {
             (1.0, MatchKind::Exact)
@@ -134,11 +137,13 @@ pub(crate) fn score_name(
         let named = |j: usize| {
             matches!(
                 index.vocab[cand[j] as usize].role,
-                Role::Name | Role::LegalForm
+                Role::Name | Role::LegalForm | Role::Syllable
             )
         };
+        // romanised syllables only join exactly (`xi jin ping` = `xi jinping`)
+        let syl = |j: usize| index.vocab[cand[j] as usize].role == Role::Syllable;
         for qi in 0..q.len() {
-            if q_used[qi] || q[qi].role != Role::Name {
+            if q_used[qi] || !matches!(q[qi].role, Role::Name | Role::Syllable) {
                 continue;
             }
             for cj in 0..cand.len().saturating_sub(1) {
@@ -146,7 +151,8 @@ pub(crate) fn score_name(
                     continue;
                 }
                 let joined = format!("{}{}", ctext(cj), ctext(cj + 1));
-                let (s, k) = token_similarity(&q[qi].text, &joined, true);
+                let exact_only = q[qi].role == Role::Syllable || syl(cj) || syl(cj + 1);
+                let (s, k) = token_similarity(&q[qi].text, &joined, !exact_only);
                 if s >= MIN_SIM {
                     q_used[qi] = true;
                     c_used[cj] = true;
@@ -164,8 +170,8 @@ pub(crate) fn score_name(
         for qi in 0..q.len().saturating_sub(1) {
             if q_used[qi]
                 || q_used[qi + 1]
-                || q[qi].role != Role::Name
-                || q[qi + 1].role != Role::Name
+                || !matches!(q[qi].role, Role::Name | Role::Syllable)
+                || !matches!(q[qi + 1].role, Role::Name | Role::Syllable)
             {
                 continue;
             }
@@ -174,7 +180,9 @@ pub(crate) fn score_name(
                 if c_used[cj] || !named(cj) {
                     continue;
                 }
-                let (s, k) = token_similarity(&joined, ctext(cj), true);
+                let exact_only =
+                    q[qi].role == Role::Syllable || q[qi + 1].role == Role::Syllable || syl(cj);
+                let (s, k) = token_similarity(&joined, ctext(cj), !exact_only);
                 if s >= MIN_SIM {
                     q_used[qi] = true;
                     q_used[qi + 1] = true;
@@ -194,6 +202,13 @@ pub(crate) fn score_name(
     let c_patr = (0..cand.len())
         .any(|j| !c_used[j] && miss_factor(&index.vocab[cand[j] as usize].text) < 1.0);
     let clash = q_patr && c_patr;
+    // two different legal forms (`AG` vs `GmbH`) point to different companies
+    let q_form = (0..q.len()).any(|i| !q_used[i] && q[i].role == Role::LegalForm);
+    let c_form = (0..cand.len())
+        .any(|j| !c_used[j] && index.vocab[cand[j] as usize].role == Role::LegalForm);
+    if q_form && c_form {
+        num *= 0.92;
+    }
     let c_extra =
         (0..cand.len()).any(|j| !c_used[j] && index.vocab[cand[j] as usize].role == Role::Name);
     let first_used = q_used.iter().position(|u| *u);

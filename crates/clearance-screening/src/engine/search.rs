@@ -85,7 +85,7 @@ impl ScreeningIndex {
                 }
             }
         }
-        if t.role != Role::Name {
+        if !matches!(t.role, Role::Name | Role::Syllable) {
             return;
         }
         let c = canonical(&t.text);
@@ -95,7 +95,7 @@ impl ScreeningIndex {
         if let Some(ids) = self.canon.get(c) {
             out.extend_from_slice(ids);
         }
-        if !fuzzy {
+        if !fuzzy || t.role == Role::Syllable {
             return;
         }
         if t.text.len() >= 3
