@@ -195,6 +195,7 @@ fn uk_fixture_windows_1252() {
     assert_eq!(q.native_id, "13349");
     assert!(q.primary_name().contains("AL-QAHTANI"));
     assert_eq!(q.dates_of_birth.len(), 2);
+    assert_eq!(q.identifiers[0].value, "592667");
     assert!(q.classifications.contains(&Classification::WatchlistTerror));
     // the cp1252 rows decode to non-ASCII text, never to replacement characters
     assert!(

@@ -9,7 +9,8 @@ use super::csvtable::Table;
 use crate::countries::country_code;
 use crate::error::{Result, ScreeningError};
 use crate::model::{
-    Classification, Entity, EntityKind, Gender, NameQuality, ParsedList, PartialDate, SourceList,
+    Classification, Entity, EntityKind, Gender, Identifier, IdentifierKind, NameQuality,
+    ParsedList, PartialDate, SourceList,
 };
 
 const FILE: &str = "uk-ofsi-csv";
@@ -37,6 +38,7 @@ pub fn parse_uk_ofsi_csv<R: Read>(reader: R) -> Result<ParsedList> {
     let (c_type, c_alias, c_regime) = (col("Group Type"), col("Alias Type"), col("Regime"));
     let (c_dob, c_nat, c_country) = (col("DOB"), col("Nationality"), col("Country"));
     let c_gender = col("Gender");
+    let (c_passport, c_ni) = (col("Passport Details"), col("NI Number"));
     let c_script = col("Name Non-Latin Script");
     let mut issues = Issues::default();
     let mut entities: Vec<Entity> = Vec::new();
@@ -88,6 +90,20 @@ pub fn parse_uk_ofsi_csv<R: Read>(reader: R) -> Result<ParsedList> {
             e.push_country(country_code(nat));
         }
         e.push_country(country_code(get(c_country)));
+        for (c, kind) in [
+            (c_passport, IdentifierKind::Passport),
+            (c_ni, IdentifierKind::NationalId),
+        ] {
+            for value in document_numbers(get(c)) {
+                if !e.identifiers.iter().any(|i| i.value == value) {
+                    e.identifiers.push(Identifier {
+                        kind,
+                        value,
+                        country: None,
+                    });
+                }
+            }
+        }
         if let Some(g) = Gender::parse(get(c_gender)) {
             e.gender = Some(g);
         }
@@ -108,6 +124,20 @@ pub fn parse_uk_ofsi_csv<R: Read>(reader: R) -> Result<ParsedList> {
         errors: issues.errors,
         version,
     })
+}
+
+/// Document numbers in free text (`Passport No: 592667 (Qatari passport …)`): words with at
+/// least 5 characters of which at least 4 are digits.
+fn document_numbers(s: &str) -> Vec<String> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | ':'))
+        .map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|w| w.len() >= 5 && w.bytes().filter(u8::is_ascii_digit).count() >= 4)
+        .filter(|w| {
+            w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'/')
+        })
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Splits `1) Saudi Arabia 2) Qatar` style values.
