@@ -48,17 +48,23 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(account::get_account_info))
         .split_for_parts();
     let doc = finish(doc);
-    let limit = state.config.max_body_bytes;
     let v1 = v1
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(state.clone(), require_key));
-    Router::new()
+    let app = Router::new()
         .merge(v1)
         .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", doc))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
-        .fallback(|| async { ApiError::unknown_endpoint() })
+        .route("/metrics", get(health::metrics));
+    with_edge(app, state)
+}
+
+/// The outer middleware: wire-shaped 404s, metrics, the body limit, the panic catcher and
+/// request tracing.
+fn with_edge(app: Router<AppState>, state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    app.fallback(|| async { ApiError::unknown_endpoint() })
         .layer(from_fn_with_state(state.clone(), metrics::record))
         .layer(DefaultBodyLimit::max(limit))
         .layer(CatchPanicLayer::custom(on_panic))
@@ -79,4 +85,44 @@ pub fn router(state: AppState) -> Router {
 fn on_panic(_: Box<dyn Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked; answered 500");
     ApiError::internal().into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use clearance_core::clock::SystemClock;
+    use clearance_core::resources::Rules;
+    use clearance_core::service::Services;
+    use clearance_core::store::Store;
+    use clearance_store_sqlite::SqliteStore;
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::state::ApiConfig;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_without_the_panic_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let store: Arc<dyn Store> =
+            Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
+        let services = Services::new(store, Arc::new(SystemClock), Rules::default());
+        let state = AppState::new(services, ApiConfig::default());
+        async fn boom() -> &'static str {
+            panic!("secret personal data");
+        }
+        let app = Router::new().route("/boom", get(boom));
+        let response = with_edge(app, state)
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 500);
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["type"], "internal_server_error");
+        assert!(!String::from_utf8_lossy(&bytes).contains("secret"));
+    }
 }

@@ -1,0 +1,131 @@
+"""The official ComplyCube Python SDK (complycube==1.1.8), unchanged, against a running Clearance.
+
+Run through tests/sdk/run.sh, which starts `clearance serve` on a free port and exports
+CLEARANCE_URL, CLEARANCE_TEST_KEY and CLEARANCE_LIVE_KEY.
+"""
+
+import os
+import uuid
+
+import complycube
+import pytest
+from complycube import ComplyCubeClient
+from complycube.error import ComplyCubeAPIError
+
+complycube._base_url = os.environ["CLEARANCE_URL"] + "/v1"
+
+
+@pytest.fixture(scope="module")
+def cc():
+    return ComplyCubeClient(api_key=os.environ["CLEARANCE_TEST_KEY"])
+
+
+@pytest.fixture(scope="module")
+def live():
+    return ComplyCubeClient(api_key=os.environ["CLEARANCE_LIVE_KEY"])
+
+
+def person(cc, last="Lovelace", **extra):
+    return cc.clients.create(
+        type="person",
+        email=f"ada.{uuid.uuid4().hex[:8]}@example.org",
+        personDetails={"firstName": "Ada", "lastName": last, "dob": "1985-12-10", "nationality": "GB"},
+        **extra,
+    )
+
+
+def test_clients_create_get_update_delete(cc):
+    client = person(cc, metadata={"segment": "retail"})
+    assert len(client.id) == 24
+    assert client.entity_name == "Ada Lovelace"
+    assert client.person_details.first_name == "Ada"
+    assert client.metadata == {"segment": "retail"}
+
+    fetched = cc.clients.get(client.id)
+    assert fetched.email == client.email
+
+    updated = cc.clients.update(client.id, personDetails={"middleName": "King"}, mobile="+44 7700 900123")
+    assert updated.person_details.first_name == "Ada"
+    assert updated.person_details.middle_name == "King"
+    assert updated.mobile == "+44 7700 900123"
+
+    _, status = cc.clients.delete(client.id)
+    assert status == 204
+    with pytest.raises(ComplyCubeAPIError, match="Invalid client id"):
+        cc.clients.get(client.id)
+
+
+def test_company_client_and_filters(cc):
+    name = f"Northwind {uuid.uuid4().hex[:6]}"
+    company = cc.clients.create(
+        type="company",
+        email="compliance@northwind.example",
+        companyDetails={"name": name, "incorporationCountry": "GB", "incorporationType": "private_limited_company"},
+    )
+    found = cc.clients.list(companyDetails={"name": name})
+    assert [c.id for c in found.items] == [company.id]
+    assert found.total_items == 1 and found.pages == 1
+
+
+def test_validation_errors_raise_with_the_message(cc):
+    with pytest.raises(ComplyCubeAPIError, match="personDetails"):
+        cc.clients.create(type="person", email="a@example.org")
+    with pytest.raises(ComplyCubeAPIError, match="email"):
+        cc.clients.create(type="person", email="not-an-email", personDetails={"firstName": "A", "lastName": "B"})
+
+
+def test_auto_list_terminates_on_empty_and_multi_page_lists(cc):
+    marker = uuid.uuid4().hex[:10]
+    assert list(cc.clients.auto_list(externalId=marker)) == []
+    created = {person(cc, externalId=marker).id for _ in range(5)}
+    seen = [c.id for c in cc.clients.auto_list(externalId=marker, pageSize=2)]
+    assert len(seen) == 5 and set(seen) == created
+
+
+def test_addresses(cc):
+    client = person(cc)
+    address = cc.addresses.create(clientId=client.id, line="Harbour Road", city="Bristol", country="GB", type="main")
+    assert address.client_id == client.id
+    assert cc.addresses.get(address.id).city == "Bristol"
+    updated = cc.addresses.update(address.id, country="FR")
+    assert updated.country == "FR" and updated.line == "Harbour Road"
+    listed = cc.addresses.list(client.id)
+    assert [a.id for a in listed.items] == [address.id]
+    assert [a.id for a in cc.addresses.auto_list(clientId=client.id)] == [address.id]
+    with pytest.raises(ComplyCubeAPIError):
+        cc.addresses.create(clientId=client.id, line="x", city="y", country="XX")
+    cc.addresses.delete(address.id)
+    with pytest.raises(ComplyCubeAPIError, match="Invalid address id"):
+        cc.addresses.get(address.id)
+
+
+def test_team_members(cc):
+    members = cc.teammembers.list()
+    assert members.total_items >= 1
+    owner = members.items[0]
+    assert owner.role == "owner"
+    assert cc.teammembers.get(owner.id).role == "owner"
+    assert [m.id for m in cc.teammembers.auto_list()] == [m.id for m in members.items]
+
+
+def test_audit_logs(cc):
+    client = person(cc)
+    cc.clients.update(client.id, email="changed@example.org")
+    entries = cc.auditlogs.list(resourceId=client.id)
+    assert [e.action for e in entries.items] == ["update", "create"]
+    entry = cc.auditlogs.get(entries.items[0].id)
+    assert entry.trigger == "updateClient"
+    assert entry.diff[0].path == ["email"]
+    assert len(list(cc.auditlogs.auto_list(clientId=client.id))) == 2
+
+
+def test_account_info(cc):
+    info = cc.account_info.get()
+    assert info.username
+    assert info.plan
+
+
+def test_test_and_live_data_are_separate(cc, live):
+    client = person(cc)
+    with pytest.raises(ComplyCubeAPIError, match="Invalid client id"):
+        live.clients.get(client.id)
