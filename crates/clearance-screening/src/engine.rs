@@ -54,6 +54,8 @@ pub(crate) struct IndexedName {
     pub name: u16,
     pub quality: NameQuality,
     pub partition: Partition,
+    /// Written in Arabic / Persian / Hebrew script.
+    pub abjad: bool,
     pub tokens: Box<[u32]>,
 }
 
@@ -76,6 +78,8 @@ pub struct ScreeningIndex {
     pub(crate) trigrams: FxMap<u32, Vec<u32>>,
     /// identifier (upper-case, alphanumerics only) → entity ids
     pub(crate) identifiers: FxMap<String, Vec<u32>>,
+    /// consonant skeleton of a whole name → name ids (matching across Arabic script)
+    pub(crate) skeletons: FxMap<String, Vec<u32>>,
     /// `<source>:<native id>` → entity index
     pub(crate) by_id: FxMap<String, u32>,
     /// weight given to a query token that does not occur in any indexed name

@@ -228,6 +228,37 @@ fn unleet(w: String) -> String {
         .collect()
 }
 
+/// True when the name is written in Arabic, Persian or Hebrew script (romanised without vowels).
+pub fn is_abjad(raw: &str) -> bool {
+    raw.chars().any(|c| {
+        matches!(c as u32,
+            0x0590..=0x05ff | 0x0600..=0x06ff | 0x0750..=0x077f | 0x08a0..=0x08ff | 0xfb1d..=0xfdff | 0xfe70..=0xfeff)
+    })
+}
+
+/// Consonant skeleton of a whole normalised name: vowels, `w`, `y` dropped, `p`→`b`, `v`→`f`,
+/// `q`→`k`, `g`→`j`, repeats collapsed (`Osama bin Laden` and `أسامة بن لادن` → `smbnldn`).
+pub fn skeleton<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for t in tokens {
+        for c in t.chars() {
+            let c = match c {
+                'a' | 'e' | 'i' | 'o' | 'u' | 'w' | 'y' => continue,
+                'p' => 'b',
+                'v' => 'f',
+                'q' => 'k',
+                'g' => 'j',
+                c if c.is_ascii_lowercase() => c,
+                _ => continue,
+            };
+            if !out.ends_with(c) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// True when the name is written in a syllabic or logographic East-Asian script.
 fn is_syllabic(raw: &str) -> bool {
     raw.chars().any(|c| {

@@ -276,3 +276,42 @@ fn json_lines_driver() {
     assert!(lines[2]["error"].is_string());
     assert_eq!(lines[3]["matches"][0]["entityId"], "custom:5");
 }
+
+#[test]
+fn arabic_script_queries_match_latin_names() {
+    let mut b = IndexBuilder::new();
+    b.add_entities([
+        person(
+            "10",
+            &["Usama bin Muhammad bin Awad BIN LADIN", "Osama bin Laden"],
+            None,
+            "SA",
+            Gender::Male,
+        ),
+        person("11", &["Ali KHAMENEI"], None, "IR", Gender::Male),
+    ]);
+    let ix = b.build();
+    let m = ix.screen(&Query::person("أسامة بن لادن"), &ScreenOptions::default());
+    assert_eq!(
+        m.first().map(|m| m.entity_id.as_str()),
+        Some("custom:10"),
+        "{m:?}"
+    );
+    assert!(
+        m[0].explanation
+            .parts
+            .iter()
+            .any(|p| p.method == clearance_screening::MatchKind::Phonetic)
+    );
+    let m = ix.screen(&Query::person("علي خامنئي"), &ScreenOptions::default());
+    assert_eq!(
+        m.first().map(|m| m.entity_id.as_str()),
+        Some("custom:11"),
+        "{m:?}"
+    );
+    // a Latin name that merely shares consonants with nothing listed stays clear
+    assert!(
+        ix.screen(&Query::person("Asafe Moura"), &ScreenOptions::default())
+            .is_empty()
+    );
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::hash::FxMap;
 use super::{IndexedName, Partition, ScreeningIndex, VocabToken, phonetic_key};
 use crate::model::{Entity, EntityKind, ParsedList, SourceList};
-use crate::normalize::{Role, canonical, normalize_name};
+use crate::normalize::{Role, canonical, is_abjad, normalize_name, skeleton};
 
 /// Collects entities from one or more lists; [`IndexBuilder::build`] freezes them into an index.
 #[derive(Debug, Default)]
@@ -78,6 +78,7 @@ impl IndexBuilder {
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut names: Vec<IndexedName> = Vec::new();
         let mut identifiers: FxMap<String, Vec<u32>> = FxMap::default();
+        let mut skeletons: FxMap<String, Vec<u32>> = FxMap::default();
         for (ei, e) in self.entities.iter().enumerate() {
             let person = e.kind == EntityKind::Person;
             let partition = Partition::of(e.kind);
@@ -104,11 +105,16 @@ impl IndexBuilder {
                     }
                     ids.push(id);
                 }
+                let sk = skeleton(ids.iter().map(|i| vocab[*i as usize].text.as_str()));
+                if sk.len() >= 5 {
+                    skeletons.entry(sk).or_default().push(name_id);
+                }
                 names.push(IndexedName {
                     entity: ei as u32,
                     name: ni as u16,
                     quality: n.quality,
                     partition,
+                    abjad: is_abjad(&n.full),
                     tokens: ids.into_boxed_slice(),
                 });
             }
@@ -160,6 +166,7 @@ impl IndexBuilder {
             .collect();
         ScreeningIndex {
             by_id,
+            skeletons,
             entities: self.entities,
             versions: self.versions,
             names,

@@ -43,6 +43,8 @@ pub(crate) struct NameScore {
     pub score: f32,
     /// (query part, candidate part position, similarity, method)
     pub pairs: Vec<(usize, usize, f32, MatchKind)>,
+    /// The score comes from a whole-name consonant skeleton (Arabic script).
+    pub skeleton: bool,
 }
 
 /// Per-query cache of part similarities keyed by (query part, vocabulary id).
@@ -251,5 +253,9 @@ pub(crate) fn score_name(
         }
     }
     let score = if den > 0.0 { num / den } else { 0.0 };
-    NameScore { score, pairs }
+    NameScore {
+        score,
+        pairs,
+        skeleton: false,
+    }
 }

@@ -6,13 +6,15 @@ use super::score::{MIN_SIM, NameScore, QToken, SimCache, cached_sim, score_name}
 use super::{Partition, ScreeningIndex, edit_budget, phonetic_key};
 use crate::countries::country_code;
 use crate::model::{Entity, NameQuality, PartialDate};
-use crate::normalize::{Role, canonical, normalize_name};
+use crate::normalize::{Role, canonical, is_abjad, normalize_name, skeleton};
 use crate::query::{
     Explanation, Match, PartMatch, Qualifier, Query, QueryKind, ScreenOptions, SearchMode,
 };
 
 /// Names scored in full per query.
 const CANDIDATES: usize = 48;
+/// Name score of a whole-name consonant-skeleton match across Arabic script.
+const SKELETON_SCORE: f32 = 0.9;
 /// Tokens with more postings than this are only used when nothing rarer matched.
 const POSTING_CAP: usize = 20_000;
 
@@ -214,11 +216,36 @@ impl ScreeningIndex {
             cands.select_nth_unstable_by(CANDIDATES, |a, b| b.1.total_cmp(&a.1));
             cands.truncate(CANDIDATES);
         }
+        // Arabic / Persian / Hebrew script is romanised without vowels: a whole-name consonant
+        // skeleton equal to a listed name's counts as a strong phonetic match
+        let mut skel_hits: Vec<u32> = Vec::new();
+        if fuzzy {
+            let query_abjad = is_abjad(&q.name);
+            let sk = skeleton(qt.iter().map(|t| t.text.as_str()));
+            if let Some(ids) = self.skeletons.get(&sk) {
+                for &n in ids.iter().take(CANDIDATES) {
+                    let name = &self.names[n as usize];
+                    if (query_abjad || name.abjad)
+                        && allowed(name.partition)
+                        && wanted(&self.entities[name.entity as usize])
+                    {
+                        skel_hits.push(n);
+                        if !cands.iter().any(|c| c.0 == n) {
+                            cands.push((n, 0.0));
+                        }
+                    }
+                }
+            }
+        }
         // best name per entity
         let mut best: FxMap<u32, (f32, u32, NameScore)> = FxMap::default();
         for (n, _) in cands {
             let name = &self.names[n as usize];
             let mut ns = score_name(self, &mut cache, &qt, &name.tokens, fuzzy);
+            if skel_hits.contains(&n) && ns.score < SKELETON_SCORE {
+                ns.score = SKELETON_SCORE;
+                ns.skeleton = true;
+            }
             let factor = match name.quality {
                 NameQuality::Primary => 1.0,
                 NameQuality::Strong => 0.995,
@@ -368,6 +395,15 @@ impl ScreeningIndex {
                 method: k,
             })
             .collect();
+        let mut parts: Vec<PartMatch> = parts;
+        if ns.skeleton {
+            parts.push(PartMatch {
+                query: skeleton(qt.iter().map(|t| t.text.as_str())),
+                candidate: skeleton(ctexts.iter().map(String::as_str)),
+                similarity: SKELETON_SCORE,
+                method: crate::engine::MatchKind::Phonetic,
+            });
+        }
         let unmatched_query = (0..qt.len())
             .filter(|i| !ns.pairs.iter().any(|p| p.0 == *i))
             .map(|i| qt[i].text.clone())
