@@ -5,7 +5,7 @@
 use crate::country::CodeKind;
 use crate::date::Date;
 use crate::documents::DocumentType;
-use crate::mrz::{MrzDocument, MrzIssue, Sex};
+use crate::mrz::{MrzDocument, MrzIssue, Sex, mrz_spellings};
 
 /// A sub-check result as the API reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,6 +143,57 @@ pub fn assess_mrz(doc: &MrzDocument, declared: &Declared, today: Date) -> MrzFin
     }
 }
 
+/// `clientValidation`: do the client's names agree with the MRZ?
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientValidation {
+    /// First name(s) against the MRZ's secondary identifier.
+    pub first_name: Verdict,
+    /// Last name against the MRZ's primary identifier.
+    pub last_name: Verdict,
+}
+
+/// Compares client names (free text, any case, national characters allowed) with
+/// the MRZ name after ICAO transliteration ([`mrz_spellings`]). Given names match
+/// when the client's are the MRZ's first ones, in order (clients often give only
+/// the first). A name the issuer may have truncated matches by prefix. An empty
+/// client name is `not_processed`.
+#[must_use]
+pub fn validate_client_names(
+    doc: &MrzDocument,
+    first_name: &str,
+    last_name: &str,
+) -> ClientValidation {
+    let truncated = doc.name.possibly_truncated;
+    let last = if last_name.trim().is_empty() {
+        Verdict::NotProcessed
+    } else {
+        let mrz = doc.name.primary.join("<");
+        Verdict::from_ok(
+            !mrz.is_empty()
+                && mrz_spellings(last_name)
+                    .iter()
+                    .any(|s| *s == mrz || (truncated && s.starts_with(&mrz))),
+        )
+    };
+    let first = if first_name.trim().is_empty() {
+        Verdict::NotProcessed
+    } else {
+        let mrz = &doc.name.secondary;
+        Verdict::from_ok(mrz_spellings(first_name).iter().any(|s| {
+            let parts: Vec<&str> = s.split('<').filter(|p| !p.is_empty()).collect();
+            !parts.is_empty()
+                && parts.len() <= mrz.len()
+                && parts.iter().zip(mrz).enumerate().all(|(i, (c, m))| {
+                    c == m || (truncated && i == mrz.len() - 1 && c.starts_with(m.as_str()))
+                })
+        }))
+    };
+    ClientValidation {
+        first_name: first,
+        last_name: last,
+    }
+}
+
 /// The data a document check or Autofill reports from an MRZ.
 ///
 /// `Debug` is redacted.
@@ -237,6 +288,43 @@ mod tests {
         assert_eq!(e.last_names, ["ERIKSSON"]);
         assert_eq!(e.gender, Some("female"));
         assert_eq!(e.expiration_date, Date::new(2030, 4, 15));
+    }
+
+    #[test]
+    fn client_names_are_compared_after_transliteration() {
+        let doc = parse(TD3_GBR, today()).expect("parses");
+        let v = validate_client_names(&doc, "Anna", "Eriksson");
+        assert_eq!(
+            (v.first_name, v.last_name),
+            (Verdict::Clear, Verdict::Clear)
+        );
+        let v = validate_client_names(&doc, "anna maria", "ERIKSSON");
+        assert_eq!(v.first_name, Verdict::Clear);
+        let v = validate_client_names(&doc, "Maria", "Eriksen");
+        assert_eq!(
+            (v.first_name, v.last_name),
+            (Verdict::Attention, Verdict::Attention)
+        );
+        let v = validate_client_names(&doc, "", "Eriksson");
+        assert_eq!(v.first_name, Verdict::NotProcessed);
+        let mueller = doc_with_name("MUELLER<<JOERG");
+        let v = validate_client_names(&mueller, "Jörg", "Müller");
+        assert_eq!(
+            (v.first_name, v.last_name),
+            (Verdict::Clear, Verdict::Clear)
+        );
+        let muller = doc_with_name("MULLER<<JORG");
+        let v = validate_client_names(&muller, "Jörg", "Müller");
+        assert_eq!(
+            (v.first_name, v.last_name),
+            (Verdict::Clear, Verdict::Clear)
+        );
+    }
+
+    fn doc_with_name(name: &str) -> MrzDocument {
+        let mut lines: Vec<String> = TD3_GBR.lines().map(str::to_owned).collect();
+        lines[0] = format!("P<GBR{name:<<39}");
+        crate::mrz::parse_lines(&lines, today()).expect("parses")
     }
 
     #[test]

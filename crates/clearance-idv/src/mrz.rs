@@ -9,6 +9,7 @@ mod format;
 mod name;
 mod parse;
 mod render;
+mod translit;
 mod types;
 
 #[cfg(test)]
@@ -19,6 +20,7 @@ pub use format::MrzFormat;
 pub use name::MrzName;
 pub use parse::{parse, parse_lines};
 pub use render::{MrzFields, render};
+pub use translit::mrz_spellings;
 pub use types::{
     CheckOutcome, CheckResult, CheckedField, Correction, CorrectionReason, MrzDate, MrzDocument,
     MrzDocumentKind, MrzIssue, Position, Sex,
