@@ -2,6 +2,8 @@
 //! correction, the supported-documents table, and (feature `ocr`) reading the MRZ
 //! from an image plus image-quality verdicts. No clock, network or global state.
 
+#[cfg(feature = "ocr")]
+pub mod analysis;
 pub mod check;
 pub mod country;
 pub mod date;
