@@ -86,7 +86,8 @@ pub(crate) fn estimate_skew(gray: &GrayImage) -> f32 {
     let margin = width * MAX_SKEW_DEGREES.to_radians().tan() + 2.0;
     let bins = (height + 2.0 * margin) as usize + 1;
     let steps = (2.0 * MAX_SKEW_DEGREES / SKEW_STEP_DEGREES) as i32;
-    let mut best = (0f32, f64::MIN);
+    // (degrees, slope, score)
+    let mut best = (0f32, 0f32, f64::MIN);
     let mut hist = vec![0u32; bins];
     for i in 0..=steps {
         let degrees = -MAX_SKEW_DEGREES + i as f32 * SKEW_STEP_DEGREES;
@@ -98,11 +99,11 @@ pub(crate) fn estimate_skew(gray: &GrayImage) -> f32 {
         }
         let score: f64 = hist.iter().map(|&n| f64::from(n) * f64::from(n)).sum();
         // Prefer the smaller angle on ties.
-        if score > best.1 * (1.0 + 1e-9) || (score >= best.1 && degrees.abs() < best.0.abs()) {
-            best = (slope, score);
+        if score > best.2 || (score == best.2 && degrees.abs() < best.0.abs()) {
+            best = (degrees, slope, score);
         }
     }
-    best.0
+    best.1
 }
 
 /// Shifts each column vertically so a line with `slope` becomes horizontal
@@ -220,4 +221,55 @@ pub(crate) fn to_gray(rgb: &RgbImage) -> GrayImage {
         let l = 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
         Luma([l as u8])
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two "text lines" of dashes (like characters) at `degrees`.
+    fn dashed_lines(degrees: f32) -> RgbImage {
+        let slope = degrees.to_radians().tan();
+        RgbImage::from_fn(600, 200, |x, y| {
+            let ink = [60.0f32, 120.0].iter().any(|&base| {
+                let centre = base + x as f32 * slope;
+                (y as f32 - centre).abs() < 8.0 && (20..580).contains(&x) && x % 12 < 7
+            });
+            if ink {
+                Rgb([20, 20, 20])
+            } else {
+                Rgb([230, 230, 230])
+            }
+        })
+    }
+
+    #[test]
+    fn otsu_splits_ink_from_paper() {
+        let gray = to_gray(&dashed_lines(0.0));
+        let t = otsu_threshold(&gray);
+        assert!((20..230).contains(&t), "{t}");
+    }
+
+    #[test]
+    fn skew_is_found_and_removed() {
+        for degrees in [-6.0f32, -1.5, 0.0, 2.0, 8.0] {
+            let rgb = dashed_lines(degrees);
+            let slope = estimate_skew(&to_gray(&rgb));
+            let found = slope.atan().to_degrees();
+            assert!((found - degrees).abs() <= 0.15, "{degrees}: {found}");
+            let lines = find_lines(&to_gray(&unshear(&rgb, slope)));
+            assert_eq!(lines.len(), 2, "{degrees}: {lines:?}");
+            assert!(
+                lines.iter().all(|b| b.width() > 500 && b.height() < 24),
+                "{lines:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn blank_image_has_no_lines() {
+        let blank = GrayImage::from_pixel(300, 100, Luma([200]));
+        assert!(find_lines(&blank).is_empty());
+        assert!(estimate_skew(&blank).abs() < f32::EPSILON);
+    }
 }
