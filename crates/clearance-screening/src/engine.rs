@@ -78,15 +78,31 @@ pub struct ScreeningIndex {
     pub(crate) trigrams: FxMap<u32, Vec<u32>>,
     /// identifier (upper-case, alphanumerics only) → entity ids
     pub(crate) identifiers: FxMap<String, Vec<u32>>,
-    /// consonant skeleton of a whole name → name ids (matching across Arabic script)
-    pub(crate) skeletons: FxMap<String, Vec<u32>>,
+    /// (FNV hash of a whole name's consonant skeleton, name id), sorted: matching across
+    /// Arabic script without a string per name
+    pub(crate) skeletons: Box<[(u64, u32)]>,
     /// `<source>:<native id>` → entity index
-    pub(crate) by_id: FxMap<String, u32>,
+    /// (FNV hash of `<source>:<native id>`, entity index), sorted
+    pub(crate) by_id: Box<[(u64, u32)]>,
     /// weight given to a query token that does not occur in any indexed name
     pub(crate) unseen_weight: f32,
 }
 
+/// FNV-1a hash of a skeleton string.
+pub(crate) fn skeleton_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 impl ScreeningIndex {
+    /// Names whose whole-name skeleton hashes to `hash`.
+    pub(crate) fn skeleton_names(&self, hash: u64) -> &[(u64, u32)] {
+        let start = self.skeletons.partition_point(|(h, _)| *h < hash);
+        let end = start + self.skeletons[start..].partition_point(|(h, _)| *h == hash);
+        &self.skeletons[start..end]
+    }
+
     /// All indexed entities.
     pub fn entities(&self) -> &[Entity] {
         &self.entities
@@ -94,7 +110,14 @@ impl ScreeningIndex {
 
     /// Looks an entity up by its `<source>:<native id>` id.
     pub fn entity(&self, id: &str) -> Option<&Entity> {
-        self.by_id.get(id).map(|i| &self.entities[*i as usize])
+        let (src, native) = id.split_once(':')?;
+        let h = skeleton_hash(id);
+        let start = self.by_id.partition_point(|(x, _)| *x < h);
+        self.by_id[start..]
+            .iter()
+            .take_while(|(x, _)| *x == h)
+            .map(|(_, i)| &self.entities[*i as usize])
+            .find(|e| e.source.code() == src && e.native_id == native)
     }
 
     /// Version strings of the loaded lists.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::hash::FxMap;
-use super::{IndexedName, Partition, ScreeningIndex, VocabToken, phonetic_key};
+use super::{IndexedName, Partition, ScreeningIndex, VocabToken, phonetic_key, skeleton_hash};
 use crate::model::{Entity, EntityKind, ParsedList, SourceList};
 use crate::normalize::{Role, canonical, is_abjad, normalize_name, skeleton};
 
@@ -78,7 +78,7 @@ impl IndexBuilder {
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut names: Vec<IndexedName> = Vec::new();
         let mut identifiers: FxMap<String, Vec<u32>> = FxMap::default();
-        let mut skeletons: FxMap<String, Vec<u32>> = FxMap::default();
+        let mut skeletons: Vec<(u64, u32)> = Vec::new();
         for (ei, e) in self.entities.iter().enumerate() {
             let person = e.kind == EntityKind::Person;
             let partition = Partition::of(e.kind);
@@ -107,7 +107,7 @@ impl IndexBuilder {
                 }
                 let sk = skeleton(ids.iter().map(|i| vocab[*i as usize].text.as_str()));
                 if sk.len() >= 5 {
-                    skeletons.entry(sk).or_default().push(name_id);
+                    skeletons.push((skeleton_hash(&sk), name_id));
                 }
                 names.push(IndexedName {
                     entity: ei as u32,
@@ -158,15 +158,19 @@ impl IndexBuilder {
                 }
             }
         }
-        let by_id = self
+        let mut by_id: Vec<(u64, u32)> = self
             .entities
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.id(), i as u32))
+            .map(|(i, e)| (skeleton_hash(&e.id()), i as u32))
             .collect();
+        by_id.sort_unstable();
         ScreeningIndex {
-            by_id,
-            skeletons,
+            by_id: by_id.into_boxed_slice(),
+            skeletons: {
+                skeletons.sort_unstable();
+                skeletons.into_boxed_slice()
+            },
             entities: self.entities,
             versions: self.versions,
             names,

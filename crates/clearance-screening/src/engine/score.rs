@@ -7,15 +7,9 @@ use crate::normalize::Role;
 /// Below this similarity two parts are not aligned.
 pub(crate) const MIN_SIM: f32 = 0.7;
 /// Share of an unmatched listed part's weight that counts against the score.
-/// Share of an unmatched listed part's weight that counts against the score.
-fn cm() -> f32 {
-    0.25
-}
-
+const CANDIDATE_MISS: f32 = 0.25;
 /// Share of an extra query middle name's weight that counts against the score.
-fn query_miss() -> f32 {
-    0.5
-}
+const QUERY_MIDDLE_MISS: f32 = 0.5;
 
 /// Patronymics cost less when missing on one side.
 fn miss_factor(text: &str) -> f32 {
@@ -223,7 +217,7 @@ pub(crate) fn score_name(
             let f = if clash {
                 1.0
             } else {
-                miss_factor(&q[qi].text) * if middle { query_miss() } else { 1.0 }
+                miss_factor(&q[qi].text) * if middle { QUERY_MIDDLE_MISS } else { 1.0 }
             };
             den += q[qi].weight * f;
         }
@@ -234,11 +228,11 @@ pub(crate) fn score_name(
             let f = if clash {
                 1.0
             } else if v.role == Role::Number {
-                1.0 / cm()
+                1.0 / CANDIDATE_MISS
             } else {
                 miss_factor(&v.text)
             };
-            den += cm() * v.weight * f;
+            den += CANDIDATE_MISS * v.weight * f;
         }
     }
     // `X bin Y` is not `Y bin X`

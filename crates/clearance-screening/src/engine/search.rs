@@ -3,7 +3,7 @@
 use super::build::{identifier_key, role_weight, trigram_keys};
 use super::hash::FxMap;
 use super::score::{MIN_SIM, NameScore, QToken, SimCache, cached_sim, score_name};
-use super::{Partition, ScreeningIndex, edit_budget, phonetic_key};
+use super::{Partition, ScreeningIndex, edit_budget, phonetic_key, skeleton_hash};
 use crate::countries::country_code;
 use crate::model::{Entity, NameQuality, PartialDate};
 use crate::normalize::{Role, canonical, is_abjad, normalize_name, skeleton};
@@ -222,10 +222,22 @@ impl ScreeningIndex {
         if fuzzy {
             let query_abjad = is_abjad(&q.name);
             let sk = skeleton(qt.iter().map(|t| t.text.as_str()));
-            if let Some(ids) = self.skeletons.get(&sk) {
-                for &n in ids.iter().take(CANDIDATES) {
+            if sk.len() >= 5 {
+                for &(_, n) in self
+                    .skeleton_names(skeleton_hash(&sk))
+                    .iter()
+                    .take(CANDIDATES)
+                {
                     let name = &self.names[n as usize];
+                    let same = || {
+                        skeleton(
+                            name.tokens
+                                .iter()
+                                .map(|v| self.vocab[*v as usize].text.as_str()),
+                        ) == sk
+                    };
                     if (query_abjad || name.abjad)
+                        && same()
                         && allowed(name.partition)
                         && wanted(&self.entities[name.entity as usize])
                     {
