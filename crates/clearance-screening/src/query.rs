@@ -147,9 +147,9 @@ pub struct Match {
     pub explanation: Explanation,
 }
 
-/// One input line of [`screen_jsonl`]: `{"name","type":"person"|"company","dob"?,"country"?,"gender"?}`.
+/// One input line of [`screen_jsonl`]: `{"name","type":"person"|"company","dob"?,"country"?,"gender"?}`
+/// (unknown fields are ignored).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct QueryLine {
     name: String,
     #[serde(default, rename = "type")]
