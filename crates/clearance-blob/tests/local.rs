@@ -358,3 +358,30 @@ async fn bad_master_keys_are_rejected() {
     .await;
     assert!(matches!(bad_url, Err(BlobError::Config(_))));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_opens_agree_on_one_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = BlobConfig {
+        data_dir: dir.path().join("fresh"),
+        ..BlobConfig::default()
+    };
+    let opens = (0..8).map(|_| {
+        let config = config.clone();
+        tokio::spawn(async move { BlobStore::open(&config).await })
+    });
+    let mut stores = Vec::new();
+    for open in opens {
+        stores.push(open.await.expect("join").expect("open"));
+    }
+    stores[0]
+        .put("k", Bytes::from_static(b"shared"))
+        .await
+        .expect("put");
+    for store in &stores {
+        assert_eq!(
+            store.get("k").await.expect("every opener has the same key"),
+            "shared"
+        );
+    }
+}
