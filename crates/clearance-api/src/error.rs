@@ -128,6 +128,9 @@ impl From<CoreError> for ApiError {
             e @ CoreError::NotFound { .. } => {
                 ApiError::new(StatusCode::NOT_FOUND, "resource_not_found", e.to_string())
             }
+            CoreError::Missing(message) => {
+                ApiError::new(StatusCode::NOT_FOUND, "resource_not_found", message)
+            }
             CoreError::Unprocessable { code, message } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }

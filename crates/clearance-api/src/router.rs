@@ -19,7 +19,9 @@ use crate::auth::require_key;
 use crate::error::ApiError;
 use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
-use crate::routes::{account, addresses, audit_logs, clients, health, team_members};
+use crate::routes::{
+    account, addresses, audit_logs, clients, documents, health, live_media, team_members,
+};
 use crate::state::AppState;
 
 /// Builds the application: `/v1` (API key required), the OpenAPI document and docs page, health
@@ -46,6 +48,39 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(audit_logs::list_audit_logs))
         .routes(routes!(audit_logs::get_audit_log))
         .routes(routes!(account::get_account_info))
+        .routes(routes!(
+            documents::create_document,
+            documents::list_documents
+        ))
+        .routes(routes!(
+            documents::get_document,
+            documents::update_document,
+            documents::delete_document
+        ))
+        .routes(routes!(documents::upload_document_image))
+        .routes(routes!(documents::download_document_image))
+        .routes(routes!(documents::download_document_image_by_id))
+        .routes(routes!(documents::delete_document_image))
+        .routes(routes!(documents::redact_document))
+        .routes(routes!(
+            live_media::upload_live_photo,
+            live_media::list_live_photos
+        ))
+        .routes(routes!(
+            live_media::get_live_photo,
+            live_media::delete_live_photo
+        ))
+        .routes(routes!(live_media::download_live_photo))
+        .routes(routes!(live_media::redact_live_photo))
+        .routes(routes!(
+            live_media::create_live_video,
+            live_media::list_live_videos
+        ))
+        .routes(routes!(
+            live_media::get_live_video,
+            live_media::delete_live_video
+        ))
+        .routes(routes!(live_media::redact_live_video))
         .split_for_parts();
     let doc = finish(doc);
     let v1 = v1
@@ -107,7 +142,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> =
             Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
-        let services = Services::new(store, Arc::new(SystemClock), Rules::default());
+        let blobs = Arc::new(clearance_core::blobs::MemoryBlobs::default());
+        let services = Services::new(store, blobs, Arc::new(SystemClock), Rules::default());
         let state = AppState::new(services, ApiConfig::default());
         async fn boom() -> &'static str {
             panic!("secret personal data");

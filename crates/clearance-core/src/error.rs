@@ -17,6 +17,9 @@ pub enum CoreError {
     /// The resource does not exist in the caller's account and mode.
     #[error("Invalid {resource} id '{id}'")]
     NotFound { resource: &'static str, id: String },
+    /// Something inside an existing resource is missing (an image side, a redacted file).
+    #[error("{0}")]
+    Missing(String),
     /// A processing error with a documented machine code (HTTP 422 on the wire).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },

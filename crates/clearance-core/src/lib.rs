@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod blobs;
 pub mod clock;
 pub mod country;
 pub mod diff;

@@ -2,6 +2,7 @@
 
 pub mod address;
 pub mod client;
+pub mod document;
 
 /// Limits an operator may tune.
 #[derive(Clone, Debug)]

@@ -5,7 +5,11 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+mod documents;
+mod live_media;
+
 use crate::audit::{self, Action, Actor};
+use crate::blobs::{Blobs, client_prefix};
 use crate::clock::Clock;
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
@@ -23,15 +27,22 @@ const UPDATE_ATTEMPTS: usize = 5;
 #[derive(Clone)]
 pub struct Services {
     store: Arc<dyn Store>,
+    blobs: Arc<dyn Blobs>,
     clock: Arc<dyn Clock>,
     rules: Rules,
 }
 
 impl Services {
-    /// Wires the services to a store and a clock.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, rules: Rules) -> Self {
+    /// Wires the services to a store, a blob store and a clock.
+    pub fn new(
+        store: Arc<dyn Store>,
+        blobs: Arc<dyn Blobs>,
+        clock: Arc<dyn Clock>,
+        rules: Rules,
+    ) -> Self {
         Services {
             store,
+            blobs,
             clock,
             rules,
         }
@@ -109,10 +120,12 @@ impl Services {
         let patch = as_object(patch, None)?;
         let rules = self.rules.clone();
         let today = date_of(self.now_ms());
-        self.update(scope, actor, ResourceKind::Client, id, move |existing| {
-            client::validate_update(existing, patch, today, &rules)
-        })
-        .await
+        let (_, after) = self
+            .update(scope, actor, ResourceKind::Client, id, move |existing| {
+                client::validate_update(existing, patch, today, &rules)
+            })
+            .await?;
+        Ok(after)
     }
 
     /// Deletes a client and everything it owns (its audit trail stays).
@@ -122,7 +135,24 @@ impl Services {
             client_id: id.to_string(),
         };
         self.delete(scope, actor, ResourceKind::Client, id, vec![cascade])
-            .await
+            .await?;
+        self.remove_blobs(&client_prefix(scope, id)).await;
+        Ok(())
+    }
+
+    /// Removes one file after its record is gone (see [`Self::remove_blobs`]).
+    async fn remove_blob(&self, key: &str) {
+        if let Err(e) = self.blobs.delete(key).await {
+            tracing::warn!(error = %e, "could not remove a stored file of a deleted resource");
+        }
+    }
+
+    /// Removes files after their records are gone. A failure leaves an orphaned (encrypted,
+    /// unreachable) object behind, which is logged for the operator; it never fails the request.
+    async fn remove_blobs(&self, prefix: &str) {
+        if let Err(e) = self.blobs.delete_prefix(prefix).await {
+            tracing::warn!(error = %e, "could not remove the stored files of a deleted resource");
+        }
     }
 
     /// Creates an address for an existing client of the same account and mode.
@@ -157,10 +187,12 @@ impl Services {
         patch: &Value,
     ) -> Result<Resource> {
         let patch = as_object(patch, None)?;
-        self.update(scope, actor, ResourceKind::Address, id, move |existing| {
-            address::validate_update(existing, patch)
-        })
-        .await
+        let (_, after) = self
+            .update(scope, actor, ResourceKind::Address, id, move |existing| {
+                address::validate_update(existing, patch)
+            })
+            .await?;
+        Ok(after)
     }
 
     /// Deletes an address.
@@ -186,8 +218,27 @@ impl Services {
         body: Map<String, Value>,
         now: i64,
     ) -> Result<Resource> {
+        let id = new_resource_id(now);
+        self.insert_with_id(scope, actor, kind, &id, client_id, body, now)
+            .await
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per resource kind; a struct would only rename them"
+    )]
+    async fn insert_with_id(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        kind: ResourceKind,
+        id: &str,
+        client_id: Option<String>,
+        body: Map<String, Value>,
+        now: i64,
+    ) -> Result<Resource> {
         let resource = Resource {
-            id: new_resource_id(now),
+            id: id.to_string(),
             scope: scope.clone(),
             kind,
             client_id,
@@ -221,12 +272,12 @@ impl Services {
         kind: ResourceKind,
         id: &str,
         change: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
-    ) -> Result<Resource> {
+    ) -> Result<(Resource, Resource)> {
         for _ in 0..UPDATE_ATTEMPTS {
             let existing = self.get(scope, kind, id).await?;
             let body = change(&existing.body)?;
             if body == existing.body {
-                return Ok(existing);
+                return Ok((existing.clone(), existing));
             }
             let now = self.now_ms().max(existing.updated_at);
             let updated = Resource {
@@ -249,7 +300,7 @@ impl Services {
                 .apply(vec![Change::Update(updated.clone()), Change::Insert(entry)])
                 .await
             {
-                Ok(()) => return Ok(updated),
+                Ok(()) => return Ok((existing, updated)),
                 Err(StoreError::Conflict(_)) => continue,
                 Err(StoreError::NotFound) => return Err(CoreError::not_found(kind.label(), id)),
                 Err(e) => return Err(e.into()),
@@ -292,4 +343,17 @@ impl Services {
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// Decodes and checks the base64 `data` of an upload; failures name `data`.
+async fn accept_upload(
+    input: &Map<String, Value>,
+    policy: &clearance_media::Policy,
+) -> Result<clearance_media::Accepted> {
+    let data = crate::fields::Reader::new(input).req_str("data", usize::MAX)?;
+    let invalid = |e: clearance_media::MediaError| CoreError::invalid("data", e.to_string());
+    let bytes = clearance_media::decode_base64(&data, policy.max_bytes).map_err(invalid)?;
+    clearance_media::inspect(bytes, policy)
+        .await
+        .map_err(invalid)
 }

@@ -14,15 +14,21 @@ pub enum ResourceKind {
     Address,
     AuditLog,
     TeamMember,
+    Document,
+    LivePhoto,
+    LiveVideo,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 4] = [
+    pub const ALL: [ResourceKind; 7] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
         ResourceKind::TeamMember,
+        ResourceKind::Document,
+        ResourceKind::LivePhoto,
+        ResourceKind::LiveVideo,
     ];
 
     /// The kind with this stored name.
@@ -37,6 +43,9 @@ impl ResourceKind {
             ResourceKind::Address => "address",
             ResourceKind::AuditLog => "auditLog",
             ResourceKind::TeamMember => "teamMember",
+            ResourceKind::Document => "document",
+            ResourceKind::LivePhoto => "livePhoto",
+            ResourceKind::LiveVideo => "liveVideo",
         }
     }
 
@@ -47,6 +56,9 @@ impl ResourceKind {
             ResourceKind::Address => "address",
             ResourceKind::AuditLog => "audit log",
             ResourceKind::TeamMember => "team member",
+            ResourceKind::Document => "document",
+            ResourceKind::LivePhoto => "live photo",
+            ResourceKind::LiveVideo => "live video",
         }
     }
 }

@@ -9,8 +9,10 @@
 use std::sync::Arc;
 
 use clearance::accounts::{create_key, find_or_create_account};
+use clearance::blobs::EncryptedBlobs;
 use clearance::wiring::{build_app, open_store};
 use clearance_api::ApiConfig;
+use clearance_blob::{BlobConfig, BlobStore, S3Settings};
 use clearance_core::Mode;
 use clearance_core::resources::Rules;
 use clearance_core::store::Store;
@@ -25,6 +27,11 @@ pub struct TestApp {
     pub test_key: String,
     pub live_key: String,
     pub store: Arc<dyn Store>,
+    /// The encrypted blob store behind the server (local files, or S3 when
+    /// `CLEARANCE_TEST_S3_ENDPOINT` is set).
+    pub blobs: BlobStore,
+    /// Where raw blob objects can be read: a folder, or `endpoint/bucket/prefix` for S3.
+    pub raw_blobs: RawBlobs,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -73,7 +80,13 @@ impl TestApp {
         let live_key = create_key(store.as_ref(), &account.id, Mode::Live)
             .await
             .unwrap();
-        let app = build_app(store.clone(), config, Rules::default());
+        let (blobs, raw_blobs) = open_test_blobs(dir.path()).await;
+        let app = build_app(
+            store.clone(),
+            Arc::new(EncryptedBlobs(blobs.clone())),
+            config,
+            Rules::default(),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
@@ -84,6 +97,8 @@ impl TestApp {
             test_key,
             live_key,
             store,
+            blobs,
+            raw_blobs,
             client: reqwest::Client::new(),
             _dir: dir,
         }
@@ -175,6 +190,102 @@ impl TestApp {
     }
 }
 
+/// Where the raw (encrypted) objects of a test server live.
+pub enum RawBlobs {
+    Folder(std::path::PathBuf),
+    S3 { base: String },
+}
+
+impl RawBlobs {
+    /// Every stored object's raw bytes.
+    pub async fn all(&self, blobs: &BlobStore) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        match self {
+            RawBlobs::Folder(root) => {
+                let mut stack = vec![root.clone()];
+                while let Some(dir) = stack.pop() {
+                    let Ok(entries) = std::fs::read_dir(&dir) else {
+                        continue;
+                    };
+                    for entry in entries.flatten() {
+                        let path = entry.path();
+                        if path.is_dir() {
+                            stack.push(path);
+                        } else {
+                            out.push(std::fs::read(path).unwrap());
+                        }
+                    }
+                }
+            }
+            RawBlobs::S3 { base } => {
+                for key in blobs.list("").await.unwrap() {
+                    let url = format!("{base}/{key}");
+                    out.push(
+                        reqwest::get(url)
+                            .await
+                            .unwrap()
+                            .bytes()
+                            .await
+                            .unwrap()
+                            .to_vec(),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Local encrypted blobs in the test's folder, or a fresh prefix of a bucket on the S3-compatible
+/// server named by `CLEARANCE_TEST_S3_ENDPOINT`.
+async fn open_test_blobs(dir: &std::path::Path) -> (BlobStore, RawBlobs) {
+    let master_key = Some(clearance_core::keys::hash_key(
+        &clearance_core::ids::random_alphanumeric(32),
+    ));
+    match std::env::var("CLEARANCE_TEST_S3_ENDPOINT") {
+        Ok(endpoint) if !endpoint.is_empty() => {
+            let bucket = "clearance-tests";
+            let _ = reqwest::Client::new()
+                .put(format!("{endpoint}/{bucket}"))
+                .send()
+                .await;
+            let prefix = clearance_core::ids::random_alphanumeric(12).to_lowercase();
+            let config = BlobConfig {
+                url: Some(format!("s3://{bucket}/{prefix}")),
+                data_dir: dir.to_path_buf(),
+                master_key,
+                master_key_file: None,
+                s3: S3Settings {
+                    endpoint: Some(endpoint.clone()),
+                    region: Some("us-east-1".into()),
+                    access_key_id: Some("testing".into()),
+                    secret_access_key: Some("testing".into()),
+                    allow_http: true,
+                },
+            };
+            let store = BlobStore::open(&config).await.unwrap();
+            (
+                store,
+                RawBlobs::S3 {
+                    base: format!("{endpoint}/{bucket}/{prefix}"),
+                },
+            )
+        }
+        _ => {
+            let config = BlobConfig {
+                url: None,
+                data_dir: dir.to_path_buf(),
+                master_key,
+                ..BlobConfig::default()
+            };
+            (
+                BlobStore::open(&config).await.unwrap(),
+                RawBlobs::Folder(dir.join("blobs")),
+            )
+        }
+    }
+}
+
 impl TestResponse {
     /// Asserts the wire error shape and returns `(type, param)`.
     pub fn error(&self) -> (String, Option<String>) {
@@ -197,5 +308,45 @@ impl TestResponse {
             obj["type"].as_str().unwrap().to_string(),
             obj.get("param").and_then(Value::as_str).map(str::to_string),
         )
+    }
+}
+
+/// Generated test images (noise keeps them above the 34 KB minimum).
+pub mod fixtures {
+    use std::io::Cursor;
+
+    use image::{ImageFormat, RgbImage};
+
+    fn noise(width: u32, height: u32) -> RgbImage {
+        let mut seed = 0x2545_f491_u32;
+        RgbImage::from_fn(width, height, |_, _| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let [a, b, c, _] = seed.to_le_bytes();
+            image::Rgb([a, b, c])
+        })
+    }
+
+    fn encode(img: &RgbImage, format: ImageFormat) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    /// A JPEG of the given size.
+    pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        encode(&noise(width, height), ImageFormat::Jpeg)
+    }
+
+    /// A PNG of the given size.
+    pub fn png(width: u32, height: u32) -> Vec<u8> {
+        encode(&noise(width, height), ImageFormat::Png)
+    }
+
+    /// Base64 of bytes, as the API expects files.
+    pub fn b64(bytes: &[u8]) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(bytes)
     }
 }

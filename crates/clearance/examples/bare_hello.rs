@@ -6,7 +6,9 @@ use axum::routing::get;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let listen = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8099".into());
+    let listen = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8099".into());
     let app = Router::new().route("/hello", get(|| async { "hello" }));
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     axum::serve(listener, app).await

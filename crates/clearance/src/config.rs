@@ -22,6 +22,47 @@ pub struct StorageArgs {
     pub database_url: Option<String>,
 }
 
+/// Where uploaded files live; they are always encrypted at rest.
+#[derive(Args, Clone, Debug)]
+pub struct BlobArgs {
+    /// `s3://bucket/prefix` stores files in an S3-compatible service; default: `blobs/` in the
+    /// data folder.
+    #[arg(long, env = "CLEARANCE_BLOB_URL", global = true)]
+    pub blob_url: Option<String>,
+    /// 32-byte master key (64 hex characters or base64) wrapping each file's data key; default:
+    /// generated once into `master.key` in the data folder (mode 0600).
+    #[arg(
+        long,
+        env = "CLEARANCE_MASTER_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub master_key: Option<String>,
+    /// File holding the master key.
+    #[arg(long, env = "CLEARANCE_MASTER_KEY_FILE", global = true)]
+    pub master_key_file: Option<PathBuf>,
+    /// S3 endpoint for non-AWS services (MinIO, Garage, …).
+    #[arg(long, env = "CLEARANCE_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// S3 region (default us-east-1).
+    #[arg(long, env = "CLEARANCE_S3_REGION", global = true)]
+    pub s3_region: Option<String>,
+    /// S3 access key id (default: the provider chain).
+    #[arg(long, env = "AWS_ACCESS_KEY_ID", hide_env_values = true, global = true)]
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret access key.
+    #[arg(
+        long,
+        env = "AWS_SECRET_ACCESS_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub s3_secret_access_key: Option<String>,
+    /// Allow a plain `http://` S3 endpoint (local test servers only).
+    #[arg(long, env = "CLEARANCE_S3_ALLOW_HTTP", global = true)]
+    pub s3_allow_http: bool,
+}
+
 /// Settings of the HTTP server.
 #[derive(Args, Clone, Debug)]
 pub struct ServeArgs {

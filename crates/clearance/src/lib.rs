@@ -2,5 +2,6 @@
 //! shared by the `clearance` binary and the test harness.
 
 pub mod accounts;
+pub mod blobs;
 pub mod config;
 pub mod wiring;

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
-use clearance::config::{ServeArgs, StorageArgs};
+use clearance::blobs::open_blobs;
+use clearance::config::{BlobArgs, ServeArgs, StorageArgs};
 use clearance::wiring::{build_app, open_store};
 use clearance_api::ApiConfig;
 use clearance_core::Mode;
@@ -23,6 +24,8 @@ use tracing_subscriber::EnvFilter;
 struct Cli {
     #[command(flatten)]
     storage: StorageArgs,
+    #[command(flatten)]
+    blobs: BlobArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -66,7 +69,10 @@ async fn main() -> anyhow::Result<()> {
     init_logging(json_logs);
     let store = open_store(cli.storage.database_url.as_deref(), &cli.storage.data_dir).await?;
     match cli.command {
-        Command::Serve(args) => serve(store, args).await,
+        Command::Serve(args) => {
+            let blobs = open_blobs(&cli.blobs, &cli.storage.data_dir).await?;
+            serve(store, blobs, args).await
+        }
         Command::Migrate => {
             eprintln!("migrations applied");
             Ok(())
@@ -88,7 +94,11 @@ fn init_logging(json: bool) {
     }
 }
 
-async fn serve(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(
+    store: Arc<dyn Store>,
+    blobs: Arc<dyn clearance_core::blobs::Blobs>,
+    args: ServeArgs,
+) -> anyhow::Result<()> {
     if store.count_accounts().await? == 0 {
         let account = find_or_create_account(store.as_ref(), DEFAULT_ACCOUNT).await?;
         let test = create_key(store.as_ref(), &account.id, Mode::Test).await?;
@@ -105,7 +115,7 @@ async fn serve(store: Arc<dyn Store>, args: ServeArgs) -> anyhow::Result<()> {
     let rules = Rules {
         max_metadata_keys: args.max_metadata_keys,
     };
-    let app = build_app(store, config, rules);
+    let app = build_app(store, blobs, config, rules);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

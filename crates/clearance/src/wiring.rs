@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use clearance_api::{ApiConfig, AppState};
+use clearance_core::blobs::Blobs;
 use clearance_core::clock::SystemClock;
 use clearance_core::resources::Rules;
 use clearance_core::service::Services;
@@ -50,7 +51,7 @@ pub async fn open_store(
 }
 
 /// Creates the data folder readable by its owner only.
-fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("creating data folder {}", dir.display()))?;
     #[cfg(unix)]
@@ -63,7 +64,12 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// The HTTP application over a store.
-pub fn build_app(store: Arc<dyn Store>, config: ApiConfig, rules: Rules) -> Router {
-    let services = Services::new(store, Arc::new(SystemClock), rules);
+pub fn build_app(
+    store: Arc<dyn Store>,
+    blobs: Arc<dyn Blobs>,
+    config: ApiConfig,
+    rules: Rules,
+) -> Router {
+    let services = Services::new(store, blobs, Arc::new(SystemClock), rules);
     clearance_api::router(AppState::new(services, config))
 }

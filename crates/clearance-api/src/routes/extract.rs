@@ -63,3 +63,17 @@ pub struct ListParams {
     /// Only items updated before this time.
     updated_before: Option<String>,
 }
+
+/// Two path segments, e.g. a document id and a side.
+pub struct IdPair(pub String, pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPair {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map(|Path((a, b))| IdPair(a, b))
+            .map_err(|_| ApiError::invalid("The path is not valid", None))
+    }
+}

@@ -1,12 +1,19 @@
 //! API tests: a real server on a real database (SQLite, or PostgreSQL when
 //! `CLEARANCE_TEST_DATABASE_URL` is set), driven over HTTP.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a failed unwrap is a failed test"
+)]
+
 mod addresses;
 mod audit_logs;
 mod clients;
+mod documents;
 mod edge;
 mod isolation;
 mod lists;
+mod live_media;
 mod platform;
 
 use serde_json::{Value, json};

@@ -1,0 +1,216 @@
+//! `/v1/documents`: document records and their front/back images.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use clearance_core::audit::Actor;
+use clearance_core::store::ResourceKind;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::IntoParams;
+
+use super::extract::{Id, IdPair, ListParams, QueryPairs};
+use super::schemas::{
+    Document, DocumentCreate, DocumentList, DocumentRedact, DocumentUpdate, Empty, FileDownload,
+    Image, ImageUpload,
+};
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire::{list_json, resource_json};
+
+/// Create a document record (upload its images afterwards).
+#[utoipa::path(post, path = "/v1/documents", tag = "Documents", request_body = DocumentCreate,
+    responses((status = 200, description = "The new document", body = Document)))]
+pub async fn create_document(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let doc = state
+        .services
+        .create_document(&caller.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&doc)))
+}
+
+/// Get a document with its image metadata.
+#[utoipa::path(get, path = "/v1/documents/{id}", tag = "Documents", params(("id" = String, Path, description = "Document id")),
+    responses((status = 200, description = "The document", body = Document)))]
+pub async fn get_document(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    let doc = state
+        .services
+        .get(&caller.scope, ResourceKind::Document, &id)
+        .await?;
+    Ok(Json(resource_json(&doc)))
+}
+
+/// Update a document's type, classification, number or issuer.
+#[utoipa::path(post, path = "/v1/documents/{id}", tag = "Documents", request_body = DocumentUpdate,
+    params(("id" = String, Path, description = "Document id")),
+    responses((status = 200, description = "The updated document", body = Document)))]
+pub async fn update_document(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let doc = state
+        .services
+        .update_document(&caller.scope, &Actor::default(), &id, &body)
+        .await?;
+    Ok(Json(resource_json(&doc)))
+}
+
+/// Delete a document and its images.
+#[utoipa::path(delete, path = "/v1/documents/{id}", tag = "Documents", params(("id" = String, Path, description = "Document id")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_document(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    state
+        .services
+        .delete_document(&caller.scope, &Actor::default(), &id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Document list filters; `clientId` is required.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+#[expect(
+    dead_code,
+    reason = "describes the query string in the OpenAPI document"
+)]
+pub struct DocumentFilters {
+    client_id: String,
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    kind: Option<String>,
+    classification: Option<String>,
+    issuing_country: Option<String>,
+}
+
+/// List a client's documents, newest first.
+#[utoipa::path(get, path = "/v1/documents", tag = "Documents", params(DocumentFilters, ListParams),
+    responses((status = 200, description = "A page of documents", body = DocumentList)))]
+pub async fn list_documents(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    let (request, page) = state
+        .services
+        .list(&caller.scope, ResourceKind::Document, &pairs, true)
+        .await?;
+    Ok(Json(list_json(&request, &page, resource_json)))
+}
+
+/// Upload the image of one side (`front` or `back`), replacing an earlier one.
+#[utoipa::path(post, path = "/v1/documents/{id}/upload/{side}", tag = "Documents", request_body = ImageUpload,
+    params(("id" = String, Path, description = "Document id"), ("side" = String, Path, description = "`front` or `back`")),
+    responses((status = 200, description = "The stored image", body = Image)))]
+pub async fn upload_document_image(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    IdPair(id, side): IdPair,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let image = state
+        .services
+        .upload_document_image(&caller.scope, &Actor::default(), &id, &side, &body)
+        .await?;
+    Ok(Json(image))
+}
+
+/// Download the image of one side as base64.
+#[utoipa::path(get, path = "/v1/documents/{id}/download/{side}", tag = "Documents",
+    params(("id" = String, Path, description = "Document id"), ("side" = String, Path, description = "`front` or `back`")),
+    responses((status = 200, description = "The file", body = FileDownload)))]
+pub async fn download_document_image(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    IdPair(id, side): IdPair,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        state
+            .services
+            .download_document_image(&caller.scope, &id, &side)
+            .await?,
+    ))
+}
+
+/// Download an image by the `downloadLink` of its image object.
+#[utoipa::path(get, path = "/v1/documents/{id}/images/{imageId}/download", tag = "Documents",
+    params(("id" = String, Path, description = "Document id"), ("imageId" = String, Path, description = "Image id")),
+    responses((status = 200, description = "The file", body = FileDownload)))]
+pub async fn download_document_image_by_id(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    IdPair(id, image_id): IdPair,
+) -> Result<Json<Value>, ApiError> {
+    let doc = state
+        .services
+        .get(&caller.scope, ResourceKind::Document, &id)
+        .await?;
+    let side = doc
+        .body
+        .get("images")
+        .and_then(Value::as_array)
+        .and_then(|images| images.iter().find(|i| i["id"] == image_id.as_str()))
+        .and_then(|i| i["documentSide"].as_str())
+        .ok_or_else(|| {
+            ApiError::from(clearance_core::CoreError::not_found(
+                "image",
+                image_id.clone(),
+            ))
+        })?
+        .to_string();
+    Ok(Json(
+        state
+            .services
+            .download_document_image(&caller.scope, &id, &side)
+            .await?,
+    ))
+}
+
+/// Delete the image of one side.
+#[utoipa::path(delete, path = "/v1/documents/{id}/{side}", tag = "Documents",
+    params(("id" = String, Path, description = "Document id"), ("side" = String, Path, description = "`front` or `back`")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_document_image(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    IdPair(id, side): IdPair,
+) -> Result<StatusCode, ApiError> {
+    state
+        .services
+        .delete_document_image(&caller.scope, &Actor::default(), &id, &side)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Erase the document's images for good (tombstones remain in `images`).
+#[utoipa::path(post, path = "/v1/documents/{id}/redact", tag = "Documents", request_body = DocumentRedact,
+    params(("id" = String, Path, description = "Document id")),
+    responses((status = 200, description = "Redacted", body = Empty)))]
+pub async fn redact_document(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    state
+        .services
+        .redact_document(&caller.scope, &Actor::default(), &id, &body)
+        .await?;
+    Ok(Json(json!({})))
+}

@@ -1,0 +1,201 @@
+//! `/v1/livePhotos` and `/v1/liveVideos`: selfies and videos captured from the client.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use clearance_core::audit::Actor;
+use clearance_core::store::ResourceKind;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::IntoParams;
+
+use super::extract::{Id, ListParams, QueryPairs};
+use super::schemas::{
+    Empty, FileDownload, LivePhoto, LivePhotoList, LivePhotoUpload, LiveVideo, LiveVideoCreate,
+    LiveVideoList,
+};
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire::{list_json, resource_json};
+
+/// `clientId` is required on these lists.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+#[expect(
+    dead_code,
+    reason = "describes the query string in the OpenAPI document"
+)]
+pub struct ClientFilter {
+    client_id: String,
+}
+
+/// Upload a live photo (selfie).
+#[utoipa::path(post, path = "/v1/livePhotos", tag = "Live photos", request_body = LivePhotoUpload,
+    responses((status = 200, description = "The stored photo", body = LivePhoto)))]
+pub async fn upload_live_photo(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let photo = state
+        .services
+        .upload_live_photo(&caller.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&photo)))
+}
+
+/// Get a live photo's metadata.
+#[utoipa::path(get, path = "/v1/livePhotos/{id}", tag = "Live photos", params(("id" = String, Path, description = "Live photo id")),
+    responses((status = 200, description = "The photo", body = LivePhoto)))]
+pub async fn get_live_photo(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(resource_json(
+        &state
+            .services
+            .get(&caller.scope, ResourceKind::LivePhoto, &id)
+            .await?,
+    )))
+}
+
+/// Download a live photo as base64.
+#[utoipa::path(get, path = "/v1/livePhotos/{id}/download", tag = "Live photos", params(("id" = String, Path, description = "Live photo id")),
+    responses((status = 200, description = "The file", body = FileDownload)))]
+pub async fn download_live_photo(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        state
+            .services
+            .download_live_photo(&caller.scope, &id)
+            .await?,
+    ))
+}
+
+/// Erase a live photo's file for good.
+#[utoipa::path(post, path = "/v1/livePhotos/{id}/redact", tag = "Live photos", params(("id" = String, Path, description = "Live photo id")),
+    responses((status = 200, description = "Redacted", body = Empty)))]
+pub async fn redact_live_photo(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    state
+        .services
+        .redact_live_photo(&caller.scope, &Actor::default(), &id)
+        .await?;
+    Ok(Json(json!({})))
+}
+
+/// Delete a live photo.
+#[utoipa::path(delete, path = "/v1/livePhotos/{id}", tag = "Live photos", params(("id" = String, Path, description = "Live photo id")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_live_photo(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    state
+        .services
+        .delete_live_photo(&caller.scope, &Actor::default(), &id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// List a client's live photos, newest first.
+#[utoipa::path(get, path = "/v1/livePhotos", tag = "Live photos", params(ClientFilter, ListParams),
+    responses((status = 200, description = "A page of photos", body = LivePhotoList)))]
+pub async fn list_live_photos(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    let (request, page) = state
+        .services
+        .list(&caller.scope, ResourceKind::LivePhoto, &pairs, true)
+        .await?;
+    Ok(Json(list_json(&request, &page, resource_json)))
+}
+
+/// Create a live video record with generated challenges (used by capture flows).
+#[utoipa::path(post, path = "/v1/liveVideos", tag = "Live videos", request_body = LiveVideoCreate,
+    responses((status = 200, description = "The new live video", body = LiveVideo)))]
+pub async fn create_live_video(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let video = state
+        .services
+        .create_live_video(&caller.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&video)))
+}
+
+/// Get a live video.
+#[utoipa::path(get, path = "/v1/liveVideos/{id}", tag = "Live videos", params(("id" = String, Path, description = "Live video id")),
+    responses((status = 200, description = "The live video", body = LiveVideo)))]
+pub async fn get_live_video(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(resource_json(
+        &state
+            .services
+            .get(&caller.scope, ResourceKind::LiveVideo, &id)
+            .await?,
+    )))
+}
+
+/// Erase a live video's frames for good.
+#[utoipa::path(post, path = "/v1/liveVideos/{id}/redact", tag = "Live videos", params(("id" = String, Path, description = "Live video id")),
+    responses((status = 200, description = "Redacted", body = Empty)))]
+pub async fn redact_live_video(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    state
+        .services
+        .redact_live_video(&caller.scope, &Actor::default(), &id)
+        .await?;
+    Ok(Json(json!({})))
+}
+
+/// Delete a live video.
+#[utoipa::path(delete, path = "/v1/liveVideos/{id}", tag = "Live videos", params(("id" = String, Path, description = "Live video id")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_live_video(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    state
+        .services
+        .delete_live_video(&caller.scope, &Actor::default(), &id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// List a client's live videos, newest first.
+#[utoipa::path(get, path = "/v1/liveVideos", tag = "Live videos", params(ClientFilter, ListParams),
+    responses((status = 200, description = "A page of live videos", body = LiveVideoList)))]
+pub async fn list_live_videos(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    let (request, page) = state
+        .services
+        .list(&caller.scope, ResourceKind::LiveVideo, &pairs, true)
+        .await?;
+    Ok(Json(list_json(&request, &page, resource_json)))
+}
