@@ -23,30 +23,47 @@ struct Histogram {
     count: u64,
 }
 
+#[derive(Default)]
+struct RouteStats {
+    /// Answers by (method, status).
+    answers: Vec<(String, u16, u64)>,
+    latency: Histogram,
+}
+
 /// In-process counters, rendered in the Prometheus text format.
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    routes: Mutex<BTreeMap<String, RouteStats>>,
 }
 
 impl Metrics {
+    /// One lock, and no allocation once a route, method and status have been seen.
     fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        if let Ok(mut requests) = self.requests.lock() {
-            *requests
-                .entry((method.to_string(), route.to_string(), status))
-                .or_default() += 1;
+        let Ok(mut routes) = self.routes.lock() else {
+            return;
+        };
+        if !routes.contains_key(route) {
+            routes.insert(route.to_string(), RouteStats::default());
         }
-        if let Ok(mut latency) = self.latency.lock() {
-            let h = latency.entry(route.to_string()).or_default();
-            for (i, bound) in BUCKETS.iter().enumerate() {
-                if seconds <= *bound {
-                    h.counts[i] += 1;
-                }
+        let Some(stats) = routes.get_mut(route) else {
+            return;
+        };
+        match stats
+            .answers
+            .iter_mut()
+            .find(|(m, s, _)| m == method && *s == status)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => stats.answers.push((method.to_string(), status, 1)),
+        }
+        let h = &mut stats.latency;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                h.counts[i] += 1;
             }
-            h.sum += seconds;
-            h.count += 1;
         }
+        h.sum += seconds;
+        h.count += 1;
     }
 
     /// The Prometheus exposition text.
@@ -54,8 +71,11 @@ impl Metrics {
         let mut out = String::new();
         out.push_str("# HELP clearance_http_requests_total HTTP requests answered.\n");
         out.push_str("# TYPE clearance_http_requests_total counter\n");
-        if let Ok(requests) = self.requests.lock() {
-            for ((method, route, status), n) in requests.iter() {
+        let Ok(routes) = self.routes.lock() else {
+            return out;
+        };
+        for (route, stats) in routes.iter() {
+            for (method, status, n) in &stats.answers {
                 let _ = writeln!(
                     out,
                     "clearance_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
@@ -66,8 +86,8 @@ impl Metrics {
             "# HELP clearance_http_request_duration_seconds Time to answer HTTP requests.\n",
         );
         out.push_str("# TYPE clearance_http_request_duration_seconds histogram\n");
-        if let Ok(latency) = self.latency.lock() {
-            for (route, h) in latency.iter() {
+        {
+            for (route, h) in routes.iter().map(|(r, s)| (r, &s.latency)) {
                 for (i, bound) in BUCKETS.iter().enumerate() {
                     let _ = writeln!(
                         out,
@@ -103,15 +123,12 @@ pub(crate) async fn record(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
     state.metrics.record(
-        &method,
-        &route,
+        method.as_str(),
+        route.as_ref().map_or("unmatched", MatchedPath::as_str),
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );

@@ -111,7 +111,8 @@ fn with_edge(app: Router<AppState>, state: AppState) -> Router {
                     .get::<axum::extract::MatchedPath>()
                     .map_or("unmatched", |p| p.as_str())
                     .to_string();
-                tracing::info_span!("http", method = %request.method(), route = %route)
+                // Debug level: per-request spans cost more than the request at the default level.
+                tracing::debug_span!("http", method = %request.method(), route = %route)
             }),
         )
         .with_state(state)

@@ -2,6 +2,7 @@
 //! `synchronous=FULL` so an answered write survives a crash.
 
 mod accounts;
+mod fast_read;
 mod resources;
 
 use std::path::Path;
@@ -21,6 +22,7 @@ use sqlx::sqlite::{
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    fast: fast_read::FastReader,
 }
 
 pub(crate) fn backend(e: sqlx::Error) -> StoreError {
@@ -59,10 +61,15 @@ impl SqliteStore {
             .map_err(backend)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await
             .map_err(backend)?;
-        Ok(SqliteStore { writer, reader })
+        let fast = fast_read::FastReader::new(options.get_filename().to_path_buf());
+        Ok(SqliteStore {
+            writer,
+            reader,
+            fast,
+        })
     }
 }
 
@@ -89,7 +96,7 @@ impl Store for SqliteStore {
         kind: ResourceKind,
         id: &str,
     ) -> Result<Option<Resource>, StoreError> {
-        resources::get(&self.reader, scope, kind, id).await
+        self.fast.get(scope, kind, id).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Page<Resource>, StoreError> {

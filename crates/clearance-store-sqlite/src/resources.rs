@@ -32,26 +32,6 @@ fn from_row(row: &SqliteRow) -> Result<Resource, StoreError> {
     })
 }
 
-pub(crate) async fn get(
-    pool: &SqlitePool,
-    scope: &Scope,
-    kind: ResourceKind,
-    id: &str,
-) -> Result<Option<Resource>, StoreError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM resources WHERE id = ? AND account_id = ? AND mode = ? AND kind = ?"
-    );
-    let row = sqlx::query(&sql)
-        .bind(id)
-        .bind(&scope.account_id)
-        .bind(scope.mode.as_str())
-        .bind(kind.as_str())
-        .fetch_optional(pool)
-        .await
-        .map_err(backend)?;
-    row.as_ref().map(from_row).transpose()
-}
-
 /// A JSON path such as `$."personDetails"."firstName"`; segments were checked by the core.
 fn json_path(segments: &[String]) -> String {
     let mut path = String::from("$");

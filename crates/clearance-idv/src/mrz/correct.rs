@@ -229,17 +229,18 @@ pub(crate) fn correct(lines: &mut [Vec<u8>], format: MrzFormat) -> Vec<Correctio
     // Letters-only positions: digits become their letter lookalikes.
     for (line, chars) in lines.iter_mut().enumerate() {
         for (col, c) in chars.iter_mut().enumerate() {
-            if class_at(format, line, col) == CharClass::Alpha && !CharClass::Alpha.admits(*c) {
-                if let Some(&to) = letter_lookalikes(*c).first() {
-                    out.push(correction(
-                        line,
-                        col,
-                        *c,
-                        to,
-                        CorrectionReason::CharacterClass,
-                    ));
-                    *c = to;
-                }
+            if class_at(format, line, col) == CharClass::Alpha
+                && !CharClass::Alpha.admits(*c)
+                && let Some(&to) = letter_lookalikes(*c).first()
+            {
+                out.push(correction(
+                    line,
+                    col,
+                    *c,
+                    to,
+                    CorrectionReason::CharacterClass,
+                ));
+                *c = to;
             }
         }
     }

@@ -206,10 +206,10 @@ fn horizontal_extent(gray: &GrayImage, t: u8, y0: u32, y1: u32) -> Option<(u32, 
             None => Some((x, x + 1)),
         };
     }
-    if let Some(run) = current {
-        if best.is_none_or(|(s, e)| run.1 - run.0 > e - s) {
-            best = Some(run);
-        }
+    if let Some(run) = current
+        && best.is_none_or(|(s, e)| run.1 - run.0 > e - s)
+    {
+        best = Some(run);
     }
     best
 }

@@ -89,13 +89,14 @@ impl LineRecogniser {
                     best = (class, scores[[0, t, class]]);
                 }
             }
-            if best.0 != 0 && best.0 != previous {
-                if let Some(&(_, c)) = self.allowed.iter().find(|(k, _)| *k == best.0) {
-                    if c == '«' {
-                        out.push_str("<<");
-                    } else {
-                        out.push(c);
-                    }
+            if best.0 != 0
+                && best.0 != previous
+                && let Some(&(_, c)) = self.allowed.iter().find(|(k, _)| *k == best.0)
+            {
+                if c == '«' {
+                    out.push_str("<<");
+                } else {
+                    out.push(c);
                 }
             }
             previous = best.0;
