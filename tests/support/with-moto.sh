@@ -19,4 +19,6 @@ for _ in $(seq 1 100); do
   curl -fsS "$CLEARANCE_TEST_S3_ENDPOINT/moto-api/" >/dev/null 2>&1 && break
   sleep 0.2
 done
+# A bucket for servers started by the command (tests create their own).
+curl -fsS -X PUT "$CLEARANCE_TEST_S3_ENDPOINT/clearance" >/dev/null
 "$@"
