@@ -48,6 +48,18 @@ impl SqliteStore {
     }
 
     async fn with_options(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        // Every pool connection (and the fast read path) opens the file anew; an in-memory
+        // database would be a different, empty database on each of them.
+        let file = options.get_filename().to_string_lossy();
+        if file.is_empty()
+            || file.contains(":memory:")
+            || file.contains("mode=memory")
+            || file.contains("in-memory")
+        {
+            return Err(StoreError::Backend(
+                "in-memory SQLite is not supported: give DATABASE_URL a file, e.g. sqlite:./clearance.db".into(),
+            ));
+        }
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
