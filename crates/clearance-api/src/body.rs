@@ -32,7 +32,13 @@ impl FromRequest<AppState> for JsonBody {
         let limit = state.config.max_body_bytes;
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|_| ApiError::too_large(limit))?;
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::too_large(limit)
+                } else {
+                    ApiError::invalid("The request body could not be read", None)
+                }
+            })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(JsonBody(Value::Null));
         }
