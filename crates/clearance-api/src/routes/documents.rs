@@ -157,29 +157,11 @@ pub async fn download_document_image_by_id(
     Extension(caller): Extension<Caller>,
     IdPair(id, image_id): IdPair,
 ) -> Result<Json<Value>, ApiError> {
-    let doc = state
+    let file = state
         .services
-        .get(&caller.scope, ResourceKind::Document, &id)
+        .download_document_image_by_id(&caller.scope, &id, &image_id)
         .await?;
-    let side = doc
-        .body
-        .get("images")
-        .and_then(Value::as_array)
-        .and_then(|images| images.iter().find(|i| i["id"] == image_id.as_str()))
-        .and_then(|i| i["documentSide"].as_str())
-        .ok_or_else(|| {
-            ApiError::from(clearance_core::CoreError::not_found(
-                "image",
-                image_id.clone(),
-            ))
-        })?
-        .to_string();
-    Ok(Json(
-        state
-            .services
-            .download_document_image(&caller.scope, &id, &side)
-            .await?,
-    ))
+    Ok(Json(file))
 }
 
 /// Delete the image of one side.

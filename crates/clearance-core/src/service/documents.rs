@@ -169,6 +169,22 @@ impl Services {
         }))
     }
 
+    /// The image an image object's `downloadLink` names, as `{fileName, contentType, data}`.
+    pub async fn download_document_image_by_id(
+        &self,
+        scope: &Scope,
+        id: &str,
+        image_id: &str,
+    ) -> Result<Value> {
+        let doc = self.get(scope, KIND, id).await?;
+        let side = images(&doc.body)
+            .iter()
+            .find(|i| i["id"] == image_id)
+            .map(|i| side_of(i).to_string())
+            .ok_or_else(|| CoreError::not_found("image", image_id))?;
+        self.download_document_image(scope, id, &side).await
+    }
+
     /// Removes the image of one side.
     pub async fn delete_document_image(
         &self,

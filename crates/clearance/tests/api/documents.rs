@@ -133,6 +133,15 @@ async fn upload_download_replace_and_delete_images() {
         .get(&format!("/v1{}", up.body["downloadLink"].as_str().unwrap()))
         .await;
     assert_eq!(by_link.body["data"], down.body["data"]);
+    let wrong_link = app
+        .get(&format!(
+            "/v1/documents/{id}/images/ffffffffffffffffffffffff/download"
+        ))
+        .await;
+    assert_eq!(
+        (wrong_link.status, wrong_link.error().0.as_str()),
+        (404, "resource_not_found")
+    );
 
     let replacement = jpeg(330, 250);
     app.post(
