@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod blobs;
+pub mod checks;
 pub mod clock;
 pub mod country;
 pub mod diff;

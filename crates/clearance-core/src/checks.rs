@@ -1,0 +1,6 @@
+//! Checks: the nine verification types, their inputs and options, the analyser port engines
+//! implement, the sandbox simulator used by test keys, and manual validation of outcomes.
+
+pub mod kinds;
+
+pub use kinds::CheckType;
