@@ -2,5 +2,6 @@
 //! implement, the sandbox simulator used by test keys, and manual validation of outcomes.
 
 pub mod kinds;
+pub mod sandbox;
 
 pub use kinds::CheckType;
