@@ -15,6 +15,7 @@ pub mod keys;
 pub mod list;
 pub mod merge;
 pub mod resources;
+pub mod risk;
 pub mod scope;
 pub mod service;
 pub mod store;
