@@ -9,6 +9,7 @@ pub mod clock;
 pub mod country;
 pub mod diff;
 pub mod error;
+pub mod events;
 pub mod fields;
 pub mod ids;
 pub mod keys;

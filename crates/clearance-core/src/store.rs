@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 
 use crate::account::{Account, ApiKey, TeamMember};
+use crate::events::{Event, StoredEvent};
 use crate::scope::Scope;
+use clearance_jobs::{JobQueue, NewJob};
 
 /// The kinds of resource kept in the document table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -17,11 +19,12 @@ pub enum ResourceKind {
     Document,
     LivePhoto,
     LiveVideo,
+    Check,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 7] = [
+    pub const ALL: [ResourceKind; 8] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -29,6 +32,7 @@ impl ResourceKind {
         ResourceKind::Document,
         ResourceKind::LivePhoto,
         ResourceKind::LiveVideo,
+        ResourceKind::Check,
     ];
 
     /// The kind with this stored name.
@@ -46,6 +50,7 @@ impl ResourceKind {
             ResourceKind::Document => "document",
             ResourceKind::LivePhoto => "livePhoto",
             ResourceKind::LiveVideo => "liveVideo",
+            ResourceKind::Check => "check",
         }
     }
 
@@ -59,6 +64,7 @@ impl ResourceKind {
             ResourceKind::Document => "document",
             ResourceKind::LivePhoto => "live photo",
             ResourceKind::LiveVideo => "live video",
+            ResourceKind::Check => "check",
         }
     }
 }
@@ -93,6 +99,10 @@ pub enum Change {
     },
     /// Delete every resource of a client except its audit-log entries (the trail outlives it).
     DeleteOwnedBy { scope: Scope, client_id: String },
+    /// Put a job on the queue, committed with the change that needs it.
+    Enqueue(NewJob),
+    /// Record an event in the outbox, committed with the change it describes.
+    Event(Event),
 }
 
 /// Equality on one attribute of the body, addressed by a dotted path.
@@ -148,9 +158,9 @@ pub enum StoreError {
 }
 
 /// What the domain needs from a database. Implemented for SQLite and PostgreSQL and checked by
-/// the shared conformance suite.
+/// the shared conformance suite. The same database holds the job queue.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: JobQueue + Send + Sync {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Checks the database answers.
@@ -167,6 +177,13 @@ pub trait Store: Send + Sync {
     async fn list(&self, query: &ListQuery) -> Result<Page<Resource>, StoreError>;
     /// Applies all changes in one transaction, or none of them.
     async fn apply(&self, changes: Vec<Change>) -> Result<(), StoreError>;
+
+    /// Outbox events after position `after_seq`, oldest first.
+    async fn events_after(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, StoreError>;
 
     /// Creates an account with its owner team member, atomically.
     async fn create_account(&self, account: &Account, owner: &TeamMember)

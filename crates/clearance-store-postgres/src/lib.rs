@@ -2,6 +2,8 @@
 //! database. Bodies are `jsonb`; filters use `#>>` paths.
 
 mod accounts;
+mod events;
+mod jobs;
 mod resources;
 
 use std::str::FromStr;
@@ -9,7 +11,9 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use clearance_core::Scope;
 use clearance_core::account::{Account, ApiKey, TeamMember};
+use clearance_core::events::StoredEvent;
 use clearance_core::store::{Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError};
+use clearance_jobs::{Job, JobQueue, NewJob, QueueCounts, QueueError};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 /// The PostgreSQL store.
@@ -96,6 +100,14 @@ impl Store for PgStore {
         resources::apply(&self.pool, changes).await
     }
 
+    async fn events_after(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        events::after(&self.pool, after_seq, limit).await
+    }
+
     async fn create_account(
         &self,
         account: &Account,
@@ -130,5 +142,58 @@ impl Store for PgStore {
 
     async fn revoke_api_key(&self, id: &str, at_ms: i64) -> Result<bool, StoreError> {
         accounts::revoke_api_key(&self.pool, id, at_ms).await
+    }
+}
+
+#[async_trait]
+impl JobQueue for PgStore {
+    async fn enqueue(&self, job: NewJob) -> Result<(), QueueError> {
+        jobs::enqueue(&self.pool, &job).await
+    }
+
+    async fn claim(
+        &self,
+        queues: &[String],
+        worker: &str,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Job>, QueueError> {
+        jobs::claim(&self.pool, queues, worker, now_ms, lease_ms, limit).await
+    }
+
+    async fn heartbeat(
+        &self,
+        id: &str,
+        worker: &str,
+        lease_until_ms: i64,
+    ) -> Result<bool, QueueError> {
+        jobs::heartbeat(&self.pool, id, worker, lease_until_ms).await
+    }
+
+    async fn complete(&self, id: &str, worker: &str) -> Result<(), QueueError> {
+        jobs::complete(&self.pool, id, worker).await
+    }
+
+    async fn retry(
+        &self,
+        id: &str,
+        worker: &str,
+        run_at_ms: i64,
+        error: &str,
+    ) -> Result<(), QueueError> {
+        jobs::retry(&self.pool, id, worker, run_at_ms, error).await
+    }
+
+    async fn bury(&self, id: &str, worker: &str, error: &str) -> Result<(), QueueError> {
+        jobs::bury(&self.pool, id, worker, error).await
+    }
+
+    async fn release(&self, id: &str, worker: &str) -> Result<(), QueueError> {
+        jobs::release(&self.pool, id, worker).await
+    }
+
+    async fn counts(&self, now_ms: i64) -> Result<QueueCounts, QueueError> {
+        jobs::counts(&self.pool, now_ms).await
     }
 }

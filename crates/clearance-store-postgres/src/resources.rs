@@ -210,6 +210,8 @@ pub(crate) async fn apply(pool: &PgPool, changes: Vec<Change>) -> Result<(), Sto
                 .await
                 .map_err(backend)?;
             }
+            Change::Enqueue(job) => crate::jobs::insert(&mut tx, job).await.map_err(backend)?,
+            Change::Event(event) => crate::events::insert(&mut tx, event).await?,
         }
     }
     tx.commit().await.map_err(backend)

@@ -2,7 +2,9 @@
 //! `synchronous=FULL` so an answered write survives a crash.
 
 mod accounts;
+mod events;
 mod fast_read;
+mod jobs;
 mod resources;
 
 use std::path::Path;
@@ -12,7 +14,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use clearance_core::Scope;
 use clearance_core::account::{Account, ApiKey, TeamMember};
+use clearance_core::events::StoredEvent;
 use clearance_core::store::{Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError};
+use clearance_jobs::{Job, JobQueue, NewJob, QueueCounts, QueueError};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -119,6 +123,14 @@ impl Store for SqliteStore {
         resources::apply(&self.writer, changes).await
     }
 
+    async fn events_after(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        events::after(&self.reader, after_seq, limit).await
+    }
+
     async fn create_account(
         &self,
         account: &Account,
@@ -153,5 +165,58 @@ impl Store for SqliteStore {
 
     async fn revoke_api_key(&self, id: &str, at_ms: i64) -> Result<bool, StoreError> {
         accounts::revoke_api_key(&self.writer, id, at_ms).await
+    }
+}
+
+#[async_trait]
+impl JobQueue for SqliteStore {
+    async fn enqueue(&self, job: NewJob) -> Result<(), QueueError> {
+        jobs::enqueue(&self.writer, &job).await
+    }
+
+    async fn claim(
+        &self,
+        queues: &[String],
+        worker: &str,
+        now_ms: i64,
+        lease_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<Job>, QueueError> {
+        jobs::claim(&self.writer, queues, worker, now_ms, lease_ms, limit).await
+    }
+
+    async fn heartbeat(
+        &self,
+        id: &str,
+        worker: &str,
+        lease_until_ms: i64,
+    ) -> Result<bool, QueueError> {
+        jobs::heartbeat(&self.writer, id, worker, lease_until_ms).await
+    }
+
+    async fn complete(&self, id: &str, worker: &str) -> Result<(), QueueError> {
+        jobs::complete(&self.writer, id, worker).await
+    }
+
+    async fn retry(
+        &self,
+        id: &str,
+        worker: &str,
+        run_at_ms: i64,
+        error: &str,
+    ) -> Result<(), QueueError> {
+        jobs::retry(&self.writer, id, worker, run_at_ms, error).await
+    }
+
+    async fn bury(&self, id: &str, worker: &str, error: &str) -> Result<(), QueueError> {
+        jobs::bury(&self.writer, id, worker, error).await
+    }
+
+    async fn release(&self, id: &str, worker: &str) -> Result<(), QueueError> {
+        jobs::release(&self.writer, id, worker).await
+    }
+
+    async fn counts(&self, now_ms: i64) -> Result<QueueCounts, QueueError> {
+        jobs::counts(&self.reader, now_ms).await
     }
 }

@@ -7,6 +7,7 @@
 )]
 
 mod accounts;
+mod jobs;
 mod resources;
 
 use std::sync::Arc;
@@ -24,4 +25,8 @@ pub async fn run_all(store: Arc<dyn Store>) {
     resources::change_sets_are_atomic(store.as_ref()).await;
     resources::lists_filter_sort_and_page(store.as_ref()).await;
     resources::deleting_a_client_keeps_its_audit_trail(store.as_ref()).await;
+    jobs::leases_retries_and_burial(store.as_ref()).await;
+    jobs::concurrent_claims_never_share_a_job(store.clone()).await;
+    jobs::enqueues_and_events_commit_with_their_change(store.as_ref()).await;
+    jobs::worker_pools_share_a_queue(store.clone()).await;
 }

@@ -1,0 +1,64 @@
+//! Events: what changed, recorded in the outbox in the same transaction as the change, for the
+//! webhook dispatcher to deliver.
+
+use serde_json::{Map, Value, json};
+
+use crate::ids::new_resource_id;
+use crate::scope::Scope;
+use crate::store::Resource;
+use crate::time::format_timestamp;
+
+/// One event in the outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub id: String,
+    pub scope: Scope,
+    /// `check.completed.clear`, `client.created`, …
+    pub event_type: String,
+    /// `check`, `client`, … (the webhook body's `resourceType`).
+    pub resource_type: String,
+    pub resource_id: String,
+    /// The slim projection subscribers receive; they re-fetch the resource for the rest.
+    pub payload: Map<String, Value>,
+    pub created_at: i64,
+}
+
+/// An event as stored, with its position in the outbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEvent {
+    /// Grows with every event written; delivery follows it.
+    pub seq: i64,
+    pub event: Event,
+}
+
+/// The `check.*` event of a check in its current state, with the slim projection
+/// `{id, clientId, type, status, outcome?, createdAt, updatedAt}`.
+pub fn check_event(check: &Resource, event_type: &str, now: i64) -> Event {
+    let mut payload = Map::new();
+    payload.insert("id".into(), json!(check.id));
+    for key in ["clientId", "type", "status"] {
+        if let Some(v) = check.body.get(key) {
+            payload.insert(key.into(), v.clone());
+        }
+    }
+    if let Some(outcome) = check.body.get("result").and_then(|r| r.get("outcome")) {
+        payload.insert("outcome".into(), outcome.clone());
+    }
+    payload.insert(
+        "createdAt".into(),
+        json!(format_timestamp(check.created_at)),
+    );
+    payload.insert(
+        "updatedAt".into(),
+        json!(format_timestamp(check.updated_at)),
+    );
+    Event {
+        id: new_resource_id(now),
+        scope: check.scope.clone(),
+        event_type: event_type.to_string(),
+        resource_type: "check".into(),
+        resource_id: check.id.clone(),
+        payload,
+        created_at: now,
+    }
+}

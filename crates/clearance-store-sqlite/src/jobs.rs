@@ -1,0 +1,190 @@
+//! The job queue on SQLite. Every write goes through the single writer connection, so a claim's
+//! `UPDATE … WHERE id IN (SELECT …)` is atomic and two workers never get the same job.
+
+use clearance_jobs::{Job, NewJob, QueueCounts, QueueError};
+use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+
+fn backend(e: sqlx::Error) -> QueueError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            QueueError::Duplicate(db.message().to_string())
+        }
+        _ => QueueError::Backend(e.to_string()),
+    }
+}
+
+pub(crate) async fn insert(
+    tx: &mut Transaction<'_, Sqlite>,
+    job: &NewJob,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO jobs (id, queue, payload, max_attempts, run_at, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&job.id)
+    .bind(&job.queue)
+    .bind(job.payload.to_string())
+    .bind(i64::from(job.max_attempts))
+    .bind(job.run_at_ms)
+    .bind(job.run_at_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn enqueue(pool: &SqlitePool, job: &NewJob) -> Result<(), QueueError> {
+    let mut tx = pool.begin().await.map_err(backend)?;
+    insert(&mut tx, job).await.map_err(backend)?;
+    tx.commit().await.map_err(backend)
+}
+
+fn job_from_row(row: &SqliteRow) -> Result<Job, QueueError> {
+    let payload: String = row.try_get("payload").map_err(backend)?;
+    Ok(Job {
+        id: row.try_get("id").map_err(backend)?,
+        queue: row.try_get("queue").map_err(backend)?,
+        payload: serde_json::from_str(&payload).unwrap_or(Value::Null),
+        attempts: row.try_get::<i64, _>("attempts").map_err(backend)? as u32,
+        max_attempts: row.try_get::<i64, _>("max_attempts").map_err(backend)? as u32,
+        created_at_ms: row.try_get("created_at").map_err(backend)?,
+    })
+}
+
+pub(crate) async fn claim(
+    pool: &SqlitePool,
+    queues: &[String],
+    worker: &str,
+    now_ms: i64,
+    lease_ms: i64,
+    limit: u32,
+) -> Result<Vec<Job>, QueueError> {
+    if queues.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Sqlite>::new("UPDATE jobs SET lease_owner = ");
+    qb.push_bind(worker)
+        .push(", lease_until = ")
+        .push_bind(now_ms + lease_ms)
+        .push(", attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= ")
+        .push_bind(now_ms)
+        .push(" AND lease_until <= ")
+        .push_bind(now_ms)
+        .push(" AND queue IN (");
+    let mut names = qb.separated(", ");
+    for q in queues {
+        names.push_bind(q.clone());
+    }
+    qb.push(") ORDER BY run_at, id LIMIT ")
+        .push_bind(i64::from(limit))
+        .push(") RETURNING id, queue, payload, attempts, max_attempts, created_at");
+    let rows = qb.build().fetch_all(pool).await.map_err(backend)?;
+    let mut jobs = rows
+        .iter()
+        .map(job_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    jobs.sort_by_key(|j| j.created_at_ms);
+    Ok(jobs)
+}
+
+pub(crate) async fn heartbeat(
+    pool: &SqlitePool,
+    id: &str,
+    worker: &str,
+    until: i64,
+) -> Result<bool, QueueError> {
+    let done = sqlx::query(
+        "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'queued'",
+    )
+    .bind(until)
+    .bind(id)
+    .bind(worker)
+    .execute(pool)
+    .await
+    .map_err(backend)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(crate) async fn complete(pool: &SqlitePool, id: &str, worker: &str) -> Result<(), QueueError> {
+    sqlx::query("DELETE FROM jobs WHERE id = ? AND lease_owner = ?")
+        .bind(id)
+        .bind(worker)
+        .execute(pool)
+        .await
+        .map_err(backend)?;
+    Ok(())
+}
+
+pub(crate) async fn retry(
+    pool: &SqlitePool,
+    id: &str,
+    worker: &str,
+    run_at: i64,
+    error: &str,
+) -> Result<(), QueueError> {
+    sqlx::query(
+        "UPDATE jobs SET run_at = ?, lease_owner = NULL, lease_until = 0, last_error = ? \
+         WHERE id = ? AND lease_owner = ?",
+    )
+    .bind(run_at)
+    .bind(error)
+    .bind(id)
+    .bind(worker)
+    .execute(pool)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub(crate) async fn bury(
+    pool: &SqlitePool,
+    id: &str,
+    worker: &str,
+    error: &str,
+) -> Result<(), QueueError> {
+    sqlx::query(
+        "UPDATE jobs SET status = 'dead', lease_owner = NULL, lease_until = 0, last_error = ? \
+         WHERE id = ? AND lease_owner = ?",
+    )
+    .bind(error)
+    .bind(id)
+    .bind(worker)
+    .execute(pool)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub(crate) async fn release(pool: &SqlitePool, id: &str, worker: &str) -> Result<(), QueueError> {
+    sqlx::query(
+        "UPDATE jobs SET lease_owner = NULL, lease_until = 0, attempts = MAX(attempts - 1, 0) \
+         WHERE id = ? AND lease_owner = ?",
+    )
+    .bind(id)
+    .bind(worker)
+    .execute(pool)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+pub(crate) async fn counts(pool: &SqlitePool, now_ms: i64) -> Result<QueueCounts, QueueError> {
+    let row = sqlx::query(
+        "SELECT \
+           COALESCE(SUM(CASE WHEN status = 'queued' AND lease_until <= ? THEN 1 ELSE 0 END), 0) AS queued, \
+           COALESCE(SUM(CASE WHEN status = 'queued' AND lease_until > ? THEN 1 ELSE 0 END), 0) AS running, \
+           COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS dead \
+         FROM jobs",
+    )
+    .bind(now_ms)
+    .bind(now_ms)
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    Ok(QueueCounts {
+        queued: row.try_get::<i64, _>("queued").map_err(backend)? as u64,
+        running: row.try_get::<i64, _>("running").map_err(backend)? as u64,
+        dead: row.try_get::<i64, _>("dead").map_err(backend)? as u64,
+    })
+}

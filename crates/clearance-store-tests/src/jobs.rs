@@ -1,0 +1,310 @@
+//! The job queue and the outbox: leases, retries, exclusivity, atomic enqueue with a change.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use clearance_core::events::Event;
+use clearance_core::store::{Change, Resource, ResourceKind, Store, StoreError};
+use clearance_core::{Mode, Scope};
+use clearance_jobs::{
+    Handler, HandlerError, Job, JobQueue, NewJob, QueueError, WorkerConfig, Workers,
+};
+use serde_json::{Map, json};
+
+fn job(id: &str, queue: &str, run_at: i64) -> NewJob {
+    NewJob {
+        id: id.into(),
+        queue: queue.into(),
+        payload: json!({"n": id}),
+        run_at_ms: run_at,
+        max_attempts: 3,
+    }
+}
+
+fn queues(name: &str) -> Vec<String> {
+    vec![name.to_string()]
+}
+
+pub async fn leases_retries_and_burial(store: &dyn Store) {
+    let q = queues("lease");
+    store.enqueue(job("lease-1", "lease", 1_000)).await.unwrap();
+    assert!(matches!(
+        store.enqueue(job("lease-1", "lease", 1_000)).await,
+        Err(QueueError::Duplicate(_))
+    ));
+    assert!(
+        store.claim(&q, "a", 999, 100, 10).await.unwrap().is_empty(),
+        "not due yet"
+    );
+
+    let claimed = store.claim(&q, "a", 1_000, 100, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].attempts, 1);
+    assert_eq!(claimed[0].payload, json!({"n": "lease-1"}));
+    assert!(
+        store
+            .claim(&q, "b", 1_050, 100, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "lease is live"
+    );
+    assert!(store.heartbeat("lease-1", "a", 1_200).await.unwrap());
+    assert!(
+        store
+            .claim(&q, "b", 1_150, 100, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "heartbeat extended it"
+    );
+
+    // Worker a stops heartbeating: once the lease expires, b runs the job again.
+    let again = store.claim(&q, "b", 1_201, 100, 10).await.unwrap();
+    assert_eq!(again.len(), 1, "an expired lease is claimable");
+    assert_eq!(again[0].attempts, 2);
+    assert!(
+        !store.heartbeat("lease-1", "a", 5_000).await.unwrap(),
+        "a lost the lease"
+    );
+    store.complete("lease-1", "a").await.unwrap(); // ignored: a no longer holds it
+    let counts = store.counts(1_250).await.unwrap();
+    assert_eq!(counts.running, 1);
+
+    store.retry("lease-1", "b", 2_000, "flaky").await.unwrap();
+    assert!(
+        store
+            .claim(&q, "c", 1_999, 100, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "backing off"
+    );
+    let third = store.claim(&q, "c", 2_000, 100, 10).await.unwrap();
+    assert_eq!(third[0].attempts, 3);
+
+    store.release("lease-1", "c").await.unwrap();
+    let released = store.claim(&q, "d", 2_001, 100, 10).await.unwrap();
+    assert_eq!(
+        released[0].attempts, 3,
+        "a released claim does not count as an attempt"
+    );
+
+    store.bury("lease-1", "d", "gave up").await.unwrap();
+    assert!(
+        store
+            .claim(&q, "e", 9_000, 100, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "dead jobs stay dead"
+    );
+    assert_eq!(store.counts(9_000).await.unwrap().dead, 1);
+
+    store.enqueue(job("lease-2", "lease", 1_000)).await.unwrap();
+    store.claim(&q, "f", 3_000, 100, 10).await.unwrap();
+    store.complete("lease-2", "f").await.unwrap();
+    assert!(
+        store
+            .claim(&q, "g", 99_000, 100, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "completed jobs are gone"
+    );
+    assert!(
+        store
+            .claim(&queues("other"), "g", 99_000, 100, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn concurrent_claims_never_share_a_job(store: Arc<dyn Store>) {
+    for i in 0..60 {
+        store
+            .enqueue(job(&format!("race-{i:02}"), "race", 10))
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let got = store
+                    .claim(&queues("race"), &format!("w{w}"), 20, 60_000, 3)
+                    .await
+                    .unwrap();
+                if got.is_empty() {
+                    return mine;
+                }
+                mine.extend(got.into_iter().map(|j| j.id));
+            }
+        }));
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for t in tasks {
+        for id in t.await.unwrap() {
+            *seen.entry(id).or_default() += 1;
+        }
+    }
+    assert_eq!(seen.len(), 60, "every job claimed");
+    assert!(
+        seen.values().all(|&n| n == 1),
+        "no job claimed twice: {seen:?}"
+    );
+}
+
+pub async fn enqueues_and_events_commit_with_their_change(store: &dyn Store) {
+    let scope = Scope::new("acct-outbox", Mode::Test);
+    let resource = Resource {
+        id: "outbox-res".into(),
+        scope: scope.clone(),
+        kind: ResourceKind::Check,
+        client_id: None,
+        created_at: 5,
+        updated_at: 5,
+        version: 1,
+        body: Map::new(),
+    };
+    let event = |id: &str, t: &str| Event {
+        id: id.into(),
+        scope: scope.clone(),
+        event_type: t.into(),
+        resource_type: "check".into(),
+        resource_id: "outbox-res".into(),
+        payload: Map::from_iter([("id".to_string(), json!("outbox-res"))]),
+        created_at: 5,
+    };
+    let before = store.events_after(0, 1000).await.unwrap().len();
+    store
+        .apply(vec![
+            Change::Insert(resource.clone()),
+            Change::Enqueue(job("outbox-job", "outbox", 1)),
+            Change::Event(event("ev-1", "check.pending")),
+        ])
+        .await
+        .unwrap();
+    // A failing change set (duplicate resource) leaves neither its job nor its event behind.
+    let failed = store
+        .apply(vec![
+            Change::Enqueue(job("outbox-job-2", "outbox", 1)),
+            Change::Event(event("ev-2", "check.pending")),
+            Change::Insert(resource),
+        ])
+        .await;
+    assert!(matches!(failed, Err(StoreError::Conflict(_))), "{failed:?}");
+    let claimed = store
+        .claim(&queues("outbox"), "x", 10, 100, 10)
+        .await
+        .unwrap();
+    let ids: Vec<_> = claimed.iter().map(|j| j.id.as_str()).collect();
+    assert_eq!(ids, ["outbox-job"]);
+
+    store
+        .apply(vec![Change::Event(event("ev-3", "check.completed"))])
+        .await
+        .unwrap();
+    let events = store.events_after(0, 1000).await.unwrap();
+    let mine: Vec<_> = events[before..].iter().collect();
+    assert_eq!(mine.len(), 2);
+    assert_eq!(mine[0].event.event_type, "check.pending");
+    assert_eq!(mine[1].event.event_type, "check.completed");
+    assert!(mine[0].seq < mine[1].seq, "seq grows");
+    assert_eq!(mine[0].event.payload["id"], json!("outbox-res"));
+    assert_eq!(mine[0].event.scope, scope);
+    let tail = store.events_after(mine[0].seq, 1000).await.unwrap();
+    assert_eq!(tail.len(), 1);
+}
+
+struct Recorder {
+    runs: Mutex<HashMap<String, u32>>,
+    fail_first: bool,
+}
+
+#[async_trait]
+impl Handler for Recorder {
+    async fn handle(&self, job: &Job) -> Result<(), HandlerError> {
+        let n = {
+            let mut runs = self.runs.lock().unwrap();
+            let n = runs.entry(job.id.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        if self.fail_first && n == 1 {
+            return Err(HandlerError::Retry("first attempt fails".into()));
+        }
+        Ok(())
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+pub async fn worker_pools_share_a_queue(store: Arc<dyn Store>) {
+    let now = now_ms();
+    for i in 0..40 {
+        store
+            .enqueue(job(&format!("pool-{i:02}"), "pool", now))
+            .await
+            .unwrap();
+    }
+    let recorder = Arc::new(Recorder {
+        runs: Mutex::new(HashMap::new()),
+        fail_first: true,
+    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut pools = Vec::new();
+    let mut stats = Vec::new();
+    for name in ["pool-a", "pool-b"] {
+        let mut config = WorkerConfig::new(name);
+        config.concurrency = 4;
+        config.poll_interval = Duration::from_millis(10);
+        config.base_backoff = Duration::from_millis(5);
+        let queue: Arc<dyn JobQueue> = store.clone();
+        let workers = Workers::new(queue, config).handle("pool", recorder.clone());
+        stats.push(workers.stats());
+        pools.push(tokio::spawn(workers.run(stopped.clone())));
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let done = stats
+            .iter()
+            .map(|s| s.completed.load(std::sync::atomic::Ordering::Relaxed))
+            .sum::<u64>();
+        if done == 40 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {done} of 40 jobs completed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    for p in pools {
+        p.await.unwrap();
+    }
+    let runs = recorder.runs.lock().unwrap().clone();
+    assert_eq!(runs.len(), 40);
+    assert!(
+        runs.values().all(|&n| n == 2),
+        "each job failed once, then succeeded once: {runs:?}"
+    );
+    assert!(
+        store
+            .claim(&queues("pool"), "z", now_ms() + 60_000, 100, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
