@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
+use std::sync::atomic::Ordering;
+
+use clearance_jobs::{QueueCounts, WorkerStats};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -133,4 +136,35 @@ pub(crate) async fn record(
         started.elapsed().as_secs_f64(),
     );
     response
+}
+
+/// The job counters of this process and the queue's depth (shared by every process).
+pub fn render_jobs(stats: Option<&WorkerStats>, counts: Option<QueueCounts>) -> String {
+    let mut out = String::new();
+    if let Some(stats) = stats {
+        out.push_str("# HELP clearance_jobs_total Jobs this process settled, by how they ended.\n");
+        out.push_str("# TYPE clearance_jobs_total counter\n");
+        for (outcome, counter) in [
+            ("claimed", &stats.claimed),
+            ("completed", &stats.completed),
+            ("retried", &stats.retried),
+            ("buried", &stats.buried),
+            ("released", &stats.released),
+        ] {
+            let n = counter.load(Ordering::Relaxed);
+            let _ = writeln!(out, "clearance_jobs_total{{outcome=\"{outcome}\"}} {n}");
+        }
+    }
+    if let Some(c) = counts {
+        out.push_str("# HELP clearance_job_queue Jobs in the shared queue, by state.\n");
+        out.push_str("# TYPE clearance_job_queue gauge\n");
+        for (state, n) in [
+            ("queued", c.queued),
+            ("running", c.running),
+            ("dead", c.dead),
+        ] {
+            let _ = writeln!(out, "clearance_job_queue{{state=\"{state}\"}} {n}");
+        }
+    }
+    out
 }

@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
-    account, addresses, audit_logs, clients, documents, health, live_media, team_members,
+    account, addresses, audit_logs, checks, clients, documents, health, live_media, team_members,
 };
 use crate::state::AppState;
 
@@ -43,6 +43,11 @@ pub fn router(state: AppState) -> Router {
             addresses::update_address,
             addresses::delete_address
         ))
+        .routes(routes!(clients::get_risk_profile))
+        .routes(routes!(checks::create_check, checks::list_checks))
+        .routes(routes!(checks::get_check, checks::update_check))
+        .routes(routes!(checks::validate_check))
+        .routes(routes!(checks::redact_check))
         .routes(routes!(team_members::list_team_members))
         .routes(routes!(team_members::get_team_member))
         .routes(routes!(audit_logs::list_audit_logs))

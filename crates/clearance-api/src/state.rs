@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use clearance_core::service::Services;
+use clearance_jobs::WorkerStats;
 
 use crate::auth::KeyCache;
 use crate::metrics::Metrics;
@@ -37,6 +38,7 @@ pub struct AppState {
     pub(crate) keys: Arc<KeyCache>,
     pub(crate) limiter: Arc<RateLimiter>,
     pub(crate) metrics: Arc<Metrics>,
+    pub(crate) job_stats: Option<Arc<WorkerStats>>,
 }
 
 impl AppState {
@@ -51,6 +53,13 @@ impl AppState {
             config: Arc::new(config),
             keys: Arc::new(KeyCache::default()),
             metrics: Arc::new(Metrics::default()),
+            job_stats: None,
         }
+    }
+
+    /// Exposes this process's job counters on `/metrics`.
+    pub fn with_job_stats(mut self, stats: Arc<WorkerStats>) -> Self {
+        self.job_stats = Some(stats);
+        self
     }
 }

@@ -152,6 +152,11 @@ impl<'a> Reader<'a> {
         Ok(Some(Reader { obj, prefix: p }))
     }
 
+    /// The names of every field present, in request order.
+    pub fn keys(&self) -> Vec<String> {
+        self.obj.keys().cloned().collect()
+    }
+
     /// The raw value of `key`, if present and not null.
     pub fn raw(&self, key: &str) -> Option<&'a Value> {
         self.present(key)

@@ -1,16 +1,21 @@
 //! Identifiers: 24 lowercase hex characters for resources (time-ordered prefix + random, the
 //! shape of the ids in ComplyCube's examples) and 17 alphanumerics for team members.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rand::Rng;
 
-/// A new resource id: 12 hex digits of milliseconds, then 12 random hex digits.
+/// Orders ids made in the same millisecond by one process.
+static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+
+/// A new resource id: 12 hex digits of milliseconds, 4 of a per-process sequence (so ids made
+/// in one millisecond still sort in creation order), then 8 random hex digits.
 pub fn new_resource_id(now_ms: i64) -> String {
-    let mut rng = rand::rng();
-    let random: u64 = rng.random::<u64>() & 0xffff_ffff_ffff;
+    let sequence = SEQUENCE.fetch_add(1, Ordering::Relaxed) & 0xffff;
+    let random: u32 = rand::rng().random();
     format!(
-        "{:012x}{:012x}",
+        "{:012x}{sequence:04x}{random:08x}",
         (now_ms.max(0) as u64) & 0xffff_ffff_ffff,
-        random
     )
 }
 

@@ -5,11 +5,15 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+mod checks;
 mod documents;
 mod live_media;
 
+pub use checks::{CHECK_QUEUE, CheckRunner};
+
 use crate::audit::{self, Action, Actor};
 use crate::blobs::{Blobs, client_prefix};
+use crate::checks::analyser::Analysers;
 use crate::clock::Clock;
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
@@ -30,6 +34,8 @@ pub struct Services {
     blobs: Arc<dyn Blobs>,
     clock: Arc<dyn Clock>,
     rules: Rules,
+    analysers: Analysers,
+    on_enqueue: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl Services {
@@ -45,7 +51,21 @@ impl Services {
             blobs,
             clock,
             rules,
+            analysers: Analysers::default(),
+            on_enqueue: Arc::new(|| {}),
         }
+    }
+
+    /// Installs the live verification engines (test keys always use the simulator).
+    pub fn with_analysers(mut self, analysers: Analysers) -> Self {
+        self.analysers = analysers;
+        self
+    }
+
+    /// Called after each job is enqueued, to wake the local workers at once.
+    pub fn with_enqueue_hook(mut self, hook: Arc<dyn Fn() + Send + Sync>) -> Self {
+        self.on_enqueue = hook;
+        self
     }
 
     /// The underlying store (for health checks and account administration).
@@ -197,6 +217,9 @@ impl Services {
 
     /// Deletes an address.
     pub async fn delete_address(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<()> {
+        let address = self.get(scope, ResourceKind::Address, id).await?;
+        self.ensure_unused_by_checks(scope, "addressId", &address)
+            .await?;
         self.delete(scope, actor, ResourceKind::Address, id, Vec::new())
             .await
     }
@@ -273,6 +296,21 @@ impl Services {
         id: &str,
         change: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
     ) -> Result<(Resource, Resource)> {
+        self.update_with(scope, actor, kind, id, change, |_, _, _| Vec::new())
+            .await
+    }
+
+    /// [`Self::update`], committing `also(before, after, now)` (events, jobs) in the same
+    /// transaction as the change.
+    async fn update_with(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        kind: ResourceKind,
+        id: &str,
+        change: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
+        also: impl Fn(&Resource, &Resource, i64) -> Vec<Change>,
+    ) -> Result<(Resource, Resource)> {
         for _ in 0..UPDATE_ATTEMPTS {
             let existing = self.get(scope, kind, id).await?;
             let body = change(&existing.body)?;
@@ -295,11 +333,9 @@ impl Services {
                 &updated.body,
                 now,
             );
-            match self
-                .store
-                .apply(vec![Change::Update(updated.clone()), Change::Insert(entry)])
-                .await
-            {
+            let mut changes = vec![Change::Update(updated.clone()), Change::Insert(entry)];
+            changes.extend(also(&existing, &updated, now));
+            match self.store.apply(changes).await {
                 Ok(()) => return Ok((existing, updated)),
                 Err(StoreError::Conflict(_)) => continue,
                 Err(StoreError::NotFound) => return Err(CoreError::not_found(kind.label(), id)),

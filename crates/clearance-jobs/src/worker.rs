@@ -146,7 +146,9 @@ impl Workers {
         });
         let permits = Arc::new(Semaphore::new(shared.config.concurrency.max(1)));
         let mut tasks = JoinSet::new();
-        while !*shutdown.borrow() {
+        // A dropped sender counts as a shutdown request too.
+        let stopping = |rx: &watch::Receiver<bool>| rx.has_changed().is_err() || *rx.borrow();
+        while !stopping(&shutdown) {
             while tasks.try_join_next().is_some() {}
             let free = permits.available_permits();
             let mut filled = false;

@@ -7,10 +7,11 @@
 )]
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use clearance::accounts::{create_key, find_or_create_account};
 use clearance::blobs::EncryptedBlobs;
-use clearance::wiring::{build_app, open_store};
+use clearance::wiring::{WorkerSettings, build_app, open_store};
 use clearance_api::ApiConfig;
 use clearance_blob::{BlobConfig, BlobStore, S3Settings};
 use clearance_core::Mode;
@@ -33,6 +34,7 @@ pub struct TestApp {
     /// Where raw blob objects can be read: a folder, or `endpoint/bucket/prefix` for S3.
     pub raw_blobs: RawBlobs,
     pub client: reqwest::Client,
+    _stop_workers: tokio::sync::watch::Sender<bool>,
     _dir: tempfile::TempDir,
 }
 
@@ -56,8 +58,25 @@ impl TestApp {
         .await
     }
 
+    /// Starts a server whose checks stay `pending`: no workers run them.
+    pub async fn spawn_paused() -> Self {
+        Self::start(
+            ApiConfig {
+                rate_limit_test: 0,
+                rate_limit_live: 0,
+                ..ApiConfig::default()
+            },
+            false,
+        )
+        .await
+    }
+
     /// Starts a server with the given HTTP settings.
     pub async fn spawn_with(config: ApiConfig) -> Self {
+        Self::start(config, true).await
+    }
+
+    async fn start(config: ApiConfig, run_workers: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = match std::env::var("CLEARANCE_TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
@@ -81,17 +100,29 @@ impl TestApp {
             .await
             .unwrap();
         let (blobs, raw_blobs) = open_test_blobs(dir.path()).await;
+        let settings = WorkerSettings {
+            concurrency: 4,
+            poll_interval: Duration::from_millis(50),
+            ..WorkerSettings::default()
+        };
         let app = build_app(
             store.clone(),
             Arc::new(EncryptedBlobs(blobs.clone())),
             config,
             Rules::default(),
+            &settings,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = app.router;
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(listener, router).await;
         });
+        // The workers stop when the app (holding the sender) is dropped.
+        let (stop_workers, stop) = tokio::sync::watch::channel(false);
+        if run_workers {
+            tokio::spawn(app.workers.run(stop));
+        }
         TestApp {
             base,
             test_key,
@@ -100,6 +131,7 @@ impl TestApp {
             blobs,
             raw_blobs,
             client: reqwest::Client::new(),
+            _stop_workers: stop_workers,
             _dir: dir,
         }
     }

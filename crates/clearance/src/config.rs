@@ -84,4 +84,11 @@ pub struct ServeArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "CLEARANCE_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+    /// Checks this process runs at once (0: accept requests but run no checks here).
+    #[arg(long, env = "CLEARANCE_WORKERS", default_value_t = 8)]
+    pub workers: usize,
+    /// Processing time added to every test-mode check, in milliseconds, to rehearse
+    /// asynchronous handling (the simulator itself answers in microseconds).
+    #[arg(long, env = "CLEARANCE_SANDBOX_LATENCY_MS", default_value_t = 0)]
+    pub sandbox_latency_ms: u64,
 }

@@ -4,4 +4,5 @@
 pub mod accounts;
 pub mod blobs;
 pub mod config;
+pub mod engines;
 pub mod wiring;

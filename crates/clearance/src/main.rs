@@ -1,13 +1,14 @@
 //! `clearance`: the server binary (`serve`, `migrate`, `keys …`).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
 use clearance::blobs::open_blobs;
 use clearance::config::{BlobArgs, ServeArgs, StorageArgs};
-use clearance::wiring::{build_app, open_store};
+use clearance::wiring::{WorkerSettings, build_app, open_store};
 use clearance_api::ApiConfig;
 use clearance_core::Mode;
 use clearance_core::resources::Rules;
@@ -120,15 +121,28 @@ async fn serve(
     let rules = Rules {
         max_metadata_keys: args.max_metadata_keys,
     };
-    let app = build_app(store, blobs, config, rules);
+    let settings = WorkerSettings {
+        concurrency: args.workers,
+        sandbox_latency: Duration::from_millis(args.sandbox_latency_ms),
+        ..WorkerSettings::default()
+    };
+    let app = build_app(store, blobs, config, rules, &settings);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
-    tracing::info!(listen = %args.listen, "clearance is serving");
-    axum::serve(listener, app)
+    let (stop_workers, stop) = tokio::sync::watch::channel(false);
+    let workers = (args.workers > 0).then(|| tokio::spawn(app.workers.run(stop)));
+    tracing::info!(listen = %args.listen, workers = args.workers, "clearance is serving");
+    let served = axum::serve(listener, app.router)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("serving HTTP")
+        .context("serving HTTP");
+    // Running checks finish (or go back to the queue) before the process exits.
+    let _ = stop_workers.send(true);
+    if let Some(workers) = workers {
+        let _ = workers.await;
+    }
+    served
 }
 
 async fn shutdown_signal() {

@@ -2,17 +2,22 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
 use clearance_api::{ApiConfig, AppState};
 use clearance_core::blobs::Blobs;
+use clearance_core::checks::analyser::Analysers;
 use clearance_core::clock::SystemClock;
 use clearance_core::resources::Rules;
-use clearance_core::service::Services;
+use clearance_core::service::{CHECK_QUEUE, CheckRunner, Services};
 use clearance_core::store::Store;
+use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_store_postgres::PgStore;
 use clearance_store_sqlite::SqliteStore;
+
+use crate::engines::SandboxWithLatency;
 
 /// Opens and migrates the store named by `database_url`, or the SQLite file in `data_dir`.
 pub async fn open_store(
@@ -63,13 +68,78 @@ pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The HTTP application over a store.
+/// Settings of the background workers that run checks.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// Jobs run at once by this process.
+    pub concurrency: usize,
+    /// Delay added to each test-mode check.
+    pub sandbox_latency: Duration,
+    /// How often idle workers look for jobs other processes enqueued.
+    pub poll_interval: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            concurrency: 8,
+            sandbox_latency: Duration::ZERO,
+            poll_interval: Duration::from_millis(250),
+        }
+    }
+}
+
+/// The HTTP application and the worker pool that runs its checks.
+pub struct Application {
+    pub router: Router,
+    pub workers: Workers,
+}
+
+/// A name for this process in job leases: unique per process, readable in the jobs table.
+fn worker_id() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "clearance".into());
+    format!("{host}-{}-{:06x}", std::process::id(), rand_suffix())
+}
+
+fn rand_suffix() -> u32 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    nanos & 0xff_ffff
+}
+
+/// The HTTP application over a store, with the worker pool that runs checks (not yet started:
+/// the caller runs `workers.run(shutdown)`).
 pub fn build_app(
     store: Arc<dyn Store>,
     blobs: Arc<dyn Blobs>,
     config: ApiConfig,
     rules: Rules,
-) -> Router {
-    let services = Services::new(store, blobs, Arc::new(SystemClock), rules);
-    clearance_api::router(AppState::new(services, config))
+    settings: &WorkerSettings,
+) -> Application {
+    let mut worker_config = WorkerConfig::new(worker_id());
+    worker_config.concurrency = settings.concurrency.max(1);
+    worker_config.poll_interval = settings.poll_interval;
+    let queue: Arc<dyn JobQueue> = store.clone();
+    let workers = Workers::new(queue, worker_config);
+    let waker = workers.waker();
+    let analysers = Analysers::default().with_sandbox(Arc::new(SandboxWithLatency {
+        latency: settings.sandbox_latency,
+    }));
+    let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
+        .with_analysers(analysers)
+        .with_enqueue_hook(Arc::new(move || waker.notify_one()));
+    let runner = CheckRunner::new(Arc::new(services.clone()));
+    let workers = workers.handle(CHECK_QUEUE, Arc::new(runner));
+    let state = AppState::new(services, config).with_job_stats(workers.stats());
+    Application {
+        router: clearance_api::router(state),
+        workers,
+    }
 }

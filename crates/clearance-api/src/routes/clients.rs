@@ -10,7 +10,7 @@ use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::extract::{Id, ListParams, QueryPairs};
-use super::schemas::{Client, ClientCreate, ClientList, ClientUpdate};
+use super::schemas::{Client, ClientCreate, ClientList, ClientUpdate, RiskProfile};
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
@@ -45,6 +45,18 @@ pub async fn get_client(
         .get(&caller.scope, ResourceKind::Client, &id)
         .await?;
     Ok(Json(resource_json(&client)))
+}
+
+/// Get a client's risk profile (computed from its data and its screening results).
+#[utoipa::path(get, path = "/v1/clients/{id}/riskProfile", tag = "Clients", params(("id" = String, Path, description = "Client id")),
+    responses((status = 200, description = "The risk profile", body = RiskProfile)))]
+pub async fn get_risk_profile(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    let profile = state.services.risk_profile(&caller.scope, &id).await?;
+    Ok(Json(profile))
 }
 
 /// Update a client: nested objects are merged, `null` removes a field.

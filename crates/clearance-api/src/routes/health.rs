@@ -27,8 +27,16 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiErr
 
 /// Prometheus metrics.
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
+    let mut text = state.metrics.render();
+    let counts = state
+        .services
+        .store()
+        .counts(state.services.now_ms())
+        .await
+        .ok();
+    text.push_str(&crate::metrics::render_jobs(
+        state.job_stats.as_deref(),
+        counts,
+    ));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -503,3 +503,156 @@ pub struct Empty {}
 list_schema!(DocumentList, Document);
 list_schema!(LivePhotoList, LivePhoto);
 list_schema!(LiveVideoList, LiveVideo);
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "the wire names all end in _check"
+)]
+pub enum CheckType {
+    StandardScreeningCheck,
+    ExtensiveScreeningCheck,
+    DocumentCheck,
+    IdentityCheck,
+    EnhancedIdentityCheck,
+    ProofOfAddressCheck,
+    MultiBureauCheck,
+    FaceAuthenticationCheck,
+    AgeEstimationCheck,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Pending,
+    Complete,
+    Failed,
+}
+
+/// The result of a completed check; `breakdown` depends on the type.
+#[derive(Serialize, ToSchema)]
+pub struct CheckResult {
+    /// `clear`, `attention`, `not_processed`, and after validation `rejected` or
+    /// `match_confirmed`.
+    outcome: String,
+    breakdown: HashMap<String, Value>,
+}
+
+/// A check.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    id: String,
+    client_id: String,
+    entity_name: Option<String>,
+    #[serde(rename = "type")]
+    kind: CheckType,
+    enable_monitoring: bool,
+    document_id: Option<String>,
+    address_id: Option<String>,
+    live_photo_id: Option<String>,
+    live_video_id: Option<String>,
+    options: Option<HashMap<String, Value>>,
+    client_consent: Option<bool>,
+    status: CheckStatus,
+    /// Present only when `status` is `complete`.
+    result: Option<CheckResult>,
+    /// Why the check could not run; present only when `status` is `failed`.
+    failure_reason: Option<String>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    updated_at: String,
+}
+
+/// Body of `POST /v1/checks`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckCreate {
+    client_id: String,
+    #[serde(rename = "type")]
+    kind: CheckType,
+    enable_monitoring: Option<bool>,
+    document_id: Option<String>,
+    address_id: Option<String>,
+    live_photo_id: Option<String>,
+    live_video_id: Option<String>,
+    /// Type-specific options; an option the type does not take is refused by name.
+    options: Option<HashMap<String, Value>>,
+    client_consent: Option<bool>,
+}
+
+/// Body of `POST /v1/checks/{id}`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckUpdate {
+    enable_monitoring: bool,
+}
+
+/// Body of `POST /v1/checks/{id}/validate`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckValidate {
+    /// `confirmed`, `rejected` or `attention`.
+    outcome: String,
+    /// Required for screening checks: the match being decided.
+    match_id: Option<String>,
+    rejection_reasons: Option<Vec<String>>,
+    user_supplied_data: Option<HashMap<String, Value>>,
+    comment: Option<String>,
+}
+
+/// Answer of `POST /v1/checks/{id}/validate`.
+#[derive(Serialize, ToSchema)]
+pub struct ValidationOutcome {
+    outcome: String,
+}
+
+/// Body of `POST /v1/checks/{id}/redact`.
+#[derive(Serialize, ToSchema)]
+pub struct CheckRedact {
+    attributes: Option<Vec<String>>,
+    images: Option<Vec<String>>,
+}
+
+list_schema!(CheckList, Check);
+
+/// One component of a risk profile.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskComponent {
+    /// `low`, `medium`, `high` or `not_set`.
+    risk: String,
+    check_id: Option<String>,
+}
+
+/// One source of a country's risk level.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CountryRiskSource {
+    source: String,
+    normalised_risk_score: String,
+}
+
+/// The country component of a risk profile.
+#[derive(Serialize, ToSchema)]
+pub struct CountryRisk {
+    risk: String,
+    country: Option<String>,
+    breakdown: Option<Vec<CountryRiskSource>>,
+}
+
+/// A client's risk profile.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RiskProfile {
+    /// `low`, `medium`, `high` or `not_set`.
+    overall: String,
+    country_risk: CountryRisk,
+    political_exposure_risk: RiskComponent,
+    occupation_risk: RiskComponent,
+    watchlist_risk: RiskComponent,
+    #[schema(format = DateTime)]
+    updated_at: String,
+}

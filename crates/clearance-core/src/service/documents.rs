@@ -80,6 +80,8 @@ impl Services {
     /// Deletes a document and its images.
     pub async fn delete_document(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<()> {
         let doc = self.get(scope, KIND, id).await?;
+        self.ensure_unused_by_checks(scope, "documentId", &doc)
+            .await?;
         self.delete(scope, actor, KIND, id, Vec::new()).await?;
         self.remove_blobs(&resource_prefix(scope, owner(&doc), id))
             .await;

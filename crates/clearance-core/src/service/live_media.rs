@@ -218,6 +218,11 @@ impl Services {
         id: &str,
     ) -> Result<()> {
         let media = self.get(scope, kind, id).await?;
+        let field = match kind {
+            ResourceKind::LivePhoto => "livePhotoId",
+            _ => "liveVideoId",
+        };
+        self.ensure_unused_by_checks(scope, field, &media).await?;
         self.delete(scope, actor, kind, id, Vec::new()).await?;
         self.remove_blobs(&resource_prefix(scope, owner(&media), id))
             .await;

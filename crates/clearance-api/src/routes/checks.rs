@@ -1,0 +1,138 @@
+//! `/v1/checks`: verification checks, run asynchronously, and their manual review.
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use clearance_core::audit::Actor;
+use clearance_core::store::ResourceKind;
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::IntoParams;
+
+use super::extract::{Id, ListParams, QueryPairs};
+use super::schemas::{
+    Check, CheckCreate, CheckList, CheckRedact, CheckUpdate, CheckValidate, ValidationOutcome,
+};
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire::{list_json, resource_json};
+
+/// Create a check; it answers `pending` at once and completes in the background.
+#[utoipa::path(post, path = "/v1/checks", tag = "Checks", request_body = CheckCreate,
+    responses((status = 200, description = "The new, pending check", body = Check)))]
+pub async fn create_check(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let check = state
+        .services
+        .create_check(&caller.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&check)))
+}
+
+/// Get a check.
+#[utoipa::path(get, path = "/v1/checks/{id}", tag = "Checks", params(("id" = String, Path, description = "Check id")),
+    responses((status = 200, description = "The check", body = Check)))]
+pub async fn get_check(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    let check = state
+        .services
+        .get(&caller.scope, ResourceKind::Check, &id)
+        .await?;
+    Ok(Json(resource_json(&check)))
+}
+
+/// Turn ongoing monitoring on or off (completed screening checks only).
+#[utoipa::path(post, path = "/v1/checks/{id}", tag = "Checks", request_body = CheckUpdate,
+    params(("id" = String, Path, description = "Check id")),
+    responses((status = 200, description = "The updated check", body = Check)))]
+pub async fn update_check(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let check = state
+        .services
+        .update_check(&caller.scope, &Actor::default(), &id, &body)
+        .await?;
+    Ok(Json(resource_json(&check)))
+}
+
+/// Record a manual decision on a completed check (per match for screening checks).
+#[utoipa::path(post, path = "/v1/checks/{id}/validate", tag = "Checks", request_body = CheckValidate,
+    params(("id" = String, Path, description = "Check id")),
+    responses((status = 200, description = "The recorded decision", body = ValidationOutcome)))]
+pub async fn validate_check(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let answer = state
+        .services
+        .validate_check(&caller.scope, &Actor::default(), &id, &body)
+        .await?;
+    Ok(Json(answer))
+}
+
+/// Erase extracted attributes or images from a completed document check.
+#[utoipa::path(post, path = "/v1/checks/{id}/redact", tag = "Checks", request_body = CheckRedact,
+    params(("id" = String, Path, description = "Check id")),
+    responses((status = 200, description = "The redacted check", body = Check)))]
+pub async fn redact_check(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let check = state
+        .services
+        .redact_check(&caller.scope, &Actor::default(), &id, &body)
+        .await?;
+    Ok(Json(resource_json(&check)))
+}
+
+/// Check list filters (all optional).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+#[expect(
+    dead_code,
+    reason = "describes the query string in the OpenAPI document"
+)]
+pub struct CheckFilters {
+    client_id: Option<String>,
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    kind: Option<String>,
+    status: Option<String>,
+    document_id: Option<String>,
+    address_id: Option<String>,
+    live_photo_id: Option<String>,
+    live_video_id: Option<String>,
+    #[serde(rename = "result.outcome")]
+    #[param(rename = "result.outcome")]
+    outcome: Option<String>,
+}
+
+/// List the account's checks, newest first.
+#[utoipa::path(get, path = "/v1/checks", tag = "Checks", params(CheckFilters, ListParams),
+    responses((status = 200, description = "A page of checks", body = CheckList)))]
+pub async fn list_checks(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    let (request, page) = state
+        .services
+        .list(&caller.scope, ResourceKind::Check, &pairs, false)
+        .await?;
+    Ok(Json(list_json(&request, &page, resource_json)))
+}

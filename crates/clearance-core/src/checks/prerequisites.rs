@@ -1,0 +1,152 @@
+//! What a linked resource must offer before a check may run on it; failures are the documented
+//! processing errors (HTTP 422), returned at create time as the documentation describes them
+//! ("before running a check").
+
+use std::str::FromStr;
+
+use clearance_idv::documents::{DocumentType, is_supported, two_sides_expected};
+use serde_json::{Map, Value};
+
+use super::kinds::CheckType;
+use crate::error::{CoreError, Result};
+
+fn unprocessable(code: &'static str, message: impl Into<String>) -> CoreError {
+    CoreError::Unprocessable {
+        code,
+        message: message.into(),
+    }
+}
+
+/// The usable (not redacted) image of one side, if any.
+fn side<'a>(document: &'a Map<String, Value>, side: &str) -> Option<&'a Value> {
+    document
+        .get("images")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|i| i["documentSide"] == side && i.get("redacted").is_none())
+}
+
+/// The identity-document type of a document resource's `type` (the resource API says
+/// `national_identity_card` where check results say `national_id`).
+fn identity_type(resource_type: &str) -> Option<DocumentType> {
+    match resource_type {
+        "national_identity_card" => Some(DocumentType::NationalId),
+        other => DocumentType::from_str(other).ok(),
+    }
+}
+
+/// Checks a document against what `check_type` needs of it.
+pub fn document(check_type: CheckType, document: &Map<String, Value>) -> Result<()> {
+    let doc_type = document
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let country = document.get("issuingCountry").and_then(Value::as_str);
+    let identity_document = check_type != CheckType::ProofOfAddress;
+    if identity_document && country.is_none() {
+        return Err(unprocessable(
+            "document_requires_issuing_country",
+            "The document needs an 'issuingCountry' before a check can run on it",
+        ));
+    }
+    let Some(front) = side(document, "front") else {
+        return Err(CoreError::invalid(
+            "documentId",
+            "The document has no front image; upload one before creating a check",
+        ));
+    };
+    if check_type == CheckType::Document {
+        let country = country.unwrap_or_default();
+        let supported = identity_type(doc_type).filter(|t| is_supported(*t, country));
+        let Some(known) = supported else {
+            return Err(unprocessable(
+                "unsupported_document_type_country",
+                format!("A document_check does not support a '{doc_type}' issued by '{country}'"),
+            ));
+        };
+        if two_sides_expected(known, country) && side(document, "back").is_none() {
+            return Err(unprocessable(
+                "two_sides_expected",
+                format!("A '{doc_type}' issued by '{country}' needs both sides; upload the back"),
+            ));
+        }
+    }
+    let face_check = matches!(
+        check_type,
+        CheckType::Identity | CheckType::EnhancedIdentity
+    );
+    if face_check && front["contentType"] == "application/pdf" {
+        return Err(unprocessable(
+            "unsupported_document_format",
+            "Face matching needs a JPG or PNG image of the document, not a PDF",
+        ));
+    }
+    Ok(())
+}
+
+/// A live photo must still have its file (not redacted).
+pub fn live_photo(photo: &Map<String, Value>) -> Result<()> {
+    if photo.get("downloadLink").is_none() {
+        return Err(CoreError::invalid(
+            "livePhotoId",
+            "The live photo has been redacted and cannot be used by a check",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(v: Value) -> Map<String, Value> {
+        v.as_object().expect("object").clone()
+    }
+
+    fn code(r: Result<()>) -> &'static str {
+        match r {
+            Err(CoreError::Unprocessable { code, .. }) => code,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn documented_processing_errors() {
+        let front = json!({"documentSide": "front", "contentType": "image/jpg"});
+        let back = json!({"documentSide": "back", "contentType": "image/jpg"});
+        let no_country = doc(json!({"type": "passport", "images": [front]}));
+        assert_eq!(
+            code(document(CheckType::Document, &no_country)),
+            "document_requires_issuing_country"
+        );
+        let id_front_only = doc(
+            json!({"type": "national_identity_card", "issuingCountry": "FR", "images": [front]}),
+        );
+        assert_eq!(
+            code(document(CheckType::Document, &id_front_only)),
+            "two_sides_expected"
+        );
+        let id_both = doc(
+            json!({"type": "national_identity_card", "issuingCountry": "FR", "images": [front, back]}),
+        );
+        assert!(document(CheckType::Document, &id_both).is_ok());
+        let bill = doc(json!({"type": "utility_bill", "issuingCountry": "GB", "images": [front]}));
+        assert_eq!(
+            code(document(CheckType::Document, &bill)),
+            "unsupported_document_type_country"
+        );
+        assert!(document(CheckType::ProofOfAddress, &bill).is_ok());
+        let pdf = doc(json!({"type": "passport", "issuingCountry": "GB",
+            "images": [{"documentSide": "front", "contentType": "application/pdf"}]}));
+        assert_eq!(
+            code(document(CheckType::Identity, &pdf)),
+            "unsupported_document_format"
+        );
+        let no_images = doc(json!({"type": "passport", "issuingCountry": "GB"}));
+        assert!(matches!(
+            document(CheckType::Document, &no_images),
+            Err(CoreError::Invalid { .. })
+        ));
+    }
+}

@@ -1,0 +1,455 @@
+//! Checks: creation (check, audit entry, job and `check.pending` event in one transaction),
+//! the runner the job queue calls, manual review, and the client risk profile built on them.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use clearance_jobs::{Handler, HandlerError, Job, NewJob};
+use serde_json::{Map, Value, json};
+
+use super::Services;
+use crate::audit::{self, Action, Actor};
+use crate::checks::analyser::{Analysis, CheckContext};
+use crate::checks::input::{CheckRequest, parse_create};
+use crate::checks::{CheckType, prerequisites, review};
+use crate::error::{CoreError, Result};
+use crate::events::check_event;
+use crate::fields::as_object;
+use crate::ids::new_resource_id;
+use crate::risk::{self, RiskMode, ScreeningEvidence};
+use crate::scope::{Mode, Scope};
+use crate::store::{AttrFilter, Change, ListQuery, Resource, ResourceKind, StoreError};
+use crate::time::format_timestamp;
+
+/// The queue check jobs go on.
+pub const CHECK_QUEUE: &str = "check.run";
+const KIND: ResourceKind = ResourceKind::Check;
+/// How often a write racing with another writer is retried before giving up for now.
+const WRITE_ATTEMPTS: usize = 5;
+
+fn check_type_of(check: &Resource) -> Result<CheckType> {
+    check
+        .body
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(CheckType::parse)
+        .ok_or_else(|| CoreError::Store(StoreError::Backend("stored check has no type".into())))
+}
+
+impl Services {
+    /// Creates a pending check and queues its analysis.
+    pub async fn create_check(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        input: &Value,
+    ) -> Result<Resource> {
+        let request = parse_create(as_object(input, None)?)?;
+        let client = self.require_client(scope, &request.client_id).await?;
+        if request.check_type.person_only() && client.body.get("type") == Some(&json!("company")) {
+            return Err(CoreError::invalid(
+                "clientId",
+                format!(
+                    "A {} can only be run for a person client",
+                    request.check_type.as_str()
+                ),
+            ));
+        }
+        self.check_links(scope, &request).await?;
+        let now = self.now_ms();
+        let id = new_resource_id(now);
+        let check = Resource {
+            id: id.clone(),
+            scope: scope.clone(),
+            kind: KIND,
+            client_id: Some(request.client_id.clone()),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            body: request.body(client.body.get("entityName")),
+        };
+        let entry = audit::entry(
+            scope,
+            actor,
+            Action::Create,
+            &check,
+            &Map::new(),
+            &check.body,
+            now,
+        );
+        let job = NewJob::now(
+            id.clone(),
+            CHECK_QUEUE,
+            json!({"checkId": id, "accountId": scope.account_id, "mode": scope.mode.as_str()}),
+            now,
+        );
+        let event = check_event(&check, "check.pending", now);
+        self.store
+            .apply(vec![
+                Change::Insert(check.clone()),
+                Change::Insert(entry),
+                Change::Enqueue(job),
+                Change::Event(event),
+            ])
+            .await?;
+        (self.on_enqueue)();
+        Ok(check)
+    }
+
+    /// Confirms every linked resource exists, belongs to the check's client and is usable.
+    async fn check_links(&self, scope: &Scope, request: &CheckRequest) -> Result<()> {
+        let links = &request.links;
+        let owned = |kind, id: &Option<String>, param: &'static str| {
+            self.owned_by(scope, kind, id.clone(), param, &request.client_id)
+        };
+        if let Some(doc) = owned(ResourceKind::Document, &links.document_id, "documentId").await? {
+            prerequisites::document(request.check_type, &doc.body)?;
+        }
+        if let Some(photo) =
+            owned(ResourceKind::LivePhoto, &links.live_photo_id, "livePhotoId").await?
+        {
+            prerequisites::live_photo(&photo.body)?;
+        }
+        owned(ResourceKind::LiveVideo, &links.live_video_id, "liveVideoId").await?;
+        owned(ResourceKind::Address, &links.address_id, "addressId").await?;
+        Ok(())
+    }
+
+    /// The resource `id` of `kind` when it belongs to `client_id`; `'<param>' is invalid`
+    /// otherwise (another client's, another account's or a missing one look the same).
+    async fn owned_by(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: Option<String>,
+        param: &'static str,
+        client_id: &str,
+    ) -> Result<Option<Resource>> {
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        match self.store.get(scope, kind, &id).await? {
+            Some(r) if r.client_id.as_deref() == Some(client_id) => Ok(Some(r)),
+            _ => Err(CoreError::invalid(param, format!("'{param}' is invalid"))),
+        }
+    }
+
+    /// Refuses to delete a resource a check refers to under `field` (`documentId`, …).
+    pub(crate) async fn ensure_unused_by_checks(
+        &self,
+        scope: &Scope,
+        field: &str,
+        resource: &Resource,
+    ) -> Result<()> {
+        let query = ListQuery {
+            scope: scope.clone(),
+            kind: KIND,
+            client_id: resource.client_id.clone(),
+            filters: vec![AttrFilter {
+                path: vec![field.to_string()],
+                value: resource.id.clone(),
+            }],
+            created_after: None,
+            created_before: None,
+            updated_after: None,
+            updated_before: None,
+            offset: 0,
+            limit: 1,
+        };
+        let used = self.store.list(&query).await?;
+        if let Some(check) = used.items.first() {
+            return Err(CoreError::Unprocessable {
+                code: "resource_in_use",
+                message: format!(
+                    "The {} is used by check '{}' and cannot be deleted; delete the client to remove both",
+                    resource.kind.label(),
+                    check.id
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// `POST /v1/checks/:id`: turns monitoring on or off on a completed screening check.
+    pub async fn update_check(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        input: &Value,
+    ) -> Result<Resource> {
+        let input = as_object(input, None)?;
+        let existing = self.get(scope, KIND, id).await?;
+        let check_type = check_type_of(&existing)?;
+        let (_, after) = self
+            .update_with(
+                scope,
+                actor,
+                KIND,
+                id,
+                |body| review::update(check_type, body, input),
+                |_, after, now| vec![Change::Event(check_event(after, "check.updated", now))],
+            )
+            .await?;
+        Ok(after)
+    }
+
+    /// `POST /v1/checks/:id/validate`: records a manual decision and answers `{outcome}`.
+    pub async fn validate_check(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        input: &Value,
+    ) -> Result<Value> {
+        let input = as_object(input, None)?;
+        let existing = self.get(scope, KIND, id).await?;
+        let check_type = check_type_of(&existing)?;
+        let at = format_timestamp(self.now_ms());
+        let answer = std::sync::Mutex::new(String::new());
+        self.update_with(
+            scope,
+            actor,
+            KIND,
+            id,
+            |body| {
+                let validated = review::validate(check_type, body, input, &at)?;
+                if let Ok(mut a) = answer.lock() {
+                    *a = validated.outcome;
+                }
+                Ok(validated.body)
+            },
+            |before, after, now| {
+                let outcome_of =
+                    |r: &Resource| r.body.get("result").and_then(|x| x.get("outcome")).cloned();
+                let mut events = vec![Change::Event(check_event(after, "check.updated", now))];
+                if outcome_of(before) != outcome_of(after)
+                    && let Some(Value::String(outcome)) = outcome_of(after)
+                {
+                    let name = format!("check.completed.{outcome}");
+                    events.push(Change::Event(check_event(after, &name, now)));
+                }
+                events
+            },
+        )
+        .await?;
+        let outcome = answer.into_inner().unwrap_or_default();
+        Ok(json!({ "outcome": outcome }))
+    }
+
+    /// `POST /v1/checks/:id/redact`: erases extracted data from a document check's result.
+    pub async fn redact_check(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        id: &str,
+        input: &Value,
+    ) -> Result<Resource> {
+        let empty = Map::new();
+        let input = match input {
+            Value::Null => &empty,
+            other => as_object(other, None)?,
+        };
+        let existing = self.get(scope, KIND, id).await?;
+        let check_type = check_type_of(&existing)?;
+        let (_, after) = self
+            .update_with(
+                scope,
+                actor,
+                KIND,
+                id,
+                |body| review::redact(check_type, body, input),
+                |_, after, now| vec![Change::Event(check_event(after, "check.updated", now))],
+            )
+            .await?;
+        Ok(after)
+    }
+
+    /// Runs one check to completion: loads it and what it links to, asks the analyser, and
+    /// writes the result with its events in one transaction. Idempotent: a check that is no
+    /// longer pending (or no longer exists) is left alone.
+    pub async fn run_check(&self, scope: &Scope, id: &str) -> Result<()> {
+        for _ in 0..WRITE_ATTEMPTS {
+            let Some(check) = self.store.get(scope, KIND, id).await? else {
+                return Ok(());
+            };
+            if check.body.get("status") != Some(&json!("pending")) {
+                return Ok(());
+            }
+            let check_type = check_type_of(&check)?;
+            let client_id = check.client_id.clone().unwrap_or_default();
+            let Some(client) = self
+                .store
+                .get(scope, ResourceKind::Client, &client_id)
+                .await?
+            else {
+                return Ok(());
+            };
+            let link = |kind: ResourceKind, key: &str| {
+                let id = check
+                    .body
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                async move {
+                    match id {
+                        Some(id) => self.store.get(scope, kind, &id).await,
+                        None => Ok(None),
+                    }
+                }
+            };
+            let ctx = CheckContext {
+                check_type,
+                document: link(ResourceKind::Document, "documentId").await?,
+                address: link(ResourceKind::Address, "addressId").await?,
+                live_photo: link(ResourceKind::LivePhoto, "livePhotoId").await?,
+                live_video: link(ResourceKind::LiveVideo, "liveVideoId").await?,
+                client,
+                check: check.clone(),
+                blobs: self.blobs.clone(),
+                now_ms: self.now_ms(),
+            };
+            let analyser = match scope.mode {
+                Mode::Test => Some(self.analysers.sandbox()),
+                Mode::Live => self.analysers.live(check_type),
+            };
+            let analysis = match analyser {
+                Some(a) => a
+                    .analyse(&ctx)
+                    .await
+                    .map_err(|e| CoreError::Store(StoreError::Backend(e.0)))?,
+                None => Analysis::Failed {
+                    reason: format!(
+                        "No {} engine is installed on this server, so the check could not run",
+                        check_type.as_str()
+                    ),
+                },
+            };
+            let now = self.now_ms().max(check.updated_at);
+            let mut body = check.body.clone();
+            let events: Vec<String> = match analysis {
+                Analysis::Complete(result) => {
+                    let outcome = result
+                        .get("outcome")
+                        .and_then(Value::as_str)
+                        .unwrap_or("not_processed")
+                        .to_string();
+                    body.insert("status".into(), json!("complete"));
+                    body.insert("result".into(), result);
+                    vec![
+                        "check.completed".into(),
+                        format!("check.completed.{outcome}"),
+                    ]
+                }
+                Analysis::Failed { reason } => {
+                    body.insert("status".into(), json!("failed"));
+                    body.insert("failureReason".into(), json!(reason));
+                    vec!["check.failed".into()]
+                }
+            };
+            let done = Resource {
+                body,
+                updated_at: now,
+                version: check.version + 1,
+                ..check
+            };
+            let mut changes = vec![Change::Update(done.clone())];
+            changes.extend(
+                events
+                    .iter()
+                    .map(|t| Change::Event(check_event(&done, t, now))),
+            );
+            match self.store.apply(changes).await {
+                Ok(()) => return Ok(()),
+                Err(StoreError::Conflict(_)) => continue,
+                Err(StoreError::NotFound) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CoreError::Store(StoreError::Conflict(
+            "the check kept changing while it ran".into(),
+        )))
+    }
+
+    /// `GET /v1/clients/:id/riskProfile`.
+    pub async fn risk_profile(&self, scope: &Scope, client_id: &str) -> Result<Value> {
+        let client = self.get(scope, ResourceKind::Client, client_id).await?;
+        let owned = |kind| ListQuery {
+            scope: scope.clone(),
+            kind,
+            client_id: Some(client_id.to_string()),
+            filters: Vec::new(),
+            created_after: None,
+            created_before: None,
+            updated_after: None,
+            updated_before: None,
+            offset: 0,
+            limit: 1000,
+        };
+        let addresses = self.store.list(&owned(ResourceKind::Address)).await?.items;
+        let mut completed = owned(KIND);
+        completed.filters.push(AttrFilter {
+            path: vec!["status".into()],
+            value: "complete".into(),
+        });
+        let checks = self.store.list(&completed).await?.items;
+        let screenings: Vec<ScreeningEvidence<'_>> = checks
+            .iter()
+            .filter(|c| check_type_of(c).is_ok_and(CheckType::is_screening))
+            .filter_map(|c| {
+                Some(ScreeningEvidence {
+                    check_id: &c.id,
+                    result: c.body.get("result")?,
+                    completed_at: c.updated_at,
+                })
+            })
+            .collect();
+        let updated_at = std::iter::once(client.updated_at)
+            .chain(addresses.iter().map(|a| a.updated_at))
+            .chain(screenings.iter().map(|s| s.completed_at))
+            .max()
+            .unwrap_or(client.updated_at);
+        let address_bodies: Vec<&Map<String, Value>> = addresses.iter().map(|a| &a.body).collect();
+        let mode = match scope.mode {
+            Mode::Test => RiskMode::Sandbox,
+            Mode::Live => RiskMode::Live,
+        };
+        Ok(risk::risk_profile(
+            mode,
+            &client.body,
+            &address_bodies,
+            &screenings,
+            updated_at,
+        ))
+    }
+}
+
+/// The job handler that runs checks.
+pub struct CheckRunner {
+    services: Arc<Services>,
+}
+
+impl CheckRunner {
+    pub fn new(services: Arc<Services>) -> Self {
+        CheckRunner { services }
+    }
+}
+
+#[async_trait]
+impl Handler for CheckRunner {
+    async fn handle(&self, job: &Job) -> std::result::Result<(), HandlerError> {
+        let field = |k: &str| job.payload.get(k).and_then(Value::as_str);
+        let (Some(id), Some(account), Some(mode)) = (
+            field("checkId"),
+            field("accountId"),
+            field("mode").and_then(Mode::parse),
+        ) else {
+            return Err(HandlerError::Permanent("malformed check job".into()));
+        };
+        let scope = Scope::new(account, mode);
+        self.services
+            .run_check(&scope, id)
+            .await
+            .map_err(|e| HandlerError::Retry(e.to_string()))
+    }
+}
