@@ -91,4 +91,8 @@ pub struct ServeArgs {
     /// asynchronous handling (the simulator itself answers in microseconds).
     #[arg(long, env = "CLEARANCE_SANDBOX_LATENCY_MS", default_value_t = 0)]
     pub sandbox_latency_ms: u64,
+    /// Seconds a running check stays claimed without a heartbeat; after a crash, its checks
+    /// are picked up again this long after the last heartbeat.
+    #[arg(long, env = "CLEARANCE_JOB_LEASE_SECS", default_value_t = 15)]
+    pub job_lease_secs: u64,
 }

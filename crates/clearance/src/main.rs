@@ -124,6 +124,7 @@ async fn serve(
     let settings = WorkerSettings {
         concurrency: args.workers,
         sandbox_latency: Duration::from_millis(args.sandbox_latency_ms),
+        lease: Duration::from_secs(args.job_lease_secs.max(1)),
         ..WorkerSettings::default()
     };
     let app = build_app(store, blobs, config, rules, &settings);

@@ -77,6 +77,8 @@ pub struct WorkerSettings {
     pub sandbox_latency: Duration,
     /// How often idle workers look for jobs other processes enqueued.
     pub poll_interval: Duration,
+    /// How long a claim lasts without a heartbeat.
+    pub lease: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -85,6 +87,7 @@ impl Default for WorkerSettings {
             concurrency: 8,
             sandbox_latency: Duration::ZERO,
             poll_interval: Duration::from_millis(250),
+            lease: Duration::from_secs(15),
         }
     }
 }
@@ -126,6 +129,7 @@ pub fn build_app(
     let mut worker_config = WorkerConfig::new(worker_id());
     worker_config.concurrency = settings.concurrency.max(1);
     worker_config.poll_interval = settings.poll_interval;
+    worker_config.lease = settings.lease;
     let queue: Arc<dyn JobQueue> = store.clone();
     let workers = Workers::new(queue, worker_config);
     let waker = workers.waker();
