@@ -186,3 +186,80 @@ def test_live_videos(cc):
     cc.livevideos.delete(video.id)
     with pytest.raises(ComplyCubeAPIError, match="Invalid live video id"):
         cc.livevideos.get(video.id)
+
+
+def wait_for(cc, check_id, timeout=20.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        check = cc.checks.get(check_id)
+        if check.status != "pending" or time.monotonic() > deadline:
+            return check
+        time.sleep(0.05)
+
+
+def test_screening_checks_create_get_list_update_validate(cc):
+    client = person(cc, last="attention")
+    created = cc.checks.create(client.id, "standard_screening_check")
+    assert created.status == "pending"
+    assert created.entity_name == "Ada attention"
+    assert created.enable_monitoring is False
+    check = wait_for(cc, created.id)
+    assert check.status == "complete"
+    assert check.result.outcome == "attention"
+    assert check.result.breakdown.summary.adverse_media.regulatory == "not_processed"
+    matches = check.result.breakdown.matches
+    assert matches
+    listed = cc.checks.list(clientId=client.id, type="standard_screening_check")
+    assert [c.id for c in listed.items] == [check.id]
+    assert [c.id for c in cc.checks.auto_list(clientId=client.id)] == [check.id]
+    with pytest.raises(ComplyCubeAPIError, match="matchId"):
+        cc.checks.validate(check.id, outcome="rejected", matchId="not-a-match")
+    for match in matches:
+        outcome = cc.checks.validate(check.id, outcome="rejected", matchId=match.id)
+        assert outcome.outcome == "rejected"
+    assert cc.checks.get(check.id).result.outcome == "clear"
+    updated = cc.checks.update(check.id, enableMonitoring=True)
+    assert updated.enable_monitoring is True
+
+
+def test_document_and_identity_checks_and_errors(cc):
+    client = person(cc)
+    doc = cc.documents.create(client.id, "passport", classification="proof_of_identity", issuingCountry="GB")
+    cc.documents.upload(doc.id, "front", "passport.jpg", b64("synthetic_passport_td3_specimen.jpg"))
+    photo = cc.livephotos.upload(client.id, b64("face_grace_hopper.jpg"))
+    document_check = cc.checks.create(client.id, "document_check", documentId=doc.id,
+                                      options={"minimumPermittedAge": 21, "clientDataValidation": True})
+    identity_check = cc.checks.create(client.id, "identity_check", documentId=doc.id, livePhotoId=photo.id)
+    for created in (document_check, identity_check):
+        done = wait_for(cc, created.id)
+        assert done.status == "complete"
+        assert done.result.outcome == "clear"
+    assert wait_for(cc, identity_check.id).result.breakdown.face_analysis.facial_similarity == "clear"
+    with pytest.raises(ComplyCubeAPIError, match="'type' must be one of"):
+        cc.checks.create(client.id, "eid_check")
+    with pytest.raises(ComplyCubeAPIError, match="'documentId' must be provided"):
+        cc.checks.create(client.id, "document_check")
+    with pytest.raises(ComplyCubeAPIError, match="options.minimumPermittedAge"):
+        cc.checks.create(client.id, "document_check", documentId=doc.id, options={"minimumPermittedAge": "x"})
+    with pytest.raises(ComplyCubeAPIError, match="only screening checks"):
+        cc.checks.update(document_check.id, enableMonitoring=True)
+    outcome = cc.checks.validate(document_check.id, outcome="rejected", rejectionReasons=["document_is_specimen"])
+    assert outcome.outcome == "rejected"
+    with pytest.raises(ComplyCubeAPIError, match="used by check"):
+        cc.documents.delete(doc.id)
+
+
+def test_risk_profiles(cc):
+    low = person(cc)
+    assert cc.riskprofiles.get(low.id).overall == "low"
+    high = cc.clients.create(type="person", email="high@example.org",
+                             personDetails={"firstName": "Ada", "middleName": "high-risk",
+                                            "lastName": "Lovelace", "nationality": "GB"})
+    profile = cc.riskprofiles.get(high.id)
+    assert profile.overall == "high"
+    assert profile.country_risk.country == "GB"
+    assert profile.occupation_risk.risk == "not_set"
+    with pytest.raises(ComplyCubeAPIError, match="Invalid client id"):
+        cc.riskprofiles.get("000000000000000000000000")
