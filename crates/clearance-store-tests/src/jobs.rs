@@ -308,3 +308,51 @@ pub async fn worker_pools_share_a_queue(store: Arc<dyn Store>) {
             .is_empty()
     );
 }
+
+struct Sleeper;
+
+#[async_trait]
+impl Handler for Sleeper {
+    async fn handle(&self, _job: &Job) -> Result<(), HandlerError> {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        Ok(())
+    }
+}
+
+pub async fn shutdown_hands_back_unfinished_jobs(store: Arc<dyn Store>) {
+    store
+        .enqueue(job("slow-1", "slow", now_ms()))
+        .await
+        .unwrap();
+    let mut config = WorkerConfig::new("slow-pool");
+    config.poll_interval = Duration::from_millis(10);
+    config.shutdown_grace = Duration::from_millis(100);
+    let queue: Arc<dyn JobQueue> = store.clone();
+    let workers = Workers::new(queue, config).handle("slow", Arc::new(Sleeper));
+    let stats = workers.stats();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let pool = tokio::spawn(workers.run(stopped));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while stats.claimed.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the job was never claimed"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), pool)
+        .await
+        .expect("shutdown waits only for the grace period")
+        .unwrap();
+    assert_eq!(stats.released.load(std::sync::atomic::Ordering::Relaxed), 1);
+    let again = store
+        .claim(&queues("slow"), "other", now_ms(), 1_000, 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1, "the released job is runnable at once");
+    assert_eq!(
+        again[0].attempts, 1,
+        "the interrupted run did not count as an attempt"
+    );
+}

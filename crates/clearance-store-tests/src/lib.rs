@@ -29,4 +29,5 @@ pub async fn run_all(store: Arc<dyn Store>) {
     jobs::concurrent_claims_never_share_a_job(store.clone()).await;
     jobs::enqueues_and_events_commit_with_their_change(store.as_ref()).await;
     jobs::worker_pools_share_a_queue(store.clone()).await;
+    jobs::shutdown_hands_back_unfinished_jobs(store.clone()).await;
 }
