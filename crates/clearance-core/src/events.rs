@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ids::new_resource_id;
 use crate::scope::Scope;
-use crate::store::Resource;
+use crate::store::{Resource, ResourceKind};
 use crate::time::format_timestamp;
 
 /// One event in the outbox.
@@ -58,6 +58,47 @@ pub fn check_event(check: &Resource, event_type: &str, now: i64) -> Event {
         event_type: event_type.to_string(),
         resource_type: "check".into(),
         resource_id: check.id.clone(),
+        payload,
+        created_at: now,
+    }
+}
+
+/// The event prefix of resources whose create/update/delete subscribers can follow (`client`,
+/// `address`, `document`); checks have their own lifecycle events.
+pub fn lifecycle_prefix(kind: ResourceKind) -> Option<&'static str> {
+    match kind {
+        ResourceKind::Client => Some("client"),
+        ResourceKind::Address => Some("address"),
+        ResourceKind::Document => Some("document"),
+        _ => None,
+    }
+}
+
+/// A `client.*`, `address.*` or `document.*` event with the slim projection
+/// `{id, clientId?, type?, createdAt, updatedAt}`.
+pub fn resource_event(resource: &Resource, event_type: &str, now: i64) -> Event {
+    let mut payload = Map::new();
+    payload.insert("id".into(), json!(resource.id));
+    if let Some(client) = &resource.client_id {
+        payload.insert("clientId".into(), json!(client));
+    }
+    if let Some(t) = resource.body.get("type") {
+        payload.insert("type".into(), t.clone());
+    }
+    payload.insert(
+        "createdAt".into(),
+        json!(format_timestamp(resource.created_at)),
+    );
+    payload.insert(
+        "updatedAt".into(),
+        json!(format_timestamp(resource.updated_at)),
+    );
+    Event {
+        id: new_resource_id(now),
+        scope: resource.scope.clone(),
+        event_type: event_type.to_string(),
+        resource_type: resource.kind.as_str().to_string(),
+        resource_id: resource.id.clone(),
         payload,
         created_at: now,
     }

@@ -16,6 +16,7 @@ use crate::blobs::{Blobs, client_prefix};
 use crate::checks::analyser::Analysers;
 use crate::clock::Clock;
 use crate::error::{CoreError, Result};
+use crate::events;
 use crate::fields::as_object;
 use crate::ids::new_resource_id;
 use crate::list::{ListRequest, parse_list_request};
@@ -279,12 +280,9 @@ impl Services {
             &resource.body,
             now,
         );
-        self.store
-            .apply(vec![
-                Change::Insert(resource.clone()),
-                Change::Insert(entry),
-            ])
-            .await?;
+        let mut changes = vec![Change::Insert(resource.clone()), Change::Insert(entry)];
+        changes.extend(lifecycle_event(&resource, "created", now));
+        self.store.apply(changes).await?;
         Ok(resource)
     }
 
@@ -334,6 +332,7 @@ impl Services {
                 now,
             );
             let mut changes = vec![Change::Update(updated.clone()), Change::Insert(entry)];
+            changes.extend(lifecycle_event(&updated, "updated", now));
             changes.extend(also(&existing, &updated, now));
             match self.store.apply(changes).await {
                 Ok(()) => return Ok((existing, updated)),
@@ -373,12 +372,23 @@ impl Services {
         }];
         changes.append(&mut extra);
         changes.push(Change::Insert(entry));
+        changes.extend(lifecycle_event(&existing, "deleted", now));
         match self.store.apply(changes).await {
             Ok(()) => Ok(()),
             Err(StoreError::NotFound) => Err(CoreError::not_found(kind.label(), id)),
             Err(e) => Err(e.into()),
         }
     }
+}
+
+/// The `<kind>.<action>` outbox event of a client, address or document change.
+fn lifecycle_event(resource: &Resource, action: &str, now: i64) -> Option<Change> {
+    let prefix = events::lifecycle_prefix(resource.kind)?;
+    Some(Change::Event(events::resource_event(
+        resource,
+        &format!("{prefix}.{action}"),
+        now,
+    )))
 }
 
 /// Decodes and checks the base64 `data` of an upload; failures name `data`.

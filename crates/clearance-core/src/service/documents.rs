@@ -12,7 +12,7 @@ use crate::fields::as_object;
 use crate::ids::new_resource_id;
 use crate::resources::document;
 use crate::scope::Scope;
-use crate::store::{Resource, ResourceKind};
+use crate::store::{Change, Resource, ResourceKind};
 use crate::time::format_timestamp;
 
 const KIND: ResourceKind = ResourceKind::Document;
@@ -37,6 +37,13 @@ fn with_images(body: &Map<String, Value>, mut list: Vec<Value>) -> Map<String, V
 
 fn side_of(image: &Value) -> &str {
     image["documentSide"].as_str().unwrap_or_default()
+}
+
+/// The image-specific event that accompanies `document.updated`.
+fn image_event(doc: &Resource, event_type: &str, now: i64) -> Vec<Change> {
+    vec![Change::Event(crate::events::resource_event(
+        doc, event_type, now,
+    ))]
 }
 
 fn owner(doc: &Resource) -> &str {
@@ -117,14 +124,21 @@ impl Services {
         let key = blob_key(scope, owner(&doc), id, &image_id);
         self.put_blob(&key, accepted.bytes).await?;
         let replaced = self
-            .update(scope, actor, KIND, id, |body| {
-                let mut list: Vec<Value> = images(body)
-                    .into_iter()
-                    .filter(|i| side_of(i) != side)
-                    .collect();
-                list.push(image.clone());
-                Ok(with_images(body, list))
-            })
+            .update_with(
+                scope,
+                actor,
+                KIND,
+                id,
+                |body| {
+                    let mut list: Vec<Value> = images(body)
+                        .into_iter()
+                        .filter(|i| side_of(i) != side)
+                        .collect();
+                    list.push(image.clone());
+                    Ok(with_images(body, list))
+                },
+                |_, after, now| image_event(after, "document.updated.image_uploaded", now),
+            )
             .await;
         match replaced {
             Ok((before, _)) => {
@@ -203,15 +217,22 @@ impl Services {
             )));
         }
         let (before, _) = self
-            .update(scope, actor, KIND, id, |body| {
-                Ok(with_images(
-                    body,
-                    images(body)
-                        .into_iter()
-                        .filter(|i| side_of(i) != side)
-                        .collect(),
-                ))
-            })
+            .update_with(
+                scope,
+                actor,
+                KIND,
+                id,
+                |body| {
+                    Ok(with_images(
+                        body,
+                        images(body)
+                            .into_iter()
+                            .filter(|i| side_of(i) != side)
+                            .collect(),
+                    ))
+                },
+                |_, after, now| image_event(after, "document.updated.image_deleted", now),
+            )
             .await?;
         self.forget_images(scope, &doc, &images(&before.body), |i| side_of(i) == side)
             .await;

@@ -12,6 +12,7 @@ mod checks;
 mod clients;
 mod documents;
 mod edge;
+mod events;
 mod isolation;
 mod lists;
 mod live_media;
