@@ -263,3 +263,19 @@ def test_risk_profiles(cc):
     assert profile.occupation_risk.risk == "not_set"
     with pytest.raises(ComplyCubeAPIError, match="Invalid client id"):
         cc.riskprofiles.get("000000000000000000000000")
+
+
+def test_webhooks(cc):
+    hook = cc.webhooks.create("https://hooks.example.com/clearance", True, ["check.completed.clear"],
+                              description="CRM sync")
+    assert hook.secret
+    fetched = cc.webhooks.get(hook.id)
+    assert fetched.url == "https://hooks.example.com/clearance"
+    assert getattr(fetched, "secret", None) is None
+    updated = cc.webhooks.update(hook.id, enabled=False)
+    assert updated.enabled is False
+    assert hook.id in [w.id for w in cc.webhooks.list(enabled=False).items]
+    with pytest.raises(ComplyCubeAPIError, match="https"):
+        cc.webhooks.create("http://hooks.example.com", True, ["*"])
+    _, status = cc.webhooks.delete(hook.id)
+    assert status == 204

@@ -21,6 +21,7 @@ use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
     account, addresses, audit_logs, checks, clients, documents, health, live_media, team_members,
+    webhooks,
 };
 use crate::state::AppState;
 
@@ -48,6 +49,12 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(checks::get_check, checks::update_check))
         .routes(routes!(checks::validate_check))
         .routes(routes!(checks::redact_check))
+        .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
+        .routes(routes!(
+            webhooks::get_webhook,
+            webhooks::update_webhook,
+            webhooks::delete_webhook
+        ))
         .routes(routes!(team_members::list_team_members))
         .routes(routes!(team_members::get_team_member))
         .routes(routes!(audit_logs::list_audit_logs))

@@ -11,3 +11,4 @@ pub mod health;
 pub mod live_media;
 pub mod schemas;
 pub mod team_members;
+pub mod webhooks;

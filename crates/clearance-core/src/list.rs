@@ -62,7 +62,13 @@ pub fn parse_list_request(
         match parse_path(key) {
             Some(path) if value_is_well_formed(value) => filters.push(AttrFilter {
                 path,
-                value: value.clone(),
+                // The Python SDK sends booleans as `True` / `False`; stored booleans compare
+                // as `true` / `false`.
+                value: match value.as_str() {
+                    "True" => "true".to_string(),
+                    "False" => "false".to_string(),
+                    _ => value.clone(),
+                },
             }),
             _ => matches_nothing = true,
         }

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 mod checks;
 mod documents;
 mod live_media;
+mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
 

@@ -20,11 +20,14 @@ pub enum ResourceKind {
     LivePhoto,
     LiveVideo,
     Check,
+    Webhook,
+    /// A webhook's signing secret, kept apart from the webhook so no read path returns it.
+    WebhookSecret,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 8] = [
+    pub const ALL: [ResourceKind; 10] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -33,6 +36,8 @@ impl ResourceKind {
         ResourceKind::LivePhoto,
         ResourceKind::LiveVideo,
         ResourceKind::Check,
+        ResourceKind::Webhook,
+        ResourceKind::WebhookSecret,
     ];
 
     /// The kind with this stored name.
@@ -51,6 +56,8 @@ impl ResourceKind {
             ResourceKind::LivePhoto => "livePhoto",
             ResourceKind::LiveVideo => "liveVideo",
             ResourceKind::Check => "check",
+            ResourceKind::Webhook => "webhook",
+            ResourceKind::WebhookSecret => "webhookSecret",
         }
     }
 
@@ -65,6 +72,8 @@ impl ResourceKind {
             ResourceKind::LivePhoto => "live photo",
             ResourceKind::LiveVideo => "live video",
             ResourceKind::Check => "check",
+            ResourceKind::Webhook => "webhook",
+            ResourceKind::WebhookSecret => "webhook secret",
         }
     }
 }

@@ -95,4 +95,7 @@ pub struct ServeArgs {
     /// are picked up again this long after the last heartbeat.
     #[arg(long, env = "CLEARANCE_JOB_LEASE_SECS", default_value_t = 15)]
     pub job_lease_secs: u64,
+    /// Allow webhooks over plain http and to private or loopback addresses (development only).
+    #[arg(long, env = "CLEARANCE_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
+    pub webhook_allow_private: bool,
 }

@@ -120,6 +120,7 @@ async fn serve(
     };
     let rules = Rules {
         max_metadata_keys: args.max_metadata_keys,
+        webhook_allow_private: args.webhook_allow_private,
     };
     let settings = WorkerSettings {
         concurrency: args.workers,

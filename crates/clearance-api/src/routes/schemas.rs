@@ -656,3 +656,42 @@ pub struct RiskProfile {
     #[schema(format = DateTime)]
     updated_at: String,
 }
+
+/// A webhook endpoint. `secret` appears only in the create answer.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    id: String,
+    url: String,
+    enabled: bool,
+    /// Event types, or `["*"]` for all.
+    events: Vec<String>,
+    description: Option<String>,
+    /// The signing secret; only in the answer to `POST /v1/webhooks`.
+    secret: Option<String>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    #[schema(format = DateTime)]
+    updated_at: String,
+}
+
+/// Body of `POST /v1/webhooks`.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookCreate {
+    /// An https URL on a public address.
+    url: String,
+    enabled: bool,
+    events: Vec<String>,
+    description: Option<String>,
+}
+
+/// Body of `POST /v1/webhooks/{id}` (any create field).
+#[derive(Serialize, ToSchema)]
+pub struct WebhookUpdate {
+    url: Option<String>,
+    enabled: Option<bool>,
+    events: Option<Vec<String>>,
+    description: Option<String>,
+}
+
+list_schema!(WebhookList, Webhook);

@@ -1,0 +1,113 @@
+//! `/v1/webhooks`: endpoints that receive signed event notifications.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use clearance_core::audit::Actor;
+use clearance_core::store::ResourceKind;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::IntoParams;
+
+use super::extract::{Id, ListParams, QueryPairs};
+use super::schemas::{Webhook, WebhookCreate, WebhookList, WebhookUpdate};
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::wire::{list_json, resource_json};
+
+/// Create a webhook; the answer carries its signing `secret`, shown this once.
+#[utoipa::path(post, path = "/v1/webhooks", tag = "Webhooks", request_body = WebhookCreate,
+    responses((status = 200, description = "The new webhook with its secret", body = Webhook)))]
+pub async fn create_webhook(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let (hook, secret) = state
+        .services
+        .create_webhook(&caller.scope, &Actor::default(), &body)
+        .await?;
+    let mut answer = resource_json(&hook);
+    if let Some(obj) = answer.as_object_mut() {
+        obj.insert("secret".into(), json!(secret));
+    }
+    Ok(Json(answer))
+}
+
+/// Get a webhook.
+#[utoipa::path(get, path = "/v1/webhooks/{id}", tag = "Webhooks", params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 200, description = "The webhook", body = Webhook)))]
+pub async fn get_webhook(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<Json<Value>, ApiError> {
+    let hook = state
+        .services
+        .get(&caller.scope, ResourceKind::Webhook, &id)
+        .await?;
+    Ok(Json(resource_json(&hook)))
+}
+
+/// Update a webhook.
+#[utoipa::path(post, path = "/v1/webhooks/{id}", tag = "Webhooks", request_body = WebhookUpdate,
+    params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 200, description = "The updated webhook", body = Webhook)))]
+pub async fn update_webhook(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let hook = state
+        .services
+        .update_webhook(&caller.scope, &Actor::default(), &id, &body)
+        .await?;
+    Ok(Json(resource_json(&hook)))
+}
+
+/// Delete a webhook.
+#[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "Webhooks", params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 204, description = "Deleted")))]
+pub async fn delete_webhook(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    state
+        .services
+        .delete_webhook(&caller.scope, &Actor::default(), &id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Webhook list filters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(
+    dead_code,
+    reason = "describes the query string in the OpenAPI document"
+)]
+pub struct WebhookFilters {
+    enabled: Option<bool>,
+    url: Option<String>,
+    /// Webhooks subscribed to this event type.
+    events: Option<String>,
+}
+
+/// List the account's webhooks, newest first.
+#[utoipa::path(get, path = "/v1/webhooks", tag = "Webhooks", params(WebhookFilters, ListParams),
+    responses((status = 200, description = "A page of webhooks", body = WebhookList)))]
+pub async fn list_webhooks(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    let (request, page) = state
+        .services
+        .list(&caller.scope, ResourceKind::Webhook, &pairs, false)
+        .await?;
+    Ok(Json(list_json(&request, &page, resource_json)))
+}
