@@ -15,6 +15,8 @@ data="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export CLEARANCE_DATA_DIR="$data" CLEARANCE_LISTEN="127.0.0.1:$port"
 export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0
+# The webhook test receives deliveries on this machine.
+export CLEARANCE_WEBHOOK_ALLOW_PRIVATE=true
 
 account="sdk-$(date +%s%N)"
 CLEARANCE_TEST_KEY="$("$bin" keys create --mode test --account "$account")"

@@ -275,7 +275,44 @@ def test_webhooks(cc):
     updated = cc.webhooks.update(hook.id, enabled=False)
     assert updated.enabled is False
     assert hook.id in [w.id for w in cc.webhooks.list(enabled=False).items]
-    with pytest.raises(ComplyCubeAPIError, match="https"):
-        cc.webhooks.create("http://hooks.example.com", True, ["*"])
+    with pytest.raises(ComplyCubeAPIError, match="not a known event type"):
+        cc.webhooks.create("https://hooks.example.com", True, ["check.exploded"])
     _, status = cc.webhooks.delete(hook.id)
     assert status == 204
+
+
+def test_delivered_webhooks_pass_the_official_event_verifier(cc):
+    import http.server
+    import queue
+    import threading
+    import time
+
+    from complycube.eventverifier import EventVerifier
+
+    inbox = queue.Queue()
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            inbox.put((self.headers.get("ComplyCube-Signature"), body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        hook = cc.webhooks.create(url, True, ["client.created"])
+        client = person(cc)
+        signature, body = inbox.get(timeout=20)
+        event = EventVerifier(hook.secret).construct_event(body, signature)
+        assert event.type == "client.created"
+        assert event.payload.id == client.id
+        with pytest.raises(Exception):
+            EventVerifier("not-the-secret").construct_event(body, signature)
+        cc.webhooks.delete(hook.id)
+    finally:
+        server.shutdown()

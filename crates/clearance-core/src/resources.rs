@@ -12,6 +12,8 @@ pub struct Rules {
     pub max_metadata_keys: usize,
     /// Lets webhooks use `http` and private or loopback addresses (development and tests only).
     pub webhook_allow_private: bool,
+    /// Divides the webhook retry schedule (1 in production; tests shrink hours to moments).
+    pub webhook_retry_divisor: u32,
 }
 
 impl Default for Rules {
@@ -19,6 +21,7 @@ impl Default for Rules {
         Rules {
             max_metadata_keys: 20,
             webhook_allow_private: false,
+            webhook_retry_divisor: 1,
         }
     }
 }

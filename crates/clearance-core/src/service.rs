@@ -8,9 +8,13 @@ use serde_json::{Map, Value};
 mod checks;
 mod documents;
 mod live_media;
+mod webhook_delivery;
 mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
+pub use webhook_delivery::{
+    DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, event_body,
+};
 
 use crate::audit::{self, Action, Actor};
 use crate::blobs::{Blobs, client_prefix};

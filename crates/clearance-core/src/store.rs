@@ -23,11 +23,13 @@ pub enum ResourceKind {
     Webhook,
     /// A webhook's signing secret, kept apart from the webhook so no read path returns it.
     WebhookSecret,
+    /// How far the webhook dispatcher has read the outbox (one record, system scope).
+    DispatchCursor,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 10] = [
+    pub const ALL: [ResourceKind; 11] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -38,6 +40,7 @@ impl ResourceKind {
         ResourceKind::Check,
         ResourceKind::Webhook,
         ResourceKind::WebhookSecret,
+        ResourceKind::DispatchCursor,
     ];
 
     /// The kind with this stored name.
@@ -58,6 +61,7 @@ impl ResourceKind {
             ResourceKind::Check => "check",
             ResourceKind::Webhook => "webhook",
             ResourceKind::WebhookSecret => "webhookSecret",
+            ResourceKind::DispatchCursor => "dispatchCursor",
         }
     }
 
@@ -74,6 +78,7 @@ impl ResourceKind {
             ResourceKind::Check => "check",
             ResourceKind::Webhook => "webhook",
             ResourceKind::WebhookSecret => "webhook secret",
+            ResourceKind::DispatchCursor => "dispatch cursor",
         }
     }
 }

@@ -19,6 +19,9 @@ pub enum HandlerError {
     /// Worth another attempt later (a database hiccup, an engine busy).
     #[error("{0}")]
     Retry(String),
+    /// Worth another attempt after this delay (the handler keeps its own schedule).
+    #[error("{0}")]
+    RetryAfter(String, Duration),
     /// Will never succeed; bury the job at once.
     #[error("{0}")]
     Permanent(String),
@@ -271,7 +274,19 @@ async fn run_one(shared: &Shared, handler: Option<Arc<dyn Handler>>, job: Job) {
                 .retry(&job.id, worker, now_ms() + delay, &error)
                 .await
         }
-        Err(HandlerError::Retry(error) | HandlerError::Permanent(error)) => {
+        Err(HandlerError::RetryAfter(error, delay)) if job.attempts < job.max_attempts => {
+            shared.stats.retried.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(job = %job.id, queue = %job.queue, attempt = job.attempts, %error, "job failed; retrying on its schedule");
+            shared
+                .queue
+                .retry(&job.id, worker, now_ms() + delay.as_millis() as i64, &error)
+                .await
+        }
+        Err(
+            HandlerError::Retry(error)
+            | HandlerError::RetryAfter(error, _)
+            | HandlerError::Permanent(error),
+        ) => {
             shared.stats.buried.fetch_add(1, Ordering::Relaxed);
             tracing::error!(job = %job.id, queue = %job.queue, attempts = job.attempts, %error, "job buried");
             shared.queue.bury(&job.id, worker, &error).await

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clearance::accounts::{create_key, find_or_create_account};
 use clearance::blobs::EncryptedBlobs;
-use clearance::wiring::{WorkerSettings, build_app, open_store};
+use clearance::wiring::{WorkerSettings, build_app, open_store, run_dispatcher};
 use clearance_api::ApiConfig;
 use clearance_blob::{BlobConfig, BlobStore, S3Settings};
 use clearance_core::Mode;
@@ -67,16 +67,36 @@ impl TestApp {
                 ..ApiConfig::default()
             },
             false,
+            Rules::default(),
+        )
+        .await
+    }
+
+    /// Starts a server whose webhooks may target this machine, with the retry schedule divided
+    /// by `retry_divisor` (1000 turns 60 s into 60 ms).
+    pub async fn spawn_for_webhooks(retry_divisor: u32) -> Self {
+        Self::start(
+            ApiConfig {
+                rate_limit_test: 0,
+                rate_limit_live: 0,
+                ..ApiConfig::default()
+            },
+            true,
+            Rules {
+                webhook_allow_private: true,
+                webhook_retry_divisor: retry_divisor,
+                ..Rules::default()
+            },
         )
         .await
     }
 
     /// Starts a server with the given HTTP settings.
     pub async fn spawn_with(config: ApiConfig) -> Self {
-        Self::start(config, true).await
+        Self::start(config, true, Rules::default()).await
     }
 
-    async fn start(config: ApiConfig, run_workers: bool) -> Self {
+    async fn start(config: ApiConfig, run_workers: bool, rules: Rules) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = match std::env::var("CLEARANCE_TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
@@ -109,7 +129,7 @@ impl TestApp {
             store.clone(),
             Arc::new(EncryptedBlobs(blobs.clone())),
             config,
-            Rules::default(),
+            rules,
             &settings,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -121,6 +141,7 @@ impl TestApp {
         // The workers stop when the app (holding the sender) is dropped.
         let (stop_workers, stop) = tokio::sync::watch::channel(false);
         if run_workers {
+            tokio::spawn(run_dispatcher(app.services.clone(), stop.clone()));
             tokio::spawn(app.workers.run(stop));
         }
         TestApp {

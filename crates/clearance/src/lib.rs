@@ -5,4 +5,5 @@ pub mod accounts;
 pub mod blobs;
 pub mod config;
 pub mod engines;
+pub mod webhook_sender;
 pub mod wiring;

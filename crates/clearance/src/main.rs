@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
 use clearance::blobs::open_blobs;
 use clearance::config::{BlobArgs, ServeArgs, StorageArgs};
-use clearance::wiring::{WorkerSettings, build_app, open_store};
+use clearance::wiring::{WorkerSettings, build_app, open_store, run_dispatcher};
 use clearance_api::ApiConfig;
 use clearance_core::Mode;
 use clearance_core::resources::Rules;
@@ -121,6 +121,7 @@ async fn serve(
     let rules = Rules {
         max_metadata_keys: args.max_metadata_keys,
         webhook_allow_private: args.webhook_allow_private,
+        ..Rules::default()
     };
     let settings = WorkerSettings {
         concurrency: args.workers,
@@ -133,6 +134,7 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let (stop_workers, stop) = tokio::sync::watch::channel(false);
+    let dispatcher = tokio::spawn(run_dispatcher(app.services.clone(), stop.clone()));
     let workers = (args.workers > 0).then(|| tokio::spawn(app.workers.run(stop)));
     tracing::info!(listen = %args.listen, workers = args.workers, "clearance is serving");
     let served = axum::serve(listener, app.router)
@@ -144,6 +146,7 @@ async fn serve(
     if let Some(workers) = workers {
         let _ = workers.await;
     }
+    let _ = dispatcher.await;
     served
 }
 

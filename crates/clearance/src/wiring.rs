@@ -11,13 +11,14 @@ use clearance_core::blobs::Blobs;
 use clearance_core::checks::analyser::Analysers;
 use clearance_core::clock::SystemClock;
 use clearance_core::resources::Rules;
-use clearance_core::service::{CHECK_QUEUE, CheckRunner, Services};
+use clearance_core::service::{CHECK_QUEUE, CheckRunner, DELIVERY_QUEUE, DeliveryRunner, Services};
 use clearance_core::store::Store;
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_store_postgres::PgStore;
 use clearance_store_sqlite::SqliteStore;
 
 use crate::engines::SandboxWithLatency;
+use crate::webhook_sender::HttpWebhookSender;
 
 /// Opens and migrates the store named by `database_url`, or the SQLite file in `data_dir`.
 pub async fn open_store(
@@ -92,10 +93,34 @@ impl Default for WorkerSettings {
     }
 }
 
-/// The HTTP application and the worker pool that runs its checks.
+/// The HTTP application, the worker pool that runs checks and webhook deliveries, and the
+/// services the webhook dispatcher loop needs.
 pub struct Application {
     pub router: Router,
     pub workers: Workers,
+    pub services: Services,
+}
+
+/// Moves outbox events into delivery jobs until `shutdown` turns true (every process runs one;
+/// the shared cursor keeps them from dispatching an event twice).
+pub async fn run_dispatcher(services: Services, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let stopping =
+        |rx: &tokio::sync::watch::Receiver<bool>| rx.has_changed().is_err() || *rx.borrow();
+    while !stopping(&shutdown) {
+        let moved = match services.dispatch_events(500).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook dispatch failed; retrying");
+                0
+            }
+        };
+        if moved == 0 {
+            tokio::select! {
+                _ = shutdown.changed() => {}
+                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            }
+        }
+    }
 }
 
 /// A name for this process in job leases: unique per process, readable in the jobs table.
@@ -136,14 +161,22 @@ pub fn build_app(
     let analysers = Analysers::default().with_sandbox(Arc::new(SandboxWithLatency {
         latency: settings.sandbox_latency,
     }));
+    let allow_private = rules.webhook_allow_private;
     let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
         .with_analysers(analysers)
         .with_enqueue_hook(Arc::new(move || waker.notify_one()));
-    let runner = CheckRunner::new(Arc::new(services.clone()));
-    let workers = workers.handle(CHECK_QUEUE, Arc::new(runner));
-    let state = AppState::new(services, config).with_job_stats(workers.stats());
+    let shared = Arc::new(services.clone());
+    let sender = Arc::new(HttpWebhookSender { allow_private });
+    let workers = workers
+        .handle(CHECK_QUEUE, Arc::new(CheckRunner::new(shared.clone())))
+        .handle(
+            DELIVERY_QUEUE,
+            Arc::new(DeliveryRunner::new(shared, sender)),
+        );
+    let state = AppState::new(services.clone(), config).with_job_stats(workers.stats());
     Application {
         router: clearance_api::router(state),
         workers,
+        services,
     }
 }

@@ -200,6 +200,21 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// The Standard Webhooks `webhook-signature` value: `v1,` + base64 HMAC-SHA256 of
+/// `{id}.{timestamp}.{body}`, keyed with the secret's bytes. Unlike `ComplyCube-Signature` it
+/// covers the timestamp, so a receiver can refuse replays.
+pub fn standard_signature(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> String {
+    use base64::Engine;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(body);
+    format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ mod isolation;
 mod lists;
 mod live_media;
 mod platform;
+mod webhook_delivery;
 mod webhooks;
 
 use serde_json::{Value, json};

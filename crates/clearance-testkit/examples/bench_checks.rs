@@ -1,0 +1,337 @@
+//! Test-mode check throughput and latency against a running `clearance serve`, for
+//! `bench/checks.sh`, next to two baselines measured in the same run at the same concurrency:
+//! `GET /v1/clients/:id` (a read) and `POST /v1/clients` (one durable write, the nearest plain
+//! request to creating a check).
+//!
+//! Each of C tasks loops: `POST /v1/checks` (a `standard_screening_check`), then
+//! `GET /v1/checks/:id` every `--poll-ms` until the check leaves `pending`. End to end is from
+//! sending the POST to receiving the GET that shows it complete, so it includes up to one poll
+//! interval of waiting; the server's own `createdAt` → `updatedAt` (millisecond timestamps) has no
+//! polling in it. Throughput is completed checks over the wall time of the timed phase.
+//!
+//! Usage: bench_checks <base url> <test key> [--checks N] [--concurrency C] [--poll-ms P]
+//!        [--warmup W] [--label NAME]
+//! Defaults: N = 2000, C = 16, P = 2, W = 32 (environment: CHECKS_BENCH_N,
+//! CHECKS_BENCH_CONCURRENCY, CHECKS_BENCH_POLL_MS).
+
+use std::error::Error;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+
+type BoxError = Box<dyn Error + Send + Sync>;
+
+struct Args {
+    base: String,
+    key: String,
+    checks: usize,
+    concurrency: usize,
+    poll: Duration,
+    warmup: usize,
+    label: String,
+}
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn parse_args() -> Result<Args, BoxError> {
+    let mut positional = Vec::new();
+    let mut args = Args {
+        base: String::new(),
+        key: String::new(),
+        checks: env_or("CHECKS_BENCH_N", 2000),
+        concurrency: env_or("CHECKS_BENCH_CONCURRENCY", 16),
+        poll: Duration::from_millis(env_or("CHECKS_BENCH_POLL_MS", 2) as u64),
+        warmup: 32,
+        label: "store".into(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--checks" => args.checks = value()?.parse()?,
+            "--concurrency" => args.concurrency = value()?.parse()?,
+            "--poll-ms" => args.poll = Duration::from_millis(value()?.parse()?),
+            "--warmup" => args.warmup = value()?.parse()?,
+            "--label" => args.label = value()?,
+            _ => positional.push(arg),
+        }
+    }
+    let [base, key] = <[String; 2]>::try_from(positional)
+        .map_err(|_| "usage: bench_checks <base url> <test key> [--checks N] [--concurrency C] [--poll-ms P] [--warmup W] [--label NAME]")?;
+    args.base = base.trim_end_matches('/').to_string();
+    args.key = key;
+    args.concurrency = args.concurrency.max(1);
+    args.checks = args.checks.max(1);
+    Ok(args)
+}
+
+/// One request; an error unless the answer is 200 with a JSON body.
+async fn call(
+    http: &Client,
+    args: &Args,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> Result<Value, BoxError> {
+    let mut req = http
+        .request(method.clone(), format!("{}{path}", args.base))
+        .header("Authorization", &args.key);
+    if let Some(body) = body {
+        req = req.json(body);
+    }
+    let resp = req.send().await?;
+    let status = resp.status();
+    let text = resp.text().await?;
+    if status != 200 {
+        return Err(format!("{method} {path}: {status} {}", &text[..text.len().min(300)]).into());
+    }
+    Ok(serde_json::from_str(&text)?)
+}
+
+fn id_of(v: &Value) -> Result<String, BoxError> {
+    Ok(v["id"].as_str().ok_or("answer without an id")?.to_string())
+}
+
+fn person() -> Value {
+    json!({
+        "type": "person",
+        "email": "ada.bench@example.org",
+        "personDetails": {"firstName": "Ada", "lastName": "Bench", "dob": "1985-12-10", "nationality": "GB"}
+    })
+}
+
+/// What one timed operation produced: per-operation samples (ms) and the phase's wall time.
+struct Phase {
+    samples: Vec<f64>,
+    extra: Vec<Vec<f64>>,
+    wall: Duration,
+}
+
+/// Runs `count` operations over `concurrency` tasks; each operation returns one or more samples
+/// in milliseconds (the first is the operation's latency).
+async fn run_phase<F, Fut>(count: usize, concurrency: usize, op: F) -> Result<Phase, BoxError>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Vec<f64>, BoxError>> + Send,
+{
+    let op = Arc::new(op);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency.min(count) {
+        let op = op.clone();
+        let next = next.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut out: Vec<Vec<f64>> = Vec::new();
+            while next.fetch_add(1, Ordering::Relaxed) < count {
+                out.push(op().await?);
+            }
+            Ok::<_, BoxError>(out)
+        }));
+    }
+    let mut rows = Vec::with_capacity(count);
+    for task in tasks {
+        rows.extend(task.await??);
+    }
+    let wall = started.elapsed();
+    let width = rows.first().map_or(1, Vec::len);
+    let mut columns = vec![Vec::with_capacity(rows.len()); width];
+    for row in rows {
+        for (c, v) in columns.iter_mut().zip(row) {
+            c.push(v);
+        }
+    }
+    let samples = columns.remove(0);
+    Ok(Phase {
+        samples,
+        extra: columns,
+        wall,
+    })
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// The `q` quantile (nearest rank) of unsorted samples.
+fn quantile(samples: &[f64], q: f64) -> f64 {
+    if samples.is_empty() {
+        return f64::NAN;
+    }
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+fn timestamp_ms(v: &Value) -> Result<f64, BoxError> {
+    let s = v.as_str().ok_or("check without a timestamp")?;
+    Ok(
+        clearance_core::time::parse_time_filter(s).ok_or_else(|| format!("bad timestamp {s}"))?
+            as f64,
+    )
+}
+
+/// POSTs one check and polls it until it leaves `pending`: [end to end, POST answer, server
+/// createdAt → updatedAt] in ms, and the number of polls.
+async fn one_check(http: Client, args: Arc<Args>, body: Arc<Value>) -> Result<Vec<f64>, BoxError> {
+    let t0 = Instant::now();
+    let created = call(&http, &args, Method::POST, "/v1/checks", Some(&body)).await?;
+    let answered = ms(t0);
+    if created["status"] != "pending" && created["status"] != "complete" {
+        return Err(format!("unexpected check on create: {created}").into());
+    }
+    let id = id_of(&created)?;
+    let path = format!("/v1/checks/{id}");
+    let mut check = created;
+    let give_up = t0 + Duration::from_secs(30);
+    let mut polls = 0;
+    while check["status"] == "pending" {
+        polls += 1;
+        if Instant::now() > give_up {
+            return Err(format!("check {id} still pending after 30 s").into());
+        }
+        tokio::time::sleep(args.poll).await;
+        check = call(&http, &args, Method::GET, &path, None).await?;
+    }
+    let end_to_end = ms(t0);
+    if check["status"] != "complete" {
+        return Err(format!("check {id} ended {}: {check}", check["status"]).into());
+    }
+    let server = timestamp_ms(&check["updatedAt"])? - timestamp_ms(&check["createdAt"])?;
+    Ok(vec![end_to_end, answered, server, f64::from(polls)])
+}
+
+struct Row {
+    name: &'static str,
+    rate: Option<f64>,
+    p50: f64,
+    p99: f64,
+}
+
+fn row(name: &'static str, phase: &Phase) -> Row {
+    Row {
+        name,
+        rate: Some(phase.samples.len() as f64 / phase.wall.as_secs_f64()),
+        p50: quantile(&phase.samples, 0.5),
+        p99: quantile(&phase.samples, 0.99),
+    }
+}
+
+fn sub_row(name: &'static str, samples: &[f64]) -> Row {
+    Row {
+        name,
+        rate: None,
+        p50: quantile(samples, 0.5),
+        p99: quantile(samples, 0.99),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let args = Arc::new(parse_args()?);
+    let http = Client::builder()
+        .pool_max_idle_per_host(args.concurrency * 2)
+        .timeout(Duration::from_secs(30))
+        .build()?;
+    let (n, c) = (args.checks, args.concurrency);
+
+    let client_id =
+        id_of(&call(&http, &args, Method::POST, "/v1/clients", Some(&person())).await?)?;
+    let check_body = Arc::new(json!({"clientId": client_id, "type": "standard_screening_check"}));
+    let client_path = Arc::new(format!("/v1/clients/{client_id}"));
+
+    // Warm-up: connections, caches, the worker pool.
+    let warm = {
+        let (http, args, body) = (http.clone(), args.clone(), check_body.clone());
+        move || one_check(http.clone(), args.clone(), body.clone())
+    };
+    run_phase(args.warmup.max(1), c, warm).await?;
+
+    let get = {
+        let (http, args, path) = (http.clone(), args.clone(), client_path.clone());
+        move || {
+            let (http, args, path) = (http.clone(), args.clone(), path.clone());
+            async move {
+                let t0 = Instant::now();
+                call(&http, &args, Method::GET, &path, None).await?;
+                Ok(vec![ms(t0)])
+            }
+        }
+    };
+    let get = run_phase(n, c, get).await?;
+
+    let post = {
+        let (http, args) = (http.clone(), args.clone());
+        move || {
+            let (http, args) = (http.clone(), args.clone());
+            async move {
+                let t0 = Instant::now();
+                call(&http, &args, Method::POST, "/v1/clients", Some(&person())).await?;
+                Ok(vec![ms(t0)])
+            }
+        }
+    };
+    let post = run_phase(n, c, post).await?;
+
+    let checks = {
+        let (http, args, body) = (http.clone(), args.clone(), check_body.clone());
+        move || one_check(http.clone(), args.clone(), body.clone())
+    };
+    let checks = run_phase(n, c, checks).await?;
+
+    let rows = [
+        row("GET /v1/clients/:id (baseline)", &get),
+        row("POST /v1/clients (baseline)", &post),
+        row("check: POST → complete, end to end", &checks),
+        sub_row("  of which POST /v1/checks answer", &checks.extra[0]),
+        sub_row("  server createdAt → updatedAt", &checks.extra[1]),
+    ];
+    let base = &rows[1];
+    println!(
+        "{} — {n} checks and {n} requests per baseline, {c} concurrent, poll every {} ms, {:.1} s of checks",
+        args.label,
+        args.poll.as_millis(),
+        checks.wall.as_secs_f64()
+    );
+    println!(
+        "  {:<38} {:>9} {:>9} {:>9} {:>14} {:>14}",
+        "operation", "per s", "p50 ms", "p99 ms", "p50 ÷ POST cl.", "rate ÷ POST cl."
+    );
+    for r in &rows {
+        let rate = r.rate.map_or("-".into(), |v| format!("{v:.0}"));
+        let rate_ratio = match (r.rate, base.rate) {
+            (Some(a), Some(b)) => format!("{:.2}", a / b),
+            _ => "-".into(),
+        };
+        println!(
+            "  {:<38} {:>9} {:>9.1} {:>9.1} {:>14.2} {:>14}",
+            r.name,
+            rate,
+            r.p50,
+            r.p99,
+            r.p50 / base.p50,
+            rate_ratio
+        );
+    }
+    let polls = &checks.extra[2];
+    println!(
+        "  GET /v1/checks/:id polls per check: mean {:.1}, p99 {:.0}",
+        polls.iter().sum::<f64>() / polls.len() as f64,
+        quantile(polls, 0.99)
+    );
+    let p50 = rows[2].p50;
+    println!(
+        "  target p50 ≤ 50 ms end to end: {} ({p50:.1} ms)",
+        if p50 <= 50.0 { "met" } else { "NOT met" }
+    );
+    Ok(())
+}
