@@ -1,0 +1,205 @@
+//! What a document check is asked to do, read from the check, document and client records:
+//! the options, the declared document and its images, and the client facts to validate.
+
+use std::str::FromStr;
+
+use clearance_core::store::Resource;
+use clearance_idv::{Date, DocumentType};
+use serde_json::{Map, Value};
+
+/// The check's `options` (checks-and-more.md §2.4).
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    /// `analysisCoverage`; `None` (absent or empty) covers every analysis.
+    pub coverage: Option<Vec<String>>,
+    /// `minimumPermittedAge`, default 18.
+    pub minimum_age: u8,
+    /// `clientDataValidation`, default false.
+    pub client_validation: bool,
+}
+
+impl Options {
+    pub(crate) fn of(check: &Map<String, Value>) -> Self {
+        let options = check.get("options").and_then(Value::as_object);
+        let get = |key: &str| options.and_then(|o| o.get(key));
+        let coverage = get("analysisCoverage")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|list| !list.is_empty());
+        let minimum_age = get("minimumPermittedAge")
+            .and_then(Value::as_f64)
+            .map_or(18, |n| n.clamp(0.0, f64::from(u8::MAX)) as u8);
+        Options {
+            coverage,
+            minimum_age,
+            client_validation: get("clientDataValidation").and_then(Value::as_bool) == Some(true),
+        }
+    }
+
+    /// Whether the coverage includes the analysis named `option` (`mrz_analysis`, …).
+    pub(crate) fn covers(&self, option: &str) -> bool {
+        self.coverage
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|o| o == option))
+    }
+}
+
+/// One stored image of the document.
+#[derive(Clone, Debug)]
+pub(crate) struct ImageRef {
+    pub id: String,
+    /// `front` or `back`.
+    pub side: &'static str,
+    /// Uploaded as a PDF (`application/pdf`).
+    pub pdf: bool,
+}
+
+/// The document record as the client declared it.
+#[derive(Clone, Debug)]
+pub(crate) struct DeclaredDocument {
+    /// The identity-document type, when `type` is one the check can analyse.
+    pub document_type: Option<DocumentType>,
+    /// `issuingCountry`, upper-cased ISO alpha-2 (empty when missing).
+    pub issuing_country: String,
+    /// `documentNumber`, when recorded.
+    pub document_number: Option<String>,
+    /// The usable (not redacted) front and back images.
+    pub front: Option<ImageRef>,
+    pub back: Option<ImageRef>,
+}
+
+impl DeclaredDocument {
+    pub(crate) fn of(document: &Resource) -> Self {
+        let body = &document.body;
+        let text = |key: &str| body.get(key).and_then(Value::as_str);
+        DeclaredDocument {
+            document_type: text("type").and_then(identity_type),
+            issuing_country: text("issuingCountry")
+                .unwrap_or_default()
+                .trim()
+                .to_uppercase(),
+            document_number: text("documentNumber")
+                .filter(|n| !n.trim().is_empty())
+                .map(str::to_owned),
+            front: image(body, "front"),
+            back: image(body, "back"),
+        }
+    }
+}
+
+/// The identity-document type of a document resource's `type` (the resource API says
+/// `national_identity_card` where check results say `national_id`).
+fn identity_type(resource_type: &str) -> Option<DocumentType> {
+    match resource_type {
+        "national_identity_card" => Some(DocumentType::NationalId),
+        other => DocumentType::from_str(other).ok(),
+    }
+}
+
+fn image(body: &Map<String, Value>, side: &'static str) -> Option<ImageRef> {
+    body.get("images")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|i| i["documentSide"] == side && i.get("redacted").is_none())
+        .and_then(|i| {
+            Some(ImageRef {
+                id: i["id"].as_str()?.to_owned(),
+                side,
+                pdf: i["contentType"] == "application/pdf",
+            })
+        })
+}
+
+/// What `clientDataValidation` compares with the document (persons only).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ClientFacts {
+    pub first_name: String,
+    pub last_name: String,
+    pub dob: Option<Date>,
+}
+
+impl ClientFacts {
+    pub(crate) fn of(client: &Map<String, Value>) -> Self {
+        let person = client.get("personDetails").and_then(Value::as_object);
+        let text = |key: &str| {
+            person
+                .and_then(|p| p.get(key))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let dob = person
+            .and_then(|p| p.get("dob"))
+            .and_then(Value::as_str)
+            .and_then(clearance_core::time::parse_date)
+            .and_then(date_of);
+        ClientFacts {
+            first_name: text("firstName"),
+            last_name: text("lastName"),
+            dob,
+        }
+    }
+}
+
+/// A chrono date as the analysis library's date (`None` outside its range).
+pub(crate) fn date_of(d: chrono::NaiveDate) -> Option<Date> {
+    use chrono::Datelike;
+    Date::new(
+        u16::try_from(d.year()).ok()?,
+        u8::try_from(d.month()).ok()?,
+        u8::try_from(d.day()).ok()?,
+    )
+}
+
+/// The UTC calendar date of a Unix time in milliseconds.
+pub(crate) fn today(now_ms: i64) -> Option<Date> {
+    date_of(chrono::DateTime::from_timestamp_millis(now_ms)?.date_naive())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn options_default_and_parse() {
+        let none = Options::of(&Map::new());
+        assert!(none.coverage.is_none() && none.covers("mrz_analysis"));
+        assert_eq!(none.minimum_age, 18);
+        assert!(!none.client_validation);
+        let some = Options::of(&obj(json!({"options": {
+            "analysisCoverage": ["mrz_analysis"], "minimumPermittedAge": 21,
+            "clientDataValidation": true,
+        }})));
+        assert!(some.covers("mrz_analysis") && !some.covers("content_analysis"));
+        assert_eq!(some.minimum_age, 21);
+        assert!(some.client_validation);
+        let empty = Options::of(&obj(json!({"options": {"analysisCoverage": []}})));
+        assert!(empty.covers("forensic_analysis"));
+    }
+
+    #[test]
+    fn today_is_the_utc_date() {
+        // 2024-05-02T12:00:00Z
+        assert_eq!(today(1_714_651_200_000), Date::new(2024, 5, 2));
+    }
+
+    #[test]
+    fn identity_types_map_resource_names() {
+        assert_eq!(
+            identity_type("national_identity_card"),
+            Some(DocumentType::NationalId)
+        );
+        assert_eq!(identity_type("passport"), Some(DocumentType::Passport));
+        assert_eq!(identity_type("utility_bill"), None);
+    }
+}

@@ -1,0 +1,407 @@
+//! The check's `result` (`{outcome, breakdown}`), key for key the shape of the sandbox's
+//! document_check result (`clearance_core::checks::sandbox`), so integrators see one shape in
+//! test and live mode.
+//!
+//! Keys the sandbox lacks, added because the live engine measures them:
+//! `consistencyAnalysis.documentType` / `.issuingCountry` / `.documentNumber` (MRZ against the
+//! document record), `contentAnalysis.documentExpiry` and `clientValidation.dob`. Keys the MRZ
+//! cannot supply are left out rather than invented: `documentDetails.issuingDate` (not in any
+//! MRZ) and `mrzDetails.line3` (TD1 only).
+
+use clearance_idv::check::{Declared, Verdict, assess_mrz, extract, validate_client_names};
+use clearance_idv::mrz::Sex;
+use clearance_idv::{Date, MrzDocument};
+use serde_json::{Map, Value, json};
+
+use super::request::{ClientFacts, Options};
+
+/// Every per-analysis value of the breakdown, in output order, with the `analysisCoverage`
+/// option that selects its group.
+const ANALYSES: &[(&str, &str, &str)] = &[
+    ("mrzAnalysis", "mrzFormat", "mrz_analysis"),
+    ("mrzAnalysis", "mrzChecksum", "mrz_analysis"),
+    ("consistencyAnalysis", "firstName", "consistency_analysis"),
+    ("consistencyAnalysis", "lastName", "consistency_analysis"),
+    ("consistencyAnalysis", "dob", "consistency_analysis"),
+    (
+        "consistencyAnalysis",
+        "documentType",
+        "consistency_analysis",
+    ),
+    (
+        "consistencyAnalysis",
+        "issuingCountry",
+        "consistency_analysis",
+    ),
+    (
+        "consistencyAnalysis",
+        "documentNumber",
+        "consistency_analysis",
+    ),
+    ("contentAnalysis", "dataIntegrity", "content_analysis"),
+    ("contentAnalysis", "minimumAcceptedAge", "content_analysis"),
+    ("contentAnalysis", "documentExpiry", "content_analysis"),
+    ("formatAnalysis", "modelIdentification", "format_analysis"),
+    ("forensicAnalysis", "imageTampering", "forensic_analysis"),
+    (
+        "frontAndBackAnalysis",
+        "frontAndBackMatch",
+        "front_back_analysis",
+    ),
+];
+
+/// `clientValidation` values, present only with `clientDataValidation`.
+const CLIENT_VALIDATION: &[&str] = &["firstName", "lastName", "dob"];
+
+/// What the document is compared with.
+pub(crate) struct Expectations<'a> {
+    pub options: &'a Options,
+    pub declared: &'a Declared,
+    /// The record's `documentNumber`, if any.
+    pub document_number: Option<&'a str>,
+    pub client: &'a ClientFacts,
+    /// Both sides were given and used.
+    pub has_two_sides: bool,
+    pub today: Date,
+}
+
+/// The result of a check whose images could not be analysed: outcome `not_processed`, every
+/// analysis `not_processed`, and nothing extracted (`documentType: unidentified`).
+pub(crate) fn not_processed(options: &Options, has_two_sides: bool) -> Value {
+    let extracted = json!({
+        "documentDetails": { "documentType": "unidentified", "hasTwoSides": has_two_sides },
+    });
+    assemble(options, extracted, |_, _| Verdict::NotProcessed, true)
+}
+
+/// The result from an MRZ read off the document.
+pub(crate) fn from_mrz(e: &Expectations, doc: &MrzDocument, front_and_back: Verdict) -> Value {
+    let findings = assess_mrz(doc, e.declared, e.today);
+    let identified = clearance_idv::DocumentType::from_mrz_kind(doc.kind).is_some();
+    let type_consistent = identified && findings.type_matches;
+    let model = type_consistent
+        && e.declared
+            .document_type
+            .info()
+            .mrz_formats
+            .contains(&doc.format);
+    let country = doc.issuing_state.alpha2 == Some(e.declared.issuing_country.as_str());
+    let number = e
+        .document_number
+        .map(|n| ok(normalise(n) == normalise(&doc.document_number)))
+        .unwrap_or(Verdict::NotProcessed);
+    let names = validate_client_names(doc, &e.client.first_name, &e.client.last_name);
+    let client_dob = match (e.client.dob, doc.birth_date.date) {
+        (Some(c), Some(d)) => ok(c == d),
+        _ => Verdict::NotProcessed,
+    };
+    let verdict = |group: &str, key: &str| match (group, key) {
+        ("mrzAnalysis", "mrzFormat") => findings.mrz_format,
+        ("mrzAnalysis", "mrzChecksum") => findings.mrz_checksum,
+        ("consistencyAnalysis", "documentType") => ok(type_consistent),
+        ("consistencyAnalysis", "issuingCountry") => ok(country),
+        ("consistencyAnalysis", "documentNumber") => number,
+        ("contentAnalysis", "dataIntegrity") => findings.data_integrity,
+        ("contentAnalysis", "minimumAcceptedAge") => findings.minimum_age,
+        ("contentAnalysis", "documentExpiry") => findings.expiry,
+        ("formatAnalysis", "modelIdentification") => ok(model),
+        ("frontAndBackAnalysis", "frontAndBackMatch") => front_and_back,
+        ("clientValidation", "firstName") => names.first_name,
+        ("clientValidation", "lastName") => names.last_name,
+        ("clientValidation", "dob") => client_dob,
+        // consistencyAnalysis names and dob compare the MRZ with the visual zone, which this
+        // engine does not read; forensicAnalysis (tampering, holograms, security features)
+        // cannot be judged offline and is never reported as passed.
+        _ => Verdict::NotProcessed,
+    };
+    // "The ID type and country provided do not correspond with the actual document" is a
+    // documented reason for `not_processed` (checks-and-more.md §2.4); a specimen (`UTO`) counts
+    // as any country there, and is flagged by `consistencyAnalysis.issuingCountry` instead.
+    let mismatch = !type_consistent || !findings.country_matches;
+    assemble(
+        e.options,
+        extracted(doc, e.has_two_sides),
+        verdict,
+        mismatch,
+    )
+}
+
+fn ok(passed: bool) -> Verdict {
+    if passed {
+        Verdict::Clear
+    } else {
+        Verdict::Attention
+    }
+}
+
+/// A document number without case, spaces or punctuation (`<` fillers included).
+fn normalise(number: &str) -> String {
+    number
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The outcome and breakdown. `clear` only when every performed (covered, not
+/// `not_processed`) analysis is clear, `attention` when any is; `not_processed` when forced or
+/// when no analysis was performed at all.
+fn assemble(
+    options: &Options,
+    extracted: Value,
+    verdict: impl Fn(&str, &str) -> Verdict,
+    force_not_processed: bool,
+) -> Value {
+    let mut groups: Map<String, Value> = Map::new();
+    let mut performed = Vec::new();
+    let mut put = |group: &str, key: &str, v: Verdict| {
+        if v != Verdict::NotProcessed {
+            performed.push(v);
+        }
+        if let Value::Object(g) = groups
+            .entry(group)
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
+            g.insert(key.into(), v.as_str().into());
+        }
+    };
+    for (group, key, option) in ANALYSES {
+        let v = if options.covers(option) {
+            verdict(group, key)
+        } else {
+            Verdict::NotProcessed
+        };
+        put(group, key, v);
+    }
+    if options.client_validation {
+        for key in CLIENT_VALIDATION {
+            put("clientValidation", key, verdict("clientValidation", key));
+        }
+    }
+    let outcome = if force_not_processed || performed.is_empty() {
+        "not_processed"
+    } else if performed.contains(&Verdict::Attention) {
+        "attention"
+    } else {
+        "clear"
+    };
+    let mut breakdown = Map::new();
+    breakdown.insert("extractedData".into(), extracted);
+    breakdown.extend(groups);
+    breakdown.insert("extractedImages".into(), json!([]));
+    json!({ "outcome": outcome, "breakdown": breakdown })
+}
+
+/// `extractedData` from the MRZ.
+fn extracted(doc: &MrzDocument, has_two_sides: bool) -> Value {
+    let data = extract(doc);
+    let country = |alpha2: Option<&'static str>, printed: &str| {
+        alpha2
+            .map(str::to_owned)
+            .or_else(|| (!printed.is_empty()).then(|| printed.to_owned()))
+    };
+    let mut details = Map::new();
+    details.insert(
+        "documentType".into(),
+        data.document_type
+            .map_or("unidentified", |t| t.as_str())
+            .into(),
+    );
+    details.insert("hasTwoSides".into(), has_two_sides.into());
+    if let Some(c) = country(data.issuing_country, &doc.issuing_state.code) {
+        details.insert("issuingCountry".into(), c.into());
+    }
+    details.insert("documentNumber".into(), data.document_number.into());
+    if let Some(d) = data.expiration_date {
+        details.insert("expirationDate".into(), date(d));
+    }
+    let mut mrz = Map::new();
+    for (i, line) in data.mrz_lines.iter().enumerate() {
+        mrz.insert(format!("line{}", i + 1), line.as_str().into());
+    }
+    let mut holder = Map::new();
+    holder.insert("firstName".into(), data.first_names.into());
+    holder.insert("lastName".into(), data.last_names.into());
+    if let Some(d) = data.date_of_birth {
+        holder.insert("dob".into(), date(d));
+    }
+    if let Some(c) = country(data.nationality, &doc.nationality.code) {
+        holder.insert("nationality".into(), c.into());
+    }
+    // As the sandbox: `<` (unspecified) is `other`; an unreadable sex is left out.
+    let gender = match doc.sex {
+        Sex::Male => Some("male"),
+        Sex::Female => Some("female"),
+        Sex::Unspecified => Some("other"),
+        Sex::Invalid => None,
+    };
+    if let Some(g) = gender {
+        holder.insert("gender".into(), g.into());
+    }
+    json!({ "documentDetails": details, "mrzDetails": mrz, "holderDetails": holder })
+}
+
+fn date(d: Date) -> Value {
+    json!({ "day": d.day(), "month": d.month(), "year": d.year() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clearance_idv::DocumentType;
+    use clearance_idv::mrz::parse;
+
+    const SPECIMEN: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+    const GBR: &str = "P<GBRERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36GBR7408122F3004157ZE184226B<<<<<16";
+
+    fn today() -> Date {
+        Date::new(2026, 11, 28).expect("valid")
+    }
+
+    fn options() -> Options {
+        Options {
+            coverage: None,
+            minimum_age: 18,
+            client_validation: false,
+        }
+    }
+
+    fn declared(t: DocumentType, country: &str) -> Declared {
+        Declared {
+            document_type: t,
+            issuing_country: country.into(),
+            minimum_age: 18,
+        }
+    }
+
+    fn run(mrz: &str, declared: &Declared, options: &Options, number: Option<&str>) -> Value {
+        let doc = parse(mrz, today()).expect("parses");
+        let client = ClientFacts {
+            first_name: "Anna".into(),
+            last_name: "Eriksson".into(),
+            dob: Date::new(1974, 8, 12),
+        };
+        let e = Expectations {
+            options,
+            declared,
+            document_number: number,
+            client: &client,
+            has_two_sides: false,
+            today: today(),
+        };
+        from_mrz(&e, &doc, Verdict::NotProcessed)
+    }
+
+    #[test]
+    fn a_valid_passport_matching_its_record_is_clear() {
+        let d = declared(DocumentType::Passport, "GB");
+        let r = run(GBR, &d, &options(), Some("l898902-c3"));
+        assert_eq!(r["outcome"], "clear", "{r}");
+        let b = &r["breakdown"];
+        assert_eq!(b["consistencyAnalysis"]["documentNumber"], "clear");
+        assert_eq!(b["consistencyAnalysis"]["firstName"], "not_processed");
+        assert_eq!(b["forensicAnalysis"]["imageTampering"], "not_processed");
+        assert_eq!(
+            b["frontAndBackAnalysis"]["frontAndBackMatch"],
+            "not_processed"
+        );
+        let details = &b["extractedData"]["documentDetails"];
+        assert_eq!(details["issuingCountry"], "GB");
+        assert_eq!(
+            details["expirationDate"],
+            json!({"day": 15, "month": 4, "year": 2030})
+        );
+        assert!(b.get("clientValidation").is_none());
+    }
+
+    #[test]
+    fn the_specimen_is_expired_and_not_of_the_declared_country() {
+        let d = declared(DocumentType::Passport, "GB");
+        let r = run(SPECIMEN, &d, &options(), None);
+        assert_eq!(r["outcome"], "attention", "{r}");
+        let b = &r["breakdown"];
+        assert_eq!(b["contentAnalysis"]["documentExpiry"], "attention");
+        assert_eq!(b["contentAnalysis"]["dataIntegrity"], "clear");
+        assert_eq!(b["consistencyAnalysis"]["issuingCountry"], "attention");
+        assert_eq!(b["consistencyAnalysis"]["documentNumber"], "not_processed");
+        assert_eq!(
+            b["extractedData"]["documentDetails"]["issuingCountry"],
+            "UTO"
+        );
+    }
+
+    #[test]
+    fn a_declared_type_or_country_mismatch_is_not_processed() {
+        let r = run(
+            GBR,
+            &declared(DocumentType::Passport, "FR"),
+            &options(),
+            None,
+        );
+        assert_eq!(r["outcome"], "not_processed");
+        assert_eq!(
+            r["breakdown"]["consistencyAnalysis"]["issuingCountry"],
+            "attention"
+        );
+        let r = run(GBR, &declared(DocumentType::Visa, "GB"), &options(), None);
+        assert_eq!(r["outcome"], "not_processed");
+        assert_eq!(
+            r["breakdown"]["formatAnalysis"]["modelIdentification"],
+            "attention"
+        );
+    }
+
+    #[test]
+    fn coverage_age_and_client_validation_are_honoured() {
+        let mut d = declared(DocumentType::Passport, "GB");
+        d.minimum_age = 60;
+        let o = Options {
+            coverage: Some(vec!["mrz_analysis".into()]),
+            minimum_age: 60,
+            client_validation: true,
+        };
+        let r = run(GBR, &d, &o, Some("X1"));
+        assert_eq!(r["outcome"], "clear", "{r}");
+        let b = &r["breakdown"];
+        assert_eq!(b["contentAnalysis"]["minimumAcceptedAge"], "not_processed");
+        assert_eq!(b["consistencyAnalysis"]["documentNumber"], "not_processed");
+        assert_eq!(
+            b["clientValidation"],
+            json!({"firstName": "clear", "lastName": "clear", "dob": "clear"})
+        );
+        let all = Options {
+            coverage: None,
+            ..o
+        };
+        let r = run(GBR, &d, &all, Some("X1"));
+        assert_eq!(r["outcome"], "attention");
+        assert_eq!(
+            r["breakdown"]["contentAnalysis"]["minimumAcceptedAge"],
+            "attention"
+        );
+        assert_eq!(
+            r["breakdown"]["consistencyAnalysis"]["documentNumber"],
+            "attention"
+        );
+    }
+
+    #[test]
+    fn nothing_performed_is_not_processed() {
+        let o = Options {
+            coverage: Some(vec!["forensic_analysis".into()]),
+            ..options()
+        };
+        let r = run(GBR, &declared(DocumentType::Passport, "GB"), &o, None);
+        assert_eq!(r["outcome"], "not_processed");
+        let r = not_processed(&options(), true);
+        assert_eq!(r["outcome"], "not_processed");
+        assert_eq!(
+            r["breakdown"]["extractedData"]["documentDetails"],
+            json!({"documentType": "unidentified", "hasTwoSides": true})
+        );
+        assert_eq!(
+            r["breakdown"]["mrzAnalysis"]["mrzChecksum"],
+            "not_processed"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! Live-mode verification engines: implementations of the analyser port
+//! (`clearance_core::checks::analyser::Analyser`) that really look at the client's files.
+//! Test-mode keys never reach these; they get the sandbox simulator.
+
+pub mod document_check;
+
+pub use document_check::DocumentCheckEngine;
