@@ -9,26 +9,6 @@ cd "$root"
 python3 -m venv "$here/.venv"
 "$here/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 
-cargo build --quiet --bin clearance
-bin="$root/target/debug/clearance"
-data="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-export CLEARANCE_DATA_DIR="$data" CLEARANCE_LISTEN="127.0.0.1:$port"
-export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0
-# The webhook test receives deliveries on this machine.
-export CLEARANCE_WEBHOOK_ALLOW_PRIVATE=true
-
-account="sdk-$(date +%s%N)"
-CLEARANCE_TEST_KEY="$("$bin" keys create --mode test --account "$account")"
-CLEARANCE_LIVE_KEY="$("$bin" keys create --mode live --account "$account")"
-export CLEARANCE_TEST_KEY CLEARANCE_LIVE_KEY CLEARANCE_URL="http://127.0.0.1:$port"
-
-"$bin" serve >"$data/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do
-  curl -fsS "$CLEARANCE_URL/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+source "$root/tests/support/start-server.sh"
 
 "$here/.venv/bin/python" -m pytest -q "$here" "$@"

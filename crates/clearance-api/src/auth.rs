@@ -1,7 +1,12 @@
 //! API-key authentication: the raw key in `Authorization` (a `Bearer ` prefix is tolerated),
 //! looked up by its SHA-256 hash, cached for a few seconds, then rate limited per key.
+//!
+//! The cache is keyed by a 128-bit tag of the presented key under a random per-process SipHash
+//! key, so a hit costs two short SipHash runs instead of SHA-256, and neither the key nor anything
+//! that could be checked against it offline (its SHA-256) is kept in memory.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -27,25 +32,82 @@ pub struct Caller {
     pub key_id: String,
 }
 
-/// Recently verified keys, by hash.
+/// A keyed 128-bit tag of a presented key (see [`KeyCache::tag`]).
+type Tag = u128;
+
+/// Tags are already uniformly distributed: the map uses their low bits as they are instead of
+/// hashing them again.
 #[derive(Default)]
+struct TagHasher(u64);
+
+impl Hasher for TagHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(word);
+        }
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+/// Recently verified keys, by keyed tag; each entry is trusted until its deadline.
 pub struct KeyCache {
-    entries: RwLock<HashMap<String, (Caller, Instant)>>,
+    /// SipHash-1-3 with random keys drawn once per process.
+    tagger: RandomState,
+    entries: RwLock<HashMap<Tag, (Caller, Instant), BuildHasherDefault<TagHasher>>>,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        KeyCache {
+            tagger: RandomState::new(),
+            entries: RwLock::new(HashMap::default()),
+        }
+    }
 }
 
 impl KeyCache {
+    /// Two SipHash outputs under the secret per-process key, domain-separated, as one 128-bit
+    /// tag: without that key nobody can compute a tag, let alone aim two keys at the same one.
+    fn tag(&self, key: &str) -> Tag {
+        let half = |domain: u8| {
+            let mut h = self.tagger.build_hasher();
+            h.write_u8(domain);
+            h.write(key.as_bytes());
+            h.finish()
+        };
+        (u128::from(half(0)) << 64) | u128::from(half(1))
+    }
+
     async fn lookup(&self, store: &dyn Store, key: &str) -> Result<Option<Caller>, StoreError> {
+        self.lookup_at(store, key, Instant::now()).await
+    }
+
+    async fn lookup_at(
+        &self,
+        store: &dyn Store,
+        key: &str,
+        now: Instant,
+    ) -> Result<Option<Caller>, StoreError> {
         let Some(mode) = mode_of(key) else {
             return Ok(None);
         };
-        let hash = hash_key(key);
+        let tag = self.tag(key);
         if let Ok(entries) = self.entries.read()
-            && let Some((caller, at)) = entries.get(&hash)
-            && at.elapsed() < CACHE_TTL
+            && let Some((caller, until)) = entries.get(&tag)
+            && now < *until
         {
             return Ok(Some(caller.clone()));
         }
-        let Some(stored) = store.find_api_key(&hash).await? else {
+        let Some(stored) = store.find_api_key(&hash_key(key)).await? else {
             return Ok(None);
         };
         if stored.revoked_at.is_some() || stored.mode != mode {
@@ -57,9 +119,12 @@ impl KeyCache {
         };
         if let Ok(mut entries) = self.entries.write() {
             if entries.len() >= CACHE_MAX_ENTRIES {
-                entries.clear();
+                entries.retain(|_, (_, until)| now < *until);
+                if entries.len() >= CACHE_MAX_ENTRIES {
+                    entries.clear();
+                }
             }
-            entries.insert(hash, (caller.clone(), Instant::now()));
+            entries.insert(tag, (caller.clone(), now + CACHE_TTL));
         }
         Ok(Some(caller))
     }
@@ -117,5 +182,108 @@ impl crate::rate_limit::Decision {
         headers.insert("ratelimit-limit", HeaderValue::from(self.limit));
         headers.insert("ratelimit-remaining", HeaderValue::from(self.remaining));
         headers.insert("ratelimit-reset", HeaderValue::from(self.reset_secs));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clearance_core::Mode;
+    use clearance_core::account::{Account, ApiKey, TeamMember};
+    use clearance_core::keys::{generate_key, hint};
+    use clearance_store_sqlite::SqliteStore;
+
+    use super::*;
+
+    async fn store_with_key(dir: &std::path::Path) -> (SqliteStore, String, String) {
+        let store = SqliteStore::open(&dir.join("db")).await.unwrap();
+        store.migrate().await.unwrap();
+        let account = Account {
+            id: "acc1".into(),
+            name: "one".into(),
+            created_at: 1,
+        };
+        let owner = TeamMember {
+            id: "tm1".into(),
+            account_id: "acc1".into(),
+            first_name: "A".into(),
+            last_name: "B".into(),
+            role: "owner".into(),
+            created_at: 1,
+        };
+        store.create_account(&account, &owner).await.unwrap();
+        let key = generate_key(Mode::Test);
+        store
+            .insert_api_key(&ApiKey {
+                id: "key1".into(),
+                account_id: "acc1".into(),
+                mode: Mode::Test,
+                hash: hash_key(&key),
+                hint: hint(&key),
+                created_at: 1,
+                revoked_at: None,
+            })
+            .await
+            .unwrap();
+        (store, key, "key1".into())
+    }
+
+    #[tokio::test]
+    async fn a_revoked_key_stops_working_once_its_entry_expires() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, key, key_id) = store_with_key(dir.path()).await;
+        let cache = KeyCache::default();
+        let t0 = Instant::now();
+        let caller = cache.lookup_at(&store, &key, t0).await.unwrap().unwrap();
+        assert_eq!(
+            (caller.key_id.as_str(), caller.scope.mode),
+            ("key1", Mode::Test)
+        );
+        assert_eq!(caller.scope.account_id, "acc1");
+
+        assert!(store.revoke_api_key(&key_id, 2).await.unwrap());
+        let within = t0 + CACHE_TTL - Duration::from_millis(1);
+        assert!(
+            cache
+                .lookup_at(&store, &key, within)
+                .await
+                .unwrap()
+                .is_some(),
+            "trusted until the entry expires"
+        );
+        assert!(
+            cache
+                .lookup_at(&store, &key, t0 + CACHE_TTL)
+                .await
+                .unwrap()
+                .is_none(),
+            "revoked once the entry has expired"
+        );
+    }
+
+    #[tokio::test]
+    async fn only_the_exact_key_hits_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, key, _) = store_with_key(dir.path()).await;
+        let cache = KeyCache::default();
+        let now = Instant::now();
+        assert!(cache.lookup_at(&store, &key, now).await.unwrap().is_some());
+        let mut other = key.clone();
+        let last = other.pop().unwrap();
+        other.push(if last == 'a' { 'b' } else { 'a' });
+        assert!(
+            cache
+                .lookup_at(&store, &other, now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let live = key.replacen("test_", "live_", 1);
+        assert!(cache.lookup_at(&store, &live, now).await.unwrap().is_none());
+        assert_ne!(cache.tag(&key), cache.tag(&other));
+        assert_ne!(
+            cache.tag(&key),
+            KeyCache::default().tag(&key),
+            "tags depend on the per-cache secret"
+        );
     }
 }

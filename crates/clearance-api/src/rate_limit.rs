@@ -54,10 +54,17 @@ impl RateLimiter {
         }
         let capacity = f64::from(rate);
         let mut buckets = self.buckets.lock().ok()?;
-        let bucket = buckets.entry(key_id.to_string()).or_insert(Bucket {
-            tokens: capacity,
-            last: now,
-        });
+        // Look up by `&str` first: the key id is copied only the first time a key is seen.
+        if !buckets.contains_key(key_id) {
+            buckets.insert(
+                key_id.to_string(),
+                Bucket {
+                    tokens: capacity,
+                    last: now,
+                },
+            );
+        }
+        let bucket = buckets.get_mut(key_id)?;
         let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * capacity).min(capacity);
         bucket.last = now;

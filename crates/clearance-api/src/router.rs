@@ -9,6 +9,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::normalize_path::NormalizePath;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -107,9 +108,16 @@ pub fn router(state: AppState) -> Router {
     with_edge(app, state)
 }
 
-/// The outer middleware: wire-shaped 404s, metrics, the body limit, the panic catcher and
-/// request tracing.
+/// The outer middleware: trailing-slash tolerance, wire-shaped 404s, metrics, the body limit,
+/// the panic catcher and request tracing.
 fn with_edge(app: Router<AppState>, state: AppState) -> Router {
+    let routed = with_layers(app, state);
+    // The official Node SDK sends `POST /v1/webhooks/` (a trailing slash on every collection
+    // path); the path is trimmed before routing, so both spellings reach the same handler.
+    Router::new().fallback_service(NormalizePath::trim_trailing_slash(routed))
+}
+
+fn with_layers(app: Router<AppState>, state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     app.fallback(|| async { ApiError::unknown_endpoint() })
         .layer(from_fn_with_state(state.clone(), metrics::record))

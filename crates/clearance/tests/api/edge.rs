@@ -171,3 +171,16 @@ async fn rate_limits_answer_429_with_headers() {
         "live keys have their own (here: no) limit"
     );
 }
+
+#[tokio::test]
+async fn trailing_slashes_reach_the_same_endpoints() {
+    // The official Node SDK writes collection paths as `/v1/clients/`.
+    let app = clearance_testkit::TestApp::spawn().await;
+    let created = app
+        .post("/v1/clients/", &crate::person("Ada", "Lovelace"))
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let id = created.body["id"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/v1/clients/{id}/")).await.status, 200);
+    assert_eq!(app.get("/v1/clients/").await.body["totalItems"], 1);
+}
