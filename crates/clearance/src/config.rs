@@ -98,4 +98,7 @@ pub struct ServeArgs {
     /// Allow webhooks over plain http and to private or loopback addresses (development only).
     #[arg(long, env = "CLEARANCE_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
     pub webhook_allow_private: bool,
+    /// Folder of the vendored analysis models (default: `./models`, else the source checkout's).
+    #[arg(long, env = "CLEARANCE_MODELS_DIR")]
+    pub models_dir: Option<std::path::PathBuf>,
 }

@@ -1,11 +1,15 @@
 //! The verification engines this binary installs behind the analyser port.
 
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use clearance_core::checks::analyser::{
     Analyser, Analysis, CheckContext, SandboxAnalyser, TransientError,
 };
+use clearance_engines::DocumentCheckEngine;
+use tokio::sync::OnceCell;
 
 /// The sandbox simulator with an optional processing delay, so integrators can rehearse a
 /// check that is still `pending` when they first look.
@@ -21,4 +25,60 @@ impl Analyser for SandboxWithLatency {
         }
         SandboxAnalyser.analyse(ctx).await
     }
+}
+
+/// The live `document_check` engine, loaded on first use (the OCR model is 20 MB; servers that
+/// never run a live document check never pay for it). A missing model fails those checks with a
+/// reason naming the folder.
+pub struct LazyDocumentEngine {
+    models_dir: PathBuf,
+    engine: OnceCell<Result<Arc<DocumentCheckEngine>, String>>,
+}
+
+impl LazyDocumentEngine {
+    pub fn new(models_dir: PathBuf) -> Self {
+        LazyDocumentEngine {
+            models_dir,
+            engine: OnceCell::new(),
+        }
+    }
+
+    async fn engine(&self) -> &Result<Arc<DocumentCheckEngine>, String> {
+        self.engine
+            .get_or_init(|| async {
+                let dir = self.models_dir.join("ocr");
+                let shown = dir.display().to_string();
+                tokio::task::spawn_blocking(move || DocumentCheckEngine::load(&dir))
+                    .await
+                    .map_err(|e| format!("loading the OCR model failed: {e}"))?
+                    .map(Arc::new)
+                    .map_err(|e| {
+                        tracing::error!(error = %e, dir = %shown, "the OCR model could not be loaded");
+                        format!("The document OCR model could not be loaded from {shown}")
+                    })
+            })
+            .await
+    }
+}
+
+#[async_trait]
+impl Analyser for LazyDocumentEngine {
+    async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        match self.engine().await {
+            Ok(engine) => engine.analyse(ctx).await,
+            Err(reason) => Ok(Analysis::Failed {
+                reason: reason.clone(),
+            }),
+        }
+    }
+}
+
+/// Where the vendored models are: `./models` when run from a checkout, else the folder this
+/// binary was built from.
+pub fn default_models_dir() -> PathBuf {
+    let here = PathBuf::from("models");
+    if here.join("ocr").is_dir() {
+        return here;
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models"))
 }

@@ -127,6 +127,10 @@ async fn serve(
         concurrency: args.workers,
         sandbox_latency: Duration::from_millis(args.sandbox_latency_ms),
         lease: Duration::from_secs(args.job_lease_secs.max(1)),
+        models_dir: args
+            .models_dir
+            .clone()
+            .unwrap_or_else(clearance::engines::default_models_dir),
         ..WorkerSettings::default()
     };
     let app = build_app(store, blobs, config, rules, &settings);

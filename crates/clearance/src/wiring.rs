@@ -8,6 +8,7 @@ use anyhow::Context;
 use axum::Router;
 use clearance_api::{ApiConfig, AppState};
 use clearance_core::blobs::Blobs;
+use clearance_core::checks::CheckType;
 use clearance_core::checks::analyser::Analysers;
 use clearance_core::clock::SystemClock;
 use clearance_core::resources::Rules;
@@ -17,7 +18,7 @@ use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_store_postgres::PgStore;
 use clearance_store_sqlite::SqliteStore;
 
-use crate::engines::SandboxWithLatency;
+use crate::engines::{LazyDocumentEngine, SandboxWithLatency};
 use crate::webhook_sender::HttpWebhookSender;
 
 /// Opens and migrates the store named by `database_url`, or the SQLite file in `data_dir`.
@@ -80,6 +81,8 @@ pub struct WorkerSettings {
     pub poll_interval: Duration,
     /// How long a claim lasts without a heartbeat.
     pub lease: Duration,
+    /// Folder of the vendored analysis models (`ocr/` inside).
+    pub models_dir: std::path::PathBuf,
 }
 
 impl Default for WorkerSettings {
@@ -89,6 +92,7 @@ impl Default for WorkerSettings {
             sandbox_latency: Duration::ZERO,
             poll_interval: Duration::from_millis(250),
             lease: Duration::from_secs(15),
+            models_dir: crate::engines::default_models_dir(),
         }
     }
 }
@@ -158,9 +162,14 @@ pub fn build_app(
     let queue: Arc<dyn JobQueue> = store.clone();
     let workers = Workers::new(queue, worker_config);
     let waker = workers.waker();
-    let analysers = Analysers::default().with_sandbox(Arc::new(SandboxWithLatency {
-        latency: settings.sandbox_latency,
-    }));
+    let analysers = Analysers::default()
+        .with_sandbox(Arc::new(SandboxWithLatency {
+            latency: settings.sandbox_latency,
+        }))
+        .with_live(
+            CheckType::Document,
+            Arc::new(LazyDocumentEngine::new(settings.models_dir.clone())),
+        );
     let allow_private = rules.webhook_allow_private;
     let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
         .with_analysers(analysers)

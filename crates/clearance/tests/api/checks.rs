@@ -587,3 +587,68 @@ async fn risk_profiles_follow_the_sandbox_triggers() {
     assert_eq!(missing.status, 404);
     assert_eq!(missing.error().0, "resource_not_found");
 }
+
+#[tokio::test]
+async fn a_live_document_check_reads_the_specimen_passport() {
+    let app = TestApp::spawn().await;
+    let key = app.live_key.clone();
+    let send = |method: Method, path: String, body: Value| {
+        let app = &app;
+        let key = key.clone();
+        async move { app.send(method, &path, Some(&key), Some(&body)).await }
+    };
+    let client = send(
+        Method::POST,
+        "/v1/clients".into(),
+        json!({"type": "person", "email": "anna@example.org",
+            "personDetails": {"firstName": "Anna Maria", "lastName": "Eriksson", "dob": "1974-08-12"}}),
+    )
+    .await;
+    let client = id_of(&client.body);
+    let doc = send(
+        Method::POST,
+        "/v1/documents".into(),
+        json!({"clientId": client, "type": "passport", "classification": "proof_of_identity", "issuingCountry": "GB"}),
+    )
+    .await;
+    let doc = id_of(&doc.body);
+    let specimen = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/synthetic_passport_td3_specimen.jpg"
+    ))
+    .unwrap();
+    let up = send(
+        Method::POST,
+        format!("/v1/documents/{doc}/upload/front"),
+        json!({"fileName": "passport.jpg", "data": b64(&specimen)}),
+    )
+    .await;
+    assert_eq!(up.status, 200, "{}", up.text);
+    let created = send(
+        Method::POST,
+        "/v1/checks".into(),
+        json!({"clientId": client, "type": "document_check", "documentId": doc,
+            "options": {"clientDataValidation": true}}),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let done = settled(&app, &key, &id_of(&created.body)).await;
+    assert_eq!(done["status"], "complete", "{done}");
+    let result = &done["result"];
+    let extracted = &result["breakdown"]["extractedData"];
+    assert_eq!(
+        extracted["documentDetails"]["documentNumber"], "L898902C3",
+        "{result}"
+    );
+    assert_eq!(
+        extracted["holderDetails"]["lastName"],
+        json!(["ERIKSSON"]),
+        "{result}"
+    );
+    // The specimen expired in 2012: a real reading flags it.
+    assert_eq!(result["outcome"], "attention", "{result}");
+    assert_eq!(
+        result["breakdown"]["forensicAnalysis"]["imageTampering"], "not_processed",
+        "no offline model can judge tampering, so it never reports a pass"
+    );
+}
