@@ -316,3 +316,8 @@ def test_delivered_webhooks_pass_the_official_event_verifier(cc):
         cc.webhooks.delete(hook.id)
     finally:
         server.shutdown()
+
+
+def test_static_supported_documents(cc):
+    table = cc._execute_api_request("static/supportedDocuments", "GET")[0]
+    assert table["document_check"]["passport"]["GB"] == {"sides": 1}

@@ -21,8 +21,8 @@ use crate::error::ApiError;
 use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
-    account, addresses, audit_logs, checks, clients, documents, health, live_media, team_members,
-    webhooks,
+    account, addresses, audit_logs, checks, clients, documents, health, live_media, static_data,
+    team_members, webhooks,
 };
 use crate::state::AppState;
 
@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
             webhooks::update_webhook,
             webhooks::delete_webhook
         ))
+        .routes(routes!(static_data::supported_documents))
         .routes(routes!(team_members::list_team_members))
         .routes(routes!(team_members::get_team_member))
         .routes(routes!(audit_logs::list_audit_logs))

@@ -10,5 +10,6 @@ pub mod extract;
 pub mod health;
 pub mod live_media;
 pub mod schemas;
+pub mod static_data;
 pub mod team_members;
 pub mod webhooks;

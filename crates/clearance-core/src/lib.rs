@@ -19,6 +19,7 @@ pub mod resources;
 pub mod risk;
 pub mod scope;
 pub mod service;
+pub mod static_data;
 pub mod store;
 pub mod time;
 

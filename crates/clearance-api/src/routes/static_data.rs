@@ -1,0 +1,26 @@
+//! `/v1/static/…`: reference data.
+
+use std::sync::LazyLock;
+
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde_json::Value;
+
+use super::schemas::SupportedDocuments;
+
+/// The table never changes while the process runs: serialise it once.
+static SUPPORTED: LazyLock<Bytes> = LazyLock::new(|| {
+    let table: Value = clearance_core::static_data::supported_documents();
+    Bytes::from(table.to_string())
+});
+
+/// The documents each check type accepts, with the sides to capture per country.
+#[utoipa::path(get, path = "/v1/static/supportedDocuments", tag = "Static data",
+    responses((status = 200, description = "Check type → document type → country → sides", body = SupportedDocuments)))]
+pub async fn supported_documents() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        SUPPORTED.clone(),
+    )
+}
