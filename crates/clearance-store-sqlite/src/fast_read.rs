@@ -5,11 +5,13 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use clearance_core::Scope;
 use clearance_core::store::{Resource, ResourceKind, StoreError};
-use clearance_core::{Mode, Scope};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde_json::{Map, Value};
 
-const GET_SQL: &str = "SELECT id, account_id, mode, kind, client_id, created_at, updated_at, version, body \
+const GET_SQL: &str = "SELECT client_id, created_at, updated_at, version, body \
      FROM resources WHERE id = ?1 AND account_id = ?2 AND mode = ?3 AND kind = ?4";
 const MAX_IDLE: usize = 8;
 
@@ -74,39 +76,38 @@ fn read(
     id: &str,
 ) -> Result<Option<Resource>, StoreError> {
     let mut stmt = conn.prepare_cached(GET_SQL).map_err(backend)?;
+    // The id, account, mode and kind are the ones asked for (the columns compare bytewise), so
+    // only the rest is read; the body is parsed straight from SQLite's buffer.
     let row = stmt
         .query_row(
             (id, &scope.account_id, scope.mode.as_str(), kind.as_str()),
             |row| {
+                let body = match row.get_ref(4)? {
+                    ValueRef::Text(text) => serde_json::from_slice::<Map<String, Value>>(text).ok(),
+                    _ => None,
+                };
                 Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, Option<String>>(4)?,
-                    row.get::<_, i64>(5)?,
-                    row.get::<_, i64>(6)?,
-                    row.get::<_, i64>(7)?,
-                    row.get::<_, String>(8)?,
+                    row.get::<_, Option<String>>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, i64>(3)?,
+                    body,
                 ))
             },
         )
         .optional()
         .map_err(backend)?;
-    let Some((id, account_id, mode, client_id, created_at, updated_at, version, body)) = row else {
+    let Some((client_id, created_at, updated_at, version, body)) = row else {
         return Ok(None);
     };
-    let corrupt = |what: &str| StoreError::Backend(format!("corrupt resource row: {what}"));
     Ok(Some(Resource {
-        id,
-        scope: Scope::new(
-            account_id,
-            Mode::parse(&mode).ok_or_else(|| corrupt("mode"))?,
-        ),
+        id: id.to_string(),
+        scope: scope.clone(),
         kind,
         client_id,
         created_at,
         updated_at,
         version,
-        body: serde_json::from_str(&body).map_err(|_| corrupt("body"))?,
+        body: body.ok_or_else(|| StoreError::Backend("corrupt resource row: body".into()))?,
     }))
 }
