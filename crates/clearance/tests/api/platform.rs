@@ -102,9 +102,17 @@ async fn supported_documents_come_from_the_check_table() {
     let table = app.get("/v1/static/supportedDocuments").await;
     assert_eq!(table.status, 200, "{}", table.text);
     assert_eq!(table.body["document_check"]["passport"]["GB"]["sides"], 1);
-    assert_eq!(table.body["document_check"]["national_identity_card"]["FR"]["sides"], 2);
+    assert_eq!(
+        table.body["document_check"]["national_identity_card"]["FR"]["sides"],
+        2
+    );
     let anonymous = app
-        .send(reqwest::Method::GET, "/v1/static/supportedDocuments", None, None)
+        .send(
+            reqwest::Method::GET,
+            "/v1/static/supportedDocuments",
+            None,
+            None,
+        )
         .await;
     assert_eq!(anonymous.status, 401);
 }
