@@ -3,13 +3,14 @@
 use std::any::Any;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower::util::MapRequest;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::normalize_path::NormalizePath;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -114,8 +115,24 @@ pub fn router(state: AppState) -> Router {
 fn with_edge(app: Router<AppState>, state: AppState) -> Router {
     let routed = with_layers(app, state);
     // The official Node SDK sends `POST /v1/webhooks/` (a trailing slash on every collection
-    // path); the path is trimmed before routing, so both spellings reach the same handler.
-    Router::new().fallback_service(NormalizePath::trim_trailing_slash(routed))
+    // path); API paths are trimmed before routing, so both spellings reach the same handler.
+    // Only under `/v1/`: the docs page redirects `/docs` to `/docs/` and must keep its slash.
+    Router::new().fallback_service(MapRequest::new(routed, trim_api_trailing_slash))
+}
+
+fn trim_api_trailing_slash(mut request: Request<Body>) -> Request<Body> {
+    let path = request.uri().path();
+    if path.len() > "/v1/".len() && path.starts_with("/v1/") && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let rebuilt = match request.uri().query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_string(),
+        };
+        if let Ok(uri) = rebuilt.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }
 
 fn with_layers(app: Router<AppState>, state: AppState) -> Router {
