@@ -141,6 +141,25 @@ pub struct ListQuery {
     pub limit: u64,
 }
 
+impl ListQuery {
+    /// The newest `limit` resources of one kind in a scope, unfiltered; callers narrow it with
+    /// struct-update syntax (`client_id`, `filters`).
+    pub fn newest(scope: Scope, kind: ResourceKind, limit: u64) -> Self {
+        ListQuery {
+            scope,
+            kind,
+            client_id: None,
+            filters: Vec::new(),
+            created_after: None,
+            created_before: None,
+            updated_after: None,
+            updated_before: None,
+            offset: 0,
+            limit,
+        }
+    }
+}
+
 /// One page of results and the total count matching the query.
 #[derive(Clone, Debug)]
 pub struct Page<T> {

@@ -142,19 +142,12 @@ impl Services {
         resource: &Resource,
     ) -> Result<()> {
         let query = ListQuery {
-            scope: scope.clone(),
-            kind: KIND,
             client_id: resource.client_id.clone(),
             filters: vec![AttrFilter {
                 path: vec![field.to_string()],
                 value: resource.id.clone(),
             }],
-            created_after: None,
-            created_before: None,
-            updated_after: None,
-            updated_before: None,
-            offset: 0,
-            limit: 1,
+            ..ListQuery::newest(scope.clone(), KIND, 1)
         };
         let used = self.store.list(&query).await?;
         if let Some(check) = used.items.first() {
@@ -375,16 +368,8 @@ impl Services {
     pub async fn risk_profile(&self, scope: &Scope, client_id: &str) -> Result<Value> {
         let client = self.get(scope, ResourceKind::Client, client_id).await?;
         let owned = |kind| ListQuery {
-            scope: scope.clone(),
-            kind,
             client_id: Some(client_id.to_string()),
-            filters: Vec::new(),
-            created_after: None,
-            created_before: None,
-            updated_after: None,
-            updated_before: None,
-            offset: 0,
-            limit: 1000,
+            ..ListQuery::newest(scope.clone(), kind, 1000)
         };
         let addresses = self.store.list(&owned(ResourceKind::Address)).await?.items;
         let mut completed = owned(KIND);

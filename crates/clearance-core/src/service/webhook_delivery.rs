@@ -161,19 +161,11 @@ impl Services {
         let page = self
             .store
             .list(&ListQuery {
-                scope: scope.clone(),
-                kind: ResourceKind::Webhook,
-                client_id: None,
                 filters: vec![crate::store::AttrFilter {
                     path: vec!["enabled".into()],
                     value: "true".into(),
                 }],
-                created_after: None,
-                created_before: None,
-                updated_after: None,
-                updated_before: None,
-                offset: 0,
-                limit: 1000,
+                ..ListQuery::newest(scope.clone(), ResourceKind::Webhook, 1000)
             })
             .await?;
         Ok(page.items)

@@ -29,18 +29,7 @@ impl Services {
             webhook::validate_create(as_object(input, None)?, self.rules.webhook_allow_private)?;
         let existing = self
             .store
-            .list(&ListQuery {
-                scope: scope.clone(),
-                kind: KIND,
-                client_id: None,
-                filters: Vec::new(),
-                created_after: None,
-                created_before: None,
-                updated_after: None,
-                updated_before: None,
-                offset: 0,
-                limit: 1,
-            })
+            .list(&ListQuery::newest(scope.clone(), KIND, 1))
             .await?;
         if existing.total >= MAX_WEBHOOKS {
             return Err(CoreError::invalid_request(format!(
