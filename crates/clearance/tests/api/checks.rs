@@ -652,3 +652,59 @@ async fn a_live_document_check_reads_the_specimen_passport() {
         "no offline model can judge tampering, so it never reports a pass"
     );
 }
+
+#[tokio::test]
+async fn live_risk_profiles_come_from_the_country_table_and_screenings() {
+    let app = TestApp::spawn().await;
+    let key = app.live_key.clone();
+    let mut body = person("Ada", "Lovelace");
+    body["personDetails"]["nationality"] = json!("KP");
+    let client = app
+        .send(Method::POST, "/v1/clients", Some(&key), Some(&body))
+        .await;
+    let id = id_of(&client.body);
+    let profile = app
+        .send(
+            Method::GET,
+            &format!("/v1/clients/{id}/riskProfile"),
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(profile.status, 200, "{}", profile.text);
+    assert_eq!(
+        profile.body["countryRisk"]["country"], "KP",
+        "{}",
+        profile.text
+    );
+    assert_eq!(profile.body["countryRisk"]["risk"], "high");
+    assert!(
+        profile.body["countryRisk"]["breakdown"]
+            .as_array()
+            .is_some_and(|b| !b.is_empty())
+    );
+    assert_eq!(
+        profile.body["overall"], "high",
+        "the highest component drives it"
+    );
+    // No screening has run: the screening-driven components are not set, never guessed.
+    assert_eq!(profile.body["politicalExposureRisk"]["risk"], "not_set");
+    assert_eq!(profile.body["watchlistRisk"]["risk"], "not_set");
+    let gb = app
+        .send(
+            Method::POST,
+            "/v1/clients",
+            Some(&key),
+            Some(&person("Ada", "Byron")),
+        )
+        .await;
+    let gb_profile = app
+        .send(
+            Method::GET,
+            &format!("/v1/clients/{}/riskProfile", id_of(&gb.body)),
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(gb_profile.body["overall"], "low", "{}", gb_profile.text);
+}
