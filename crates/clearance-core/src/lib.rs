@@ -18,6 +18,7 @@ pub mod merge;
 pub mod resources;
 pub mod risk;
 pub mod scope;
+pub mod screening_lists;
 pub mod service;
 pub mod static_data;
 pub mod store;

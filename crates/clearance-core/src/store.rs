@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::account::{Account, ApiKey, TeamMember};
 use crate::events::{Event, StoredEvent};
 use crate::scope::Scope;
+use crate::screening_lists::ListStore;
 use clearance_jobs::{JobQueue, NewJob};
 
 /// The kinds of resource kept in the document table.
@@ -25,11 +26,15 @@ pub enum ResourceKind {
     WebhookSecret,
     /// How far the webhook dispatcher has read the outbox (one record, system scope).
     DispatchCursor,
+    /// An account's own screening list.
+    CustomList,
+    /// One person or company on a custom list.
+    CustomListRecord,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 11] = [
+    pub const ALL: [ResourceKind; 13] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -41,6 +46,8 @@ impl ResourceKind {
         ResourceKind::Webhook,
         ResourceKind::WebhookSecret,
         ResourceKind::DispatchCursor,
+        ResourceKind::CustomList,
+        ResourceKind::CustomListRecord,
     ];
 
     /// The kind with this stored name.
@@ -62,6 +69,8 @@ impl ResourceKind {
             ResourceKind::Webhook => "webhook",
             ResourceKind::WebhookSecret => "webhookSecret",
             ResourceKind::DispatchCursor => "dispatchCursor",
+            ResourceKind::CustomList => "customList",
+            ResourceKind::CustomListRecord => "customListRecord",
         }
     }
 
@@ -79,6 +88,8 @@ impl ResourceKind {
             ResourceKind::Webhook => "webhook",
             ResourceKind::WebhookSecret => "webhook secret",
             ResourceKind::DispatchCursor => "dispatch cursor",
+            ResourceKind::CustomList => "custom list",
+            ResourceKind::CustomListRecord => "custom list record",
         }
     }
 }
@@ -193,7 +204,7 @@ pub enum StoreError {
 /// What the domain needs from a database. Implemented for SQLite and PostgreSQL and checked by
 /// the shared conformance suite. The same database holds the job queue.
 #[async_trait]
-pub trait Store: JobQueue + Send + Sync {
+pub trait Store: JobQueue + ListStore + Send + Sync {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Checks the database answers.

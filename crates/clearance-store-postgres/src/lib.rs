@@ -5,6 +5,7 @@ mod accounts;
 mod events;
 mod jobs;
 mod resources;
+mod screening_lists;
 
 use std::str::FromStr;
 
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 use clearance_core::Scope;
 use clearance_core::account::{Account, ApiKey, TeamMember};
 use clearance_core::events::StoredEvent;
+use clearance_core::screening_lists::{ListStore, StoredList};
 use clearance_core::store::{Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError};
 use clearance_jobs::{Job, JobQueue, NewJob, QueueCounts, QueueError};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -142,6 +144,33 @@ impl Store for PgStore {
 
     async fn revoke_api_key(&self, id: &str, at_ms: i64) -> Result<bool, StoreError> {
         accounts::revoke_api_key(&self.pool, id, at_ms).await
+    }
+}
+
+#[async_trait]
+impl ListStore for PgStore {
+    async fn put_screening_list(
+        &self,
+        list: &StoredList,
+        chunks: &[Vec<u8>],
+    ) -> Result<(), StoreError> {
+        screening_lists::put(&self.pool, list, chunks).await
+    }
+
+    async fn screening_lists(&self) -> Result<Vec<StoredList>, StoreError> {
+        screening_lists::all(&self.pool).await
+    }
+
+    async fn screening_list_chunks(
+        &self,
+        name: &str,
+        content_hash: &str,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        screening_lists::chunks(&self.pool, name, content_hash).await
+    }
+
+    async fn remove_screening_list(&self, name: &str) -> Result<bool, StoreError> {
+        screening_lists::remove(&self.pool, name).await
     }
 }
 

@@ -6,6 +6,7 @@ mod events;
 mod fast_read;
 mod jobs;
 mod resources;
+mod screening_lists;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 use clearance_core::Scope;
 use clearance_core::account::{Account, ApiKey, TeamMember};
 use clearance_core::events::StoredEvent;
+use clearance_core::screening_lists::{ListStore, StoredList};
 use clearance_core::store::{Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError};
 use clearance_jobs::{Job, JobQueue, NewJob, QueueCounts, QueueError};
 use sqlx::sqlite::{
@@ -165,6 +167,33 @@ impl Store for SqliteStore {
 
     async fn revoke_api_key(&self, id: &str, at_ms: i64) -> Result<bool, StoreError> {
         accounts::revoke_api_key(&self.writer, id, at_ms).await
+    }
+}
+
+#[async_trait]
+impl ListStore for SqliteStore {
+    async fn put_screening_list(
+        &self,
+        list: &StoredList,
+        chunks: &[Vec<u8>],
+    ) -> Result<(), StoreError> {
+        screening_lists::put(&self.writer, list, chunks).await
+    }
+
+    async fn screening_lists(&self) -> Result<Vec<StoredList>, StoreError> {
+        screening_lists::all(&self.reader).await
+    }
+
+    async fn screening_list_chunks(
+        &self,
+        name: &str,
+        content_hash: &str,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        screening_lists::chunks(&self.reader, name, content_hash).await
+    }
+
+    async fn remove_screening_list(&self, name: &str) -> Result<bool, StoreError> {
+        screening_lists::remove(&self.writer, name).await
     }
 }
 

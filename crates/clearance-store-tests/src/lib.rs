@@ -9,6 +9,7 @@
 mod accounts;
 mod jobs;
 mod resources;
+mod screening_lists;
 
 use std::sync::Arc;
 
@@ -30,4 +31,5 @@ pub async fn run_all(store: Arc<dyn Store>) {
     jobs::enqueues_and_events_commit_with_their_change(store.as_ref()).await;
     jobs::worker_pools_share_a_queue(store.clone()).await;
     jobs::shutdown_hands_back_unfinished_jobs(store.clone()).await;
+    screening_lists::lists_are_replaced_whole(store.as_ref()).await;
 }

@@ -1,0 +1,52 @@
+//! The storage port for imported screening lists. A list is stored as opaque chunks (the
+//! screening engine's serialised entities) under a content hash, with a summary row; replacing
+//! a list swaps the row and its chunks in one transaction, so every node that reads the same row
+//! builds the same index.
+
+use async_trait::async_trait;
+
+use crate::store::StoreError;
+
+/// The summary row of one imported list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredList {
+    /// The list's display name (what `GET /v1/static/screeningLists` shows); unique.
+    pub name: String,
+    /// The import format (`ofac-csv`, `un-xml`, …).
+    pub format: String,
+    /// The engine's source code (`us_ofac_sdn`, `un_sc`, …).
+    pub source: String,
+    /// The publisher's version (publication date) or a hash of the file.
+    pub version: String,
+    /// SHA-256 of the stored chunks; changes whenever the content does.
+    pub content_hash: String,
+    pub entity_count: i64,
+    pub name_count: i64,
+    /// Records skipped or partly read during the import.
+    pub error_count: i64,
+    pub chunk_count: i64,
+    /// Epoch milliseconds.
+    pub imported_at: i64,
+}
+
+/// What the screening engine needs from the database.
+#[async_trait]
+pub trait ListStore: Send + Sync {
+    /// Stores `list` with its chunks, replacing any list of the same name, atomically.
+    async fn put_screening_list(
+        &self,
+        list: &StoredList,
+        chunks: &[Vec<u8>],
+    ) -> Result<(), StoreError>;
+    /// Every stored list, by name.
+    async fn screening_lists(&self) -> Result<Vec<StoredList>, StoreError>;
+    /// The chunks of one version of a list, in order; fewer than its `chunk_count` when that
+    /// version was replaced meanwhile.
+    async fn screening_list_chunks(
+        &self,
+        name: &str,
+        content_hash: &str,
+    ) -> Result<Vec<Vec<u8>>, StoreError>;
+    /// Removes a list and its chunks; false when there was none.
+    async fn remove_screening_list(&self, name: &str) -> Result<bool, StoreError>;
+}

@@ -1,0 +1,80 @@
+//! Imported screening lists: stored whole, replaced atomically, removed with their chunks.
+
+use clearance_core::screening_lists::StoredList;
+use clearance_core::store::Store;
+
+fn list(name: &str, hash: &str, entities: i64) -> StoredList {
+    StoredList {
+        name: name.into(),
+        format: "un-xml".into(),
+        source: "un_sc".into(),
+        version: "2025-12-01".into(),
+        content_hash: hash.into(),
+        entity_count: entities,
+        name_count: entities * 2,
+        error_count: 1,
+        chunk_count: 0,
+        imported_at: 1_700_000_000_000,
+    }
+}
+
+pub async fn lists_are_replaced_whole(store: &dyn Store) {
+    assert!(store.screening_lists().await.unwrap().is_empty());
+    let chunks = vec![vec![1u8, 2, 3], vec![0u8; 70_000], vec![]];
+    store
+        .put_screening_list(&list("UN list", "h1", 10), &chunks)
+        .await
+        .unwrap();
+    store
+        .put_screening_list(&list("Another", "h9", 1), &[vec![9u8]])
+        .await
+        .unwrap();
+
+    let all = store.screening_lists().await.unwrap();
+    let names: Vec<&str> = all.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Another", "UN list"], "lists come back by name");
+    let un = &all[1];
+    assert_eq!(un.chunk_count, 3, "the chunk count is what was stored");
+    assert_eq!(
+        StoredList {
+            chunk_count: 0,
+            ..un.clone()
+        },
+        list("UN list", "h1", 10)
+    );
+    assert_eq!(
+        store.screening_list_chunks("UN list", "h1").await.unwrap(),
+        chunks,
+        "chunks come back in order, byte for byte"
+    );
+
+    // a new version replaces the old one: the old chunks are gone
+    store
+        .put_screening_list(&list("UN list", "h2", 12), &[vec![7u8; 5]])
+        .await
+        .unwrap();
+    assert!(
+        store
+            .screening_list_chunks("UN list", "h1")
+            .await
+            .unwrap()
+            .is_empty(),
+        "a replaced version's chunks are dropped"
+    );
+    let all = store.screening_lists().await.unwrap();
+    assert_eq!(all[1].content_hash, "h2");
+    assert_eq!(all[1].entity_count, 12);
+    assert_eq!(all[1].chunk_count, 1);
+
+    assert!(store.remove_screening_list("UN list").await.unwrap());
+    assert!(!store.remove_screening_list("UN list").await.unwrap());
+    assert!(
+        store
+            .screening_list_chunks("UN list", "h2")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.screening_lists().await.unwrap().len(), 1);
+    assert!(store.remove_screening_list("Another").await.unwrap());
+}
