@@ -321,3 +321,41 @@ def test_delivered_webhooks_pass_the_official_event_verifier(cc):
 def test_static_supported_documents(cc):
     table = cc._execute_api_request("static/supportedDocuments", "GET")[0]
     assert table["document_check"]["passport"]["GB"] == {"sides": 1}
+
+
+def test_live_screening_finds_a_listed_person_and_remembers_rejections(live):
+    # tests/support/start-server.sh imports tests/fixtures/screening/ofac_sdn_sample
+    lists = live._execute_api_request("static/screeningLists", "GET")[0]
+    assert "OFAC Specially Designated Nationals (SDN) List" in lists
+    client = live.clients.create(
+        type="person",
+        email=f"j.{uuid.uuid4().hex[:8]}@example.org",
+        personDetails={"firstName": "Jesus Alfredo", "lastName": "Salazar Ramirez", "dob": "1974-03-24"},
+    )
+    check = wait_for(live, live.checks.create(client.id, "standard_screening_check").id)
+    assert check.status == "complete"
+    assert check.result.outcome == "attention"
+    assert check.result.breakdown.summary.watchlist.sanctions_lists == "attention"
+    matches = check.result.breakdown.matches
+    assert "us_ofac_sdn:15253" in [m.entity_id for m in matches]
+    for match in matches:
+        live.checks.validate(check.id, outcome="rejected", matchId=match.id)
+    assert live.checks.get(check.id).result.outcome == "clear"
+    rerun = wait_for(live, live.checks.create(client.id, "extensive_screening_check").id)
+    assert rerun.status == "complete"
+    assert rerun.result.outcome == "clear"
+    assert not rerun.result.breakdown.matches
+
+
+def test_custom_lists(live):
+    created = live._execute_api_request("customLists", "POST", name="Blocked counterparties")[0]
+    live._execute_api_request(
+        f"customLists/{created['id']}/records",
+        "POST",
+        entityType="company",
+        names=[{"type": "primary", "companyName": "Quarterfield Holdings"}],
+    )
+    fetched = live._execute_api_request(f"customLists/{created['id']}", "GET")[0]
+    assert fetched["stats"] == {"personCount": 0, "companyCount": 1}
+    with pytest.raises(ComplyCubeAPIError, match="names"):
+        live._execute_api_request(f"customLists/{created['id']}/records", "POST", entityType="person")

@@ -14,6 +14,8 @@ account="sdk-$(date +%s%N)"
 CLEARANCE_TEST_KEY="$("$bin" keys create --mode test --account "$account")"
 CLEARANCE_LIVE_KEY="$("$bin" keys create --mode live --account "$account")"
 export CLEARANCE_TEST_KEY CLEARANCE_LIVE_KEY CLEARANCE_URL="http://127.0.0.1:$port"
+# Live screening needs a list: a 35-entry sample of the OFAC SDN list (public domain).
+"$bin" lists import ofac-csv "$root/tests/fixtures/screening/ofac_sdn_sample"
 
 "$bin" serve >"$data/serve.log" 2>&1 &
 server=$!

@@ -22,8 +22,8 @@ use crate::error::ApiError;
 use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
-    account, addresses, audit_logs, checks, clients, documents, health, live_media, static_data,
-    team_members, webhooks,
+    account, addresses, audit_logs, checks, clients, custom_lists, documents, health, live_media,
+    static_data, team_members, webhooks,
 };
 use crate::state::AppState;
 
@@ -58,6 +58,21 @@ pub fn router(state: AppState) -> Router {
             webhooks::delete_webhook
         ))
         .routes(routes!(static_data::supported_documents))
+        .routes(routes!(static_data::screening_lists))
+        .routes(routes!(
+            custom_lists::create_custom_list,
+            custom_lists::list_custom_lists
+        ))
+        .routes(routes!(
+            custom_lists::get_custom_list,
+            custom_lists::update_custom_list,
+            custom_lists::delete_custom_list
+        ))
+        .routes(routes!(
+            custom_lists::add_custom_list_record,
+            custom_lists::list_custom_list_records
+        ))
+        .routes(routes!(custom_lists::delete_custom_list_record))
         .routes(routes!(team_members::list_team_members))
         .routes(routes!(team_members::get_team_member))
         .routes(routes!(audit_logs::list_audit_logs))

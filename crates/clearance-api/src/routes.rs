@@ -5,6 +5,7 @@ pub mod addresses;
 pub mod audit_logs;
 pub mod checks;
 pub mod clients;
+pub mod custom_lists;
 pub mod documents;
 pub mod extract;
 pub mod health;

@@ -32,6 +32,14 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads a nested object (e.g. an array element) whose fields are named `<prefix>.<key>`.
+    pub fn nested(obj: &'a Map<String, Value>, prefix: impl Into<String>) -> Self {
+        Reader {
+            obj,
+            prefix: prefix.into(),
+        }
+    }
+
     /// The dotted parameter name of `key` in this object.
     pub fn param(&self, key: &str) -> String {
         if self.prefix.is_empty() {

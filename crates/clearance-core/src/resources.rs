@@ -2,6 +2,7 @@
 
 pub mod address;
 pub mod client;
+pub mod custom_list;
 pub mod document;
 pub mod webhook;
 

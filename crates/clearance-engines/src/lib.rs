@@ -3,5 +3,7 @@
 //! Test-mode keys never reach these; they get the sandbox simulator.
 
 pub mod document_check;
+pub mod screening;
 
 pub use document_check::DocumentCheckEngine;
+pub use screening::ScreeningEngine;

@@ -5,5 +5,6 @@ pub mod accounts;
 pub mod blobs;
 pub mod config;
 pub mod engines;
+pub mod lists;
 pub mod webhook_sender;
 pub mod wiring;

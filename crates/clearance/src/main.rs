@@ -1,4 +1,4 @@
-//! `clearance`: the server binary (`serve`, `migrate`, `keys …`).
+//! `clearance`: the server binary (`serve`, `migrate`, `keys …`, `lists …`, `screen`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
 use clearance::blobs::open_blobs;
 use clearance::config::{BlobArgs, ServeArgs, StorageArgs};
+use clearance::lists::{ListsCommand, ScreenArgs, lists, screen};
 use clearance::wiring::{WorkerSettings, build_app, open_store, run_dispatcher};
 use clearance_api::ApiConfig;
 use clearance_core::Mode;
@@ -45,6 +46,12 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Manage the screening lists (sanctions, PEP and watch lists) checks screen against.
+    #[command(subcommand)]
+    Lists(ListsCommand),
+    /// Screen JSON-lines queries from stdin (`{"name","type","dob"?,"country"?,"gender"?}`) and
+    /// write one JSON line of matches per query.
+    Screen(ScreenArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -84,6 +91,8 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys(command) => keys(store.as_ref(), command).await,
+        Command::Lists(command) => lists(store.as_ref(), command).await,
+        Command::Screen(args) => screen(store, args).await,
     }
 }
 

@@ -14,6 +14,7 @@ use clearance_core::clock::SystemClock;
 use clearance_core::resources::Rules;
 use clearance_core::service::{CHECK_QUEUE, CheckRunner, DELIVERY_QUEUE, DeliveryRunner, Services};
 use clearance_core::store::Store;
+use clearance_engines::screening::{Catalogue, ScreeningEngine};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_store_postgres::PgStore;
 use clearance_store_sqlite::SqliteStore;
@@ -170,6 +171,14 @@ pub fn build_app(
             CheckType::Document,
             Arc::new(LazyDocumentEngine::new(settings.models_dir.clone())),
         );
+    // One index of the official lists per process, shared by both screening types.
+    let screening = Arc::new(ScreeningEngine::new(
+        store.clone(),
+        Arc::new(Catalogue::default()),
+    ));
+    let analysers = analysers
+        .with_live(CheckType::StandardScreening, screening.clone())
+        .with_live(CheckType::ExtensiveScreening, screening);
     let allow_private = rules.webhook_allow_private;
     let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
         .with_analysers(analysers)

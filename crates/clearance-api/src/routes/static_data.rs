@@ -24,3 +24,13 @@ pub async fn supported_documents() -> impl IntoResponse {
         SUPPORTED.clone(),
     )
 }
+
+/// The names of the screening lists loaded on this server, alphabetical (values for
+/// `screeningListsScope.lists`).
+#[utoipa::path(get, path = "/v1/static/screeningLists", tag = "Static data",
+    responses((status = 200, description = "List names", body = Vec<String>)))]
+pub async fn screening_lists(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+) -> Result<axum::Json<Vec<String>>, crate::error::ApiError> {
+    Ok(axum::Json(state.services.screening_list_names().await?))
+}

@@ -496,7 +496,7 @@ async fn bad_check_requests_get_the_documented_errors() {
 }
 
 #[tokio::test]
-async fn live_checks_without_an_engine_fail_with_a_reason() {
+async fn live_checks_that_cannot_run_fail_with_a_reason() {
     let app = TestApp::spawn().await;
     let key = app.live_key.clone();
     let client = app
@@ -530,7 +530,10 @@ async fn live_checks_without_an_engine_fail_with_a_reason() {
     assert_eq!(done["status"], "failed", "{done}");
     assert!(done.get("result").is_none(), "no invented outcome: {done}");
     assert!(
-        done["failureReason"].as_str().unwrap().contains("engine"),
+        done["failureReason"]
+            .as_str()
+            .unwrap()
+            .contains("No screening lists are loaded"),
         "{done}"
     );
     assert_eq!(

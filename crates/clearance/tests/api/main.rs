@@ -17,6 +17,7 @@ mod isolation;
 mod lists;
 mod live_media;
 mod platform;
+mod screening;
 mod webhook_delivery;
 mod webhooks;
 

@@ -1,0 +1,456 @@
+//! The live `standard_screening_check` / `extensive_screening_check` engine: screens the
+//! check's client against the official lists and the account's custom lists, honours the
+//! check's options, leaves out matches the integrator already rejected for this client (unless
+//! the list entry changed since), and explains every match.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use clearance_core::Scope;
+use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
+use clearance_core::checks::kinds::CheckType;
+use clearance_core::store::{ListQuery, Resource, ResourceKind, Store};
+use clearance_screening::custom::{CustomRecord, custom_entity};
+use clearance_screening::{
+    Classification, DEFAULT_THRESHOLD, Entity, Gender, IndexBuilder, Match, PartialDate, Query,
+    ScreenOptions, ScreeningIndex, SearchMode,
+};
+use serde_json::{Map, Value, json};
+
+use super::catalogue::Catalogue;
+use super::result::{self, SUMMARY, Source};
+
+/// Matches returned per check at most.
+const MAX_MATCHES: usize = 25;
+/// Earlier checks of a client looked at for rejected matches.
+const HISTORY: u64 = 200;
+
+const CLASSIFICATIONS: [Classification; 10] = [
+    Classification::WatchlistSanctionsLists,
+    Classification::WatchlistOtherOfficialLists,
+    Classification::WatchlistWarCrimes,
+    Classification::WatchlistTerror,
+    Classification::WatchlistOtherExclusionLists,
+    Classification::WatchlistSanctionsControlAndOwnership,
+    Classification::PepLevel1,
+    Classification::PepLevel2,
+    Classification::PepLevel3,
+    Classification::PepLevel4,
+];
+
+fn classification(value: &str) -> Option<Classification> {
+    CLASSIFICATIONS
+        .into_iter()
+        .find(|c| c.request_value() == value)
+}
+
+/// The screening engine behind the analyser port.
+pub struct ScreeningEngine {
+    store: Arc<dyn Store>,
+    catalogue: Arc<Catalogue>,
+}
+
+impl ScreeningEngine {
+    pub fn new(store: Arc<dyn Store>, catalogue: Arc<Catalogue>) -> Self {
+        ScreeningEngine { store, catalogue }
+    }
+}
+
+/// The account's custom lists as a small index, with the list each entity is on.
+struct CustomIndex {
+    index: ScreeningIndex,
+    /// (entity id, list name, list classification)
+    lists: Vec<(String, String, Classification)>,
+}
+
+impl CustomIndex {
+    fn list_of(&self, entity_id: &str) -> Option<&str> {
+        self.lists
+            .iter()
+            .find(|(id, _, _)| id == entity_id)
+            .map(|(_, name, _)| name.as_str())
+    }
+}
+
+fn text<'a>(body: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
+    let (last, parents) = path.split_last()?;
+    let mut obj = body;
+    for p in parents {
+        obj = obj.get(*p)?.as_object()?;
+    }
+    obj.get(*last)?.as_str().filter(|s| !s.trim().is_empty())
+}
+
+/// The query for a client: a person's full name, date of birth, nationality and gender, or a
+/// company's name and country of incorporation.
+fn query_of(client: &Map<String, Value>) -> Option<Query> {
+    if text(client, &["type"]) == Some("company") {
+        let name = text(client, &["companyDetails", "name"])?;
+        return Some(Query {
+            country: text(client, &["companyDetails", "incorporationCountry"]).map(Into::into),
+            ..Query::company(name)
+        });
+    }
+    let person = |key: &str| text(client, &["personDetails", key]);
+    let name = [
+        person("firstName"),
+        person("middleName"),
+        person("lastName"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    if name.trim().is_empty() {
+        return None;
+    }
+    Some(Query {
+        dob: person("dob").and_then(PartialDate::parse_iso),
+        country: person("nationality")
+            .or(person("birthCountry"))
+            .map(Into::into),
+        gender: person("gender").and_then(Gender::parse),
+        ..Query::person(name)
+    })
+}
+
+/// The check's options as the engine needs them.
+struct Settings {
+    mode: SearchMode,
+    /// Classification values the client asked for (`None` = all).
+    selected: Option<Vec<String>>,
+    /// `screeningListsScope`: include or exclude these list names.
+    include: Option<bool>,
+    lists: Vec<String>,
+}
+
+impl Settings {
+    fn of(check: &Map<String, Value>) -> Self {
+        let options = check.get("options").and_then(Value::as_object);
+        let opt = |k: &str| options.and_then(|o| o.get(k));
+        let strings = |v: Option<&Value>| -> Option<Vec<String>> {
+            v.and_then(Value::as_array).map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+        };
+        let scope = opt("screeningListsScope").and_then(Value::as_object);
+        let lists = strings(scope.and_then(|s| s.get("lists"))).unwrap_or_default();
+        let include = scope
+            .filter(|_| !lists.is_empty())
+            .map(|s| s.get("mode").and_then(Value::as_str) != Some("exclude"));
+        Settings {
+            mode: if opt("screeningNameSearchMode").and_then(Value::as_str) == Some("precise") {
+                SearchMode::Precise
+            } else {
+                SearchMode::Fuzzy
+            },
+            selected: strings(opt("screeningClassification")).filter(|s| !s.is_empty()),
+            include,
+            lists,
+        }
+    }
+
+    fn list_allowed(&self, name: &str) -> bool {
+        match self.include {
+            None => true,
+            Some(include) => self.lists.iter().any(|l| l == name) == include,
+        }
+    }
+}
+
+impl ScreeningEngine {
+    async fn custom_index(&self, scope: &Scope) -> Result<Option<CustomIndex>, TransientError> {
+        let lists = self
+            .store
+            .list(&ListQuery::newest(
+                scope.clone(),
+                ResourceKind::CustomList,
+                10_000,
+            ))
+            .await
+            .map_err(|e| TransientError(e.to_string()))?
+            .items;
+        if lists.is_empty() {
+            return Ok(None);
+        }
+        let mut entities = Vec::new();
+        let mut owners = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .list(&ListQuery {
+                    offset,
+                    ..ListQuery::newest(scope.clone(), ResourceKind::CustomListRecord, 1000)
+                })
+                .await
+                .map_err(|e| TransientError(e.to_string()))?;
+            offset += page.items.len() as u64;
+            for record in &page.items {
+                if let Some(owned) = custom_record_entity(&lists, record) {
+                    owners.push((owned.0.id(), owned.1, owned.2));
+                    entities.push(owned.0);
+                }
+            }
+            if page.items.is_empty() || offset >= page.total {
+                break;
+            }
+        }
+        if entities.is_empty() {
+            return Ok(None);
+        }
+        let index = tokio::task::spawn_blocking(move || {
+            let mut b = IndexBuilder::new();
+            b.add_entities(entities);
+            b.build()
+        })
+        .await
+        .map_err(|e| TransientError(e.to_string()))?;
+        Ok(Some(CustomIndex {
+            index,
+            lists: owners,
+        }))
+    }
+
+    /// `(entity id, entity hash)` of every match rejected on an earlier screening of the client.
+    async fn rejected(
+        &self,
+        scope: &Scope,
+        client_id: &str,
+    ) -> Result<HashSet<(String, String)>, TransientError> {
+        let checks = self
+            .store
+            .list(&ListQuery {
+                client_id: Some(client_id.into()),
+                ..ListQuery::newest(scope.clone(), ResourceKind::Check, HISTORY)
+            })
+            .await
+            .map_err(|e| TransientError(e.to_string()))?;
+        let mut out = HashSet::new();
+        for check in &checks.items {
+            let matches = check
+                .body
+                .get("result")
+                .and_then(|r| r.pointer("/breakdown/matches"))
+                .and_then(Value::as_array);
+            for m in matches.into_iter().flatten() {
+                let rejected =
+                    m.pointer("/validation/outcome").and_then(Value::as_str) == Some("rejected");
+                let id = m.get("entityId").and_then(Value::as_str);
+                let hash = m.get("entityHash").and_then(Value::as_str);
+                if let (true, Some(id), Some(hash)) = (rejected, id, hash) {
+                    out.insert((id.to_string(), hash.to_string()));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The entity of one stored custom-list record, with its list's name and classification.
+fn custom_record_entity(
+    lists: &[Resource],
+    record: &Resource,
+) -> Option<(Entity, String, Classification)> {
+    let list_id = record.body.get("customListId")?.as_str()?;
+    let list = lists.iter().find(|l| l.id == list_id)?;
+    let name = text(&list.body, &["name"]).unwrap_or(list_id).to_string();
+    let class = text(&list.body, &["classification"])
+        .and_then(classification)
+        .unwrap_or(Classification::WatchlistOtherOfficialLists);
+    let parsed: CustomRecord = serde_json::from_value(Value::Object(record.body.clone())).ok()?;
+    match custom_entity(list_id, &record.id, &parsed, class) {
+        Ok(e) => Some((e, name, class)),
+        Err(e) => {
+            tracing::warn!(record = %record.id, error = %e, "a custom-list record was skipped");
+            None
+        }
+    }
+}
+
+#[async_trait]
+impl Analyser for ScreeningEngine {
+    async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        let loaded = self
+            .catalogue
+            .current(self.store.as_ref())
+            .await
+            .map_err(TransientError)?;
+        let scope = &ctx.check.scope;
+        let custom = self.custom_index(scope).await?;
+        if loaded.lists.is_empty() && custom.is_none() {
+            return Ok(Analysis::Failed {
+                reason: "No screening lists are loaded on this server: an operator imports them \
+                         with `clearance lists import` (or adds a custom list)"
+                    .into(),
+            });
+        }
+        let Some(query) = query_of(&ctx.client.body) else {
+            return Ok(Analysis::Failed {
+                reason: "The client has no name to screen".into(),
+            });
+        };
+        let settings = Settings::of(&ctx.check.body);
+        let extensive = ctx.check_type == CheckType::ExtensiveScreening;
+
+        // A category is processed when the check type covers it, the options select it and a
+        // loaded list (official or custom) carries it.
+        let mut available: HashSet<Classification> = loaded.classifications.clone();
+        if let Some(c) = &custom {
+            available.extend(c.lists.iter().map(|(_, _, class)| *class));
+        }
+        let processed: HashSet<&str> = SUMMARY
+            .iter()
+            .filter(|(group, key, class)| {
+                result::covered_by(extensive, group, key)
+                    && settings
+                        .selected
+                        .as_ref()
+                        .is_none_or(|s| s.iter().any(|x| x == class))
+                    && classification(class).is_some_and(|c| available.contains(&c))
+            })
+            .map(|(_, _, class)| *class)
+            .collect();
+        let wanted: Vec<Classification> =
+            processed.iter().filter_map(|c| classification(c)).collect();
+
+        let rejected = self.rejected(scope, &ctx.client.id).await?;
+        let options = ScreenOptions {
+            threshold: DEFAULT_THRESHOLD,
+            limit: MAX_MATCHES * 2,
+            mode: settings.mode,
+            classifications: wanted.clone(),
+            sources: Vec::new(),
+        };
+        let mut found: Vec<(Match, Entity, String, Option<String>)> = Vec::new();
+        if !wanted.is_empty() {
+            for m in loaded.index.screen(&query, &options) {
+                let (Some(entity), Some(list)) = (
+                    loaded.index.entity(&m.entity_id),
+                    loaded.list_of(&m.entity_id),
+                ) else {
+                    continue;
+                };
+                found.push((
+                    m,
+                    entity.clone(),
+                    list.name.clone(),
+                    Some(list.version.clone()),
+                ));
+            }
+            if let Some(c) = &custom {
+                for m in c.index.screen(&query, &options) {
+                    let (Some(entity), Some(list)) =
+                        (c.index.entity(&m.entity_id), c.list_of(&m.entity_id))
+                    else {
+                        continue;
+                    };
+                    found.push((m, entity.clone(), list.to_string(), None));
+                }
+            }
+        }
+        found.retain(|(m, entity, list, _)| {
+            settings.list_allowed(list)
+                && !rejected.contains(&(m.entity_id.clone(), result::entity_hash(entity)))
+        });
+        found.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
+        found.truncate(MAX_MATCHES);
+
+        let mut flagged: HashSet<&str> = HashSet::new();
+        let matches: Vec<Value> = found
+            .iter()
+            .map(|(m, entity, list, version)| {
+                for c in &entity.classifications {
+                    let v = c.request_value();
+                    if processed.contains(v) {
+                        flagged.insert(v);
+                    }
+                }
+                let source = Source {
+                    list,
+                    version: version.as_deref(),
+                };
+                result::match_json(&ctx.check.id, m, entity, &source, &processed)
+            })
+            .collect();
+        let mut screened: Vec<Value> = loaded
+            .lists
+            .iter()
+            .filter(|l| settings.list_allowed(&l.name))
+            .map(|l| json!({"name": l.name, "version": l.version}))
+            .collect();
+        if let Some(c) = &custom {
+            let mut names: Vec<&str> = c.lists.iter().map(|(_, n, _)| n.as_str()).collect();
+            names.sort();
+            names.dedup();
+            screened.extend(
+                names
+                    .into_iter()
+                    .filter(|n| settings.list_allowed(n))
+                    .map(|n| json!({"name": n, "custom": true})),
+            );
+        }
+        let outcome = if matches.is_empty() {
+            "clear"
+        } else {
+            "attention"
+        };
+        Ok(Analysis::Complete(json!({
+            "outcome": outcome,
+            "breakdown": {
+                "summary": result::summary(&processed, &flagged),
+                "matches": matches,
+                "screenedLists": screened,
+                "searchMode": if settings.mode == SearchMode::Precise { "precise" } else { "fuzzy" },
+                "threshold": DEFAULT_THRESHOLD,
+            }
+        })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn queries_come_from_the_client() {
+        let q = query_of(&obj(json!({"type": "person", "personDetails": {
+            "firstName": "Jesus", "middleName": "Alfredo", "lastName": "Salazar Ramirez",
+            "dob": "1974-03-24", "nationality": "MX", "gender": "male"}})))
+        .expect("a query");
+        assert_eq!(q.name, "Jesus Alfredo Salazar Ramirez");
+        assert_eq!(q.dob, PartialDate::parse_iso("1974-03-24"));
+        assert_eq!(q.country.as_deref(), Some("MX"));
+        assert_eq!(q.gender, Some(Gender::Male));
+        let c = query_of(&obj(json!({"type": "company", "companyDetails": {
+            "name": "Acme LLC", "incorporationCountry": "IR"}})))
+        .expect("a query");
+        assert_eq!(c.name, "Acme LLC");
+        assert!(query_of(&obj(json!({"type": "person"}))).is_none());
+    }
+
+    #[test]
+    fn list_scope_includes_or_excludes_by_name() {
+        let s = Settings::of(&obj(json!({"options": {"screeningListsScope":
+            {"mode": "exclude", "lists": ["A"]}, "screeningNameSearchMode": "precise"}})));
+        assert!(!s.list_allowed("A"));
+        assert!(s.list_allowed("B"));
+        assert_eq!(s.mode, SearchMode::Precise);
+        let s = Settings::of(&obj(
+            json!({"options": {"screeningListsScope": {"lists": ["A"]}}}),
+        ));
+        assert!(s.list_allowed("A"));
+        assert!(!s.list_allowed("B"));
+        let s = Settings::of(&obj(json!({})));
+        assert!(s.list_allowed("anything"));
+        assert!(s.selected.is_none());
+    }
+}
