@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 
 use crate::account::{Account, ApiKey, TeamMember};
-use crate::events::{Event, StoredEvent};
+use crate::events::{Event, EventQuery, StoredEvent};
 use crate::scope::Scope;
 use clearance_jobs::{JobQueue, NewJob};
 
@@ -25,11 +25,16 @@ pub enum ResourceKind {
     WebhookSecret,
     /// How far the webhook dispatcher has read the outbox (one record, system scope).
     DispatchCursor,
+    /// An event waiting to be delivered to one webhook (its per-endpoint queue; owned by the
+    /// webhook through `client_id`, removed once delivered).
+    WebhookDelivery,
+    /// One delivery attempt in a webhook's log (owned by the webhook through `client_id`).
+    WebhookAttempt,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 11] = [
+    pub const ALL: [ResourceKind; 13] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -41,6 +46,8 @@ impl ResourceKind {
         ResourceKind::Webhook,
         ResourceKind::WebhookSecret,
         ResourceKind::DispatchCursor,
+        ResourceKind::WebhookDelivery,
+        ResourceKind::WebhookAttempt,
     ];
 
     /// The kind with this stored name.
@@ -62,6 +69,8 @@ impl ResourceKind {
             ResourceKind::Webhook => "webhook",
             ResourceKind::WebhookSecret => "webhookSecret",
             ResourceKind::DispatchCursor => "dispatchCursor",
+            ResourceKind::WebhookDelivery => "webhookDelivery",
+            ResourceKind::WebhookAttempt => "webhookAttempt",
         }
     }
 
@@ -79,6 +88,8 @@ impl ResourceKind {
             ResourceKind::Webhook => "webhook",
             ResourceKind::WebhookSecret => "webhook secret",
             ResourceKind::DispatchCursor => "dispatch cursor",
+            ResourceKind::WebhookDelivery => "webhook delivery",
+            ResourceKind::WebhookAttempt => "webhook delivery attempt",
         }
     }
 }
@@ -126,7 +137,7 @@ pub struct AttrFilter {
     pub value: String,
 }
 
-/// A page request over one kind of resource in one scope, newest first.
+/// A page request over one kind of resource in one scope, newest first (or oldest first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListQuery {
     pub scope: Scope,
@@ -139,6 +150,8 @@ pub struct ListQuery {
     pub updated_before: Option<i64>,
     pub offset: u64,
     pub limit: u64,
+    /// Oldest first instead of newest first (work queues read their head).
+    pub oldest_first: bool,
 }
 
 impl ListQuery {
@@ -156,6 +169,7 @@ impl ListQuery {
             updated_before: None,
             offset: 0,
             limit,
+            oldest_first: false,
         }
     }
 }
@@ -217,6 +231,8 @@ pub trait Store: JobQueue + Send + Sync {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Outbox events of one scope matching `query`, oldest first.
+    async fn find_events(&self, query: &EventQuery) -> Result<Vec<StoredEvent>, StoreError>;
 
     /// Creates an account with its owner team member, atomically.
     async fn create_account(&self, account: &Account, owner: &TeamMember)

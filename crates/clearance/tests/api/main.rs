@@ -18,6 +18,7 @@ mod lists;
 mod live_media;
 mod platform;
 mod webhook_delivery;
+mod webhook_operations;
 mod webhooks;
 
 use serde_json::{Value, json};
