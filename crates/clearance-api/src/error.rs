@@ -134,6 +134,14 @@ impl From<CoreError> for ApiError {
             CoreError::Unprocessable { code, message } => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }
+            CoreError::InvalidState {
+                code,
+                param,
+                message,
+            } => ApiError {
+                param: Some(param.to_string()),
+                ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            },
             CoreError::Store(StoreError::Conflict(_)) => ApiError::new(
                 StatusCode::CONFLICT,
                 "conflict",

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 
+use clearance_core::service::WebhookStats;
 use clearance_jobs::{QueueCounts, WorkerStats};
 use std::time::Instant;
 
@@ -166,5 +167,31 @@ pub fn render_jobs(stats: Option<&WorkerStats>, counts: Option<QueueCounts>) -> 
             let _ = writeln!(out, "clearance_job_queue{{state=\"{state}\"}} {n}");
         }
     }
+    out
+}
+
+/// The webhook delivery counters of this process.
+pub fn render_webhooks(stats: &WebhookStats) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# HELP clearance_webhook_deliveries_total Webhook delivery attempts this process made, by outcome.\n",
+    );
+    out.push_str("# TYPE clearance_webhook_deliveries_total counter\n");
+    for (outcome, counter) in [("delivered", &stats.delivered), ("failed", &stats.failed)] {
+        let n = counter.load(Ordering::Relaxed);
+        let _ = writeln!(
+            out,
+            "clearance_webhook_deliveries_total{{outcome=\"{outcome}\"}} {n}"
+        );
+    }
+    out.push_str(
+        "# HELP clearance_webhooks_disabled_total Webhooks this process disabled after their last failed delivery.\n",
+    );
+    out.push_str("# TYPE clearance_webhooks_disabled_total counter\n");
+    let _ = writeln!(
+        out,
+        "clearance_webhooks_disabled_total {}",
+        stats.disabled.load(Ordering::Relaxed)
+    );
     out
 }

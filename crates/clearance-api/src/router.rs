@@ -57,6 +57,9 @@ pub fn router(state: AppState) -> Router {
             webhooks::update_webhook,
             webhooks::delete_webhook
         ))
+        .routes(routes!(webhooks::list_webhook_deliveries))
+        .routes(routes!(webhooks::redeliver_webhook))
+        .routes(routes!(webhooks::rotate_webhook_secret))
         .routes(routes!(static_data::supported_documents))
         .routes(routes!(static_data::screening_lists))
         .routes(routes!(

@@ -14,7 +14,10 @@ pub fn resource_json(r: &Resource) -> Value {
         out.insert(k.clone(), v.clone());
     }
     out.insert("createdAt".into(), json!(format_timestamp(r.created_at)));
-    if !matches!(r.kind, ResourceKind::AuditLog | ResourceKind::TeamMember) {
+    if !matches!(
+        r.kind,
+        ResourceKind::AuditLog | ResourceKind::TeamMember | ResourceKind::WebhookAttempt
+    ) {
         out.insert("updatedAt".into(), json!(format_timestamp(r.updated_at)));
     }
     Value::Object(out)

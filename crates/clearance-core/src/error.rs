@@ -23,6 +23,13 @@ pub enum CoreError {
     /// A processing error with a documented machine code (HTTP 422 on the wire).
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
+    /// The resource's state (the field `param`) forbids the operation (HTTP 422 naming it).
+    #[error("{message}")]
+    InvalidState {
+        code: &'static str,
+        param: &'static str,
+        message: String,
+    },
     /// The storage layer failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -31,6 +31,17 @@ pub struct StoredEvent {
     pub event: Event,
 }
 
+/// A search of one scope's outbox (redelivery): one event by id, or a time window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventQuery {
+    pub scope: Scope,
+    pub id: Option<String>,
+    /// Strict bounds on `created_at` (epoch milliseconds).
+    pub created_after: Option<i64>,
+    pub created_before: Option<i64>,
+    pub limit: u32,
+}
+
 /// The `check.*` event of a check in its current state, with the slim projection
 /// `{id, clientId, type, status, outcome?, createdAt, updatedAt}`.
 pub fn check_event(check: &Resource, event_type: &str, now: i64) -> Event {

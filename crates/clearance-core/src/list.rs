@@ -85,6 +85,7 @@ pub fn parse_list_request(
             updated_before,
             offset: (page - 1) * page_size,
             limit: page_size,
+            oldest_first: false,
         },
         page,
         page_size,

@@ -10,12 +10,17 @@ mod custom_lists;
 mod documents;
 mod live_media;
 mod webhook_delivery;
+mod webhook_dispatch;
+mod webhook_log;
 mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
 pub use webhook_delivery::{
-    DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, event_body,
+    DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats,
 };
+pub use webhook_dispatch::event_body;
+pub use webhook_log::MAX_REDELIVER;
+pub use webhooks::{FORGET_SECRET_QUEUE, RotatedSecret, SecretForgetter};
 
 use crate::audit::{self, Action, Actor};
 use crate::blobs::{Blobs, client_prefix};
@@ -43,6 +48,7 @@ pub struct Services {
     rules: Rules,
     analysers: Analysers,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
+    webhook_stats: Arc<WebhookStats>,
 }
 
 impl Services {
@@ -60,6 +66,7 @@ impl Services {
             rules,
             analysers: Analysers::default(),
             on_enqueue: Arc::new(|| {}),
+            webhook_stats: Arc::default(),
         }
     }
 
@@ -73,6 +80,11 @@ impl Services {
     pub fn with_enqueue_hook(mut self, hook: Arc<dyn Fn() + Send + Sync>) -> Self {
         self.on_enqueue = hook;
         self
+    }
+
+    /// This process's webhook delivery counters (for metrics).
+    pub fn webhook_stats(&self) -> &Arc<WebhookStats> {
+        &self.webhook_stats
     }
 
     /// The underlying store (for health checks and account administration).

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use serde_json::{Map, Value};
 
 use crate::account::{Account, ApiKey, TeamMember};
-use crate::events::{Event, StoredEvent};
+use crate::events::{Event, EventQuery, StoredEvent};
 use crate::scope::Scope;
 use crate::screening_lists::ListStore;
 use clearance_jobs::{JobQueue, NewJob};
@@ -30,11 +30,16 @@ pub enum ResourceKind {
     CustomList,
     /// One person or company on a custom list.
     CustomListRecord,
+    /// An event waiting to be delivered to one webhook (its per-endpoint queue; owned by the
+    /// webhook through `client_id`, removed once delivered).
+    WebhookDelivery,
+    /// One delivery attempt in a webhook's log (owned by the webhook through `client_id`).
+    WebhookAttempt,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 13] = [
+    pub const ALL: [ResourceKind; 15] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -48,6 +53,8 @@ impl ResourceKind {
         ResourceKind::DispatchCursor,
         ResourceKind::CustomList,
         ResourceKind::CustomListRecord,
+        ResourceKind::WebhookDelivery,
+        ResourceKind::WebhookAttempt,
     ];
 
     /// The kind with this stored name.
@@ -71,6 +78,8 @@ impl ResourceKind {
             ResourceKind::DispatchCursor => "dispatchCursor",
             ResourceKind::CustomList => "customList",
             ResourceKind::CustomListRecord => "customListRecord",
+            ResourceKind::WebhookDelivery => "webhookDelivery",
+            ResourceKind::WebhookAttempt => "webhookAttempt",
         }
     }
 
@@ -90,6 +99,8 @@ impl ResourceKind {
             ResourceKind::DispatchCursor => "dispatch cursor",
             ResourceKind::CustomList => "custom list",
             ResourceKind::CustomListRecord => "custom list record",
+            ResourceKind::WebhookDelivery => "webhook delivery",
+            ResourceKind::WebhookAttempt => "webhook delivery attempt",
         }
     }
 }
@@ -137,7 +148,7 @@ pub struct AttrFilter {
     pub value: String,
 }
 
-/// A page request over one kind of resource in one scope, newest first.
+/// A page request over one kind of resource in one scope, newest first (or oldest first).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListQuery {
     pub scope: Scope,
@@ -150,6 +161,8 @@ pub struct ListQuery {
     pub updated_before: Option<i64>,
     pub offset: u64,
     pub limit: u64,
+    /// Oldest first instead of newest first (work queues read their head).
+    pub oldest_first: bool,
 }
 
 impl ListQuery {
@@ -167,6 +180,7 @@ impl ListQuery {
             updated_before: None,
             offset: 0,
             limit,
+            oldest_first: false,
         }
     }
 }
@@ -228,6 +242,8 @@ pub trait Store: JobQueue + ListStore + Send + Sync {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Outbox events of one scope matching `query`, oldest first.
+    async fn find_events(&self, query: &EventQuery) -> Result<Vec<StoredEvent>, StoreError>;
 
     /// Creates an account with its owner team member, atomically.
     async fn create_account(&self, account: &Account, owner: &TeamMember)

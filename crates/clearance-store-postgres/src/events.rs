@@ -1,10 +1,10 @@
 //! The outbox on PostgreSQL.
 
-use clearance_core::events::{Event, StoredEvent};
+use clearance_core::events::{Event, EventQuery, StoredEvent};
 use clearance_core::store::StoreError;
 use clearance_core::{Mode, Scope};
 use serde_json::Value;
-use sqlx::{PgPool, Postgres, Row, Transaction};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row, Transaction};
 
 use crate::backend;
 
@@ -44,26 +44,49 @@ pub(crate) async fn after(
     .fetch_all(pool)
     .await
     .map_err(backend)?;
-    rows.iter()
-        .map(|row| {
-            let corrupt = || StoreError::Backend("corrupt event row".into());
-            let mode: String = row.try_get("mode").map_err(backend)?;
-            let payload: String = row.try_get("payload").map_err(backend)?;
-            Ok(StoredEvent {
-                seq: row.try_get("seq").map_err(backend)?,
-                event: Event {
-                    id: row.try_get("id").map_err(backend)?,
-                    scope: Scope::new(
-                        row.try_get::<String, _>("account_id").map_err(backend)?,
-                        Mode::parse(&mode).ok_or_else(corrupt)?,
-                    ),
-                    event_type: row.try_get("type").map_err(backend)?,
-                    resource_type: row.try_get("resource_type").map_err(backend)?,
-                    resource_id: row.try_get("resource_id").map_err(backend)?,
-                    payload: serde_json::from_str(&payload).map_err(|_| corrupt())?,
-                    created_at: row.try_get("created_at").map_err(backend)?,
-                },
-            })
-        })
-        .collect()
+    rows.iter().map(from_row).collect()
+}
+
+fn from_row(row: &sqlx::postgres::PgRow) -> Result<StoredEvent, StoreError> {
+    let corrupt = || StoreError::Backend("corrupt event row".into());
+    let mode: String = row.try_get("mode").map_err(backend)?;
+    let payload: String = row.try_get("payload").map_err(backend)?;
+    Ok(StoredEvent {
+        seq: row.try_get("seq").map_err(backend)?,
+        event: Event {
+            id: row.try_get("id").map_err(backend)?,
+            scope: Scope::new(
+                row.try_get::<String, _>("account_id").map_err(backend)?,
+                Mode::parse(&mode).ok_or_else(corrupt)?,
+            ),
+            event_type: row.try_get("type").map_err(backend)?,
+            resource_type: row.try_get("resource_type").map_err(backend)?,
+            resource_id: row.try_get("resource_id").map_err(backend)?,
+            payload: serde_json::from_str(&payload).map_err(|_| corrupt())?,
+            created_at: row.try_get("created_at").map_err(backend)?,
+        },
+    })
+}
+
+pub(crate) async fn find(pool: &PgPool, q: &EventQuery) -> Result<Vec<StoredEvent>, StoreError> {
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT seq, id, account_id, mode, type, resource_type, resource_id, payload::text AS payload, created_at \
+         FROM events WHERE account_id = ",
+    );
+    qb.push_bind(q.scope.account_id.clone())
+        .push(" AND mode = ")
+        .push_bind(q.scope.mode.as_str());
+    if let Some(id) = &q.id {
+        qb.push(" AND id = ").push_bind(id.clone());
+    }
+    if let Some(after) = q.created_after {
+        qb.push(" AND created_at > ").push_bind(after);
+    }
+    if let Some(before) = q.created_before {
+        qb.push(" AND created_at < ").push_bind(before);
+    }
+    qb.push(" ORDER BY seq LIMIT ")
+        .push_bind(i64::from(q.limit));
+    let rows = qb.build().fetch_all(pool).await.map_err(backend)?;
+    rows.iter().map(from_row).collect()
 }

@@ -12,7 +12,7 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use clearance_core::Scope;
 use clearance_core::account::{Account, ApiKey, TeamMember};
-use clearance_core::events::StoredEvent;
+use clearance_core::events::{EventQuery, StoredEvent};
 use clearance_core::screening_lists::{ListStore, StoredList};
 use clearance_core::store::{Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError};
 use clearance_jobs::{Job, JobQueue, NewJob, QueueCounts, QueueError};
@@ -108,6 +108,10 @@ impl Store for PgStore {
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError> {
         events::after(&self.pool, after_seq, limit).await
+    }
+
+    async fn find_events(&self, query: &EventQuery) -> Result<Vec<StoredEvent>, StoreError> {
+        events::find(&self.pool, query).await
     }
 
     async fn create_account(

@@ -15,7 +15,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use clearance_core::Scope;
 use clearance_core::account::{Account, ApiKey, TeamMember};
-use clearance_core::events::StoredEvent;
+use clearance_core::events::{EventQuery, StoredEvent};
 use clearance_core::screening_lists::{ListStore, StoredList};
 use clearance_core::store::{Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError};
 use clearance_jobs::{Job, JobQueue, NewJob, QueueCounts, QueueError};
@@ -131,6 +131,10 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError> {
         events::after(&self.reader, after_seq, limit).await
+    }
+
+    async fn find_events(&self, query: &EventQuery) -> Result<Vec<StoredEvent>, StoreError> {
+        events::find(&self.reader, query).await
     }
 
     async fn create_account(

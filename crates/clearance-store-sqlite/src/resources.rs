@@ -99,7 +99,11 @@ pub(crate) async fn list(pool: &SqlitePool, q: &ListQuery) -> Result<Page<Resour
     let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {COLUMNS} FROM resources"));
     push_conditions(&mut select, q);
     select
-        .push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .push(if q.oldest_first {
+            " ORDER BY created_at ASC, id ASC LIMIT "
+        } else {
+            " ORDER BY created_at DESC, id DESC LIMIT "
+        })
         .push_bind(q.limit as i64)
         .push(" OFFSET ")
         .push_bind(q.offset as i64);

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
-use clearance_core::events::Event;
+use clearance_core::events::{Event, EventQuery};
 use clearance_core::store::{Change, Resource, ResourceKind, Store, StoreError};
 use clearance_core::{Mode, Scope};
 use clearance_jobs::{
@@ -220,6 +220,43 @@ pub async fn enqueues_and_events_commit_with_their_change(store: &dyn Store) {
     assert_eq!(mine[0].event.scope, scope);
     let tail = store.events_after(mine[0].seq, 1000).await.unwrap();
     assert_eq!(tail.len(), 1);
+
+    // Redelivery searches one scope's outbox by id or by a strict time window.
+    let mut late = event("ev-4", "check.updated");
+    late.created_at = 9;
+    let mut foreign = event("ev-5", "check.updated");
+    foreign.scope = Scope::new("acct-outbox", Mode::Live);
+    store
+        .apply(vec![Change::Event(late), Change::Event(foreign)])
+        .await
+        .unwrap();
+    let find = |id: Option<&str>, after: Option<i64>, before: Option<i64>| EventQuery {
+        scope: scope.clone(),
+        id: id.map(str::to_string),
+        created_after: after,
+        created_before: before,
+        limit: 10,
+    };
+    let ids = |found: Vec<clearance_core::events::StoredEvent>| {
+        found.into_iter().map(|e| e.event.id).collect::<Vec<_>>()
+    };
+    let all = store.find_events(&find(None, None, None)).await.unwrap();
+    assert_eq!(
+        ids(all),
+        ["ev-1", "ev-3", "ev-4"],
+        "one scope, oldest first"
+    );
+    let one = store.find_events(&find(Some("ev-3"), None, None)).await;
+    assert_eq!(ids(one.unwrap()), ["ev-3"]);
+    let other = store.find_events(&find(Some("ev-5"), None, None)).await;
+    assert!(
+        other.unwrap().is_empty(),
+        "another mode's event is not found"
+    );
+    let window = store.find_events(&find(None, Some(5), Some(10))).await;
+    assert_eq!(ids(window.unwrap()), ["ev-4"], "bounds are strict");
+    let window = store.find_events(&find(None, Some(4), Some(9))).await;
+    assert_eq!(ids(window.unwrap()), ["ev-1", "ev-3"]);
 }
 
 struct Recorder {

@@ -35,6 +35,7 @@ fn query(kind: ResourceKind) -> ListQuery {
         updated_before: None,
         offset: 0,
         limit: 100,
+        oldest_first: false,
     }
 }
 
@@ -193,6 +194,13 @@ pub(crate) async fn lists_filter_sort_and_page(store: &dyn Store) {
         ["l4", "l3", "l2", "l1"],
         "newest first, ties by id descending"
     );
+    let mut oldest = query(ResourceKind::Address);
+    oldest.oldest_first = true;
+    oldest.client_id = Some("cl2".into());
+    oldest.limit = 1;
+    let head = store.list(&oldest).await.unwrap();
+    assert_eq!(head.total, 2);
+    assert_eq!(ids(head), ["l3"], "oldest first, ties by id ascending");
 
     let mut q = query(ResourceKind::Address);
     q.limit = 3;

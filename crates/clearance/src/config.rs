@@ -98,6 +98,22 @@ pub struct ServeArgs {
     /// Allow webhooks over plain http and to private or loopback addresses (development only).
     #[arg(long, env = "CLEARANCE_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
     pub webhook_allow_private: bool,
+    /// Milliseconds a webhook endpoint has to answer (15 s as documented; shorter for tests).
+    #[arg(
+        long,
+        env = "CLEARANCE_WEBHOOK_TIMEOUT_MS",
+        default_value_t = 15_000,
+        hide = true
+    )]
+    pub webhook_timeout_ms: u64,
+    /// Divides the webhook retry schedule (tests and benchmarks only; 1 in production).
+    #[arg(
+        long,
+        env = "CLEARANCE_WEBHOOK_RETRY_DIVISOR",
+        default_value_t = 1,
+        hide = true
+    )]
+    pub webhook_retry_divisor: u32,
     /// Folder of the vendored analysis models (default: `./models`, else the source checkout's).
     #[arg(long, env = "CLEARANCE_MODELS_DIR")]
     pub models_dir: Option<std::path::PathBuf>,

@@ -130,7 +130,7 @@ async fn serve(
     let rules = Rules {
         max_metadata_keys: args.max_metadata_keys,
         webhook_allow_private: args.webhook_allow_private,
-        ..Rules::default()
+        webhook_retry_divisor: args.webhook_retry_divisor.max(1),
     };
     let settings = WorkerSettings {
         concurrency: args.workers,
@@ -140,6 +140,7 @@ async fn serve(
             .models_dir
             .clone()
             .unwrap_or_else(clearance::engines::default_models_dir),
+        webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
         ..WorkerSettings::default()
     };
     let app = build_app(store, blobs, config, rules, &settings);

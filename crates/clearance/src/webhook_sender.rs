@@ -9,12 +9,11 @@ use async_trait::async_trait;
 use clearance_core::resources::webhook::is_public;
 use clearance_core::service::WebhookSender;
 
-/// How long a subscriber has to answer.
-const TIMEOUT: Duration = Duration::from_secs(15);
-
 /// The production sender over `reqwest` with rustls.
 pub struct HttpWebhookSender {
     pub allow_private: bool,
+    /// How long a subscriber has to answer (15 s, as documented; shorter in tests).
+    pub timeout: Duration,
 }
 
 #[async_trait]
@@ -51,7 +50,7 @@ impl WebhookSender for HttpWebhookSender {
         }
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(TIMEOUT)
+            .timeout(self.timeout)
             .resolve_to_addrs(&host, &addrs)
             .build()
             .map_err(|e| format!("could not prepare the request: {e}"))?;
@@ -61,7 +60,10 @@ impl WebhookSender for HttpWebhookSender {
         }
         let response = request.send().await.map_err(|e| {
             if e.is_timeout() {
-                "the endpoint did not answer within 15 s".to_string()
+                format!(
+                    "the endpoint did not answer within {} ms",
+                    self.timeout.as_millis()
+                )
             } else if e.is_connect() {
                 "the endpoint refused the connection".to_string()
             } else {

@@ -12,7 +12,10 @@ use clearance_core::checks::CheckType;
 use clearance_core::checks::analyser::Analysers;
 use clearance_core::clock::SystemClock;
 use clearance_core::resources::Rules;
-use clearance_core::service::{CHECK_QUEUE, CheckRunner, DELIVERY_QUEUE, DeliveryRunner, Services};
+use clearance_core::service::{
+    CHECK_QUEUE, CheckRunner, DELIVERY_QUEUE, DeliveryRunner, FORGET_SECRET_QUEUE, SecretForgetter,
+    Services,
+};
 use clearance_core::store::Store;
 use clearance_engines::screening::{Catalogue, ScreeningEngine};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
@@ -84,6 +87,8 @@ pub struct WorkerSettings {
     pub lease: Duration,
     /// Folder of the vendored analysis models (`ocr/` inside).
     pub models_dir: std::path::PathBuf,
+    /// How long a webhook endpoint has to answer.
+    pub webhook_timeout: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -94,6 +99,7 @@ impl Default for WorkerSettings {
             poll_interval: Duration::from_millis(250),
             lease: Duration::from_secs(15),
             models_dir: crate::engines::default_models_dir(),
+            webhook_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -184,13 +190,17 @@ pub fn build_app(
         .with_analysers(analysers)
         .with_enqueue_hook(Arc::new(move || waker.notify_one()));
     let shared = Arc::new(services.clone());
-    let sender = Arc::new(HttpWebhookSender { allow_private });
+    let sender = Arc::new(HttpWebhookSender {
+        allow_private,
+        timeout: settings.webhook_timeout,
+    });
     let workers = workers
         .handle(CHECK_QUEUE, Arc::new(CheckRunner::new(shared.clone())))
         .handle(
             DELIVERY_QUEUE,
-            Arc::new(DeliveryRunner::new(shared, sender)),
-        );
+            Arc::new(DeliveryRunner::new(shared.clone(), sender)),
+        )
+        .handle(FORGET_SECRET_QUEUE, Arc::new(SecretForgetter::new(shared)));
     let state = AppState::new(services.clone(), config).with_job_stats(workers.stats());
     Application {
         router: clearance_api::router(state),

@@ -290,6 +290,7 @@ async fn a_killed_server_loses_no_check_and_completes_none_twice() {
             updated_before: None,
             offset: 0,
             limit: 1,
+            oldest_first: false,
         })
         .await
         .unwrap();

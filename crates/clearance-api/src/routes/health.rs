@@ -38,5 +38,8 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         state.job_stats.as_deref(),
         counts,
     ));
+    text.push_str(&crate::metrics::render_webhooks(
+        state.services.webhook_stats(),
+    ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

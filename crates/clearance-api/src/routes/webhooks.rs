@@ -5,12 +5,16 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
+use clearance_core::time::format_timestamp;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::extract::{Id, ListParams, QueryPairs};
-use super::schemas::{Webhook, WebhookCreate, WebhookList, WebhookUpdate};
+use super::schemas::{
+    Webhook, WebhookCreate, WebhookDeliveryList, WebhookList, WebhookRedeliver, WebhookRedelivered,
+    WebhookRotateSecret, WebhookRotatedSecret, WebhookUpdate,
+};
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
@@ -110,4 +114,77 @@ pub async fn list_webhooks(
         .list(&caller.scope, ResourceKind::Webhook, &pairs, false)
         .await?;
     Ok(Json(list_json(&request, &page, resource_json)))
+}
+
+/// Delivery log filters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+#[expect(
+    dead_code,
+    reason = "describes the query string in the OpenAPI document"
+)]
+pub struct DeliveryFilters {
+    event_id: Option<String>,
+    /// `delivered` or `failed`.
+    status: Option<String>,
+    event_type: Option<String>,
+}
+
+/// A webhook's delivery attempts, newest first.
+#[utoipa::path(get, path = "/v1/webhooks/{id}/deliveries", tag = "Webhooks",
+    params(("id" = String, Path, description = "Webhook id"), DeliveryFilters, ListParams),
+    responses((status = 200, description = "A page of delivery attempts", body = WebhookDeliveryList)))]
+pub async fn list_webhook_deliveries(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    QueryPairs(pairs): QueryPairs,
+) -> Result<Json<Value>, ApiError> {
+    let (request, page) = state
+        .services
+        .list_webhook_deliveries(&caller.scope, &id, &pairs)
+        .await?;
+    Ok(Json(list_json(&request, &page, resource_json)))
+}
+
+/// Queue past events for delivery again: one `eventId`, or a `createdAfter`/`createdBefore`
+/// window (events the webhook subscribes to; at most 1000). A disabled webhook refuses (422,
+/// `param: enabled`).
+#[utoipa::path(post, path = "/v1/webhooks/{id}/redeliver", tag = "Webhooks", request_body = WebhookRedeliver,
+    params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 200, description = "How many events were queued", body = WebhookRedelivered)))]
+pub async fn redeliver_webhook(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let count = state
+        .services
+        .redeliver_webhook(&caller.scope, &id, &body)
+        .await?;
+    Ok(Json(json!({ "redelivered": count })))
+}
+
+/// Replace the signing secret; the answer shows the new one once. The old secret keeps signing
+/// (as a second `webhook-signature` entry) for `overlapSeconds`.
+#[utoipa::path(post, path = "/v1/webhooks/{id}/rotateSecret", tag = "Webhooks", request_body = WebhookRotateSecret,
+    params(("id" = String, Path, description = "Webhook id")),
+    responses((status = 200, description = "The new secret", body = WebhookRotatedSecret)))]
+pub async fn rotate_webhook_secret(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Id(id): Id,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let rotated = state
+        .services
+        .rotate_webhook_secret(&caller.scope, &id, &body)
+        .await?;
+    let mut answer = json!({"id": id, "secret": rotated.secret});
+    if let Some(ends) = rotated.previous_expires_at {
+        answer["previousSecretExpiresAt"] = json!(format_timestamp(ends));
+    }
+    Ok(Json(answer))
 }

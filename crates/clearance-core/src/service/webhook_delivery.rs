@@ -1,21 +1,23 @@
-//! Delivering the outbox to webhooks. A dispatcher step reads events after a shared cursor and
-//! turns each (event, subscribed webhook) pair into a delivery job, committing the jobs and the
-//! advanced cursor together; the delivery job signs and sends the exact body, retrying on the
-//! documented schedule and disabling the webhook after the last failure.
+//! Delivering each webhook's queue in order. A delivery job drains one endpoint: it sends the
+//! oldest pending delivery, and only once that is delivered does it move on to the next, so a
+//! later event never overtakes an earlier one that is waiting for a retry. Every attempt is
+//! logged in the same transaction as the queue change it causes.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use clearance_jobs::{Handler, HandlerError, Job, NewJob};
+use clearance_jobs::{Handler, HandlerError, Job};
 use serde_json::{Map, Value, json};
 
 use super::Services;
-use crate::audit::Actor;
+use super::webhook_dispatch::event_body;
 use crate::error::{CoreError, Result};
 use crate::events::StoredEvent;
-use crate::resources::webhook::{signature, standard_signature, subscribed};
+use crate::ids::new_resource_id;
+use crate::resources::webhook::{signature, standard_signature};
 use crate::scope::{Mode, Scope};
 use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
 use crate::time::format_timestamp;
@@ -27,25 +29,16 @@ pub const DELIVERY_QUEUE: &str = "webhook.deliver";
 pub const RETRY_SCHEDULE_SECS: [u64; 10] = [
     60, 120, 480, 960, 1_920, 3_840, 7_680, 15_360, 30_720, 61_440,
 ];
-/// Events younger than this are left for the next step: on PostgreSQL a sequence number is
-/// taken before its transaction commits, so a just-written gap may still fill in.
-const SETTLE_MS: i64 = 500;
-const CURSOR_ID: &str = "webhook-dispatch";
 
-fn system_scope() -> Scope {
-    Scope::new("_system", Mode::Live)
-}
-
-/// The wire body of an event, as signed and sent.
-pub fn event_body(e: &StoredEvent) -> String {
-    json!({
-        "id": e.event.id,
-        "type": e.event.event_type,
-        "resourceType": e.event.resource_type,
-        "payload": e.event.payload,
-        "createdAt": format_timestamp(e.event.created_at),
-    })
-    .to_string()
+/// Delivery counters of this process, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct WebhookStats {
+    /// Attempts answered with a 2xx.
+    pub delivered: AtomicU64,
+    /// Attempts that failed (an error status, a refused connection, a timeout).
+    pub failed: AtomicU64,
+    /// Webhooks this process disabled after their last failed attempt.
+    pub disabled: AtomicU64,
 }
 
 /// Sends one HTTP request to a webhook URL. Implemented outside the domain (it resolves and
@@ -62,178 +55,311 @@ pub trait WebhookSender: Send + Sync {
 }
 
 impl Services {
-    /// Reads up to `batch` settled events after the shared cursor and enqueues their
-    /// deliveries; returns how many events it consumed. Safe to run in every process: the cursor
-    /// is versioned, so a range is dispatched by exactly one of them.
-    pub async fn dispatch_events(&self, batch: u32) -> Result<usize> {
-        let scope = system_scope();
-        for _ in 0..5 {
-            let cursor = self
-                .store
-                .get(&scope, ResourceKind::DispatchCursor, CURSOR_ID)
-                .await?;
-            let after = cursor
-                .as_ref()
-                .and_then(|c| c.body.get("seq"))
-                .and_then(Value::as_i64)
-                .unwrap_or(0);
-            let settled_before = self.now_ms() - SETTLE_MS;
-            let events: Vec<StoredEvent> = self
-                .store
-                .events_after(after, batch)
-                .await?
-                .into_iter()
-                .take_while(|e| e.event.created_at <= settled_before)
-                .collect();
-            let Some(last) = events.last().map(|e| e.seq) else {
-                return Ok(0);
-            };
-            let mut hooks: HashMap<Scope, Vec<Resource>> = HashMap::new();
-            let mut changes = Vec::new();
-            let now = self.now_ms();
-            for e in &events {
-                if !hooks.contains_key(&e.event.scope) {
-                    let list = self.enabled_webhooks(&e.event.scope).await?;
-                    hooks.insert(e.event.scope.clone(), list);
-                }
-                let body = event_body(e);
-                for hook in hooks.get(&e.event.scope).into_iter().flatten() {
-                    let events = hook.body.get("events").cloned().unwrap_or(Value::Null);
-                    // A webhook receives what happens after it exists, not the backlog before.
-                    if !subscribed(&events, &e.event.event_type)
-                        || e.event.created_at < hook.created_at
-                    {
-                        continue;
-                    }
-                    changes.push(Change::Enqueue(NewJob {
-                        id: format!("{}:{}", hook.id, e.event.id),
-                        queue: DELIVERY_QUEUE.into(),
-                        payload: json!({
-                            "accountId": e.event.scope.account_id,
-                            "mode": e.event.scope.mode.as_str(),
-                            "webhookId": hook.id,
-                            "eventId": e.event.id,
-                            "body": body,
-                        }),
-                        run_at_ms: now,
-                        max_attempts: RETRY_SCHEDULE_SECS.len() as u32 + 1,
-                    }));
-                }
-            }
-            let cursor_body = Map::from_iter([("seq".to_string(), json!(last))]);
-            changes.insert(
-                0,
-                match cursor {
-                    Some(c) => Change::Update(Resource {
-                        body: cursor_body,
-                        updated_at: now,
-                        version: c.version + 1,
-                        ..c
-                    }),
-                    None => Change::Insert(Resource {
-                        id: CURSOR_ID.into(),
-                        scope: scope.clone(),
-                        kind: ResourceKind::DispatchCursor,
-                        client_id: None,
-                        created_at: now,
-                        updated_at: now,
-                        version: 1,
-                        body: cursor_body,
-                    }),
-                },
-            );
-            let deliveries = changes.len() - 1;
-            match self.store.apply(changes).await {
-                Ok(()) => {
-                    if deliveries > 0 {
-                        (self.on_enqueue)();
-                    }
-                    return Ok(events.len());
-                }
-                Err(StoreError::Conflict(_)) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(0)
-    }
-
-    async fn enabled_webhooks(&self, scope: &Scope) -> Result<Vec<Resource>> {
+    /// The oldest pending delivery of a webhook (the head of its queue).
+    async fn delivery_head(&self, scope: &Scope, hook_id: &str) -> Result<Option<Resource>> {
         let page = self
             .store
             .list(&ListQuery {
-                filters: vec![crate::store::AttrFilter {
-                    path: vec!["enabled".into()],
-                    value: "true".into(),
-                }],
-                ..ListQuery::newest(scope.clone(), ResourceKind::Webhook, 1000)
+                client_id: Some(hook_id.to_string()),
+                oldest_first: true,
+                ..ListQuery::newest(scope.clone(), ResourceKind::WebhookDelivery, 1)
             })
             .await?;
-        Ok(page.items)
+        Ok(page.items.into_iter().next())
     }
 
-    /// Turns a webhook off after its last failed delivery, with an audit entry saying why.
-    async fn disable_webhook(&self, scope: &Scope, id: &str) -> Result<()> {
-        let actor = Actor::default();
+    /// Turns a webhook off after its last failed delivery, with an audit entry saying why;
+    /// `also` (the attempt log) commits with it. True when this call disabled it.
+    async fn disable_webhook(&self, scope: &Scope, id: &str, also: Vec<Change>) -> Result<bool> {
         let (before, after) = self
-            .update(scope, &actor, ResourceKind::Webhook, id, |body| {
-                let mut body = body.clone();
-                body.insert("enabled".into(), json!(false));
-                Ok(body)
-            })
+            .update_with(
+                scope,
+                &crate::audit::Actor::default(),
+                ResourceKind::Webhook,
+                id,
+                |body| {
+                    let mut body = body.clone();
+                    body.insert("enabled".into(), json!(false));
+                    Ok(body)
+                },
+                |_, _, _| also.clone(),
+            )
             .await?;
-        if before.version != after.version {
-            tracing::error!(webhook = %id, "webhook disabled after its last failed delivery");
+        if before.version == after.version {
+            self.store.apply(also).await?; // already disabled: still log the attempt
+            return Ok(false);
         }
-        Ok(())
+        tracing::error!(webhook = %id, "webhook disabled after its last failed delivery");
+        Ok(true)
     }
 }
 
-/// The job handler that delivers one event to one webhook.
+/// Which hooks this process is draining; a job arriving for a hook already being drained marks
+/// it dirty instead, and the drainer looks again before it stops.
+#[derive(Default)]
+struct Draining {
+    next_token: u64,
+    hooks: HashMap<String, (u64, bool)>,
+}
+
+/// The job handler that drains one webhook's delivery queue.
 pub struct DeliveryRunner {
     services: Arc<Services>,
     sender: Arc<dyn WebhookSender>,
+    draining: Arc<Mutex<Draining>>,
+}
+
+struct DrainGuard {
+    draining: Arc<Mutex<Draining>>,
+    hook: String,
+    token: u64,
+}
+
+impl DrainGuard {
+    /// Whether another job asked for a drain meanwhile; if not, the hook is released atomically.
+    fn again(&self) -> bool {
+        let mut d = self.draining.lock().unwrap_or_else(|e| e.into_inner());
+        match d.hooks.get_mut(&self.hook) {
+            Some((token, dirty)) if *token == self.token && *dirty => {
+                *dirty = false;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Drop for DrainGuard {
+    fn drop(&mut self) {
+        let mut d = self.draining.lock().unwrap_or_else(|e| e.into_inner());
+        if d.hooks
+            .get(&self.hook)
+            .is_some_and(|(t, _)| *t == self.token)
+        {
+            d.hooks.remove(&self.hook);
+        }
+    }
+}
+
+fn retry(e: impl Into<CoreError>) -> HandlerError {
+    HandlerError::Retry(e.into().to_string())
+}
+
+fn str_of<'a>(r: &'a Resource, key: &str) -> &'a str {
+    r.body.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// What one attempt led to.
+enum Next {
+    /// Look at the queue again (delivered, or the head changed under us).
+    Continue,
+    /// Stop; the job is done.
+    Stop,
+    /// Stop and run the job again after this delay.
+    RetryAfter(String, Duration),
 }
 
 impl DeliveryRunner {
     pub fn new(services: Arc<Services>, sender: Arc<dyn WebhookSender>) -> Self {
-        DeliveryRunner { services, sender }
+        DeliveryRunner {
+            services,
+            sender,
+            draining: Arc::default(),
+        }
     }
 
-    async fn deliver(&self, job: &Job) -> std::result::Result<(), HandlerError> {
+    fn begin(&self, hook: &str) -> Option<DrainGuard> {
+        let mut d = self.draining.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, dirty)) = d.hooks.get_mut(hook) {
+            *dirty = true;
+            return None;
+        }
+        d.next_token += 1;
+        let token = d.next_token;
+        d.hooks.insert(hook.to_string(), (token, false));
+        Some(DrainGuard {
+            draining: self.draining.clone(),
+            hook: hook.to_string(),
+            token,
+        })
+    }
+
+    async fn run(&self, job: &Job) -> std::result::Result<(), HandlerError> {
         let field = |k: &str| job.payload.get(k).and_then(Value::as_str);
-        let (Some(account), Some(mode), Some(hook_id), Some(event_id), Some(body)) = (
+        let (Some(account), Some(mode), Some(hook_id)) = (
             field("accountId"),
             field("mode").and_then(Mode::parse),
             field("webhookId"),
-            field("eventId"),
-            field("body"),
         ) else {
             return Err(HandlerError::Permanent("malformed delivery job".into()));
         };
         let scope = Scope::new(account, mode);
-        let retry = |e: CoreError| HandlerError::Retry(e.to_string());
-        let services = &self.services;
-        let Some(hook) = services
-            .store
-            .get(&scope, ResourceKind::Webhook, hook_id)
-            .await
-            .map_err(|e| retry(e.into()))?
-        else {
-            return Ok(()); // deleted since: nothing to deliver to
-        };
-        if hook.body.get("enabled") != Some(&json!(true)) {
+        // Another task of this process drains the hook; it will look again before it stops.
+        let Some(guard) = self.begin(hook_id) else {
             return Ok(());
+        };
+        loop {
+            self.drain(job, &scope, hook_id).await?;
+            if !guard.again() {
+                return Ok(());
+            }
         }
-        let url = hook
-            .body
-            .get("url")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let secret = services
-            .webhook_secret(&scope, hook_id)
+    }
+
+    /// Sends the queue's head until the queue is empty or the head must wait for a retry.
+    async fn drain(
+        &self,
+        job: &Job,
+        scope: &Scope,
+        hook_id: &str,
+    ) -> std::result::Result<(), HandlerError> {
+        let services = &self.services;
+        loop {
+            let store = services.store.as_ref();
+            let Some(hook) = store
+                .get(scope, ResourceKind::Webhook, hook_id)
+                .await
+                .map_err(retry)?
+            else {
+                return Ok(()); // deleted since: its queue went with it
+            };
+            let Some(head) = services
+                .delivery_head(scope, hook_id)
+                .await
+                .map_err(retry)?
+            else {
+                return Ok(());
+            };
+            let owner = head.body.get("drainer").and_then(Value::as_str);
+            let mine = owner == Some(job.id.as_str());
+            if hook.body.get("enabled") != Some(&json!(true)) {
+                // Leave the queue for re-enabling; hand the head back so the resume job can
+                // take it over.
+                if mine {
+                    self.set_owner(&head, None).await?;
+                }
+                return Ok(());
+            }
+            let now = services.now_ms();
+            let due = head.body.get("nextAttemptAt").and_then(Value::as_i64);
+            if let Some(next) = due.filter(|n| *n > now) {
+                let wait = Duration::from_millis((next - now) as u64);
+                match owner {
+                    // The job that scheduled the retry is alive and will send it.
+                    Some(_) if !mine => return Ok(()),
+                    Some(_) => {}
+                    None => {
+                        if !self.set_owner(&head, Some(&job.id)).await? {
+                            continue;
+                        }
+                    }
+                }
+                return Err(HandlerError::RetryAfter(
+                    "waiting for the scheduled retry".into(),
+                    wait,
+                ));
+            }
+            let seq = head.body.get("seq").and_then(Value::as_i64).unwrap_or(0);
+            let event = store
+                .events_after(seq - 1, 1)
+                .await
+                .map_err(retry)?
+                .into_iter()
+                .find(|e| e.seq == seq && e.event.id == str_of(&head, "eventId"));
+            let Some(event) = event else {
+                // The event is gone from the outbox: nothing left to send.
+                self.settle(vec![Change::Delete {
+                    scope: scope.clone(),
+                    kind: ResourceKind::WebhookDelivery,
+                    id: head.id.clone(),
+                }])
+                .await?;
+                continue;
+            };
+            match self.attempt(job, &hook, &head, &event).await? {
+                Next::Continue => {}
+                Next::Stop => return Ok(()),
+                Next::RetryAfter(why, wait) => return Err(HandlerError::RetryAfter(why, wait)),
+            }
+        }
+    }
+
+    /// Records which job is responsible for the head's scheduled retry; false if the head
+    /// changed meanwhile.
+    async fn set_owner(
+        &self,
+        head: &Resource,
+        owner: Option<&str>,
+    ) -> std::result::Result<bool, HandlerError> {
+        let mut body = head.body.clone();
+        match owner {
+            Some(o) => body.insert("drainer".into(), json!(o)),
+            None => body.remove("drainer"),
+        };
+        let updated = Resource {
+            body,
+            version: head.version + 1,
+            updated_at: self.services.now_ms(),
+            ..head.clone()
+        };
+        match self
+            .services
+            .store
+            .apply(vec![Change::Update(updated)])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::Conflict(_) | StoreError::NotFound) => Ok(false),
+            Err(e) => Err(retry(e)),
+        }
+    }
+
+    /// Applies a queue change with its log entry; when another drainer changed the head first,
+    /// the log entry alone is kept (the attempt happened).
+    async fn settle(&self, changes: Vec<Change>) -> std::result::Result<(), HandlerError> {
+        let store = &self.services.store;
+        match store.apply(changes.clone()).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict(_) | StoreError::NotFound) => {
+                let log: Vec<Change> = changes
+                    .into_iter()
+                    .filter(|c| matches!(c, Change::Insert(r) if r.kind == ResourceKind::WebhookAttempt))
+                    .collect();
+                if !log.is_empty() {
+                    store.apply(log).await.map_err(retry)?;
+                }
+                Ok(())
+            }
+            Err(e) => Err(retry(e)),
+        }
+    }
+
+    async fn attempt(
+        &self,
+        job: &Job,
+        hook: &Resource,
+        head: &Resource,
+        event: &StoredEvent,
+    ) -> std::result::Result<Next, HandlerError> {
+        let services = &self.services;
+        let scope = &hook.scope;
+        let (secret, previous) = services
+            .webhook_signing_secrets(scope, &hook.id)
             .await
             .map_err(retry)?;
+        let body = event_body(event);
+        let event_id = event.event.id.as_str();
         let timestamp = services.now_ms() / 1000;
+        let mut standard = standard_signature(&secret, event_id, timestamp, body.as_bytes());
+        if let Some(old) = &previous {
+            standard.push(' ');
+            standard.push_str(&standard_signature(
+                old,
+                event_id,
+                timestamp,
+                body.as_bytes(),
+            ));
+        }
         let headers = vec![
             ("Content-Type".to_string(), "application/json".to_string()),
             ("User-Agent".to_string(), "Clearance-Webhooks/1".to_string()),
@@ -243,37 +369,117 @@ impl DeliveryRunner {
             ),
             ("webhook-id".to_string(), event_id.to_string()),
             ("webhook-timestamp".to_string(), timestamp.to_string()),
-            (
-                "webhook-signature".to_string(),
-                standard_signature(&secret, event_id, timestamp, body.as_bytes()),
-            ),
+            ("webhook-signature".to_string(), standard),
         ];
-        let failure = match self.sender.post(url, &headers, body.as_bytes()).await {
-            Ok(status) if (200..300).contains(&status) => return Ok(()),
-            Ok(status) => format!("the endpoint answered HTTP {status}"),
-            Err(e) => e,
+        let started_at = services.now_ms();
+        let started = Instant::now();
+        let answer = self
+            .sender
+            .post(str_of(hook, "url"), &headers, body.as_bytes())
+            .await;
+        let latency = started.elapsed().as_millis() as u64;
+        let now = services.now_ms();
+        let (status, failure) = match answer {
+            Ok(code) if (200..300).contains(&code) => (Some(code), None),
+            Ok(code) => (
+                Some(code),
+                Some(format!("the endpoint answered HTTP {code}")),
+            ),
+            Err(e) => (None, Some(e)),
         };
-        if job.attempts >= job.max_attempts {
-            services
-                .disable_webhook(&scope, hook_id)
+        let number = head
+            .body
+            .get("attempts")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+            + 1;
+        let mut log = Map::from_iter([
+            ("webhookId".to_string(), json!(hook.id)),
+            ("eventId".to_string(), json!(event_id)),
+            ("eventType".to_string(), json!(event.event.event_type)),
+            ("attempt".to_string(), json!(number)),
+            ("latencyMs".to_string(), json!(latency)),
+        ]);
+        if let Some(code) = status {
+            log.insert("responseStatus".into(), json!(code));
+        }
+        let remove_head = Change::Delete {
+            scope: scope.clone(),
+            kind: ResourceKind::WebhookDelivery,
+            id: head.id.clone(),
+        };
+        let stats = &services.webhook_stats;
+        let Some(failure) = failure else {
+            stats.delivered.fetch_add(1, Ordering::Relaxed);
+            log.insert("status".into(), json!("delivered"));
+            log.insert("outcome".into(), json!("delivered"));
+            let entry = attempt_record(hook, log, started_at);
+            self.settle(vec![remove_head, entry]).await?;
+            return Ok(Next::Continue);
+        };
+        stats.failed.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(webhook = %hook.id, attempt = number, error = %failure, "webhook delivery failed");
+        log.insert("status".into(), json!("failed"));
+        log.insert("error".into(), json!(failure));
+        let retries = RETRY_SCHEDULE_SECS.len() as u64;
+        if number > retries {
+            log.insert("outcome".into(), json!("disabled"));
+            let entry = attempt_record(hook, log, started_at);
+            let disabled = services
+                .disable_webhook(scope, &hook.id, vec![remove_head, entry])
                 .await
                 .map_err(retry)?;
-            return Err(HandlerError::Permanent(format!(
-                "{failure}; last attempt, webhook disabled"
-            )));
+            if disabled {
+                stats.disabled.fetch_add(1, Ordering::Relaxed);
+            }
+            return Ok(Next::Stop);
         }
-        let index = (job.attempts as usize).saturating_sub(1);
-        let delay = RETRY_SCHEDULE_SECS[index.min(RETRY_SCHEDULE_SECS.len() - 1)];
-        Err(HandlerError::RetryAfter(
-            failure,
-            Duration::from_secs(delay) / services.rules.webhook_retry_divisor.max(1),
-        ))
+        let index = (number - 1) as usize;
+        let delay = Duration::from_secs(RETRY_SCHEDULE_SECS[index])
+            / services.rules.webhook_retry_divisor.max(1);
+        let next = now + delay.as_millis() as i64;
+        log.insert("outcome".into(), json!("retrying"));
+        log.insert("nextRetryAt".into(), json!(format_timestamp(next)));
+        let mut body = head.body.clone();
+        body.insert("attempts".into(), json!(number));
+        body.insert("nextAttemptAt".into(), json!(next));
+        body.insert("drainer".into(), json!(job.id));
+        let rescheduled = Change::Update(Resource {
+            body,
+            version: head.version + 1,
+            updated_at: now,
+            ..head.clone()
+        });
+        let entry = attempt_record(hook, log, started_at);
+        match services.store.apply(vec![rescheduled, entry.clone()]).await {
+            Ok(()) => Ok(Next::RetryAfter(failure, delay)),
+            Err(StoreError::Conflict(_) | StoreError::NotFound) => {
+                // Another drainer moved the head on; log the attempt and look again.
+                services.store.apply(vec![entry]).await.map_err(retry)?;
+                Ok(Next::Continue)
+            }
+            Err(e) => Err(retry(e)),
+        }
     }
+}
+
+/// One entry of a webhook's delivery log (ids, status and timing only: no payload).
+fn attempt_record(hook: &Resource, body: Map<String, Value>, at: i64) -> Change {
+    Change::Insert(Resource {
+        id: new_resource_id(at),
+        scope: hook.scope.clone(),
+        kind: ResourceKind::WebhookAttempt,
+        client_id: Some(hook.id.clone()),
+        created_at: at,
+        updated_at: at,
+        version: 1,
+        body,
+    })
 }
 
 #[async_trait]
 impl Handler for DeliveryRunner {
     async fn handle(&self, job: &Job) -> std::result::Result<(), HandlerError> {
-        self.deliver(job).await
+        self.run(job).await
     }
 }

@@ -19,6 +19,7 @@ mod live_media;
 mod platform;
 mod screening;
 mod webhook_delivery;
+mod webhook_operations;
 mod webhooks;
 
 use serde_json::{Value, json};

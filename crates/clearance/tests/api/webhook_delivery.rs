@@ -15,11 +15,11 @@ use serde_json::{Value, json};
 use crate::person;
 
 #[derive(Default)]
-struct Inbox {
+pub(crate) struct Inbox {
     /// Requests received (headers, body), failures included.
-    received: Vec<(HeaderMap, Bytes)>,
+    pub(crate) received: Vec<(HeaderMap, Bytes)>,
     /// How many requests to fail before answering 200 (`u32::MAX`: always).
-    fail_first: u32,
+    pub(crate) fail_first: u32,
 }
 
 async fn receive(
@@ -38,7 +38,7 @@ async fn receive(
     StatusCode::OK
 }
 
-async fn receiver(fail_first: u32) -> (String, Arc<Mutex<Inbox>>) {
+pub(crate) async fn receiver(fail_first: u32) -> (String, Arc<Mutex<Inbox>>) {
     let inbox = Arc::new(Mutex::new(Inbox {
         received: Vec::new(),
         fail_first,
@@ -54,7 +54,7 @@ async fn receiver(fail_first: u32) -> (String, Arc<Mutex<Inbox>>) {
     (url, inbox)
 }
 
-async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+pub(crate) async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     for _ in 0..600 {
         if done() {
             return;
@@ -64,7 +64,7 @@ async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
-fn delivered(inbox: &Arc<Mutex<Inbox>>) -> Vec<Value> {
+pub(crate) fn delivered(inbox: &Arc<Mutex<Inbox>>) -> Vec<Value> {
     inbox
         .lock()
         .unwrap()
@@ -195,5 +195,23 @@ async fn the_webhook_is_disabled_after_the_last_failed_attempt() {
         logs.body["totalItems"], 1,
         "the disabling is audited: {}",
         logs.text
+    );
+    let log = app.get(&format!("/v1/webhooks/{id}/deliveries")).await;
+    assert_eq!(log.body["totalItems"], 11, "{}", log.text);
+    assert_eq!(log.body["items"][0]["outcome"], "disabled");
+    assert_eq!(log.body["items"][0]["attempt"], 11);
+    assert_eq!(log.body["items"][1]["outcome"], "retrying");
+    let metrics = app.send(reqwest::Method::GET, "/metrics", None, None).await;
+    assert!(
+        metrics.text.contains("clearance_webhooks_disabled_total 1"),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics
+            .text
+            .contains("clearance_webhook_deliveries_total{outcome=\"failed\"} 11"),
+        "{}",
+        metrics.text
     );
 }

@@ -1,0 +1,189 @@
+//! From the outbox to per-endpoint delivery queues. A dispatcher step reads events after a shared
+//! cursor and, for each (event, subscribed webhook) pair, commits a pending delivery record (the
+//! endpoint's queue, ordered by event creation) and a delivery job, with the advanced cursor, in
+//! one transaction.
+
+use std::collections::HashMap;
+
+use clearance_jobs::NewJob;
+use serde_json::{Map, Value, json};
+
+use super::Services;
+use super::webhook_delivery::DELIVERY_QUEUE;
+use crate::error::Result;
+use crate::events::StoredEvent;
+use crate::resources::webhook::subscribed;
+use crate::scope::{Mode, Scope};
+use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
+use crate::time::format_timestamp;
+
+/// Events younger than this are left for the next step: on PostgreSQL a sequence number is
+/// taken before its transaction commits, so a just-written gap may still fill in.
+const SETTLE_MS: i64 = 500;
+const CURSOR_ID: &str = "webhook-dispatch";
+/// Delivery jobs keep their own attempt count in the delivery record (the documented schedule);
+/// the queue's count only guards against a handler that keeps failing for other reasons.
+const DRAIN_JOB_ATTEMPTS: u32 = 1_000_000;
+
+fn system_scope() -> Scope {
+    Scope::new("_system", Mode::Live)
+}
+
+/// The wire body of an event, as signed and sent.
+pub fn event_body(e: &StoredEvent) -> String {
+    json!({
+        "id": e.event.id,
+        "type": e.event.event_type,
+        "resourceType": e.event.resource_type,
+        "payload": e.event.payload,
+        "createdAt": format_timestamp(e.event.created_at),
+    })
+    .to_string()
+}
+
+/// The id of the pending delivery of event `seq` to a webhook: fixed, so an event is queued at
+/// most once per endpoint, and ordered by `seq` among the endpoint's deliveries.
+pub(crate) fn delivery_id(webhook_id: &str, seq: i64) -> String {
+    format!("{webhook_id}-{seq:016x}")
+}
+
+/// A pending delivery of `e` to `hook`: the entry of the endpoint's queue. It holds ids only,
+/// never the payload (the body is rebuilt from the outbox when sent).
+pub(crate) fn pending_delivery(hook: &Resource, e: &StoredEvent, now: i64) -> Resource {
+    Resource {
+        id: delivery_id(&hook.id, e.seq),
+        scope: hook.scope.clone(),
+        kind: ResourceKind::WebhookDelivery,
+        client_id: Some(hook.id.clone()),
+        // Ordering key: the endpoint's queue is read oldest first by (created_at, id).
+        created_at: e.event.created_at,
+        updated_at: now,
+        version: 1,
+        body: Map::from_iter([
+            ("webhookId".to_string(), json!(hook.id)),
+            ("eventId".to_string(), json!(e.event.id)),
+            ("eventType".to_string(), json!(e.event.event_type)),
+            ("seq".to_string(), json!(e.seq)),
+            ("attempts".to_string(), json!(0)),
+        ]),
+    }
+}
+
+/// A job that drains one webhook's queue; `job_id` must be unique.
+pub(crate) fn drain_job(scope: &Scope, webhook_id: &str, job_id: String, now: i64) -> NewJob {
+    NewJob {
+        id: job_id,
+        queue: DELIVERY_QUEUE.into(),
+        payload: json!({
+            "accountId": scope.account_id,
+            "mode": scope.mode.as_str(),
+            "webhookId": webhook_id,
+        }),
+        run_at_ms: now,
+        max_attempts: DRAIN_JOB_ATTEMPTS,
+    }
+}
+
+impl Services {
+    /// Reads up to `batch` settled events after the shared cursor and queues their deliveries;
+    /// returns how many events it consumed. Safe to run in every process: the cursor is
+    /// versioned, so a range is dispatched by exactly one of them.
+    pub async fn dispatch_events(&self, batch: u32) -> Result<usize> {
+        let scope = system_scope();
+        for _ in 0..5 {
+            let cursor = self
+                .store
+                .get(&scope, ResourceKind::DispatchCursor, CURSOR_ID)
+                .await?;
+            let after = cursor
+                .as_ref()
+                .and_then(|c| c.body.get("seq"))
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let settled_before = self.now_ms() - SETTLE_MS;
+            let events: Vec<StoredEvent> = self
+                .store
+                .events_after(after, batch)
+                .await?
+                .into_iter()
+                .take_while(|e| e.event.created_at <= settled_before)
+                .collect();
+            let Some(last) = events.last().map(|e| e.seq) else {
+                return Ok(0);
+            };
+            let mut hooks: HashMap<Scope, Vec<Resource>> = HashMap::new();
+            let mut changes = Vec::new();
+            let now = self.now_ms();
+            for e in &events {
+                if !hooks.contains_key(&e.event.scope) {
+                    let list = self.enabled_webhooks(&e.event.scope).await?;
+                    hooks.insert(e.event.scope.clone(), list);
+                }
+                for hook in hooks.get(&e.event.scope).into_iter().flatten() {
+                    let events = hook.body.get("events").cloned().unwrap_or(Value::Null);
+                    // A webhook receives what happens after it exists, not the backlog before.
+                    if !subscribed(&events, &e.event.event_type)
+                        || e.event.created_at < hook.created_at
+                    {
+                        continue;
+                    }
+                    changes.push(Change::Insert(pending_delivery(hook, e, now)));
+                    changes.push(Change::Enqueue(drain_job(
+                        &e.event.scope,
+                        &hook.id,
+                        format!("{}:{}", hook.id, e.event.id),
+                        now,
+                    )));
+                }
+            }
+            let cursor_body = Map::from_iter([("seq".to_string(), json!(last))]);
+            changes.insert(
+                0,
+                match cursor {
+                    Some(c) => Change::Update(Resource {
+                        body: cursor_body,
+                        updated_at: now,
+                        version: c.version + 1,
+                        ..c
+                    }),
+                    None => Change::Insert(Resource {
+                        id: CURSOR_ID.into(),
+                        scope: scope.clone(),
+                        kind: ResourceKind::DispatchCursor,
+                        client_id: None,
+                        created_at: now,
+                        updated_at: now,
+                        version: 1,
+                        body: cursor_body,
+                    }),
+                },
+            );
+            let deliveries = changes.len() - 1;
+            match self.store.apply(changes).await {
+                Ok(()) => {
+                    if deliveries > 0 {
+                        (self.on_enqueue)();
+                    }
+                    return Ok(events.len());
+                }
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(0)
+    }
+
+    async fn enabled_webhooks(&self, scope: &Scope) -> Result<Vec<Resource>> {
+        let page = self
+            .store
+            .list(&ListQuery {
+                filters: vec![crate::store::AttrFilter {
+                    path: vec!["enabled".into()],
+                    value: "true".into(),
+                }],
+                ..ListQuery::newest(scope.clone(), ResourceKind::Webhook, 1000)
+            })
+            .await?;
+        Ok(page.items)
+    }
+}

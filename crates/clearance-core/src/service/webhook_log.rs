@@ -1,0 +1,161 @@
+//! What an operator sees and does about deliveries: a webhook's attempt log
+//! (`GET /v1/webhooks/:id/deliveries`) and redelivery of past events
+//! (`POST /v1/webhooks/:id/redeliver`).
+
+use serde_json::{Value, json};
+
+use super::Services;
+use super::webhook_dispatch::{delivery_id, drain_job, pending_delivery};
+use crate::error::{CoreError, Result};
+use crate::events::EventQuery;
+use crate::fields::{Reader, as_object};
+use crate::ids::new_resource_id;
+use crate::list::{ListRequest, parse_list_request};
+use crate::resources::webhook::subscribed;
+use crate::scope::Scope;
+use crate::store::{Change, Page, Resource, ResourceKind, StoreError};
+use crate::time::parse_time_filter;
+
+/// Most events one redelivery request may queue.
+pub const MAX_REDELIVER: u32 = 1000;
+
+impl Services {
+    /// A page of a webhook's delivery attempts, newest first; filters as for other lists
+    /// (`eventId`, `status`, `eventType`, time windows).
+    pub async fn list_webhook_deliveries(
+        &self,
+        scope: &Scope,
+        id: &str,
+        pairs: &[(String, String)],
+    ) -> Result<(ListRequest, Page<Resource>)> {
+        self.get(scope, ResourceKind::Webhook, id).await?;
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(k, _)| k != "clientId")
+            .cloned()
+            .collect();
+        let mut request = parse_list_request(scope.clone(), ResourceKind::WebhookAttempt, &pairs)?;
+        request.query.client_id = Some(id.to_string());
+        if request.matches_nothing {
+            return Ok((request, Page::default()));
+        }
+        let page = self.store.list(&request.query).await?;
+        Ok((request, page))
+    }
+
+    /// Queues fresh deliveries of past events (`eventId`, or a `createdAfter`/`createdBefore`
+    /// window) that the webhook subscribes to; answers how many were queued. Events already
+    /// waiting in the webhook's queue are not queued twice.
+    pub async fn redeliver_webhook(&self, scope: &Scope, id: &str, input: &Value) -> Result<u64> {
+        let hook = self.get(scope, ResourceKind::Webhook, id).await?;
+        let query = redelivery_query(scope, input)?;
+        if hook.body.get("enabled") != Some(&json!(true)) {
+            return Err(CoreError::InvalidState {
+                code: "webhook_disabled",
+                param: "enabled",
+                message: "The webhook is disabled; enable it before redelivering events".into(),
+            });
+        }
+        let found = self.store.find_events(&query).await?;
+        if let Some(event_id) = &query.id
+            && found.is_empty()
+        {
+            return Err(CoreError::invalid(
+                "eventId",
+                format!("'eventId' is invalid: no event '{event_id}' in this account"),
+            ));
+        }
+        if found.len() > MAX_REDELIVER as usize {
+            return Err(CoreError::invalid(
+                "createdBefore",
+                format!("More than {MAX_REDELIVER} events in the window; narrow it"),
+            ));
+        }
+        let events = hook.body.get("events").cloned().unwrap_or(Value::Null);
+        for _ in 0..5 {
+            let now = self.now_ms();
+            let mut changes = Vec::new();
+            for e in found
+                .iter()
+                .filter(|e| subscribed(&events, &e.event.event_type))
+            {
+                let queued = self
+                    .store
+                    .get(
+                        scope,
+                        ResourceKind::WebhookDelivery,
+                        &delivery_id(id, e.seq),
+                    )
+                    .await?;
+                if queued.is_none() {
+                    changes.push(Change::Insert(pending_delivery(&hook, e, now)));
+                }
+            }
+            let count = changes.len() as u64;
+            if count == 0 {
+                return Ok(0);
+            }
+            let job_id = format!("{id}:redeliver:{}", new_resource_id(now));
+            changes.push(Change::Enqueue(drain_job(scope, id, job_id, now)));
+            match self.store.apply(changes).await {
+                Ok(()) => {
+                    (self.on_enqueue)();
+                    return Ok(count);
+                }
+                // The dispatcher queued one of them meanwhile: look again.
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CoreError::Store(StoreError::Conflict(
+            "the webhook's queue kept changing; try again".into(),
+        )))
+    }
+}
+
+/// `{"eventId": …}` or `{"createdAfter": …, "createdBefore": …}` (either bound may be left out,
+/// not both), as an outbox search.
+fn redelivery_query(scope: &Scope, input: &Value) -> Result<EventQuery> {
+    let body = as_object(input, None)?;
+    let r = Reader::new(body);
+    let event_id = r.opt_str("eventId", 64)?;
+    let time = |name: &str| -> Result<Option<i64>> {
+        r.opt_str(name, 64)?
+            .map(|raw| {
+                parse_time_filter(&raw).ok_or_else(|| {
+                    CoreError::invalid(name, format!("'{name}' must be an ISO 8601 timestamp"))
+                })
+            })
+            .transpose()
+    };
+    let (after, before) = (time("createdAfter")?, time("createdBefore")?);
+    match (&event_id, after, before) {
+        (Some(_), None, None) => {}
+        (Some(_), _, _) => {
+            return Err(CoreError::invalid(
+                "eventId",
+                "Send either 'eventId' or a 'createdAfter'/'createdBefore' window, not both",
+            ));
+        }
+        (None, None, None) => {
+            return Err(CoreError::invalid(
+                "eventId",
+                "'eventId' or 'createdAfter'/'createdBefore' must be provided",
+            ));
+        }
+        (None, Some(a), Some(b)) if a >= b => {
+            return Err(CoreError::invalid(
+                "createdBefore",
+                "'createdBefore' must be later than 'createdAfter'",
+            ));
+        }
+        (None, _, _) => {}
+    }
+    Ok(EventQuery {
+        scope: scope.clone(),
+        id: event_id,
+        created_after: after,
+        created_before: before,
+        limit: MAX_REDELIVER + 1,
+    })
+}
