@@ -3,6 +3,7 @@
 pub mod address;
 pub mod client;
 pub mod document;
+pub mod flow_session;
 pub mod webhook;
 
 /// Limits an operator may tune.

@@ -7,11 +7,14 @@ use serde_json::{Map, Value};
 
 mod checks;
 mod documents;
+mod flow;
 mod live_media;
+mod tokens;
 mod webhook_delivery;
 mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
+pub use tokens::{SdkSession, SdkTokenRefusal};
 pub use webhook_delivery::{
     DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, event_body,
 };
@@ -42,6 +45,7 @@ pub struct Services {
     rules: Rules,
     analysers: Analysers,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
+    token_keys: Arc<clearance_tokens::KeySet>,
 }
 
 impl Services {
@@ -55,11 +59,21 @@ impl Services {
         Services {
             store,
             blobs,
-            clock,
             rules,
             analysers: Analysers::default(),
             on_enqueue: Arc::new(|| {}),
+            token_keys: Arc::new(clearance_tokens::KeySet::generate(
+                clock.now_ms().div_euclid(1000),
+            )),
+            clock,
         }
+    }
+
+    /// Installs the keys that sign and verify SDK tokens (default: one key made at start-up,
+    /// which dies with the process).
+    pub fn with_token_keys(mut self, keys: Arc<clearance_tokens::KeySet>) -> Self {
+        self.token_keys = keys;
+        self
     }
 
     /// Installs the live verification engines (test keys always use the simulator).

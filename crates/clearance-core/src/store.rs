@@ -25,11 +25,16 @@ pub enum ResourceKind {
     WebhookSecret,
     /// How far the webhook dispatcher has read the outbox (one record, system scope).
     DispatchCursor,
+    /// A hosted verification flow for one client (`POST /flow/sessions`).
+    FlowSession,
+    /// Finds a flow session from the opaque token in its link (system scope, keyed by the
+    /// token's SHA-256, so the token itself is never stored).
+    FlowLink,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 11] = [
+    pub const ALL: [ResourceKind; 13] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -41,6 +46,8 @@ impl ResourceKind {
         ResourceKind::Webhook,
         ResourceKind::WebhookSecret,
         ResourceKind::DispatchCursor,
+        ResourceKind::FlowSession,
+        ResourceKind::FlowLink,
     ];
 
     /// The kind with this stored name.
@@ -62,6 +69,8 @@ impl ResourceKind {
             ResourceKind::Webhook => "webhook",
             ResourceKind::WebhookSecret => "webhookSecret",
             ResourceKind::DispatchCursor => "dispatchCursor",
+            ResourceKind::FlowSession => "flowSession",
+            ResourceKind::FlowLink => "flowLink",
         }
     }
 
@@ -79,6 +88,8 @@ impl ResourceKind {
             ResourceKind::Webhook => "webhook",
             ResourceKind::WebhookSecret => "webhook secret",
             ResourceKind::DispatchCursor => "dispatch cursor",
+            ResourceKind::FlowSession => "flow session",
+            ResourceKind::FlowLink => "flow link",
         }
     }
 }

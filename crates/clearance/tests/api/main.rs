@@ -13,10 +13,13 @@ mod clients;
 mod documents;
 mod edge;
 mod events;
+mod flow;
 mod isolation;
 mod lists;
 mod live_media;
 mod platform;
+mod sdk;
+mod tokens;
 mod webhook_delivery;
 mod webhooks;
 
