@@ -54,6 +54,18 @@ impl ApiError {
         )
     }
 
+    /// 401 `unauthorized` with a specific reason (SDK tokens: missing, malformed, expired,
+    /// tampered with, or for a deleted client).
+    pub fn unauthorized_because(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// 403 `unauthorized`: a valid credential used where it is not allowed (an SDK token from
+    /// another site or app, or for another client).
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "unauthorized", message)
+    }
+
     /// 404 `resource_not_found` for a path no endpoint serves.
     pub fn unknown_endpoint() -> Self {
         Self::new(

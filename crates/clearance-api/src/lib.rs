@@ -9,6 +9,7 @@ mod openapi;
 mod rate_limit;
 mod router;
 mod routes;
+mod sdk_auth;
 mod state;
 mod wire;
 

@@ -8,7 +8,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower::util::MapRequest;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -22,9 +22,10 @@ use crate::error::ApiError;
 use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
-    account, addresses, audit_logs, checks, clients, custom_lists, documents, health, live_media,
-    static_data, team_members, webhooks,
+    account, addresses, audit_logs, checks, clients, custom_lists, documents, flow, flow_pages,
+    health, live_media, sdk, static_data, team_members, tokens, webhooks,
 };
+use crate::sdk_auth::require_sdk_token;
 use crate::state::AppState;
 
 /// Builds the application: `/v1` (API key required), the OpenAPI document and docs page, health
@@ -81,6 +82,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(audit_logs::list_audit_logs))
         .routes(routes!(audit_logs::get_audit_log))
         .routes(routes!(account::get_account_info))
+        .routes(routes!(tokens::create_token))
+        .routes(routes!(flow::create_flow_session))
         .routes(routes!(
             documents::create_document,
             documents::list_documents
@@ -119,9 +122,22 @@ pub fn router(state: AppState) -> Router {
     let v1 = v1
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(state.clone(), require_key));
+    // The capture API: SDK tokens instead of API keys, and CORS for the token's sites.
+    let sdk = Router::new()
+        .route("/v1/sdk/session", get(sdk::session))
+        .route("/v1/sdk/documents", post(sdk::create_document))
+        .route(
+            "/v1/sdk/documents/{id}/upload/{side}",
+            post(sdk::upload_document_image),
+        )
+        .route("/v1/sdk/livePhotos", post(sdk::upload_live_photo))
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(from_fn_with_state(state.clone(), require_sdk_token));
     let app = Router::new()
         .merge(v1)
+        .merge(sdk)
         .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", doc))
+        .route("/flow/{token}", get(flow_pages::flow_page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics));

@@ -18,6 +18,9 @@ pub struct ApiConfig {
     pub rate_limit_live: u32,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
+    /// The external base URL (scheme, host, optional port and path prefix, no trailing slash)
+    /// for links the server hands out, such as a flow session's `redirectUrl`.
+    pub public_url: String,
 }
 
 impl Default for ApiConfig {
@@ -26,6 +29,7 @@ impl Default for ApiConfig {
             rate_limit_test: 5,
             rate_limit_live: 10,
             max_body_bytes: 6 * 1024 * 1024,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

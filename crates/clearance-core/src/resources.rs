@@ -4,6 +4,7 @@ pub mod address;
 pub mod client;
 pub mod custom_list;
 pub mod document;
+pub mod flow_session;
 pub mod webhook;
 
 /// Limits an operator may tune.

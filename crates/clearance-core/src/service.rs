@@ -8,13 +8,16 @@ use serde_json::{Map, Value};
 mod checks;
 mod custom_lists;
 mod documents;
+mod flow;
 mod live_media;
+mod tokens;
 mod webhook_delivery;
 mod webhook_dispatch;
 mod webhook_log;
 mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
+pub use tokens::{SdkSession, SdkTokenRefusal};
 pub use webhook_delivery::{
     DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats,
 };
@@ -49,6 +52,7 @@ pub struct Services {
     analysers: Analysers,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
     webhook_stats: Arc<WebhookStats>,
+    token_keys: Arc<clearance_tokens::KeySet>,
 }
 
 impl Services {
@@ -62,12 +66,22 @@ impl Services {
         Services {
             store,
             blobs,
-            clock,
             rules,
             analysers: Analysers::default(),
             on_enqueue: Arc::new(|| {}),
             webhook_stats: Arc::default(),
+            token_keys: Arc::new(clearance_tokens::KeySet::generate(
+                clock.now_ms().div_euclid(1000),
+            )),
+            clock,
         }
+    }
+
+    /// Installs the keys that sign and verify SDK tokens (default: one key made at start-up,
+    /// which dies with the process).
+    pub fn with_token_keys(mut self, keys: Arc<clearance_tokens::KeySet>) -> Self {
+        self.token_keys = keys;
+        self
     }
 
     /// Installs the live verification engines (test keys always use the simulator).

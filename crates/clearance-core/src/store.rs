@@ -35,11 +35,16 @@ pub enum ResourceKind {
     WebhookDelivery,
     /// One delivery attempt in a webhook's log (owned by the webhook through `client_id`).
     WebhookAttempt,
+    /// A hosted verification flow for one client (`POST /flow/sessions`).
+    FlowSession,
+    /// Finds a flow session from the opaque token in its link (system scope, keyed by the
+    /// token's SHA-256, so the token itself is never stored).
+    FlowLink,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 15] = [
+    pub const ALL: [ResourceKind; 17] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -55,6 +60,8 @@ impl ResourceKind {
         ResourceKind::CustomListRecord,
         ResourceKind::WebhookDelivery,
         ResourceKind::WebhookAttempt,
+        ResourceKind::FlowSession,
+        ResourceKind::FlowLink,
     ];
 
     /// The kind with this stored name.
@@ -80,6 +87,8 @@ impl ResourceKind {
             ResourceKind::CustomListRecord => "customListRecord",
             ResourceKind::WebhookDelivery => "webhookDelivery",
             ResourceKind::WebhookAttempt => "webhookAttempt",
+            ResourceKind::FlowSession => "flowSession",
+            ResourceKind::FlowLink => "flowLink",
         }
     }
 
@@ -101,6 +110,8 @@ impl ResourceKind {
             ResourceKind::CustomListRecord => "custom list record",
             ResourceKind::WebhookDelivery => "webhook delivery",
             ResourceKind::WebhookAttempt => "webhook delivery attempt",
+            ResourceKind::FlowSession => "flow session",
+            ResourceKind::FlowLink => "flow link",
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct TestApp {
     /// Where raw blob objects can be read: a folder, or `endpoint/bucket/prefix` for S3.
     pub raw_blobs: RawBlobs,
     pub client: reqwest::Client,
+    /// The keys the server signs SDK tokens with (kept in the test's data folder).
+    pub token_keys: Arc<clearance_tokens::KeySet>,
     _stop_workers: tokio::sync::watch::Sender<bool>,
     _dir: tempfile::TempDir,
 }
@@ -96,8 +98,20 @@ impl TestApp {
         Self::start(config, true, Rules::default()).await
     }
 
-    async fn start(config: ApiConfig, run_workers: bool, rules: Rules) -> Self {
+    async fn start(mut config: ApiConfig, run_workers: bool, rules: Rules) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        config.public_url = base.clone();
+        let token_keys = clearance::wiring::load_token_keys(
+            None,
+            &dir.path().join("tokens").join("keys.json"),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64,
+        )
+        .unwrap();
         let store: Arc<dyn Store> = match std::env::var("CLEARANCE_TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
                 let schema = format!(
@@ -131,9 +145,8 @@ impl TestApp {
             config,
             rules,
             &settings,
+            token_keys.clone(),
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let router = app.router;
         tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
@@ -152,6 +165,7 @@ impl TestApp {
             blobs,
             raw_blobs,
             client: reqwest::Client::new(),
+            token_keys,
             _stop_workers: stop_workers,
             _dir: dir,
         }

@@ -63,12 +63,43 @@ pub struct BlobArgs {
     pub s3_allow_http: bool,
 }
 
+/// Keys that sign SDK tokens; shared by `serve` and `tokens rotate-key`.
+#[derive(Args, Clone, Debug)]
+pub struct TokenArgs {
+    /// The SDK token key set as JSON (the content of a key file); overrides the key file.
+    /// Every process of a cluster must use the same keys.
+    #[arg(
+        long,
+        env = "CLEARANCE_TOKEN_KEYS",
+        hide_env_values = true,
+        global = true
+    )]
+    pub token_keys: Option<String>,
+    /// File holding the SDK token key set; default: `tokens/keys.json` in the data folder,
+    /// created on first start (mode 0600).
+    #[arg(long, env = "CLEARANCE_TOKEN_KEYS_FILE", global = true)]
+    pub token_keys_file: Option<PathBuf>,
+}
+
+impl TokenArgs {
+    /// The key file these settings name.
+    pub fn key_file(&self, data_dir: &std::path::Path) -> PathBuf {
+        self.token_keys_file
+            .clone()
+            .unwrap_or_else(|| data_dir.join("tokens").join("keys.json"))
+    }
+}
+
 /// Settings of the HTTP server.
 #[derive(Args, Clone, Debug)]
 pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "CLEARANCE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The server's external base URL, used in links it hands out (hosted flow pages);
+    /// default: `http://<listen address>`.
+    #[arg(long, env = "CLEARANCE_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Requests per second per test key (0 turns limiting off).
     #[arg(long, env = "CLEARANCE_RATE_LIMIT_TEST", default_value_t = 5)]
     pub rate_limit_test: u32,

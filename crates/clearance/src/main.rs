@@ -7,9 +7,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
 use clearance::blobs::open_blobs;
-use clearance::config::{BlobArgs, ServeArgs, StorageArgs};
+use clearance::config::{BlobArgs, ServeArgs, StorageArgs, TokenArgs};
 use clearance::lists::{ListsCommand, ScreenArgs, lists, screen};
-use clearance::wiring::{WorkerSettings, build_app, open_store, run_dispatcher};
+use clearance::wiring::{WorkerSettings, build_app, load_token_keys, open_store, run_dispatcher};
 use clearance_api::ApiConfig;
 use clearance_core::Mode;
 use clearance_core::resources::Rules;
@@ -33,6 +33,8 @@ struct Cli {
     storage: StorageArgs,
     #[command(flatten)]
     blobs: BlobArgs,
+    #[command(flatten)]
+    tokens: TokenArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -52,6 +54,16 @@ enum Command {
     /// Screen JSON-lines queries from stdin (`{"name","type","dob"?,"country"?,"gender"?}`) and
     /// write one JSON line of matches per query.
     Screen(ScreenArgs),
+    /// Manage the keys that sign SDK tokens.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
+}
+
+#[derive(Subcommand)]
+enum TokensCommand {
+    /// Add a new signing key to the key file; older keys keep verifying the tokens they signed
+    /// until those expire. Restart the servers to sign with the new key.
+    RotateKey,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,12 +92,21 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let json_logs = matches!(&cli.command, Command::Serve(s) if s.log_format == "json");
     init_logging(json_logs);
+    if let Command::Tokens(TokensCommand::RotateKey) = cli.command {
+        return rotate_token_key(&cli.tokens, &cli.storage);
+    }
     let store = open_store(cli.storage.database_url.as_deref(), &cli.storage.data_dir).await?;
     match cli.command {
         Command::Serve(args) => {
             let blobs = open_blobs(&cli.blobs, &cli.storage.data_dir).await?;
-            serve(store, blobs, args).await
+            let token_keys = load_token_keys(
+                cli.tokens.token_keys.as_deref(),
+                &cli.tokens.key_file(&cli.storage.data_dir),
+                now_secs(),
+            )?;
+            serve(store, blobs, token_keys, args).await
         }
+        Command::Tokens(_) => Ok(()),
         Command::Migrate => {
             eprintln!("migrations applied");
             Ok(())
@@ -109,9 +130,31 @@ fn init_logging(json: bool) {
     }
 }
 
+fn now_secs() -> i64 {
+    clearance_core::clock::Clock::now_ms(&clearance_core::clock::SystemClock).div_euclid(1000)
+}
+
+fn rotate_token_key(tokens: &TokenArgs, storage: &StorageArgs) -> anyhow::Result<()> {
+    if tokens.token_keys.is_some() {
+        anyhow::bail!(
+            "CLEARANCE_TOKEN_KEYS is set: rotate the key set where it is kept, not in a key file"
+        );
+    }
+    let path = tokens.key_file(&storage.data_dir);
+    let (keys, kid) = clearance_tokens::keyfile::rotate(&path, now_secs())
+        .context("rotating the SDK token key")?;
+    eprintln!(
+        "added signing key {kid} to {} ({} key(s) verify); restart the servers to sign with it",
+        path.display(),
+        keys.keys().len()
+    );
+    Ok(())
+}
+
 async fn serve(
     store: Arc<dyn Store>,
     blobs: Arc<dyn clearance_core::blobs::Blobs>,
+    token_keys: Arc<clearance_tokens::KeySet>,
     args: ServeArgs,
 ) -> anyhow::Result<()> {
     if store.count_accounts().await? == 0 {
@@ -126,6 +169,12 @@ async fn serve(
         rate_limit_test: args.rate_limit_test,
         rate_limit_live: args.rate_limit_live,
         max_body_bytes: args.max_body_bytes,
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", args.listen))
+            .trim_end_matches('/')
+            .to_string(),
     };
     let rules = Rules {
         max_metadata_keys: args.max_metadata_keys,
@@ -143,7 +192,7 @@ async fn serve(
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
         ..WorkerSettings::default()
     };
-    let app = build_app(store, blobs, config, rules, &settings);
+    let app = build_app(store, blobs, config, rules, &settings, token_keys);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

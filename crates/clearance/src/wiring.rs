@@ -21,6 +21,7 @@ use clearance_engines::screening::{Catalogue, ScreeningEngine};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_store_postgres::PgStore;
 use clearance_store_sqlite::SqliteStore;
+use clearance_tokens::KeySet;
 
 use crate::engines::{LazyDocumentEngine, SandboxWithLatency};
 use crate::webhook_sender::HttpWebhookSender;
@@ -72,6 +73,23 @@ pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
             .with_context(|| format!("restricting permissions of {}", dir.display()))?;
     }
     Ok(())
+}
+
+/// The SDK token keys: from `CLEARANCE_TOKEN_KEYS` when set, else from the key file (created
+/// with one fresh key on first use).
+pub fn load_token_keys(
+    inline: Option<&str>,
+    key_file: &Path,
+    now_secs: i64,
+) -> anyhow::Result<Arc<KeySet>> {
+    let keys = match inline {
+        Some(json) if !json.trim().is_empty() => {
+            KeySet::from_json(json).context("reading CLEARANCE_TOKEN_KEYS")?
+        }
+        _ => clearance_tokens::keyfile::load_or_create(key_file, now_secs)
+            .context("opening the SDK token key file")?,
+    };
+    Ok(Arc::new(keys))
 }
 
 /// Settings of the background workers that run checks.
@@ -161,6 +179,7 @@ pub fn build_app(
     config: ApiConfig,
     rules: Rules,
     settings: &WorkerSettings,
+    token_keys: Arc<KeySet>,
 ) -> Application {
     let mut worker_config = WorkerConfig::new(worker_id());
     worker_config.concurrency = settings.concurrency.max(1);
@@ -188,7 +207,8 @@ pub fn build_app(
     let allow_private = rules.webhook_allow_private;
     let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
         .with_analysers(analysers)
-        .with_enqueue_hook(Arc::new(move || waker.notify_one()));
+        .with_enqueue_hook(Arc::new(move || waker.notify_one()))
+        .with_token_keys(token_keys);
     let shared = Arc::new(services.clone());
     let sender = Arc::new(HttpWebhookSender {
         allow_private,

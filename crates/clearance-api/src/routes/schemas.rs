@@ -885,3 +885,59 @@ pub struct CustomListRecord {
 }
 
 list_schema!(CustomListRecordList, CustomListRecord);
+/// Body of `POST /v1/tokens`: `clientId` and exactly one of `referrer` and `appId`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenCreate {
+    /// A client of the key's account and mode.
+    client_id: String,
+    /// Web SDK: a URL match pattern (Chrome semantics) the page's origin must satisfy, e.g.
+    /// `https://*.example.com/*`.
+    referrer: Option<String>,
+    /// Mobile SDKs: the app's bundle id, e.g. `com.example.app`.
+    app_id: Option<String>,
+}
+
+/// An SDK token.
+#[derive(Serialize, ToSchema)]
+pub struct Token {
+    /// A JWT (EdDSA), valid for 60 minutes.
+    token: String,
+}
+
+/// Body of `POST /v1/flow/sessions` (check-driven style).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowSessionCreate {
+    client_id: String,
+    /// Checks to create when the client finishes: any type but `multi_bureau_check`.
+    check_types: Vec<String>,
+    /// Absolute http(s) URL the client is sent to when done.
+    success_url: String,
+    /// Absolute http(s) URL the client is sent to on cancel.
+    cancel_url: String,
+    /// Only with a screening check type (default false).
+    enable_monitoring: Option<bool>,
+    /// `en` (default), `ar`, `de`, `es`, `fr`, `hi`, `hk`, `id`, `it`, `ja`, `ko`, `nl`, `no`,
+    /// `pl`, `pt`, `sv`, `th`, `vi`, `zh`.
+    language: Option<String>,
+    /// `light` (default) or `dark`.
+    theme: Option<String>,
+    /// Default true; false forces camera capture.
+    allow_document_upload: Option<bool>,
+    support_email: Option<String>,
+    /// Custom UI texts, by key.
+    messages: Option<HashMap<String, String>>,
+    /// `passport`, `driving_license`, `residence_permit`, `national_identity_card` → allowed;
+    /// absent: all.
+    document_types: Option<HashMap<String, bool>>,
+    short_url: Option<bool>,
+}
+
+/// A created flow session.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowSession {
+    /// The hosted pages for the client, under the server's public URL.
+    redirect_url: String,
+}

@@ -131,14 +131,7 @@ fn validate(
 
 fn email(r: &Reader<'_>) -> Result<String> {
     let email = r.req_str("email", 254)?;
-    let valid = email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains('@')
-    }) && !email.chars().any(char::is_whitespace);
-    if valid {
+    if is_email(&email) {
         Ok(email)
     } else {
         Err(CoreError::invalid(
@@ -146,6 +139,17 @@ fn email(r: &Reader<'_>) -> Result<String> {
             "'email' must be a valid email address",
         ))
     }
+}
+
+/// Email syntax only (`local@domain.tld`, no spaces); no DNS.
+pub(crate) fn is_email(email: &str) -> bool {
+    email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+    }) && !email.chars().any(char::is_whitespace)
 }
 
 fn phone(r: &Reader<'_>, key: &str) -> Result<Option<String>> {

@@ -130,6 +130,7 @@ async fn oversize_bodies_are_413() {
         max_body_bytes: 4096,
         rate_limit_test: 0,
         rate_limit_live: 0,
+        ..ApiConfig::default()
     })
     .await;
     let mut body = person("Ada", "Lovelace");

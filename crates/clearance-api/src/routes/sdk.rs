@@ -1,0 +1,115 @@
+//! `/v1/sdk`: the capture API for browsers and mobile apps, authenticated by an SDK token (see
+//! `sdk_auth`). Everything acts on the token's client only; a resource of any other client is
+//! answered as if it did not exist.
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use clearance_core::audit::Actor;
+use clearance_core::store::ResourceKind;
+use clearance_core::time::format_timestamp;
+use clearance_tokens::Binding;
+use serde_json::{Map, Value, json};
+
+use super::extract::IdPair;
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::sdk_auth::SdkCaller;
+use crate::state::AppState;
+use crate::wire::resource_json;
+
+/// What an SDK token may do, as `GET /v1/sdk/session` lists it.
+const ACTIONS: &[&str] = &["documents.create", "documents.upload", "livePhotos.create"];
+
+/// The token's client, mode, binding, expiry and allowed actions.
+pub async fn session(Extension(caller): Extension<SdkCaller>) -> Json<Value> {
+    let s = &caller.session;
+    let mut out = Map::new();
+    out.insert("clientId".into(), json!(s.client_id));
+    out.insert("mode".into(), json!(s.scope.mode.as_str()));
+    match &s.binding {
+        Binding::Referrer(r) => out.insert("referrer".into(), json!(r)),
+        Binding::AppId(a) => out.insert("appId".into(), json!(a)),
+    };
+    out.insert(
+        "expiresAt".into(),
+        json!(format_timestamp(s.expires_at.saturating_mul(1000))),
+    );
+    out.insert("actions".into(), json!(ACTIONS));
+    Json(Value::Object(out))
+}
+
+/// The body with `clientId` set to the token's client; another client id is refused.
+fn for_own_client(body: Value, caller: &SdkCaller) -> Result<Value, ApiError> {
+    let mut body = match body {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        _ => {
+            return Err(ApiError::invalid(
+                "The request body must be a JSON object",
+                None,
+            ));
+        }
+    };
+    let own = &caller.session.client_id;
+    match body.get("clientId") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(id)) if id == own => {}
+        Some(_) => {
+            return Err(ApiError::forbidden(
+                "This SDK token acts only for the client it was issued for",
+            ));
+        }
+    }
+    body.insert("clientId".into(), json!(own));
+    Ok(Value::Object(body))
+}
+
+/// Create a document record for the token's client.
+pub async fn create_document(
+    State(state): State<AppState>,
+    Extension(caller): Extension<SdkCaller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let body = for_own_client(body, &caller)?;
+    let doc = state
+        .services
+        .create_document(&caller.session.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&doc)))
+}
+
+/// Upload the image of one side of a document of the token's client.
+pub async fn upload_document_image(
+    State(state): State<AppState>,
+    Extension(caller): Extension<SdkCaller>,
+    IdPair(id, side): IdPair,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let scope = &caller.session.scope;
+    let doc = state
+        .services
+        .get(scope, ResourceKind::Document, &id)
+        .await?;
+    if doc.client_id.as_deref() != Some(caller.session.client_id.as_str()) {
+        return Err(clearance_core::CoreError::not_found("document", id).into());
+    }
+    let image = state
+        .services
+        .upload_document_image(scope, &Actor::default(), &id, &side, &body)
+        .await?;
+    Ok(Json(image))
+}
+
+/// Upload a live photo (selfie) of the token's client.
+pub async fn upload_live_photo(
+    State(state): State<AppState>,
+    Extension(caller): Extension<SdkCaller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let body = for_own_client(body, &caller)?;
+    let photo = state
+        .services
+        .upload_live_photo(&caller.session.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&photo)))
+}
