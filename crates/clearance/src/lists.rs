@@ -7,12 +7,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
+use clearance_core::audit::Actor;
 use clearance_core::clock::{Clock, SystemClock};
+use clearance_core::service::Services;
 use clearance_core::store::Store;
 use clearance_core::time::format_timestamp;
+use clearance_core::{CoreError, Mode, Scope};
 use clearance_engines::screening::{Catalogue, LoadedLists, import_list};
 use clearance_screening::{DEFAULT_THRESHOLD, Format, IndexBuilder, ScreenOptions, ScreeningIndex};
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::accounts::DEFAULT_ACCOUNT;
 
 #[derive(Subcommand)]
 pub enum ListsCommand {
@@ -32,6 +37,61 @@ pub enum ListsCommand {
     List,
     /// Remove a stored list by name.
     Remove { name: String },
+    /// Manage an account's custom lists (the same as `/v1/customLists`).
+    #[command(subcommand)]
+    Custom(CustomCommand),
+}
+
+/// Which account and mode a custom-list command works in.
+#[derive(Args)]
+pub struct CustomScope {
+    #[arg(long, default_value = DEFAULT_ACCOUNT)]
+    account: String,
+    /// `test` or `live`.
+    #[arg(long, default_value = "live")]
+    mode: String,
+}
+
+#[derive(Subcommand)]
+pub enum CustomCommand {
+    /// Create a custom list and print its id.
+    Create {
+        #[command(flatten)]
+        scope: CustomScope,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// The screeningClassification its matches count as (default watchlistOtherOfficialLists).
+        #[arg(long)]
+        classification: Option<String>,
+    },
+    /// Show the custom lists with their counts.
+    List {
+        #[command(flatten)]
+        scope: CustomScope,
+    },
+    /// Delete a custom list and its records.
+    Delete {
+        #[command(flatten)]
+        scope: CustomScope,
+        id: String,
+    },
+    /// Add records from a file (or `-` for stdin) of JSON lines, each a
+    /// `POST /v1/customLists/:id/records` body; prints each new record id.
+    AddRecords {
+        #[command(flatten)]
+        scope: CustomScope,
+        id: String,
+        file: PathBuf,
+    },
+    /// Remove one record from a custom list.
+    RemoveRecord {
+        #[command(flatten)]
+        scope: CustomScope,
+        id: String,
+        record_id: String,
+    },
 }
 
 #[derive(Args)]
@@ -58,8 +118,10 @@ fn spinner(message: String) -> ProgressBar {
     bar
 }
 
-pub async fn lists(store: &dyn Store, command: ListsCommand) -> anyhow::Result<()> {
+pub async fn lists(services: &Services, command: ListsCommand) -> anyhow::Result<()> {
+    let store = services.store().as_ref();
     match command {
+        ListsCommand::Custom(command) => custom(services, command).await?,
         ListsCommand::Import { format, path, name } => {
             let format: Format = format.parse()?;
             let bar = spinner(format!("reading {} as {format}", path.display()));
@@ -114,6 +176,114 @@ pub async fn lists(store: &dyn Store, command: ListsCommand) -> anyhow::Result<(
                 bail!("no stored list is named \"{name}\" (see `clearance lists list`)");
             }
             eprintln!("removed \"{name}\"");
+        }
+    }
+    Ok(())
+}
+
+async fn scope_of(services: &Services, scope: &CustomScope) -> anyhow::Result<Scope> {
+    let mode = match scope.mode.as_str() {
+        "test" => Mode::Test,
+        "live" => Mode::Live,
+        other => bail!("--mode is test or live, not {other:?}"),
+    };
+    let account = services
+        .store()
+        .find_account_by_name(&scope.account)
+        .await?
+        .with_context(|| format!("no account is named {:?}", scope.account))?;
+    Ok(Scope::new(account.id, mode))
+}
+
+/// Domain errors as the API would word them.
+fn domain(e: CoreError) -> anyhow::Error {
+    match e {
+        CoreError::Invalid {
+            param: Some(p),
+            message,
+        } => anyhow::anyhow!("{message} ({p})"),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn custom(services: &Services, command: CustomCommand) -> anyhow::Result<()> {
+    let actor = Actor::default();
+    match command {
+        CustomCommand::Create {
+            scope,
+            name,
+            description,
+            classification,
+        } => {
+            let scope = scope_of(services, &scope).await?;
+            let body = serde_json::json!({
+                "name": name, "description": description, "classification": classification
+            });
+            let list = services
+                .create_custom_list(&scope, &actor, &body)
+                .await
+                .map_err(domain)?;
+            println!("{}", list.id);
+        }
+        CustomCommand::List { scope } => {
+            let scope = scope_of(services, &scope).await?;
+            println!("{:<26}{:>8}{:>10}  name", "id", "persons", "companies");
+            for list in services.custom_lists(&scope).await.map_err(domain)? {
+                let list = services
+                    .with_custom_list_stats(list)
+                    .await
+                    .map_err(domain)?;
+                let count = |k: &str| list.body["stats"][k].as_u64().unwrap_or(0);
+                println!(
+                    "{:<26}{:>8}{:>10}  {}",
+                    list.id,
+                    count("personCount"),
+                    count("companyCount"),
+                    list.body["name"].as_str().unwrap_or_default()
+                );
+            }
+        }
+        CustomCommand::Delete { scope, id } => {
+            let scope = scope_of(services, &scope).await?;
+            services
+                .delete_custom_list(&scope, &actor, &id)
+                .await
+                .map_err(domain)?;
+            eprintln!("deleted custom list {id}");
+        }
+        CustomCommand::AddRecords { scope, id, file } => {
+            let scope = scope_of(services, &scope).await?;
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?
+            };
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let body: serde_json::Value = serde_json::from_str(line)
+                    .with_context(|| format!("line {}: not JSON", n + 1))?;
+                let record = services
+                    .add_custom_list_record(&scope, &actor, &id, &body)
+                    .await
+                    .map_err(|e| domain(e).context(format!("line {}", n + 1)))?;
+                println!("{}", record.id);
+            }
+        }
+        CustomCommand::RemoveRecord {
+            scope,
+            id,
+            record_id,
+        } => {
+            let scope = scope_of(services, &scope).await?;
+            services
+                .delete_custom_list_record(&scope, &actor, &id, &record_id)
+                .await
+                .map_err(domain)?;
+            eprintln!("removed record {record_id}");
         }
     }
     Ok(())

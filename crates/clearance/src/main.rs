@@ -112,7 +112,14 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Keys(command) => keys(store.as_ref(), command).await,
-        Command::Lists(command) => lists(store.as_ref(), command).await,
+        Command::Lists(command) => {
+            // Custom lists go through the same services as the API (validation, audit log).
+            let blobs = open_blobs(&cli.blobs, &cli.storage.data_dir).await?;
+            let clock = Arc::new(clearance_core::clock::SystemClock);
+            let services =
+                clearance_core::service::Services::new(store, blobs, clock, Rules::default());
+            lists(&services, command).await
+        }
         Command::Screen(args) => screen(store, args).await,
     }
 }
