@@ -17,6 +17,7 @@ mod webhook_log;
 mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
+pub use custom_lists::{custom_list_records, custom_lists};
 pub use tokens::{SdkSession, SdkTokenRefusal};
 pub use webhook_delivery::{
     DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats,

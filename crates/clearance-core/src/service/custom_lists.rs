@@ -10,7 +10,7 @@ use crate::fields::as_object;
 use crate::list::ListRequest;
 use crate::resources::custom_list;
 use crate::scope::Scope;
-use crate::store::{AttrFilter, Change, ListQuery, Page, Resource, ResourceKind};
+use crate::store::{AttrFilter, Change, ListQuery, Page, Resource, ResourceKind, Store};
 
 const LIST: ResourceKind = ResourceKind::CustomList;
 const RECORD: ResourceKind = ResourceKind::CustomListRecord;
@@ -142,37 +142,18 @@ impl Services {
             .await
     }
 
-    /// Every record of one list (or of every list), oldest first; what screening reads.
+    /// Every record of one list (or of every list), oldest first.
     pub async fn custom_list_records(
         &self,
         scope: &Scope,
         list_id: Option<&str>,
     ) -> Result<Vec<Resource>> {
-        let mut out = Vec::new();
-        loop {
-            let query = ListQuery {
-                filters: list_id.map(on_list).into_iter().collect(),
-                offset: out.len() as u64,
-                ..ListQuery::newest(scope.clone(), RECORD, RECORD_PAGE)
-            };
-            let page = self.store.list(&query).await?;
-            let done = page.items.len() < RECORD_PAGE as usize;
-            out.extend(page.items);
-            if done || out.len() as u64 >= page.total {
-                break;
-            }
-        }
-        out.reverse();
-        Ok(out)
+        custom_list_records(self.store.as_ref(), scope, list_id).await
     }
 
     /// Every custom list of a scope.
     pub async fn custom_lists(&self, scope: &Scope) -> Result<Vec<Resource>> {
-        Ok(self
-            .store
-            .list(&ListQuery::newest(scope.clone(), LIST, 10_000))
-            .await?
-            .items)
+        custom_lists(self.store.as_ref(), scope).await
     }
 
     /// The names of the imported official lists, alphabetical (`GET /static/screeningLists`).
@@ -187,4 +168,36 @@ impl Services {
         names.sort();
         Ok(names)
     }
+}
+
+/// Every record of one list (or of every list) in a scope, oldest first: what screening reads.
+pub async fn custom_list_records(
+    store: &dyn Store,
+    scope: &Scope,
+    list_id: Option<&str>,
+) -> Result<Vec<Resource>> {
+    let mut out = Vec::new();
+    loop {
+        let query = ListQuery {
+            filters: list_id.map(on_list).into_iter().collect(),
+            offset: out.len() as u64,
+            ..ListQuery::newest(scope.clone(), RECORD, RECORD_PAGE)
+        };
+        let page = store.list(&query).await?;
+        let done = page.items.len() < RECORD_PAGE as usize;
+        out.extend(page.items);
+        if done || out.len() as u64 >= page.total {
+            break;
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Every custom list of a scope.
+pub async fn custom_lists(store: &dyn Store, scope: &Scope) -> Result<Vec<Resource>> {
+    Ok(store
+        .list(&ListQuery::newest(scope.clone(), LIST, 10_000))
+        .await?
+        .items)
 }

@@ -3,13 +3,14 @@
 //! check's options, leaves out matches the integrator already rejected for this client (unless
 //! the list entry changed since), and explains every match.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use clearance_core::Scope;
 use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
 use clearance_core::checks::kinds::CheckType;
+use clearance_core::service::{custom_list_records, custom_lists};
 use clearance_core::store::{ListQuery, Resource, ResourceKind, Store};
 use clearance_screening::custom::{CustomRecord, custom_entity};
 use clearance_screening::{
@@ -60,16 +61,21 @@ impl ScreeningEngine {
 /// The account's custom lists as a small index, with the list each entity is on.
 struct CustomIndex {
     index: ScreeningIndex,
-    /// (entity id, list name, list classification)
-    lists: Vec<(String, String, Classification)>,
+    /// entity id → (list name, list classification)
+    owners: HashMap<String, (String, Classification)>,
 }
 
 impl CustomIndex {
     fn list_of(&self, entity_id: &str) -> Option<&str> {
-        self.lists
-            .iter()
-            .find(|(id, _, _)| id == entity_id)
-            .map(|(_, name, _)| name.as_str())
+        self.owners.get(entity_id).map(|(name, _)| name.as_str())
+    }
+
+    /// (list name, classification) of every list with at least one record.
+    fn lists(&self) -> HashSet<(&str, Classification)> {
+        self.owners
+            .values()
+            .map(|(name, class)| (name.as_str(), *class))
+            .collect()
     }
 }
 
@@ -164,40 +170,22 @@ impl Settings {
 
 impl ScreeningEngine {
     async fn custom_index(&self, scope: &Scope) -> Result<Option<CustomIndex>, TransientError> {
-        let lists = self
-            .store
-            .list(&ListQuery::newest(
-                scope.clone(),
-                ResourceKind::CustomList,
-                10_000,
-            ))
+        let transient = |e: clearance_core::CoreError| TransientError(e.to_string());
+        let lists = custom_lists(self.store.as_ref(), scope)
             .await
-            .map_err(|e| TransientError(e.to_string()))?
-            .items;
+            .map_err(transient)?;
         if lists.is_empty() {
             return Ok(None);
         }
+        let records = custom_list_records(self.store.as_ref(), scope, None)
+            .await
+            .map_err(transient)?;
         let mut entities = Vec::new();
-        let mut owners = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = self
-                .store
-                .list(&ListQuery {
-                    offset,
-                    ..ListQuery::newest(scope.clone(), ResourceKind::CustomListRecord, 1000)
-                })
-                .await
-                .map_err(|e| TransientError(e.to_string()))?;
-            offset += page.items.len() as u64;
-            for record in &page.items {
-                if let Some(owned) = custom_record_entity(&lists, record) {
-                    owners.push((owned.0.id(), owned.1, owned.2));
-                    entities.push(owned.0);
-                }
-            }
-            if page.items.is_empty() || offset >= page.total {
-                break;
+        let mut owners = HashMap::new();
+        for record in &records {
+            if let Some((entity, name, class)) = custom_record_entity(&lists, record) {
+                owners.insert(entity.id(), (name, class));
+                entities.push(entity);
             }
         }
         if entities.is_empty() {
@@ -210,10 +198,7 @@ impl ScreeningEngine {
         })
         .await
         .map_err(|e| TransientError(e.to_string()))?;
-        Ok(Some(CustomIndex {
-            index,
-            lists: owners,
-        }))
+        Ok(Some(CustomIndex { index, owners }))
     }
 
     /// `(entity id, entity hash)` of every match rejected on an earlier screening of the client.
@@ -296,12 +281,33 @@ impl Analyser for ScreeningEngine {
         };
         let settings = Settings::of(&ctx.check.body);
         let extensive = ctx.check_type == CheckType::ExtensiveScreening;
+        let custom_lists = custom.as_ref().map(CustomIndex::lists).unwrap_or_default();
 
         // A category is processed when the check type covers it, the options select it and a
-        // loaded list (official or custom) carries it.
-        let mut available: HashSet<Classification> = loaded.classifications.clone();
-        if let Some(c) = &custom {
-            available.extend(c.lists.iter().map(|(_, _, class)| *class));
+        // list in the check's scope (official or custom) carries it.
+        let mut available: HashSet<Classification> = HashSet::new();
+        let mut in_scope = 0;
+        for (list, classes) in loaded.lists.iter().zip(&loaded.classifications) {
+            if settings.list_allowed(&list.name) {
+                in_scope += 1;
+                available.extend(classes.iter().copied());
+            }
+        }
+        for (name, class) in &custom_lists {
+            if settings.list_allowed(name) {
+                in_scope += 1;
+                available.insert(*class);
+            }
+        }
+        if in_scope == 0 {
+            return Ok(Analysis::Failed {
+                reason: format!(
+                    "screeningListsScope leaves no list to screen against: the lists loaded here \
+                     are those GET /v1/static/screeningLists names (and the account's custom \
+                     lists); the check named {:?}",
+                    settings.lists
+                ),
+            });
         }
         let processed: HashSet<&str> = SUMMARY
             .iter()
@@ -383,17 +389,15 @@ impl Analyser for ScreeningEngine {
             .filter(|l| settings.list_allowed(&l.name))
             .map(|l| json!({"name": l.name, "version": l.version}))
             .collect();
-        if let Some(c) = &custom {
-            let mut names: Vec<&str> = c.lists.iter().map(|(_, n, _)| n.as_str()).collect();
-            names.sort();
-            names.dedup();
-            screened.extend(
-                names
-                    .into_iter()
-                    .filter(|n| settings.list_allowed(n))
-                    .map(|n| json!({"name": n, "custom": true})),
-            );
-        }
+        let mut names: Vec<&str> = custom_lists.iter().map(|(n, _)| *n).collect();
+        names.sort();
+        names.dedup();
+        screened.extend(
+            names
+                .into_iter()
+                .filter(|n| settings.list_allowed(n))
+                .map(|n| json!({"name": n, "custom": true})),
+        );
         let outcome = if matches.is_empty() {
             "clear"
         } else {

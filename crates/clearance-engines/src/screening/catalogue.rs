@@ -18,8 +18,8 @@ pub struct LoadedLists {
     pub lists: Vec<StoredList>,
     /// Entity id → position in `lists` of the list it came from.
     list_of: HashMap<String, usize>,
-    /// Every classification some loaded entity carries.
-    pub classifications: HashSet<Classification>,
+    /// Per list (same order as `lists`): every classification its entities carry.
+    pub classifications: Vec<HashSet<Classification>>,
 }
 
 impl LoadedLists {
@@ -28,18 +28,21 @@ impl LoadedLists {
     pub fn build(lists: Vec<StoredList>, entities: Vec<Vec<clearance_screening::Entity>>) -> Self {
         let mut builder = IndexBuilder::new();
         let mut list_of = HashMap::new();
-        let mut classifications = HashSet::new();
+        let mut classifications = Vec::with_capacity(lists.len());
         for (i, (list, members)) in lists.iter().zip(entities).enumerate() {
             if let Some(source) = members.first().map(|e| e.source) {
                 builder.set_version(source, list.version.clone());
             }
+            classifications.push(
+                members
+                    .iter()
+                    .flat_map(|e| e.classifications.iter().copied())
+                    .collect::<HashSet<_>>(),
+            );
             let fresh: Vec<_> = members
                 .into_iter()
                 .filter(|e| list_of.insert(e.id(), i).is_none())
                 .collect();
-            for e in &fresh {
-                classifications.extend(e.classifications.iter().copied());
-            }
             builder.add_entities(fresh);
         }
         LoadedLists {

@@ -174,15 +174,6 @@ async fn options_and_ordinary_names_are_honoured() {
     assert_eq!(done["result"]["breakdown"]["matches"], json!([]));
 
     let client = live_client(&app, salazar()).await;
-    // excluding the only list that holds the person
-    let excluded = run_check(
-        &app,
-        &client,
-        json!({"type": "standard_screening_check",
-            "options": {"screeningListsScope": {"mode": "exclude", "lists": [SDN_NAME]}}}),
-    )
-    .await;
-    assert_eq!(excluded["result"]["outcome"], "clear", "{excluded}");
     // only PEP categories selected: sanctions are not screened
     let peps = run_check(
         &app,
@@ -223,6 +214,61 @@ async fn options_and_ordinary_names_are_honoured() {
     assert_eq!(
         done["result"]["breakdown"]["matches"][0]["names"][0]["companyName"],
         "BANK MELLI IRAN"
+    );
+
+    // a scope that leaves no list fails with a reason instead of a clear nobody screened
+    for scope in [
+        json!({"mode": "exclude", "lists": [SDN_NAME]}),
+        json!({"mode": "include", "lists": ["No Such List"]}),
+    ] {
+        let none = run_check(
+            &app,
+            &client,
+            json!({"type": "standard_screening_check", "options": {"screeningListsScope": scope}}),
+        )
+        .await;
+        assert_eq!(none["status"], "failed", "{none}");
+        assert!(
+            none["failureReason"]
+                .as_str()
+                .unwrap()
+                .contains("screeningListsScope"),
+            "{none}"
+        );
+    }
+    // with another list in scope, the excluded list's categories are not claimed as screened
+    let list = app
+        .send(
+            Method::POST,
+            "/v1/customLists",
+            Some(&app.live_key),
+            Some(&json!({"name": "Internal terror watch", "classification": "watchlistTerror"})),
+        )
+        .await;
+    let list = list.body["id"].as_str().unwrap().to_string();
+    let record = app
+        .send(
+            Method::POST,
+            &format!("/v1/customLists/{list}/records"),
+            Some(&app.live_key),
+            Some(&json!({"entityType": "person", "names": [{"firstName": "Orla", "lastName": "Fenwick"}]})),
+        )
+        .await;
+    assert_eq!(record.status, 200, "{}", record.text);
+    let excluded = run_check(
+        &app,
+        &client,
+        json!({"type": "standard_screening_check",
+            "options": {"screeningListsScope": {"mode": "exclude", "lists": [SDN_NAME]}}}),
+    )
+    .await;
+    assert_eq!(excluded["result"]["outcome"], "clear", "{excluded}");
+    let summary = &excluded["result"]["breakdown"]["summary"]["watchlist"];
+    assert_eq!(summary["sanctionsLists"], "not_processed", "{excluded}");
+    assert_eq!(summary["terror"], "clear", "{excluded}");
+    assert_eq!(
+        excluded["result"]["breakdown"]["screenedLists"],
+        json!([{"name": "Internal terror watch", "custom": true}])
     );
 }
 
