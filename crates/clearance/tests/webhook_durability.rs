@@ -319,15 +319,31 @@ async fn nothing_lost(database_url: Option<String>) {
         .await;
     assert_eq!(hook["enabled"], true, "recovered before the last attempt");
 
-    // The log shows the failed attempts of each kind and one delivery per event.
-    let (status, log) = third
-        .call(
-            &key,
-            &format!("/v1/webhooks/{hook_id}/deliveries?pageSize=1000"),
-            None,
-        )
-        .await;
-    assert_eq!(status, 200);
+    // The log shows the failed attempts of each kind and one delivery per event. The receiver
+    // sees the last event a moment before the server records the answer, so wait for the log.
+    let event_ids: HashSet<String> = accepted.iter().map(|(e, _)| e.clone()).collect();
+    let mut log = Value::Null;
+    for _ in 0..100 {
+        let (status, page) = third
+            .call(
+                &key,
+                &format!("/v1/webhooks/{hook_id}/deliveries?pageSize=1000"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200);
+        log = page;
+        let logged = log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["status"] == "delivered")
+            .count();
+        if logged >= event_ids.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let items = log["items"].as_array().unwrap();
     let errors: Vec<&str> = items.iter().filter_map(|i| i["error"].as_str()).collect();
     for kind in [
@@ -345,7 +361,6 @@ async fn nothing_lost(database_url: Option<String>) {
         .filter(|i| i["status"] == "delivered")
         .map(|i| i["eventId"].as_str().unwrap().to_string())
         .collect();
-    let event_ids: HashSet<String> = accepted.iter().map(|(e, _)| e.clone()).collect();
     assert_eq!(delivered, event_ids, "every delivered event is in the log");
     assert_eq!(delivered.len(), clients.len());
 }
