@@ -34,9 +34,9 @@ impl Default for ApiConfig {
     }
 }
 
-/// The state behind every handler (cheap to clone).
+/// What every handler shares, behind one `Arc` in [`AppState`].
 #[derive(Clone)]
-pub struct AppState {
+pub struct Shared {
     pub(crate) services: Services,
     pub(crate) config: Arc<ApiConfig>,
     pub(crate) keys: Arc<KeyCache>,
@@ -45,10 +45,23 @@ pub struct AppState {
     pub(crate) job_stats: Option<Arc<WorkerStats>>,
 }
 
+/// The state behind every handler. One `Arc`: the middleware and extractors clone it several
+/// times per request, and a single reference count is the cheapest thing to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     /// Builds the state from the services and settings.
     pub fn new(services: Services, config: ApiConfig) -> Self {
-        AppState {
+        AppState(Arc::new(Shared {
             services,
             limiter: Arc::new(RateLimiter::new(
                 config.rate_limit_test,
@@ -58,12 +71,12 @@ impl AppState {
             keys: Arc::new(KeyCache::default()),
             metrics: Arc::new(Metrics::default()),
             job_stats: None,
-        }
+        }))
     }
 
     /// Exposes this process's job counters on `/metrics`.
     pub fn with_job_stats(mut self, stats: Arc<WorkerStats>) -> Self {
-        self.job_stats = Some(stats);
+        Arc::make_mut(&mut self.0).job_stats = Some(stats);
         self
     }
 }
