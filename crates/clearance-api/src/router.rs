@@ -22,8 +22,8 @@ use crate::error::ApiError;
 use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
-    account, addresses, audit_logs, checks, clients, custom_lists, documents, flow, flow_pages,
-    health, live_media, sdk, static_data, team_members, tokens, webhooks,
+    account, addresses, audit_logs, autofill, checks, clients, custom_lists, documents, flow,
+    flow_pages, health, live_media, sdk, static_data, team_members, tokens, webhooks,
 };
 use crate::sdk_auth::require_sdk_token;
 use crate::state::AppState;
@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(webhooks::list_webhook_deliveries))
         .routes(routes!(webhooks::redeliver_webhook))
         .routes(routes!(webhooks::rotate_webhook_secret))
+        .routes(routes!(autofill::autofill))
         .routes(routes!(static_data::supported_documents))
         .routes(routes!(static_data::screening_lists))
         .routes(routes!(
@@ -177,13 +178,16 @@ fn with_layers(app: Router<AppState>, state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(on_panic))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                // Debug level: per-request spans cost more than a read at the default level, so
+                // nothing is built unless they are wanted.
+                if !tracing::enabled!(tracing::Level::DEBUG) {
+                    return tracing::Span::none();
+                }
                 // Method and path template only: query strings and ids may carry personal data.
                 let route = request
                     .extensions()
                     .get::<axum::extract::MatchedPath>()
-                    .map_or("unmatched", |p| p.as_str())
-                    .to_string();
-                // Debug level: per-request spans cost more than the request at the default level.
+                    .map_or("unmatched", |p| p.as_str());
                 tracing::debug_span!("http", method = %request.method(), route = %route)
             }),
         )

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod addresses;
 pub mod audit_logs;
+pub mod autofill;
 pub mod checks;
 pub mod clients;
 pub mod custom_lists;

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod autofill;
 pub mod blobs;
 pub mod checks;
 pub mod clock;

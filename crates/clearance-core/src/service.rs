@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+mod autofill;
 mod checks;
 mod custom_lists;
 mod documents;
@@ -51,7 +52,9 @@ pub struct Services {
     clock: Arc<dyn Clock>,
     rules: Rules,
     analysers: Analysers,
+    document_reader: Option<Arc<dyn crate::autofill::DocumentReader>>,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
+    on_event: Arc<dyn Fn() + Send + Sync>,
     webhook_stats: Arc<WebhookStats>,
     token_keys: Arc<clearance_tokens::KeySet>,
 }
@@ -69,7 +72,9 @@ impl Services {
             blobs,
             rules,
             analysers: Analysers::default(),
+            document_reader: None,
             on_enqueue: Arc::new(|| {}),
+            on_event: Arc::new(|| {}),
             webhook_stats: Arc::default(),
             token_keys: Arc::new(clearance_tokens::KeySet::generate(
                 clock.now_ms().div_euclid(1000),
@@ -91,10 +96,37 @@ impl Services {
         self
     }
 
+    /// Installs the reader behind `POST /v1/autofill`.
+    pub fn with_document_reader(
+        mut self,
+        reader: Arc<dyn crate::autofill::DocumentReader>,
+    ) -> Self {
+        self.document_reader = Some(reader);
+        self
+    }
+
     /// Called after each job is enqueued, to wake the local workers at once.
     pub fn with_enqueue_hook(mut self, hook: Arc<dyn Fn() + Send + Sync>) -> Self {
         self.on_enqueue = hook;
         self
+    }
+
+    /// Called after a change that wrote outbox events commits, to wake the local webhook
+    /// dispatcher at once (other processes' events are found by its poll).
+    pub fn with_event_hook(mut self, hook: Arc<dyn Fn() + Send + Sync>) -> Self {
+        self.on_event = hook;
+        self
+    }
+
+    /// Applies `changes` in one transaction and, when they wrote outbox events, wakes the
+    /// dispatcher.
+    async fn commit(&self, changes: Vec<Change>) -> std::result::Result<(), StoreError> {
+        let wrote_events = changes.iter().any(|c| matches!(c, Change::Event(_)));
+        self.store.apply(changes).await?;
+        if wrote_events {
+            (self.on_event)();
+        }
+        Ok(())
     }
 
     /// This process's webhook delivery counters (for metrics).
@@ -315,7 +347,7 @@ impl Services {
         );
         let mut changes = vec![Change::Insert(resource.clone()), Change::Insert(entry)];
         changes.extend(lifecycle_event(&resource, "created", now));
-        self.store.apply(changes).await?;
+        self.commit(changes).await?;
         Ok(resource)
     }
 
@@ -367,7 +399,7 @@ impl Services {
             let mut changes = vec![Change::Update(updated.clone()), Change::Insert(entry)];
             changes.extend(lifecycle_event(&updated, "updated", now));
             changes.extend(also(&existing, &updated, now));
-            match self.store.apply(changes).await {
+            match self.commit(changes).await {
                 Ok(()) => return Ok((existing, updated)),
                 Err(StoreError::Conflict(_)) => continue,
                 Err(StoreError::NotFound) => return Err(CoreError::not_found(kind.label(), id)),
@@ -406,7 +438,7 @@ impl Services {
         changes.append(&mut extra);
         changes.push(Change::Insert(entry));
         changes.extend(lifecycle_event(&existing, "deleted", now));
-        match self.store.apply(changes).await {
+        match self.commit(changes).await {
             Ok(()) => Ok(()),
             Err(StoreError::NotFound) => Err(CoreError::not_found(kind.label(), id)),
             Err(e) => Err(e.into()),

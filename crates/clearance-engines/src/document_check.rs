@@ -14,6 +14,7 @@
 //! one) end the check `not_processed`. PDFs end it `not_processed` too: `clearance-idv` decodes
 //! JPEG and PNG only and has no PDF rasteriser.
 
+mod autofill;
 mod reading;
 mod request;
 mod result;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use async_trait::async_trait;
+use clearance_core::autofill::{AutofillReading, DocumentReader};
 use clearance_core::blobs::blob_key;
 use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
 use clearance_idv::check::Declared;
@@ -87,6 +89,36 @@ impl DocumentCheckEngine {
             .get(&key)
             .await
             .map_err(|e| TransientError(e.to_string()))
+    }
+}
+
+impl DocumentCheckEngine {
+    /// Autofill: reads one image's MRZ on a blocking thread, under the same concurrency bound as
+    /// document checks.
+    pub async fn autofill(
+        &self,
+        image: Vec<u8>,
+        now_ms: i64,
+    ) -> Result<AutofillReading, TransientError> {
+        let today = request::today(now_ms)
+            .ok_or_else(|| TransientError("the server's clock is out of range".into()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| TransientError(e.to_string()))?;
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || autofill::read(&reader, &image, today))
+            .await
+            .map_err(|e| TransientError(format!("document reading stopped: {e}")))?
+            .map_err(|e| TransientError(format!("document reading failed: {e}")))
+    }
+}
+
+#[async_trait]
+impl DocumentReader for DocumentCheckEngine {
+    async fn read(&self, image: Vec<u8>, today_ms: i64) -> Result<AutofillReading, TransientError> {
+        self.autofill(image, today_ms).await
     }
 }
 

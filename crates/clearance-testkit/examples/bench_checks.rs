@@ -14,19 +14,20 @@
 //! Defaults: N = 2000, C = 16, P = 2, W = 32 (environment: CHECKS_BENCH_N,
 //! CHECKS_BENCH_CONCURRENCY, CHECKS_BENCH_POLL_MS).
 
-use std::error::Error;
+#[path = "support/bench.rs"]
+mod bench;
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use bench::{
+    Api, BoxError, Phase, call, env_or, id_of, ms, person, quantile, run_phase, timestamp_ms,
+};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 
-type BoxError = Box<dyn Error + Send + Sync>;
-
 struct Args {
-    base: String,
-    key: String,
+    api: Api,
     checks: usize,
     concurrency: usize,
     poll: Duration,
@@ -34,18 +35,13 @@ struct Args {
     label: String,
 }
 
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn parse_args() -> Result<Args, BoxError> {
     let mut positional = Vec::new();
     let mut args = Args {
-        base: String::new(),
-        key: String::new(),
+        api: Api {
+            base: String::new(),
+            key: String::new(),
+        },
         checks: env_or("CHECKS_BENCH_N", 2000),
         concurrency: env_or("CHECKS_BENCH_CONCURRENCY", 16),
         poll: Duration::from_millis(env_or("CHECKS_BENCH_POLL_MS", 2) as u64),
@@ -66,125 +62,18 @@ fn parse_args() -> Result<Args, BoxError> {
     }
     let [base, key] = <[String; 2]>::try_from(positional)
         .map_err(|_| "usage: bench_checks <base url> <test key> [--checks N] [--concurrency C] [--poll-ms P] [--warmup W] [--label NAME]")?;
-    args.base = base.trim_end_matches('/').to_string();
-    args.key = key;
+    args.api.base = base.trim_end_matches('/').to_string();
+    args.api.key = key;
     args.concurrency = args.concurrency.max(1);
     args.checks = args.checks.max(1);
     Ok(args)
-}
-
-/// One request; an error unless the answer is 200 with a JSON body.
-async fn call(
-    http: &Client,
-    args: &Args,
-    method: Method,
-    path: &str,
-    body: Option<&Value>,
-) -> Result<Value, BoxError> {
-    let mut req = http
-        .request(method.clone(), format!("{}{path}", args.base))
-        .header("Authorization", &args.key);
-    if let Some(body) = body {
-        req = req.json(body);
-    }
-    let resp = req.send().await?;
-    let status = resp.status();
-    let text = resp.text().await?;
-    if status != 200 {
-        return Err(format!("{method} {path}: {status} {}", &text[..text.len().min(300)]).into());
-    }
-    Ok(serde_json::from_str(&text)?)
-}
-
-fn id_of(v: &Value) -> Result<String, BoxError> {
-    Ok(v["id"].as_str().ok_or("answer without an id")?.to_string())
-}
-
-fn person() -> Value {
-    json!({
-        "type": "person",
-        "email": "ada.bench@example.org",
-        "personDetails": {"firstName": "Ada", "lastName": "Bench", "dob": "1985-12-10", "nationality": "GB"}
-    })
-}
-
-/// What one timed operation produced: per-operation samples (ms) and the phase's wall time.
-struct Phase {
-    samples: Vec<f64>,
-    extra: Vec<Vec<f64>>,
-    wall: Duration,
-}
-
-/// Runs `count` operations over `concurrency` tasks; each operation returns one or more samples
-/// in milliseconds (the first is the operation's latency).
-async fn run_phase<F, Fut>(count: usize, concurrency: usize, op: F) -> Result<Phase, BoxError>
-where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<Vec<f64>, BoxError>> + Send,
-{
-    let op = Arc::new(op);
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..concurrency.min(count) {
-        let op = op.clone();
-        let next = next.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut out: Vec<Vec<f64>> = Vec::new();
-            while next.fetch_add(1, Ordering::Relaxed) < count {
-                out.push(op().await?);
-            }
-            Ok::<_, BoxError>(out)
-        }));
-    }
-    let mut rows = Vec::with_capacity(count);
-    for task in tasks {
-        rows.extend(task.await??);
-    }
-    let wall = started.elapsed();
-    let width = rows.first().map_or(1, Vec::len);
-    let mut columns = vec![Vec::with_capacity(rows.len()); width];
-    for row in rows {
-        for (c, v) in columns.iter_mut().zip(row) {
-            c.push(v);
-        }
-    }
-    let samples = columns.remove(0);
-    Ok(Phase {
-        samples,
-        extra: columns,
-        wall,
-    })
-}
-
-fn ms(since: Instant) -> f64 {
-    since.elapsed().as_secs_f64() * 1000.0
-}
-
-/// The `q` quantile (nearest rank) of unsorted samples.
-fn quantile(samples: &[f64], q: f64) -> f64 {
-    if samples.is_empty() {
-        return f64::NAN;
-    }
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn timestamp_ms(v: &Value) -> Result<f64, BoxError> {
-    let s = v.as_str().ok_or("check without a timestamp")?;
-    Ok(
-        clearance_core::time::parse_time_filter(s).ok_or_else(|| format!("bad timestamp {s}"))?
-            as f64,
-    )
 }
 
 /// POSTs one check and polls it until it leaves `pending`: [end to end, POST answer, server
 /// createdAt → updatedAt] in ms, and the number of polls.
 async fn one_check(http: Client, args: Arc<Args>, body: Arc<Value>) -> Result<Vec<f64>, BoxError> {
     let t0 = Instant::now();
-    let created = call(&http, &args, Method::POST, "/v1/checks", Some(&body)).await?;
+    let created = call(&http, &args.api, Method::POST, "/v1/checks", Some(&body)).await?;
     let answered = ms(t0);
     if created["status"] != "pending" && created["status"] != "complete" {
         return Err(format!("unexpected check on create: {created}").into());
@@ -200,7 +89,7 @@ async fn one_check(http: Client, args: Arc<Args>, body: Arc<Value>) -> Result<Ve
             return Err(format!("check {id} still pending after 30 s").into());
         }
         tokio::time::sleep(args.poll).await;
-        check = call(&http, &args, Method::GET, &path, None).await?;
+        check = call(&http, &args.api, Method::GET, &path, None).await?;
     }
     let end_to_end = ms(t0);
     if check["status"] != "complete" {
@@ -244,8 +133,16 @@ async fn main() -> Result<(), BoxError> {
         .build()?;
     let (n, c) = (args.checks, args.concurrency);
 
-    let client_id =
-        id_of(&call(&http, &args, Method::POST, "/v1/clients", Some(&person())).await?)?;
+    let client_id = id_of(
+        &call(
+            &http,
+            &args.api,
+            Method::POST,
+            "/v1/clients",
+            Some(&person()),
+        )
+        .await?,
+    )?;
     let check_body = Arc::new(json!({"clientId": client_id, "type": "standard_screening_check"}));
     let client_path = Arc::new(format!("/v1/clients/{client_id}"));
 
@@ -262,7 +159,7 @@ async fn main() -> Result<(), BoxError> {
             let (http, args, path) = (http.clone(), args.clone(), path.clone());
             async move {
                 let t0 = Instant::now();
-                call(&http, &args, Method::GET, &path, None).await?;
+                call(&http, &args.api, Method::GET, &path, None).await?;
                 Ok(vec![ms(t0)])
             }
         }
@@ -275,7 +172,14 @@ async fn main() -> Result<(), BoxError> {
             let (http, args) = (http.clone(), args.clone());
             async move {
                 let t0 = Instant::now();
-                call(&http, &args, Method::POST, "/v1/clients", Some(&person())).await?;
+                call(
+                    &http,
+                    &args.api,
+                    Method::POST,
+                    "/v1/clients",
+                    Some(&person()),
+                )
+                .await?;
                 Ok(vec![ms(t0)])
             }
         }

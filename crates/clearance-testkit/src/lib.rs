@@ -154,7 +154,11 @@ impl TestApp {
         // The workers stop when the app (holding the sender) is dropped.
         let (stop_workers, stop) = tokio::sync::watch::channel(false);
         if run_workers {
-            tokio::spawn(run_dispatcher(app.services.clone(), stop.clone()));
+            tokio::spawn(run_dispatcher(
+                app.services.clone(),
+                app.dispatch_wake.clone(),
+                stop.clone(),
+            ));
             tokio::spawn(app.workers.run(stop));
         }
         TestApp {

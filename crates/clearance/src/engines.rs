@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use clearance_core::autofill::{AutofillReading, DocumentReader};
 use clearance_core::checks::analyser::{
     Analyser, Analysis, CheckContext, SandboxAnalyser, TransientError,
 };
@@ -69,6 +70,16 @@ impl Analyser for LazyDocumentEngine {
             Err(reason) => Ok(Analysis::Failed {
                 reason: reason.clone(),
             }),
+        }
+    }
+}
+
+#[async_trait]
+impl DocumentReader for LazyDocumentEngine {
+    async fn read(&self, image: Vec<u8>, today_ms: i64) -> Result<AutofillReading, TransientError> {
+        match self.engine().await {
+            Ok(engine) => engine.autofill(image, today_ms).await,
+            Err(reason) => Err(TransientError(reason.clone())),
         }
     }
 }

@@ -204,7 +204,11 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let (stop_workers, stop) = tokio::sync::watch::channel(false);
-    let dispatcher = tokio::spawn(run_dispatcher(app.services.clone(), stop.clone()));
+    let dispatcher = tokio::spawn(run_dispatcher(
+        app.services.clone(),
+        app.dispatch_wake.clone(),
+        stop.clone(),
+    ));
     let workers = (args.workers > 0).then(|| tokio::spawn(app.workers.run(stop)));
     tracing::info!(listen = %args.listen, workers = args.workers, "clearance is serving");
     let served = axum::serve(listener, app.router)

@@ -128,11 +128,17 @@ pub struct Application {
     pub router: Router,
     pub workers: Workers,
     pub services: Services,
+    /// Notified when this process commits outbox events (pass to `run_dispatcher`).
+    pub dispatch_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Moves outbox events into delivery jobs until `shutdown` turns true (every process runs one;
 /// the shared cursor keeps them from dispatching an event twice).
-pub async fn run_dispatcher(services: Services, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+pub async fn run_dispatcher(
+    services: Services,
+    wake: Arc<tokio::sync::Notify>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
     let stopping =
         |rx: &tokio::sync::watch::Receiver<bool>| rx.has_changed().is_err() || *rx.borrow();
     while !stopping(&shutdown) {
@@ -144,8 +150,11 @@ pub async fn run_dispatcher(services: Services, mut shutdown: tokio::sync::watch
             }
         };
         if moved == 0 {
+            // Local events wake it at once; the poll finds other processes' events and gaps
+            // that have settled.
             tokio::select! {
                 _ = shutdown.changed() => {}
+                _ = wake.notified() => {}
                 _ = tokio::time::sleep(Duration::from_millis(200)) => {}
             }
         }
@@ -188,14 +197,13 @@ pub fn build_app(
     let queue: Arc<dyn JobQueue> = store.clone();
     let workers = Workers::new(queue, worker_config);
     let waker = workers.waker();
+    // One lazily loaded OCR model for live document checks and autofill.
+    let document_engine = Arc::new(LazyDocumentEngine::new(settings.models_dir.clone()));
     let analysers = Analysers::default()
         .with_sandbox(Arc::new(SandboxWithLatency {
             latency: settings.sandbox_latency,
         }))
-        .with_live(
-            CheckType::Document,
-            Arc::new(LazyDocumentEngine::new(settings.models_dir.clone())),
-        );
+        .with_live(CheckType::Document, document_engine.clone());
     // One index of the official lists per process, shared by both screening types.
     let screening = Arc::new(ScreeningEngine::new(
         store.clone(),
@@ -205,9 +213,13 @@ pub fn build_app(
         .with_live(CheckType::StandardScreening, screening.clone())
         .with_live(CheckType::ExtensiveScreening, screening);
     let allow_private = rules.webhook_allow_private;
+    let dispatch_wake = Arc::new(tokio::sync::Notify::new());
+    let wake = dispatch_wake.clone();
     let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
         .with_analysers(analysers)
+        .with_document_reader(document_engine)
         .with_enqueue_hook(Arc::new(move || waker.notify_one()))
+        .with_event_hook(Arc::new(move || wake.notify_one()))
         .with_token_keys(token_keys);
     let shared = Arc::new(services.clone());
     let sender = Arc::new(HttpWebhookSender {
@@ -226,5 +238,6 @@ pub fn build_app(
         router: clearance_api::router(state),
         workers,
         services,
+        dispatch_wake,
     }
 }

@@ -885,6 +885,37 @@ pub struct CustomListRecord {
 }
 
 list_schema!(CustomListRecordList, CustomListRecord);
+
+/// Body of `POST /v1/autofill`.
+#[derive(Serialize, ToSchema)]
+pub struct AutofillRequest {
+    /// The image, base64 (JPG or PNG, 34 KB to 4 MB; a `data:…;base64,` prefix is accepted).
+    data: String,
+}
+
+/// Where one autofilled field came from and how far to trust it.
+#[derive(Serialize, ToSchema)]
+pub struct AutofillFieldSource {
+    /// `mrz` (the machine-readable zone).
+    source: String,
+    /// 0–1: 0.99 when the field's own check digit matches, 0.9 for a field without one when
+    /// every check digit matches, 0.6 when some other digit fails, 0.3 when its own fails.
+    confidence: f64,
+    /// The rule behind the confidence, in words.
+    basis: String,
+}
+
+/// What autofill read.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Autofill {
+    /// As a document check's `breakdown.extractedData` (`documentDetails`, `mrzDetails`,
+    /// `holderDetails`).
+    #[schema(value_type = Object)]
+    extracted_data: serde_json::Value,
+    /// Per field, by dotted path (`holderDetails.dob`, …).
+    field_sources: std::collections::BTreeMap<String, AutofillFieldSource>,
+}
 /// Body of `POST /v1/tokens`: `clientId` and exactly one of `referrer` and `appId`.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -84,14 +84,13 @@ impl Services {
             now,
         );
         let event = check_event(&check, "check.pending", now);
-        self.store
-            .apply(vec![
-                Change::Insert(check.clone()),
-                Change::Insert(entry),
-                Change::Enqueue(job),
-                Change::Event(event),
-            ])
-            .await?;
+        self.commit(vec![
+            Change::Insert(check.clone()),
+            Change::Insert(entry),
+            Change::Enqueue(job),
+            Change::Event(event),
+        ])
+        .await?;
         (self.on_enqueue)();
         Ok(check)
     }
@@ -352,7 +351,7 @@ impl Services {
                     .iter()
                     .map(|t| Change::Event(check_event(&done, t, now))),
             );
-            match self.store.apply(changes).await {
+            match self.commit(changes).await {
                 Ok(()) => return Ok(()),
                 Err(StoreError::Conflict(_)) => continue,
                 Err(StoreError::NotFound) => return Ok(()),

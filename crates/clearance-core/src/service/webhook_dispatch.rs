@@ -17,9 +17,11 @@ use crate::scope::{Mode, Scope};
 use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
 use crate::time::format_timestamp;
 
-/// Events younger than this are left for the next step: on PostgreSQL a sequence number is
-/// taken before its transaction commits, so a just-written gap may still fill in.
-const SETTLE_MS: i64 = 500;
+/// How long a gap in the outbox's sequence may still fill in. On PostgreSQL a sequence number
+/// is taken before its transaction commits, so a later event can become visible first; the
+/// dispatcher stops before a gap until it is this old, and then takes it for a rolled-back
+/// write (rare: events are written after the checks that can roll a change back).
+const GAP_SETTLE_MS: i64 = 10_000;
 const CURSOR_ID: &str = "webhook-dispatch";
 /// Delivery jobs keep their own attempt count in the delivery record (the documented schedule);
 /// the queue's count only guards against a handler that keeps failing for other reasons.
@@ -84,6 +86,22 @@ pub(crate) fn drain_job(scope: &Scope, webhook_id: &str, job_id: String, now: i6
     }
 }
 
+/// The events after `after` that can be dispatched now: the run without gaps in the sequence,
+/// continued past a gap only when the event after it was written before `gap_deadline`.
+fn settled_prefix(after: i64, events: Vec<StoredEvent>, gap_deadline: i64) -> Vec<StoredEvent> {
+    let mut last = after;
+    events
+        .into_iter()
+        .take_while(|e| {
+            let ready = e.seq == last + 1 || e.event.created_at <= gap_deadline;
+            if ready {
+                last = e.seq;
+            }
+            ready
+        })
+        .collect()
+}
+
 impl Services {
     /// Reads up to `batch` settled events after the shared cursor and queues their deliveries;
     /// returns how many events it consumed. Safe to run in every process: the cursor is
@@ -100,14 +118,8 @@ impl Services {
                 .and_then(|c| c.body.get("seq"))
                 .and_then(Value::as_i64)
                 .unwrap_or(0);
-            let settled_before = self.now_ms() - SETTLE_MS;
-            let events: Vec<StoredEvent> = self
-                .store
-                .events_after(after, batch)
-                .await?
-                .into_iter()
-                .take_while(|e| e.event.created_at <= settled_before)
-                .collect();
+            let fetched = self.store.events_after(after, batch).await?;
+            let events = settled_prefix(after, fetched, self.now_ms() - GAP_SETTLE_MS);
             let Some(last) = events.last().map(|e| e.seq) else {
                 return Ok(0);
             };
@@ -185,5 +197,46 @@ impl Services {
             })
             .await?;
         Ok(page.items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::Event;
+
+    fn event(seq: i64, created_at: i64) -> StoredEvent {
+        StoredEvent {
+            seq,
+            event: Event {
+                id: format!("e{seq}"),
+                scope: Scope::new("a", Mode::Test),
+                event_type: "client.created".into(),
+                resource_type: "client".into(),
+                resource_id: "c".into(),
+                payload: Map::new(),
+                created_at,
+            },
+        }
+    }
+
+    fn seqs(events: &[StoredEvent]) -> Vec<i64> {
+        events.iter().map(|e| e.seq).collect()
+    }
+
+    #[test]
+    fn a_run_without_gaps_is_taken_at_once() {
+        let got = settled_prefix(4, vec![event(5, 100), event(6, 100), event(7, 100)], 0);
+        assert_eq!(seqs(&got), [5, 6, 7]);
+    }
+
+    #[test]
+    fn a_young_gap_stops_the_run_until_it_fills_or_ages() {
+        let fetched = || vec![event(5, 100), event(7, 100), event(8, 100)];
+        assert_eq!(seqs(&settled_prefix(4, fetched(), 50)), [5]);
+        // A gap right after the cursor holds everything back.
+        assert!(settled_prefix(4, vec![event(6, 100)], 50).is_empty());
+        // Once the event after the gap is older than the deadline, the gap is a rollback.
+        assert_eq!(seqs(&settled_prefix(4, fetched(), 100)), [5, 7, 8]);
     }
 }

@@ -193,7 +193,7 @@ fn assemble(
 }
 
 /// `extractedData` from the MRZ.
-fn extracted(doc: &MrzDocument, has_two_sides: bool) -> Value {
+pub(crate) fn extracted(doc: &MrzDocument, has_two_sides: bool) -> Value {
     let data = extract(doc);
     let country = |alpha2: Option<&'static str>, printed: &str| {
         alpha2

@@ -8,6 +8,7 @@
 
 mod addresses;
 mod audit_logs;
+mod autofill;
 mod checks;
 mod clients;
 mod documents;

@@ -1,0 +1,53 @@
+//! `POST /v1/autofill`: a document's data read from one image, for pre-filling a form. Nothing is
+//! stored: the image is validated like an upload, read, and forgotten.
+
+use serde_json::{Map, Value};
+
+use super::{Services, accept_upload};
+use crate::autofill::AutofillReading;
+use crate::error::{CoreError, Result};
+use crate::fields::as_object;
+use crate::store::StoreError;
+
+impl Services {
+    /// Reads the base64 image in `data` (JPG or PNG, the document-upload size rules).
+    pub async fn autofill(&self, input: &Value) -> Result<Value> {
+        let input: &Map<String, Value> = as_object(input, None)?;
+        if let Some(unknown) = input.keys().find(|k| k.as_str() != "data") {
+            return Err(CoreError::invalid(
+                unknown.clone(),
+                format!("'{unknown}' is not a field of an autofill request"),
+            ));
+        }
+        let accepted = accept_upload(input, &clearance_media::Policy::photo()).await?;
+        let Some(reader) = &self.document_reader else {
+            return Err(CoreError::Store(StoreError::Backend(
+                "no document reader is installed on this server".into(),
+            )));
+        };
+        let reading = reader
+            .read(accepted.bytes, self.now_ms())
+            .await
+            .map_err(|e| CoreError::Store(StoreError::Backend(e.0)))?;
+        match reading {
+            AutofillReading::Read(data) => Ok(data),
+            AutofillReading::Unusable(code) => Err(CoreError::Unprocessable {
+                code,
+                message: unusable_message(code).into(),
+            }),
+        }
+    }
+}
+
+/// What to tell the caller about an image nothing could be read from.
+fn unusable_message(code: &str) -> &'static str {
+    match code {
+        "under_exposure" => "The image is too dark to read the document",
+        "excessive_glare" => "Glare on the image hides part of the document",
+        "image_unreadable" => "The image is too small, blurred or damaged to read the document",
+        "document_type_undetected" => {
+            "No machine-readable zone was found: upload the side of an identity document that carries one"
+        }
+        _ => "The document could not be read from this image",
+    }
+}

@@ -1,0 +1,147 @@
+//! Autofill: the data of a document read from one image (the MRZ), with where each field came from
+//! and how far it can be trusted. The confidences are rules, not model scores, so they explain
+//! themselves: a field guarded by a check digit that matches is as sure as the MRZ gets; a field
+//! no digit guards is trusted less, and less again when the MRZ's digits do not all match.
+
+use clearance_core::autofill::AutofillReading;
+use clearance_idv::mrz::CheckedField;
+use clearance_idv::{Date, DocumentImage, IdvError, MrzDocument, MrzReader, quality};
+use serde_json::{Map, Value, json};
+
+use super::result::extracted;
+
+/// A field whose own check digit matches.
+const VERIFIED: f64 = 0.99;
+/// A field with no check digit, in an MRZ whose digits all match (the read is clean).
+const UNGUARDED_CLEAN: f64 = 0.9;
+/// A field with no check digit in an MRZ with a failed digit (the read is suspect).
+const UNGUARDED_SUSPECT: f64 = 0.6;
+/// A field whose own check digit does not match.
+const CONTRADICTED: f64 = 0.3;
+
+/// Reads `bytes` (a JPEG or PNG) on the calling thread.
+pub(crate) fn read(
+    reader: &MrzReader,
+    bytes: &[u8],
+    today: Date,
+) -> Result<AutofillReading, IdvError> {
+    let image = match DocumentImage::decode(bytes) {
+        Ok(image) => image,
+        Err(IdvError::ImageUnreadable(_)) => {
+            return Ok(AutofillReading::Unusable("image_unreadable"));
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(issue) = quality::assess(&image).issues.first() {
+        return Ok(AutofillReading::Unusable(issue.api_code()));
+    }
+    let Some(reading) = reader.read(&image, today)? else {
+        return Ok(AutofillReading::Unusable(quality::DOCUMENT_TYPE_UNDETECTED));
+    };
+    Ok(AutofillReading::Read(describe(&reading.document)))
+}
+
+/// `{extractedData, fieldSources}` for a parsed MRZ.
+pub(crate) fn describe(doc: &MrzDocument) -> Value {
+    let mut data = extracted(doc, false);
+    // One image says nothing about the other side.
+    if let Some(details) = data
+        .get_mut("documentDetails")
+        .and_then(Value::as_object_mut)
+    {
+        details.remove("hasTwoSides");
+    }
+    let mut sources = Map::new();
+    for group in ["documentDetails", "holderDetails"] {
+        let Some(fields) = data.get(group).and_then(Value::as_object) else {
+            continue;
+        };
+        for field in fields.keys() {
+            let path = format!("{group}.{field}");
+            let (confidence, basis) = confidence(doc, &path);
+            sources.insert(
+                path,
+                json!({"source": "mrz", "confidence": confidence, "basis": basis}),
+            );
+        }
+    }
+    json!({ "extractedData": data, "fieldSources": sources })
+}
+
+/// How sure the reader is of the field at `path`, and why.
+fn confidence(doc: &MrzDocument, path: &str) -> (f64, &'static str) {
+    let guard = match path {
+        "documentDetails.documentNumber" => Some(CheckedField::DocumentNumber),
+        "documentDetails.expirationDate" => Some(CheckedField::ExpiryDate),
+        "holderDetails.dob" => Some(CheckedField::BirthDate),
+        _ => None,
+    };
+    let own = guard.and_then(|field| doc.checks.iter().find(|c| c.field == field));
+    match own {
+        Some(check) if check.is_valid() => (VERIFIED, "check digit matches"),
+        Some(_) => (CONTRADICTED, "check digit does not match"),
+        None if doc.checksums_valid() => (
+            UNGUARDED_CLEAN,
+            "no check digit; every check digit of the MRZ matches",
+        ),
+        None => (
+            UNGUARDED_SUSPECT,
+            "no check digit; some check digit of the MRZ does not match",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clearance_idv::mrz::parse;
+
+    const TD3: &str = "P<GBRERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36GBR7408122F3004157ZE184226B<<<<<16";
+
+    fn today() -> Date {
+        Date::new(2026, 11, 28).expect("valid")
+    }
+
+    #[test]
+    fn every_field_has_a_source_and_verified_fields_rank_highest() {
+        let doc = parse(TD3, today()).expect("parses");
+        let out = describe(&doc);
+        let data = &out["extractedData"];
+        assert_eq!(data["documentDetails"]["documentNumber"], "L898902C3");
+        assert_eq!(data["holderDetails"]["lastName"], json!(["ERIKSSON"]));
+        assert!(data["documentDetails"].get("hasTwoSides").is_none());
+        let sources = out["fieldSources"].as_object().expect("object");
+        for group in ["documentDetails", "holderDetails"] {
+            for key in data[group].as_object().expect("object").keys() {
+                assert!(sources.contains_key(&format!("{group}.{key}")), "{key}");
+            }
+        }
+        assert_eq!(
+            sources["documentDetails.documentNumber"]["confidence"],
+            VERIFIED
+        );
+        assert_eq!(sources["holderDetails.dob"]["source"], "mrz");
+        assert_eq!(
+            sources["holderDetails.firstName"]["confidence"],
+            UNGUARDED_CLEAN
+        );
+    }
+
+    #[test]
+    fn a_failed_check_digit_lowers_its_field_and_the_unguarded_ones() {
+        // The birth date's check digit (2) changed to 3.
+        let broken = TD3.replace("7408122F", "7408123F");
+        let doc = parse(&broken, today()).expect("parses");
+        let out = describe(&doc);
+        let sources = &out["fieldSources"];
+        assert_eq!(sources["holderDetails.dob"]["confidence"], CONTRADICTED);
+        assert_eq!(
+            sources["holderDetails.lastName"]["confidence"],
+            UNGUARDED_SUSPECT
+        );
+        assert_eq!(
+            sources["documentDetails.documentNumber"]["confidence"],
+            VERIFIED
+        );
+    }
+}
