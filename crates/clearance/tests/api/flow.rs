@@ -10,12 +10,12 @@ use serde_json::{Value, json};
 
 use crate::person;
 
-async fn client(app: &TestApp) -> String {
+pub(crate) async fn client(app: &TestApp) -> String {
     let r = app.post("/v1/clients", &person("Alan", "Turing")).await;
     r.body["id"].as_str().unwrap().to_string()
 }
 
-fn body(client: &str) -> Value {
+pub(crate) fn body(client: &str) -> Value {
     json!({
         "clientId": client,
         "checkTypes": ["extensive_screening_check", "identity_check", "document_check"],
@@ -224,14 +224,19 @@ async fn the_link_opens_a_page_under_a_strict_policy_until_the_client_is_deleted
 }
 
 /// A session's link token and its client.
-async fn session(app: &TestApp, request: &Value) -> String {
+pub(crate) async fn session(app: &TestApp, request: &Value) -> String {
     let r = app.post("/v1/flow/sessions", request).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let url = r.body["redirectUrl"].as_str().unwrap();
     url.rsplit('/').next().unwrap().to_string()
 }
 
-async fn flow_post(app: &TestApp, token: &str, path: &str, body: &Value) -> TestResponse {
+pub(crate) async fn flow_post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: &Value,
+) -> TestResponse {
     app.send(
         Method::POST,
         &format!("/flow/{token}{path}"),
@@ -241,13 +246,13 @@ async fn flow_post(app: &TestApp, token: &str, path: &str, body: &Value) -> Test
     .await
 }
 
-async fn page_status(app: &TestApp, token: &str) -> u16 {
+pub(crate) async fn page_status(app: &TestApp, token: &str) -> u16 {
     let r = app.client.get(format!("{}/flow/{token}", app.base));
     r.send().await.unwrap().status().as_u16()
 }
 
 /// Uploads a passport (front) and a selfie through the flow endpoints; answers their ids.
-async fn capture(app: &TestApp, token: &str) -> (String, String) {
+pub(crate) async fn capture(app: &TestApp, token: &str) -> (String, String) {
     let doc = flow_post(
         app,
         token,
