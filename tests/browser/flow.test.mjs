@@ -159,7 +159,8 @@ test('a client completes the flow and lands on successUrl; the API shows what wa
   await page.click('[data-action="consent"]');
 
   await current(page, 'document');
-  await page.check('input[name="doc-type"][value="passport"]');
+  // A British driving licence has two sides: the back step follows the front.
+  await page.check('input[name="doc-type"][value="driving_license"]');
   await page.selectOption('#country', 'GB');
   await shot('document');
   await page.click('[data-action="document"]');
@@ -176,11 +177,14 @@ test('a client completes the flow and lands on successUrl; the API shows what wa
   await shot('front-error');
   await capture(page, shot, 'front');
 
+  await current(page, 'back');
+  await capture(page, shot, 'back');
+
   await current(page, 'selfie');
   await capture(page, shot, 'selfie');
 
   await current(page, 'review');
-  assert.equal(await page.locator('#thumbs img').count(), 2);
+  assert.equal(await page.locator('#thumbs img').count(), 3);
   await shot('review');
   await page.click('[data-action="finish"]');
   await page.waitForURL(`${landingUrl}/success`, { timeout: 15000 });
@@ -190,9 +194,9 @@ test('a client completes the flow and lands on successUrl; the API shows what wa
 
   const docs = await api('GET', `/v1/documents?clientId=${client.id}`);
   assert.equal(docs.totalItems, 1, JSON.stringify(docs));
-  assert.equal(docs.items[0].type, 'passport');
+  assert.equal(docs.items[0].type, 'driving_license');
   assert.equal(docs.items[0].issuingCountry, 'GB');
-  assert.equal(docs.items[0].images.length, 1);
+  assert.equal(docs.items[0].images.length, 2);
   const photos = await api('GET', `/v1/livePhotos?clientId=${client.id}`);
   assert.equal(photos.totalItems, 1, JSON.stringify(photos));
   const checks = await api('GET', `/v1/checks?clientId=${client.id}`);
