@@ -175,13 +175,35 @@ test('a client completes the flow and lands on successUrl; the API shows what wa
   await page.waitForSelector('#error:not([hidden])');
   assert.match(await page.textContent('#error'), /too small/i);
   await shot('front-error');
+  // A file the server cannot decode is refused on sending, with its own message.
+  await page.setInputFiles('section[data-step="front"] input[type="file"]', {
+    name: 'broken.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(40000, 7)]),
+  });
+  await page.click('section[data-step="front"] [data-action="use"]');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#error'), /could not read/i);
+  await page.click('section[data-step="front"] [data-action="retake"]');
   await capture(page, shot, 'front');
 
   await current(page, 'back');
   await capture(page, shot, 'back');
 
   await current(page, 'selfie');
-  await capture(page, shot, 'selfie');
+  // Losing the network while sending says so; sending again once back online works.
+  await cameraLive(page, 'selfie');
+  await shot('selfie-camera');
+  await page.click('section[data-step="selfie"] [data-action="shoot"]');
+  await page.waitForSelector('section[data-step="selfie"] img.preview:not([hidden])');
+  await shot('selfie-preview');
+  await context.setOffline(true);
+  await page.click('section[data-step="selfie"] [data-action="use"]');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#error'), /connection/i);
+  await shot('selfie-offline');
+  await context.setOffline(false);
+  await page.click('section[data-step="selfie"] [data-action="use"]');
 
   await current(page, 'review');
   assert.equal(await page.locator('#thumbs img').count(), 3);
