@@ -1,5 +1,5 @@
-//! Flow sessions: create one (answering the opaque token of its link, shown once) and open it
-//! again from that token.
+//! Flow sessions: create one (answering the opaque token of its link, shown once) and look it
+//! up again from that token.
 
 use serde_json::{Map, Value, json};
 
@@ -82,15 +82,6 @@ impl Services {
             ])
             .await?;
         Ok((session, token))
-    }
-
-    /// The live session behind a link token: `None` when the token is unknown, the session was
-    /// completed, has expired, or its client was deleted.
-    pub async fn open_flow_session(&self, token: &str) -> Result<Option<Resource>> {
-        Ok(match self.look_up_flow(token).await? {
-            FlowLink::Open(session) => Some(session),
-            FlowLink::Completed(_) | FlowLink::Closed => None,
-        })
     }
 
     /// What a link token leads to.
