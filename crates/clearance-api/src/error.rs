@@ -66,6 +66,11 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "unauthorized", message)
     }
 
+    /// 410 `resource_not_found`: a hosted-flow link that expired, was completed or never was.
+    pub fn gone(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::GONE, "resource_not_found", message)
+    }
+
     /// 404 `resource_not_found` for a path no endpoint serves.
     pub fn unknown_endpoint() -> Self {
         Self::new(

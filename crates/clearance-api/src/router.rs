@@ -23,7 +23,7 @@ use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
     account, addresses, audit_logs, autofill, checks, clients, custom_lists, documents, flow,
-    flow_pages, health, live_media, sdk, static_data, team_members, tokens, webhooks,
+    flow_api, flow_pages, health, live_media, sdk, static_data, team_members, tokens, webhooks,
 };
 use crate::sdk_auth::require_sdk_token;
 use crate::state::AppState;
@@ -138,11 +138,34 @@ pub fn router(state: AppState) -> Router {
         .merge(v1)
         .merge(sdk)
         .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", doc))
-        .route("/flow/{token}", get(flow_pages::flow_page))
+        .merge(hosted_flow())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics));
     with_edge(app, state)
+}
+
+/// The hosted flow: its pages, their script and style, and the JSON endpoints they call.
+fn hosted_flow() -> Router<AppState> {
+    Router::new()
+        .route("/flow/{token}", get(flow_pages::flow_page))
+        .route("/flow/{token}/documents", post(flow_api::create_document))
+        .route(
+            "/flow/{token}/documents/{id}/upload/{side}",
+            post(flow_api::upload_document_image),
+        )
+        .route(
+            "/flow/{token}/livePhotos",
+            post(flow_api::upload_live_photo),
+        )
+        .route(
+            "/flow/{token}/liveVideos",
+            post(flow_api::create_live_video),
+        )
+        .route("/flow/{token}/finish", post(flow_api::finish))
+        .route("/flow-assets/flow.js", get(flow_pages::script))
+        .route("/flow-assets/flow.css", get(flow_pages::style))
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
 }
 
 /// The outer middleware: trailing-slash tolerance, wire-shaped 404s, metrics, the body limit,

@@ -10,6 +10,7 @@ pub mod custom_lists;
 pub mod documents;
 pub mod extract;
 pub mod flow;
+pub mod flow_api;
 pub mod flow_pages;
 pub mod health;
 pub mod live_media;

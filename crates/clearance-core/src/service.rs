@@ -10,6 +10,7 @@ mod checks;
 mod custom_lists;
 mod documents;
 mod flow;
+mod flow_finish;
 mod live_media;
 mod tokens;
 mod webhook_delivery;
@@ -19,6 +20,8 @@ mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
 pub use custom_lists::{custom_list_records, custom_lists};
+pub use flow::FlowLink;
+pub use flow_finish::FlowOutcome;
 pub use tokens::{SdkSession, SdkTokenRefusal};
 pub use webhook_delivery::{
     DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats,

@@ -41,6 +41,67 @@ const MAX_URL: usize = 2048;
 const MAX_MESSAGES: usize = 100;
 const MAX_MESSAGE_LEN: usize = 2000;
 
+/// What the hosted pages must collect for a session's `checkTypes`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// An identity document (document, identity and enhanced identity checks).
+    pub document: bool,
+    /// A selfie (identity, face authentication and age estimation checks).
+    pub selfie: bool,
+    /// A few frames of live video (enhanced identity checks).
+    pub video: bool,
+    /// A proof-of-address document, separate from the identity document.
+    pub address_document: bool,
+}
+
+impl Needs {
+    /// The captures the named check types need; screening alone needs none.
+    pub fn of<'a>(check_types: impl IntoIterator<Item = &'a str>) -> Needs {
+        let mut needs = Needs::default();
+        for t in check_types.into_iter().filter_map(CheckType::parse) {
+            needs.document |= matches!(
+                t,
+                CheckType::Document | CheckType::Identity | CheckType::EnhancedIdentity
+            );
+            needs.selfie |= matches!(
+                t,
+                CheckType::Identity | CheckType::FaceAuthentication | CheckType::AgeEstimation
+            );
+            needs.video |= t == CheckType::EnhancedIdentity;
+            needs.address_document |= t == CheckType::ProofOfAddress;
+        }
+        needs
+    }
+
+    /// Whether nothing needs capturing.
+    pub fn none(self) -> bool {
+        self == Needs::default()
+    }
+}
+
+/// The proof-of-address document types the hosted pages offer.
+pub const ADDRESS_DOCUMENT_TYPES: &[&str] = &["utility_bill", "bank_statement", "tax_document"];
+
+/// Whether the hosted pages may create a document of this type for the session: one of its
+/// offered identity-document types, or a proof-of-address type when it asks for one.
+pub fn offers_document_type(session: &Map<String, Value>, doc_type: &str) -> bool {
+    let needs = Needs::of(check_types(session));
+    let offered = session
+        .get("documentTypes")
+        .and_then(|d| d.get(doc_type))
+        .is_some_and(|v| v == &json!(true));
+    (needs.document && offered)
+        || (needs.address_document && ADDRESS_DOCUMENT_TYPES.contains(&doc_type))
+}
+
+/// The check types of a stored session body, in request order.
+pub fn check_types(body: &Map<String, Value>) -> Vec<&str> {
+    body.get("checkTypes")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
 /// The `clientId` of a create request.
 pub fn client_id(input: &Map<String, Value>) -> Result<String> {
     Reader::new(input).req_str("clientId", 64)
@@ -57,7 +118,7 @@ pub fn validate_create(input: &Map<String, Value>) -> Result<Map<String, Value>>
             "Workflow templates are not supported yet: create the session with 'checkTypes'",
         ));
     }
-    let check_types = check_types(&r)?;
+    let check_types = requested_check_types(&r)?;
     let success_url = url(&r, "successUrl")?;
     let cancel_url = url(&r, "cancelUrl")?;
     let enable_monitoring = r.opt_bool("enableMonitoring")?.unwrap_or(false);
@@ -108,7 +169,7 @@ pub fn validate_create(input: &Map<String, Value>) -> Result<Map<String, Value>>
     ]))
 }
 
-fn check_types(r: &Reader<'_>) -> Result<Vec<String>> {
+fn requested_check_types(r: &Reader<'_>) -> Result<Vec<String>> {
     let invalid = || {
         CoreError::invalid(
             "checkTypes",
@@ -232,6 +293,17 @@ mod tests {
             Err(CoreError::Invalid { param, .. }) => param,
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn needs_follow_the_check_types() {
+        assert!(Needs::of(["standard_screening_check"]).none());
+        let idv = Needs::of(["identity_check"]);
+        assert!(idv.document && idv.selfie && !idv.video && !idv.address_document);
+        let enhanced = Needs::of(["enhanced_identity_check", "proof_of_address_check"]);
+        assert!(enhanced.document && enhanced.video && enhanced.address_document);
+        assert!(!enhanced.selfie);
+        assert!(Needs::of(["age_estimation_check"]).selfie);
     }
 
     #[test]

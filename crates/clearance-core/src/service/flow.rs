@@ -1,5 +1,5 @@
-//! Flow sessions: create one (answering the opaque token of its link, shown once) and open it
-//! again from that token.
+//! Flow sessions: create one (answering the opaque token of its link, shown once) and look it
+//! up again from that token.
 
 use serde_json::{Map, Value, json};
 
@@ -12,7 +12,7 @@ use crate::keys::hash_key;
 use crate::resources::flow_session::{self, SESSION_TTL_MS};
 use crate::scope::{Mode, Scope};
 use crate::store::{Change, Resource, ResourceKind};
-use crate::time::format_timestamp;
+use crate::time::{format_timestamp, parse_time_filter};
 
 /// Where link records live: they are looked up before the account is known.
 fn link_scope() -> Scope {
@@ -84,22 +84,21 @@ impl Services {
         Ok((session, token))
     }
 
-    /// The live session behind a link token: `None` when the token is unknown, the session was
-    /// completed, has expired, or its client was deleted.
-    pub async fn open_flow_session(&self, token: &str) -> Result<Option<Resource>> {
+    /// What a link token leads to.
+    pub async fn look_up_flow(&self, token: &str) -> Result<FlowLink> {
         if token.len() != LINK_TOKEN_LEN || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Ok(None);
+            return Ok(FlowLink::Closed);
         }
         let Some(link) = self
             .store
             .get(&link_scope(), ResourceKind::FlowLink, &hash_key(token))
             .await?
         else {
-            return Ok(None);
+            return Ok(FlowLink::Closed);
         };
         let field = |k: &str| link.body.get(k).and_then(Value::as_str).unwrap_or_default();
         let Some(mode) = Mode::parse(field("mode")) else {
-            return Ok(None);
+            return Ok(FlowLink::Closed);
         };
         let scope = Scope::new(field("accountId"), mode);
         let Some(session) = self
@@ -107,13 +106,8 @@ impl Services {
             .get(&scope, ResourceKind::FlowSession, field("sessionId"))
             .await?
         else {
-            return Ok(None);
+            return Ok(FlowLink::Closed);
         };
-        let expired = self.now_ms() >= session.created_at + SESSION_TTL_MS;
-        let completed = session.body.get("status").and_then(Value::as_str) == Some("completed");
-        if expired || completed {
-            return Ok(None);
-        }
         let client = session.client_id.as_deref().unwrap_or_default();
         if self
             .store
@@ -121,8 +115,33 @@ impl Services {
             .await?
             .is_none()
         {
-            return Ok(None);
+            return Ok(FlowLink::Closed);
         }
-        Ok(Some(session))
+        if session.body.get("status").and_then(Value::as_str) == Some("completed") {
+            return Ok(FlowLink::Completed(session));
+        }
+        // The stored expiry, and never later than the TTL allows.
+        let expires = session
+            .body
+            .get("expiresAt")
+            .and_then(Value::as_str)
+            .and_then(parse_time_filter)
+            .unwrap_or(i64::MAX)
+            .min(session.created_at + SESSION_TTL_MS);
+        if self.now_ms() >= expires {
+            return Ok(FlowLink::Closed);
+        }
+        Ok(FlowLink::Open(session))
     }
+}
+
+/// Where a flow link leads.
+#[derive(Clone, Debug)]
+pub enum FlowLink {
+    /// A live session the client can still complete.
+    Open(Resource),
+    /// A session the client has finished (its link no longer opens the pages).
+    Completed(Resource),
+    /// An unknown token, an expired session, or one whose client was deleted.
+    Closed,
 }

@@ -1,17 +1,21 @@
 //! `POST /v1/flow/sessions` (check-driven style): validation naming each field, and the link.
 
-use clearance_testkit::TestApp;
+use clearance_core::keys::hash_key;
+use clearance_core::scope::{Mode, Scope};
+use clearance_core::store::{Change, Resource, ResourceKind};
+use clearance_testkit::fixtures::{b64, jpeg};
+use clearance_testkit::{TestApp, TestResponse};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::person;
 
-async fn client(app: &TestApp) -> String {
+pub(crate) async fn client(app: &TestApp) -> String {
     let r = app.post("/v1/clients", &person("Alan", "Turing")).await;
     r.body["id"].as_str().unwrap().to_string()
 }
 
-fn body(client: &str) -> Value {
+pub(crate) fn body(client: &str) -> Value {
     json!({
         "clientId": client,
         "checkTypes": ["extensive_screening_check", "identity_check", "document_check"],
@@ -178,7 +182,16 @@ async fn the_link_opens_a_page_under_a_strict_policy_until_the_client_is_deleted
             .starts_with("text/html")
     );
     let csp = headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
     assert_eq!(headers["referrer-policy"], "no-referrer");
     assert!(html.contains("lang=\"fr\""), "{html}");
     assert!(
@@ -186,7 +199,16 @@ async fn the_link_opens_a_page_under_a_strict_policy_until_the_client_is_deleted
         "escaped: {html}"
     );
     assert!(html.contains("help@example.com"));
-    assert!(!html.contains("<script"), "no scripts yet");
+    assert_eq!(
+        html.matches("<script").count(),
+        html.matches("<script src=\"/flow-assets/flow.js\"").count(),
+        "only our own script file, nothing inline: {html}"
+    );
+    assert!(!html.contains("style=\""), "no inline styles");
+    assert!(
+        html.contains("Vérifiez votre identité"),
+        "the French catalogue"
+    );
 
     let unknown = app
         .client
@@ -199,4 +221,306 @@ async fn the_link_opens_a_page_under_a_strict_policy_until_the_client_is_deleted
     assert_eq!(app.delete(&format!("/v1/clients/{id}")).await.status, 204);
     let gone = app.client.get(&url).send().await.unwrap();
     assert_eq!(gone.status(), 404, "sessions go with their client");
+}
+
+/// A session's link token and its client.
+pub(crate) async fn session(app: &TestApp, request: &Value) -> String {
+    let r = app.post("/v1/flow/sessions", request).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let url = r.body["redirectUrl"].as_str().unwrap();
+    url.rsplit('/').next().unwrap().to_string()
+}
+
+pub(crate) async fn flow_post(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: &Value,
+) -> TestResponse {
+    app.send(
+        Method::POST,
+        &format!("/flow/{token}{path}"),
+        None,
+        Some(body),
+    )
+    .await
+}
+
+pub(crate) async fn page_status(app: &TestApp, token: &str) -> u16 {
+    let r = app.client.get(format!("{}/flow/{token}", app.base));
+    r.send().await.unwrap().status().as_u16()
+}
+
+/// Uploads a passport (front) and a selfie through the flow endpoints; answers their ids.
+pub(crate) async fn capture(app: &TestApp, token: &str) -> (String, String) {
+    let doc = flow_post(
+        app,
+        token,
+        "/documents",
+        &json!({"type": "passport", "issuingCountry": "GB"}),
+    )
+    .await;
+    assert_eq!(doc.status, 200, "{}", doc.text);
+    let doc_id = doc.body["id"].as_str().unwrap().to_string();
+    let image = flow_post(
+        app,
+        token,
+        &format!("/documents/{doc_id}/upload/front"),
+        &json!({"fileName": "front.jpg", "data": b64(&jpeg(320, 240))}),
+    )
+    .await;
+    assert_eq!(image.status, 200, "{}", image.text);
+    assert_eq!(image.body["documentSide"], "front");
+    let photo = flow_post(
+        app,
+        token,
+        "/livePhotos",
+        &json!({"data": b64(&jpeg(300, 300))}),
+    )
+    .await;
+    assert_eq!(photo.status, 200, "{}", photo.text);
+    (doc_id, photo.body["id"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn finishing_creates_the_sessions_checks_once_and_spends_the_link() {
+    let app = TestApp::spawn_paused().await;
+    let id = client(&app).await;
+    let mut request = body(&id);
+    request["checkTypes"] = json!([
+        "standard_screening_check",
+        "document_check",
+        "identity_check"
+    ]);
+    request["enableMonitoring"] = json!(true);
+    let token = session(&app, &request).await;
+    let (doc_id, photo_id) = capture(&app, &token).await;
+
+    let finish = json!({"consent": true, "documentId": doc_id, "livePhotoId": photo_id});
+    let first = flow_post(&app, &token, "/finish", &finish).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(
+        first.body,
+        json!({"redirectUrl": "https://www.example.com/success"})
+    );
+    let second = flow_post(&app, &token, "/finish", &finish).await;
+    assert_eq!(second.status, 200, "finishing twice: {}", second.text);
+    assert_eq!(second.body, first.body);
+
+    let checks = app.get(&format!("/v1/checks?clientId={id}")).await;
+    assert_eq!(checks.body["totalItems"], 3, "{}", checks.text);
+    for check in checks.body["items"].as_array().unwrap() {
+        assert_eq!(check["clientConsent"], true);
+        match check["type"].as_str().unwrap() {
+            "standard_screening_check" => assert_eq!(check["enableMonitoring"], true),
+            "document_check" => assert_eq!(check["documentId"], doc_id.as_str()),
+            "identity_check" => {
+                assert_eq!(check["documentId"], doc_id.as_str());
+                assert_eq!(check["livePhotoId"], photo_id.as_str());
+            }
+            other => panic!("unexpected check {other}"),
+        }
+    }
+
+    assert_eq!(
+        page_status(&app, &token).await,
+        410,
+        "a completed link is gone"
+    );
+    let late = flow_post(&app, &token, "/livePhotos", &json!({"data": "x"})).await;
+    assert_eq!(late.status, 410, "{}", late.text);
+    assert_eq!(late.body["type"], "resource_not_found");
+}
+
+#[tokio::test]
+async fn screening_only_sessions_finish_with_consent_alone() {
+    let app = TestApp::spawn_paused().await;
+    let id = client(&app).await;
+    let mut request = body(&id);
+    request["checkTypes"] = json!(["extensive_screening_check"]);
+    let token = session(&app, &request).await;
+    let page = app
+        .client
+        .get(format!("{}/flow/{token}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("data-step=\"front\""), "no capture steps");
+    assert!(!page.contains("data-step=\"selfie\""));
+    let done = flow_post(&app, &token, "/finish", &json!({"consent": true})).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let checks = app.get(&format!("/v1/checks?clientId={id}")).await;
+    assert_eq!(checks.body["totalItems"], 1, "{}", checks.text);
+    assert_eq!(checks.body["items"][0]["enableMonitoring"], false);
+}
+
+#[tokio::test]
+async fn bad_captures_and_finishes_are_named_in_the_wire_shape() {
+    let app = TestApp::spawn_paused().await;
+    let id = client(&app).await;
+    let mut request = body(&id);
+    request["checkTypes"] = json!(["identity_check"]);
+    request["documentTypes"] = json!({"passport": true});
+    let token = session(&app, &request).await;
+
+    let other = client(&app).await;
+    let photo = app
+        .post(
+            "/v1/livePhotos",
+            &json!({"clientId": other, "data": b64(&jpeg(300, 300))}),
+        )
+        .await;
+    let foreign_photo = photo.body["id"].as_str().unwrap().to_string();
+    let (doc_id, _) = capture(&app, &token).await;
+
+    for (path, request, param) in [
+        (
+            "/documents".to_string(),
+            json!({"type": "driving_license", "issuingCountry": "GB"}),
+            Some("type"),
+        ),
+        (
+            "/documents".to_string(),
+            json!({"type": "utility_bill"}),
+            Some("type"),
+        ),
+        (
+            format!("/documents/{doc_id}/upload/front"),
+            json!({"fileName": "front.jpg", "data": b64(&[0xff, 0xd8, 0xff])}),
+            Some("data"),
+        ),
+        (
+            format!("/documents/{doc_id}/upload/middle"),
+            json!({"fileName": "front.jpg", "data": b64(&jpeg(320, 240))}),
+            Some("side"),
+        ),
+        (
+            "/livePhotos".to_string(),
+            json!({"data": "%%%"}),
+            Some("data"),
+        ),
+        (
+            "/finish".to_string(),
+            json!({"documentId": doc_id}),
+            Some("consent"),
+        ),
+        (
+            "/finish".to_string(),
+            json!({"consent": true, "livePhotoId": foreign_photo}),
+            Some("documentId"),
+        ),
+        (
+            "/finish".to_string(),
+            json!({"consent": true, "documentId": doc_id, "livePhotoId": foreign_photo}),
+            Some("livePhotoId"),
+        ),
+        (
+            "/finish".to_string(),
+            json!({"consent": true, "documentId": doc_id, "livePhotoId": foreign_photo,
+                "liveVideoId": "abc"}),
+            Some("liveVideoId"),
+        ),
+        ("/finish".to_string(), json!(["consent"]), None),
+    ] {
+        let r = flow_post(&app, &token, &path, &request).await;
+        assert_eq!(r.status, 400, "{path} {request}: {}", r.text);
+        assert_eq!(r.body["type"], "invalid_request", "{}", r.text);
+        assert!(r.body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert_eq!(
+            r.error().1.as_deref(),
+            param,
+            "{path} {request}: {}",
+            r.text
+        );
+    }
+
+    // Another client's document is not reachable through this link.
+    let theirs = app
+        .post(
+            "/v1/documents",
+            &json!({"clientId": other, "type": "passport", "issuingCountry": "GB"}),
+        )
+        .await;
+    let theirs = theirs.body["id"].as_str().unwrap();
+    let r = flow_post(
+        &app,
+        &token,
+        &format!("/documents/{theirs}/upload/front"),
+        &json!({"fileName": "front.jpg", "data": b64(&jpeg(320, 240))}),
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+
+    // Requests from another site's page are refused.
+    let cross = app
+        .client
+        .post(format!("{}/flow/{token}/finish", app.base))
+        .header("Origin", "https://evil.example")
+        .json(&json!({"consent": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), 403);
+    assert!(cross.headers().get("access-control-allow-origin").is_none());
+
+    // Nothing was created, and the session is still open.
+    let checks = app.get(&format!("/v1/checks?clientId={id}")).await;
+    assert_eq!(checks.body["totalItems"], 0, "{}", checks.text);
+    assert_eq!(page_status(&app, &token).await, 200);
+}
+
+#[tokio::test]
+async fn unknown_and_expired_links_are_gone() {
+    let app = TestApp::spawn_paused().await;
+    let id = client(&app).await;
+    let token = session(&app, &body(&id)).await;
+
+    for wrong in ["a".repeat(40), "short".to_string(), format!("{token}x")] {
+        assert_eq!(page_status(&app, &wrong).await, 404);
+        let r = flow_post(&app, &wrong, "/finish", &json!({"consent": true})).await;
+        assert_eq!(r.status, 410, "{}", r.text);
+        assert_eq!(r.body["type"], "resource_not_found");
+        let r = flow_post(&app, &wrong, "/documents", &json!({"type": "passport"})).await;
+        assert_eq!(r.status, 410, "{}", r.text);
+    }
+
+    // Age the session past its 14 days.
+    let link = app
+        .store
+        .get(
+            &Scope::new("_system", Mode::Live),
+            ResourceKind::FlowLink,
+            &hash_key(&token),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let scope = Scope::new(
+        link.body["accountId"].as_str().unwrap(),
+        Mode::parse(link.body["mode"].as_str().unwrap()).unwrap(),
+    );
+    let session = app
+        .store
+        .get(
+            &scope,
+            ResourceKind::FlowSession,
+            link.body["sessionId"].as_str().unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let mut body = session.body.clone();
+    body.insert("expiresAt".into(), json!("2020-01-01T00:00:00.000Z"));
+    let aged = Resource {
+        version: session.version + 1,
+        body,
+        ..session
+    };
+    app.store.apply(vec![Change::Update(aged)]).await.unwrap();
+    assert_eq!(page_status(&app, &token).await, 404);
+    let r = flow_post(&app, &token, "/finish", &json!({"consent": true})).await;
+    assert_eq!(r.status, 410, "{}", r.text);
 }

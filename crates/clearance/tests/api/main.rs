@@ -15,6 +15,7 @@ mod documents;
 mod edge;
 mod events;
 mod flow;
+mod flow_finish;
 mod isolation;
 mod lists;
 mod live_media;

@@ -1,0 +1,230 @@
+//! The JSON endpoints the hosted flow page calls (`/flow/<link token>/…`): the link token is
+//! the credential, so the page never holds an API key or an SDK token. Each call acts on the
+//! session's client only, through the same core services as `/v1`, and answers the wire error
+//! shape. A link that is unknown, expired or completed answers 410.
+//!
+//! Same-origin only: a browser request whose `Origin` is not this host, or whose
+//! `Sec-Fetch-Site` says it came from another site, is refused; no CORS headers are ever sent.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use clearance_core::audit::Actor;
+use clearance_core::resources::flow_session::offers_document_type;
+use clearance_core::service::FlowLink;
+use clearance_core::store::{Resource, ResourceKind};
+use serde_json::{Map, Value, json};
+
+use crate::body::JsonBody;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn gone() -> ApiError {
+    ApiError::gone("This verification link is no longer valid")
+}
+
+/// Refuses browser requests from other sites (the page's own calls pass).
+fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
+    let value = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = value(header::HeaderName::from_static("sec-fetch-site"))
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Err(ApiError::forbidden(
+            "The hosted flow accepts requests from its own pages only",
+        ));
+    }
+    if let Some(origin) = value(header::ORIGIN) {
+        let host = value(header::HOST).unwrap_or_default();
+        let origin_host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"))
+            .unwrap_or(origin);
+        if !origin_host.eq_ignore_ascii_case(host) {
+            return Err(ApiError::forbidden(
+                "The hosted flow accepts requests from its own pages only",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The open session behind the token of a same-origin request.
+async fn open(state: &AppState, headers: &HeaderMap, token: &str) -> Result<Resource, ApiError> {
+    same_origin(headers)?;
+    match state.services.look_up_flow(token).await? {
+        FlowLink::Open(session) => Ok(session),
+        FlowLink::Completed(_) | FlowLink::Closed => Err(gone()),
+    }
+}
+
+fn object(body: &Value) -> Result<&Map<String, Value>, ApiError> {
+    match body {
+        Value::Object(map) => Ok(map),
+        _ => Err(ApiError::invalid(
+            "The request body must be a JSON object",
+            None,
+        )),
+    }
+}
+
+/// The session's client with only `keys` of the request copied over.
+fn for_client(session: &Resource, body: &Map<String, Value>, keys: &[&str]) -> Value {
+    let mut out = Map::new();
+    out.insert("clientId".into(), json!(session.client_id));
+    for key in keys {
+        if let Some(v) = body.get(*key) {
+            out.insert((*key).to_string(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+/// `POST /flow/{token}/documents`: `{type, issuingCountry}`; the type must be one the session
+/// offers.
+pub async fn create_document(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let session = open(&state, &headers, &token).await?;
+    let body = object(&body)?;
+    let doc_type = body.get("type").and_then(Value::as_str).unwrap_or_default();
+    if !offers_document_type(&session.body, doc_type) {
+        return Err(ApiError::invalid(
+            "'type' is not a document type this verification asks for",
+            Some("type".into()),
+        ));
+    }
+    let request = for_client(&session, body, &["type", "issuingCountry"]);
+    let doc = state
+        .services
+        .create_document(&session.scope, &Actor::default(), &request)
+        .await?;
+    Ok(Json(json!({
+        "id": doc.id,
+        "type": doc.body.get("type"),
+        "issuingCountry": doc.body.get("issuingCountry"),
+    })))
+}
+
+/// `POST /flow/{token}/documents/{id}/upload/{side}`: `{fileName, data}` for a document of
+/// the session's client.
+pub async fn upload_document_image(
+    State(state): State<AppState>,
+    Path((token, id, side)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let session = open(&state, &headers, &token).await?;
+    let body = object(&body)?;
+    let not_found = || clearance_core::CoreError::not_found("document", id.clone());
+    let doc = state
+        .services
+        .get(&session.scope, ResourceKind::Document, &id)
+        .await?;
+    if doc.client_id != session.client_id {
+        return Err(not_found().into());
+    }
+    let mut request = Map::new();
+    for key in ["fileName", "data"] {
+        if let Some(v) = body.get(key) {
+            request.insert(key.into(), v.clone());
+        }
+    }
+    let image = state
+        .services
+        .upload_document_image(
+            &session.scope,
+            &Actor::default(),
+            &id,
+            &side,
+            &Value::Object(request),
+        )
+        .await?;
+    Ok(Json(json!({
+        "id": image.get("id"),
+        "documentSide": image.get("documentSide"),
+    })))
+}
+
+/// `POST /flow/{token}/livePhotos`: `{data}`, the selfie.
+pub async fn upload_live_photo(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let session = open(&state, &headers, &token).await?;
+    let request = for_client(&session, object(&body)?, &["data"]);
+    let photo = state
+        .services
+        .upload_live_photo(&session.scope, &Actor::default(), &request)
+        .await?;
+    Ok(Json(json!({ "id": photo.id })))
+}
+
+/// `POST /flow/{token}/liveVideos`: `{frames}`, a few frames of the client's face.
+pub async fn create_live_video(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let session = open(&state, &headers, &token).await?;
+    let request = for_client(&session, object(&body)?, &["frames"]);
+    let video = state
+        .services
+        .create_live_video(&session.scope, &Actor::default(), &request)
+        .await?;
+    Ok(Json(json!({ "id": video.id })))
+}
+
+/// `POST /flow/{token}/finish`: `{consent, documentId, addressDocumentId, livePhotoId,
+/// liveVideoId}` (the ones the checks need). Creates the session's checks once and answers
+/// `{redirectUrl}`; finishing again answers the same.
+pub async fn finish(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    same_origin(&headers)?;
+    object(&body)?;
+    match state
+        .services
+        .finish_flow_session(&token, &Actor::default(), &body)
+        .await?
+    {
+        Some(outcome) => Ok(Json(json!({ "redirectUrl": outcome.redirect_url }))),
+        None => Err(gone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    #[test]
+    fn only_same_origin_browser_requests_pass() {
+        let mut h = HeaderMap::new();
+        assert!(same_origin(&h).is_ok(), "no browser headers: not a browser");
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(same_origin(&h).is_ok());
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(same_origin(&h).is_err());
+        h.remove(header::ORIGIN);
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(same_origin(&h).is_err());
+    }
+}

@@ -1,0 +1,146 @@
+//! Finishing hosted-flow sessions that need more than a document and a selfie, and finishing
+//! the same session from two requests at once.
+
+use clearance_testkit::TestApp;
+use clearance_testkit::fixtures::{b64, jpeg};
+use serde_json::json;
+
+use crate::flow::{body, capture, client, flow_post, page_status, session};
+
+#[tokio::test]
+async fn enhanced_identity_and_proof_of_address_use_their_own_captures() {
+    let app = TestApp::spawn_paused().await;
+    let id = client(&app).await;
+    let mut request = body(&id);
+    request["checkTypes"] = json!(["enhanced_identity_check", "proof_of_address_check"]);
+    let token = session(&app, &request).await;
+
+    let page = app
+        .client
+        .get(format!("{}/flow/{token}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for step in ["front", "address", "video"] {
+        assert!(page.contains(&format!("data-step=\"{step}\"")), "{step}");
+    }
+    assert!(!page.contains("data-step=\"selfie\""));
+
+    let doc = flow_post(
+        &app,
+        &token,
+        "/documents",
+        &json!({"type": "passport", "issuingCountry": "GB"}),
+    )
+    .await;
+    let doc_id = doc.body["id"].as_str().unwrap().to_string();
+    let front = json!({"fileName": "front.jpg", "data": b64(&jpeg(320, 240))});
+    let r = flow_post(
+        &app,
+        &token,
+        &format!("/documents/{doc_id}/upload/front"),
+        &front,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let bill = flow_post(&app, &token, "/documents", &json!({"type": "utility_bill"})).await;
+    assert_eq!(bill.status, 200, "{}", bill.text);
+    let bill_id = bill.body["id"].as_str().unwrap().to_string();
+    let r = flow_post(
+        &app,
+        &token,
+        &format!("/documents/{bill_id}/upload/front"),
+        &front,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let frame = b64(&jpeg(320, 240));
+    let video = flow_post(
+        &app,
+        &token,
+        "/liveVideos",
+        &json!({"frames": [frame, frame, frame]}),
+    )
+    .await;
+    assert_eq!(video.status, 200, "{}", video.text);
+    let video_id = video.body["id"].as_str().unwrap().to_string();
+
+    let r = flow_post(
+        &app,
+        &token,
+        "/finish",
+        &json!({"consent": true, "documentId": doc_id, "liveVideoId": video_id}),
+    )
+    .await;
+    assert_eq!(
+        r.error().1.as_deref(),
+        Some("addressDocumentId"),
+        "{}",
+        r.text
+    );
+    let r = flow_post(
+        &app,
+        &token,
+        "/finish",
+        &json!({"consent": true, "documentId": doc_id, "liveVideoId": video_id,
+            "addressDocumentId": bill_id}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    let checks = app.get(&format!("/v1/checks?clientId={id}")).await;
+    assert_eq!(checks.body["totalItems"], 2, "{}", checks.text);
+    for check in checks.body["items"].as_array().unwrap() {
+        match check["type"].as_str().unwrap() {
+            "enhanced_identity_check" => {
+                assert_eq!(check["documentId"], doc_id.as_str());
+                assert_eq!(check["liveVideoId"], video_id.as_str());
+            }
+            "proof_of_address_check" => assert_eq!(check["documentId"], bill_id.as_str()),
+            other => panic!("unexpected check {other}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn concurrent_finishes_create_each_check_once() {
+    let app = TestApp::spawn_paused().await;
+    let id = client(&app).await;
+    let mut request = body(&id);
+    request["checkTypes"] = json!([
+        "standard_screening_check",
+        "document_check",
+        "identity_check"
+    ]);
+    let token = session(&app, &request).await;
+    let (doc_id, photo_id) = capture(&app, &token).await;
+    let finish = json!({"consent": true, "documentId": doc_id, "livePhotoId": photo_id});
+
+    let answers = futures_join(&app, &token, &finish).await;
+    for (status, text) in &answers {
+        // The loser either sees the finished outcome or is told to retry.
+        assert!(matches!(status, 200 | 409), "{status} {text}");
+    }
+    assert!(answers.iter().any(|(s, _)| *s == 200));
+    let again = flow_post(&app, &token, "/finish", &finish).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    let checks = app.get(&format!("/v1/checks?clientId={id}")).await;
+    assert_eq!(checks.body["totalItems"], 3, "{}", checks.text);
+    assert_eq!(page_status(&app, &token).await, 410);
+}
+
+async fn futures_join(
+    app: &TestApp,
+    token: &str,
+    finish: &serde_json::Value,
+) -> Vec<(u16, String)> {
+    let (a, b, c) = tokio::join!(
+        flow_post(app, token, "/finish", finish),
+        flow_post(app, token, "/finish", finish),
+        flow_post(app, token, "/finish", finish),
+    );
+    [a, b, c].into_iter().map(|r| (r.status, r.text)).collect()
+}
