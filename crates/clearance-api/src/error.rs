@@ -159,6 +159,14 @@ impl From<CoreError> for ApiError {
                 param: Some(param.to_string()),
                 ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             },
+            CoreError::Unavailable(reason) => {
+                tracing::error!(reason = %reason, "an analysis engine is unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "service_unavailable",
+                    "An analysis engine this request needs is not available on this server right now; please try again later",
+                )
+            }
             CoreError::Store(StoreError::Conflict(_)) => ApiError::new(
                 StatusCode::CONFLICT,
                 "conflict",

@@ -30,6 +30,10 @@ pub enum CoreError {
         param: &'static str,
         message: String,
     },
+    /// An analysis engine this request needs cannot run now (its model is missing, it is not
+    /// installed, it failed); the message says which, for the operator (HTTP 503).
+    #[error("{0}")]
+    Unavailable(String),
     /// The storage layer failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -7,7 +7,6 @@ use super::{Services, accept_upload};
 use crate::autofill::AutofillReading;
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
-use crate::store::StoreError;
 
 impl Services {
     /// Reads the base64 image in `data` (JPG or PNG, the document-upload size rules).
@@ -21,14 +20,14 @@ impl Services {
         }
         let accepted = accept_upload(input, &clearance_media::Policy::photo()).await?;
         let Some(reader) = &self.document_reader else {
-            return Err(CoreError::Store(StoreError::Backend(
+            return Err(CoreError::Unavailable(
                 "no document reader is installed on this server".into(),
-            )));
+            ));
         };
         let reading = reader
             .read(accepted.bytes, self.now_ms())
             .await
-            .map_err(|e| CoreError::Store(StoreError::Backend(e.0)))?;
+            .map_err(|e| CoreError::Unavailable(e.0))?;
         match reading {
             AutofillReading::Read(data) => Ok(data),
             AutofillReading::Unusable(code) => Err(CoreError::Unprocessable {
