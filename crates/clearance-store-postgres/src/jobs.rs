@@ -40,19 +40,13 @@ pub(crate) async fn enqueue(pool: &PgPool, job: &NewJob) -> Result<(), QueueErro
     tx.commit().await.map_err(backend)
 }
 
-/// A transaction whose commit does not wait for its WAL flush, for queue bookkeeping whose loss
-/// in a database crash is harmless: a lost claim or heartbeat leaves the job claimable again, a
-/// lost completion or release makes an idempotent handler run once more. The writes that matter
-/// (the job's insert, the handler's results) commit normally, and their flush carries any
-/// earlier relaxed commit with it. Saves a disk flush per claim and per completion.
-async fn relaxed(pool: &PgPool) -> Result<Transaction<'static, Postgres>, QueueError> {
-    let mut tx = pool.begin().await.map_err(backend)?;
-    sqlx::query("SET LOCAL synchronous_commit = off")
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
-    Ok(tx)
-}
+// Claims, heartbeats, completions and releases run on the store's relaxed pool, whose sessions
+// have `synchronous_commit = off`: their commits do not wait for a WAL flush. Losing one in a
+// database crash is harmless: a lost claim or heartbeat leaves the job claimable again, a lost
+// completion or release makes an idempotent handler run once more. The writes that matter (the
+// job's insert, the handler's results) commit normally on the main pool, and their flush carries
+// any earlier relaxed commit with it. Each is one statement, so one round trip, with no
+// explicit transaction around it.
 
 fn job_from_row(row: &PgRow) -> Result<Job, QueueError> {
     let payload: String = row.try_get("payload").map_err(backend)?;
@@ -93,9 +87,7 @@ pub(crate) async fn claim(
     qb.push(") ORDER BY run_at, id LIMIT ")
         .push_bind(i64::from(limit))
         .push(" FOR UPDATE SKIP LOCKED) RETURNING id, queue, payload::text AS payload, attempts, max_attempts, created_at");
-    let mut tx = relaxed(pool).await?;
-    let rows = qb.build().fetch_all(&mut *tx).await.map_err(backend)?;
-    tx.commit().await.map_err(backend)?;
+    let rows = qb.build().fetch_all(pool).await.map_err(backend)?;
     let mut jobs = rows
         .iter()
         .map(job_from_row)
@@ -110,29 +102,26 @@ pub(crate) async fn heartbeat(
     worker: &str,
     until: i64,
 ) -> Result<bool, QueueError> {
-    let mut tx = relaxed(pool).await?;
     let done = sqlx::query(
         "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND status = 'queued'",
     )
     .bind(until)
     .bind(id)
     .bind(worker)
-    .execute(&mut *tx)
+    .execute(pool)
     .await
     .map_err(backend)?;
-    tx.commit().await.map_err(backend)?;
     Ok(done.rows_affected() == 1)
 }
 
 pub(crate) async fn complete(pool: &PgPool, id: &str, worker: &str) -> Result<(), QueueError> {
-    let mut tx = relaxed(pool).await?;
     sqlx::query("DELETE FROM jobs WHERE id = $1 AND lease_owner = $2")
         .bind(id)
         .bind(worker)
-        .execute(&mut *tx)
+        .execute(pool)
         .await
         .map_err(backend)?;
-    tx.commit().await.map_err(backend)
+    Ok(())
 }
 
 pub(crate) async fn retry(
@@ -176,17 +165,16 @@ pub(crate) async fn bury(
 }
 
 pub(crate) async fn release(pool: &PgPool, id: &str, worker: &str) -> Result<(), QueueError> {
-    let mut tx = relaxed(pool).await?;
     sqlx::query(
         "UPDATE jobs SET lease_owner = NULL, lease_until = 0, attempts = GREATEST(attempts - 1, 0) \
          WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)
     .bind(worker)
-    .execute(&mut *tx)
+    .execute(pool)
     .await
     .map_err(backend)?;
-    tx.commit().await.map_err(backend)
+    Ok(())
 }
 
 pub(crate) async fn counts(pool: &PgPool, now_ms: i64) -> Result<QueueCounts, QueueError> {

@@ -22,6 +22,9 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Connections whose commits do not wait for their WAL flush, for the job queue's
+    /// bookkeeping only (see `jobs::relaxed`).
+    queue_pool: PgPool,
 }
 
 pub(crate) fn backend(e: sqlx::Error) -> StoreError {
@@ -59,12 +62,15 @@ impl PgStore {
             admin.close().await;
             options = options.options([("search_path", schema)]);
         }
+        let queue_pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_lazy_with(options.clone().options([("synchronous_commit", "off")]));
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .connect_with(options)
             .await
             .map_err(backend)?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, queue_pool })
     }
 }
 
@@ -192,7 +198,7 @@ impl JobQueue for PgStore {
         lease_ms: i64,
         limit: u32,
     ) -> Result<Vec<Job>, QueueError> {
-        jobs::claim(&self.pool, queues, worker, now_ms, lease_ms, limit).await
+        jobs::claim(&self.queue_pool, queues, worker, now_ms, lease_ms, limit).await
     }
 
     async fn heartbeat(
@@ -201,11 +207,11 @@ impl JobQueue for PgStore {
         worker: &str,
         lease_until_ms: i64,
     ) -> Result<bool, QueueError> {
-        jobs::heartbeat(&self.pool, id, worker, lease_until_ms).await
+        jobs::heartbeat(&self.queue_pool, id, worker, lease_until_ms).await
     }
 
     async fn complete(&self, id: &str, worker: &str) -> Result<(), QueueError> {
-        jobs::complete(&self.pool, id, worker).await
+        jobs::complete(&self.queue_pool, id, worker).await
     }
 
     async fn retry(
@@ -223,7 +229,7 @@ impl JobQueue for PgStore {
     }
 
     async fn release(&self, id: &str, worker: &str) -> Result<(), QueueError> {
-        jobs::release(&self.pool, id, worker).await
+        jobs::release(&self.queue_pool, id, worker).await
     }
 
     async fn counts(&self, now_ms: i64) -> Result<QueueCounts, QueueError> {
