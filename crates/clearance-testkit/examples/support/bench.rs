@@ -96,7 +96,37 @@ where
     for task in tasks {
         rows.extend(task.await??);
     }
-    let wall = started.elapsed();
+    Ok(into_phase(rows, started.elapsed()))
+}
+
+/// Starts `count` operations at a steady `per_second`, each on its own task whatever the ones
+/// before are doing (an open loop: a slow server does not slow the arrivals, so queueing shows in
+/// the latencies instead of hiding in a lower request rate).
+pub async fn run_open_loop<F, Fut>(count: usize, per_second: f64, op: F) -> Result<Phase, BoxError>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Vec<f64>, BoxError>> + Send + 'static,
+{
+    let op = Arc::new(op);
+    let started = Instant::now();
+    let spacing = Duration::from_secs_f64(1.0 / per_second.max(0.001));
+    let mut ticks = tokio::time::interval(spacing);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut tasks = Vec::with_capacity(count);
+    for _ in 0..count {
+        ticks.tick().await;
+        let op = op.clone();
+        tasks.push(tokio::spawn(async move { op().await }));
+    }
+    let mut rows = Vec::with_capacity(count);
+    for task in tasks {
+        rows.push(task.await??);
+    }
+    Ok(into_phase(rows, started.elapsed()))
+}
+
+/// Turns per-operation rows of samples into columns: the first is the latency, the rest extras.
+fn into_phase(rows: Vec<Vec<f64>>, wall: Duration) -> Phase {
     let width = rows.first().map_or(1, Vec::len);
     let mut columns = vec![Vec::with_capacity(rows.len()); width];
     for row in rows {
@@ -105,11 +135,11 @@ where
         }
     }
     let samples = columns.remove(0);
-    Ok(Phase {
+    Phase {
         samples,
         extra: columns,
         wall,
-    })
+    }
 }
 
 pub fn ms(since: Instant) -> f64 {
