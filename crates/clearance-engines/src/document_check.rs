@@ -153,10 +153,6 @@ impl Analyser for DocumentCheckEngine {
         let Some(document_type) = record.document_type else {
             return unusable("unsupported_document_type");
         };
-        if front.pdf || back.as_ref().is_some_and(|b| b.pdf) {
-            // No PDF rasteriser in clearance-idv: a PDF side cannot be read offline.
-            return unusable("unsupported_document_format");
-        }
         let mut files = Vec::new();
         for image in std::iter::once(&front).chain(&back) {
             match self.image_bytes(ctx, image).await? {

@@ -1,5 +1,5 @@
-//! Decoding untrusted JPEG/PNG uploads into pixels, with size and memory limits,
-//! before any analysis runs.
+//! Decoding untrusted JPEG/PNG/PDF uploads into pixels, with size and memory limits,
+//! before any analysis runs. A PDF's first page is rasterised (pure Rust, `hayro`).
 
 use std::io::Cursor;
 
@@ -47,11 +47,12 @@ impl std::fmt::Debug for DocumentImage {
 }
 
 impl DocumentImage {
-    /// Decodes a JPEG or PNG from memory with [`DecodeLimits::default`].
+    /// Decodes a JPEG, a PNG or the first page of a PDF from memory with
+    /// [`DecodeLimits::default`].
     ///
     /// # Errors
-    /// [`IdvError::ImageUnreadable`] for other formats, corrupt data or an image
-    /// over the limits.
+    /// [`IdvError::ImageUnreadable`] for other formats, corrupt data, encrypted or empty
+    /// PDFs, or an image over the limits.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         Self::decode_with_limits(bytes, DecodeLimits::default())
     }
@@ -63,6 +64,9 @@ impl DocumentImage {
     pub fn decode_with_limits(bytes: &[u8], limits: DecodeLimits) -> Result<Self> {
         if bytes.len() > limits.max_bytes {
             return Err(IdvError::ImageUnreadable("file too large"));
+        }
+        if bytes.starts_with(b"%PDF-") {
+            return pdf::first_page(bytes, limits).map(|rgb| Self { rgb });
         }
         let reader = ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
@@ -113,6 +117,90 @@ impl DocumentImage {
     #[must_use]
     pub fn gray(&self) -> GrayImage {
         image::DynamicImage::ImageRgb8(self.rgb.clone()).into_luma8()
+    }
+}
+
+/// Rasterising the first page of an uploaded PDF (a scanned or photographed document).
+mod pdf {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    use hayro::vello_cpu::color::palette::css::WHITE;
+    use hayro::{PixmapSettings, RenderCache, RenderSettings};
+    use image::{Rgb, RgbImage};
+
+    use super::DecodeLimits;
+    use crate::error::{IdvError, Result};
+
+    /// The longer side of the rendered page, in pixels: about 300 dpi across an ID card held
+    /// in an A4 scan's width, 200 dpi for the whole A4 page: enough for the MRZ reader, which
+    /// works on downscaled lines anyway.
+    const LONG_SIDE_PX: f32 = 2400.0;
+
+    /// Renders page one on white at [`LONG_SIDE_PX`] (or the limits, if smaller).
+    pub(super) fn first_page(bytes: &[u8], limits: DecodeLimits) -> Result<RgbImage> {
+        let pdf = Pdf::new(bytes.to_vec())
+            .map_err(|_| IdvError::ImageUnreadable("corrupt or encrypted PDF"))?;
+        let page = pdf
+            .pages()
+            .first()
+            .ok_or(IdvError::ImageUnreadable("the PDF has no pages"))?;
+        let (width, height) = page.render_dimensions();
+        let longer = width.max(height);
+        if !longer.is_finite() || longer < 1.0 || width.min(height) < 1.0 {
+            return Err(IdvError::ImageUnreadable("the PDF page has no size"));
+        }
+        let scale = LONG_SIDE_PX.min(limits.max_dimension as f32) / longer;
+        let (w, h) = ((width * scale) as u64, (height * scale) as u64);
+        if w == 0 || h == 0 || w * h * 4 > limits.max_alloc {
+            return Err(IdvError::ImageUnreadable(
+                "the PDF page is over the size limits",
+            ));
+        }
+        let pixmap = hayro::render(
+            page,
+            &RenderCache::new(),
+            &InterpreterSettings::default(),
+            &RenderSettings::default(),
+            &PixmapSettings {
+                x_scale: scale,
+                y_scale: scale,
+                bg_color: WHITE,
+            },
+        );
+        let mut rgb = RgbImage::new(u32::from(pixmap.width()), u32::from(pixmap.height()));
+        // The white background is opaque, so every pixel's alpha is 255 and the premultiplied
+        // channels are the plain ones.
+        for (out, p) in rgb.pixels_mut().zip(pixmap.data()) {
+            *out = Rgb([p.r, p.g, p.b]);
+        }
+        Ok(trim_white_margins(rgb))
+    }
+
+    /// Anything at least this bright in every channel counts as blank paper.
+    const PAPER: u8 = 245;
+
+    /// Crops a rendered page to what is printed or scanned on it (plus a small margin): a
+    /// document scanned on an A4 page is mostly white paper, which the glare and exposure
+    /// gates would otherwise take for a washed-out photo. A blank page is returned whole.
+    pub(super) fn trim_white_margins(page: RgbImage) -> RgbImage {
+        let (w, h) = page.dimensions();
+        let inked = |p: &Rgb<u8>| p.0.iter().any(|&c| c < PAPER);
+        let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
+        for (x, y, p) in page.enumerate_pixels() {
+            if inked(p) {
+                x0 = x0.min(x);
+                y0 = y0.min(y);
+                x1 = x1.max(x);
+                y1 = y1.max(y);
+            }
+        }
+        if x0 > x1 || y0 > y1 {
+            return page;
+        }
+        let margin = w.max(h) / 100;
+        let (x0, y0) = (x0.saturating_sub(margin), y0.saturating_sub(margin));
+        let (x1, y1) = ((x1 + margin).min(w - 1), (y1 + margin).min(h - 1));
+        image::imageops::crop_imm(&page, x0, y0, x1 - x0 + 1, y1 - y0 + 1).to_image()
     }
 }
 

@@ -201,3 +201,121 @@ fn fixture_images_pass_quality_and_degradations_fail() {
         "{report:?}"
     );
 }
+
+/// A PDF file of the given objects (numbered from 1; object 1 is the catalogue), with a
+/// correct cross-reference table.
+fn pdf_file(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+/// An A4 page (595 × 842 pt) whose content stream is `content`, with `image` as `/Im0`.
+fn a4_page(content: &str, image: Option<Vec<u8>>) -> Vec<u8> {
+    let resources = if image.is_some() {
+        "/Resources << /XObject << /Im0 5 0 R >> >>"
+    } else {
+        "/Resources << >>"
+    };
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] {resources} /Contents 4 0 R >>"
+        )
+        .into_bytes(),
+        stream("", content.as_bytes()),
+    ];
+    objects.extend(image);
+    pdf_file(&objects)
+}
+
+#[test]
+fn pdf_first_page_is_rasterised_on_white() {
+    // A black bar across the top fifth of an otherwise empty A4 page.
+    let pdf = a4_page("0 0 0 rg 0 674 595 168 re f", None);
+    let page = DocumentImage::decode(&pdf).expect("renders");
+    // Rendered at 2400 px on the longer side (A4: 1697 × 2400), then cropped to the bar and
+    // a margin of 24 px (1 % of the longer side) below it.
+    let (w, h) = (page.width(), page.height());
+    assert!((1690..=1700).contains(&w), "the page's width: {w}x{h}");
+    assert!(
+        (500..=505).contains(&h),
+        "the bar (480 px) and the margin: {w}x{h}"
+    );
+    let rgb = page.rgb();
+    assert_eq!(rgb.get_pixel(w / 2, 10).0, [0, 0, 0], "the bar");
+    assert_eq!(rgb.get_pixel(w / 2, h - 5).0, [255, 255, 255], "the margin");
+    // A blank page stays whole.
+    let blank = DocumentImage::decode(&a4_page("", None)).expect("renders");
+    assert_eq!(blank.height(), 2400);
+    for broken in [
+        b"%PDF-1.4\n".to_vec(),
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF".to_vec(),
+    ] {
+        assert!(DocumentImage::decode(&broken).is_err());
+    }
+}
+
+#[test]
+fn passport_scanned_into_a_pdf_reads_like_the_photo() {
+    use clearance_idv::DocumentType;
+    use clearance_idv::analysis::analyse_document;
+    use clearance_idv::check::Declared;
+    let jpeg = std::fs::read(fixtures().join("synthetic_passport_td3_specimen.jpg")).expect("read");
+    let photo = DocumentImage::decode(&jpeg).expect("decodes");
+    let image = stream(
+        &format!(
+            "/Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceRGB \
+             /BitsPerComponent 8 /Filter /DCTDecode",
+            photo.width(),
+            photo.height()
+        ),
+        &jpeg,
+    );
+    // Placed near the top of the page, 440 pt wide, as a flatbed scan would put it.
+    let height = 440.0 * f64::from(photo.height()) / f64::from(photo.width());
+    let content = format!(
+        "q 440 0 0 {height:.2} 60 {:.2} cm /Im0 Do Q",
+        800.0 - height
+    );
+    let pdf = a4_page(&content, Some(image));
+    let declared = Declared {
+        document_type: DocumentType::Passport,
+        issuing_country: "GB".into(),
+        minimum_age: 18,
+    };
+    let a = analyse_document(reader(), &pdf, None, &declared, today()).expect("runs");
+    assert_eq!(a.quality_problem(), None);
+    let (_, reading) = a.mrz.as_ref().expect("MRZ read from the PDF");
+    assert_eq!(reading.document.lines, specimens()["td3"]);
+    let data = a.extracted.clone().expect("extracted");
+    assert_eq!(data.document_number, "L898902C3");
+}

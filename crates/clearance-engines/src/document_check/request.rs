@@ -55,8 +55,6 @@ pub(crate) struct ImageRef {
     pub id: String,
     /// `front` or `back`.
     pub side: &'static str,
-    /// Uploaded as a PDF (`application/pdf`).
-    pub pdf: bool,
 }
 
 /// The document record as the client declared it.
@@ -110,7 +108,6 @@ fn image(body: &Map<String, Value>, side: &'static str) -> Option<ImageRef> {
             Some(ImageRef {
                 id: i["id"].as_str()?.to_owned(),
                 side,
-                pdf: i["contentType"] == "application/pdf",
             })
         })
 }
