@@ -132,6 +132,8 @@ pub fn router(state: AppState) -> Router {
             post(sdk::upload_document_image),
         )
         .route("/v1/sdk/livePhotos", post(sdk::upload_live_photo))
+        .route("/v1/sdk/liveVideos", post(sdk::create_live_video))
+        .route("/v1/sdk/checks", post(sdk::create_check))
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(state.clone(), require_sdk_token));
     let app = Router::new()

@@ -18,7 +18,13 @@ use crate::state::AppState;
 use crate::wire::resource_json;
 
 /// What an SDK token may do, as `GET /v1/sdk/session` lists it.
-const ACTIONS: &[&str] = &["documents.create", "documents.upload", "livePhotos.create"];
+const ACTIONS: &[&str] = &[
+    "documents.create",
+    "documents.upload",
+    "livePhotos.create",
+    "liveVideos.create",
+    "checks.create",
+];
 
 /// The token's client, mode, binding, expiry and allowed actions.
 pub async fn session(Extension(caller): Extension<SdkCaller>) -> Json<Value> {
@@ -112,4 +118,33 @@ pub async fn upload_live_photo(
         .upload_live_photo(&caller.session.scope, &Actor::default(), &body)
         .await?;
     Ok(Json(resource_json(&photo)))
+}
+
+/// Create a live video record (with its challenges and optional frames) for the token's client.
+pub async fn create_live_video(
+    State(state): State<AppState>,
+    Extension(caller): Extension<SdkCaller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let body = for_own_client(body, &caller)?;
+    let video = state
+        .services
+        .create_live_video(&caller.session.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&video)))
+}
+
+/// Create a check for the token's client; every resource it links to must be that client's.
+pub async fn create_check(
+    State(state): State<AppState>,
+    Extension(caller): Extension<SdkCaller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let body = for_own_client(body, &caller)?;
+    let s = &caller.session;
+    let check = state
+        .services
+        .create_client_check(&s.scope, &Actor::default(), &s.client_id, &body)
+        .await?;
+    Ok(Json(resource_json(&check)))
 }

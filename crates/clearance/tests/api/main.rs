@@ -22,6 +22,7 @@ mod live_media;
 mod platform;
 mod screening;
 mod sdk;
+mod sdk_capture;
 mod tokens;
 mod webhook_delivery;
 mod webhook_operations;
