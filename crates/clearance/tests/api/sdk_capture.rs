@@ -364,3 +364,93 @@ async fn expired_and_tampered_tokens_create_nothing() {
         "the live token's video is in live mode"
     );
 }
+
+#[tokio::test]
+async fn each_token_is_rate_limited_at_its_modes_rate() {
+    let app = TestApp::spawn_with(clearance_api::ApiConfig {
+        rate_limit_test: 3,
+        rate_limit_live: 0,
+        ..clearance_api::ApiConfig::default()
+    })
+    .await;
+    let capture = Capture::start(&app).await;
+    let second = token(
+        &app,
+        json!({"clientId": capture.client, "referrer": "https://app.example.com/*"}),
+    )
+    .await;
+    let session = |auth: String| {
+        let app = &app;
+        async move {
+            let headers = [("Authorization", auth.as_str()), ("Origin", SITE)];
+            call(app, Method::GET, "/v1/sdk/session", &headers, None).await
+        }
+    };
+
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        answers.push(session(capture.auth.clone()).await);
+    }
+    assert_eq!(answers[0].status, 200, "{}", answers[0].body);
+    assert_eq!(answers[0].header("ratelimit-limit"), Some("3"));
+    assert_eq!(answers[0].header("ratelimit-remaining"), Some("2"));
+    let limited = answers
+        .iter()
+        .find(|a| a.status == 429)
+        .expect("the fourth request in a second is refused");
+    assert_eq!(
+        limited.body["type"], "rate_limit_exceeded",
+        "{}",
+        limited.body
+    );
+    assert_eq!(
+        limited.body["message"],
+        "You have exceeded the rate limit prescribed to your plan"
+    );
+    assert!(
+        limited
+            .header("retry-after")
+            .and_then(|s| s.parse::<u64>().ok())
+            .is_some_and(|s| s >= 1)
+    );
+    assert_eq!(limited.header("ratelimit-remaining"), Some("0"));
+    assert_eq!(
+        limited.header("access-control-allow-origin"),
+        Some(SITE),
+        "the page may read the refusal"
+    );
+    assert!(
+        limited
+            .header("access-control-expose-headers")
+            .is_some_and(|h| h.contains("Retry-After") && h.contains("RateLimit-Reset"))
+    );
+
+    // Another token of the same client has its own bucket, and a bucket refills.
+    assert_eq!(session(second).await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(session(capture.auth.clone()).await.status, 200, "refilled");
+
+    // Live tokens follow the live rate (here: none).
+    let live_client = app
+        .send(
+            Method::POST,
+            "/v1/clients",
+            Some(&app.live_key),
+            Some(&person("Ada", "Lovelace")),
+        )
+        .await;
+    let live = app
+        .send(
+            Method::POST,
+            "/v1/tokens",
+            Some(&app.live_key),
+            Some(&json!({"clientId": id_of(&live_client.body), "referrer": "https://app.example.com/*"})),
+        )
+        .await;
+    let live_auth = format!("Bearer {}", live.body["token"].as_str().unwrap());
+    for _ in 0..5 {
+        let r = session(live_auth.clone()).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.header("ratelimit-limit").is_none());
+    }
+}
