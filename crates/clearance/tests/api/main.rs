@@ -23,6 +23,7 @@ mod platform;
 mod screening;
 mod sdk;
 mod sdk_capture;
+mod sdk_openapi;
 mod tokens;
 mod webhook_delivery;
 mod webhook_operations;
