@@ -16,6 +16,7 @@ mod edge;
 mod events;
 mod flow;
 mod flow_finish;
+mod flow_messages;
 mod isolation;
 mod lists;
 mod live_media;
