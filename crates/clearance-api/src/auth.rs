@@ -11,7 +11,7 @@ use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clearance_core::Scope;
@@ -175,14 +175,6 @@ pub(crate) async fn require_key(
         d.write_headers(response.headers_mut());
     }
     response
-}
-
-impl crate::rate_limit::Decision {
-    fn write_headers(&self, headers: &mut axum::http::HeaderMap) {
-        headers.insert("ratelimit-limit", HeaderValue::from(self.limit));
-        headers.insert("ratelimit-remaining", HeaderValue::from(self.remaining));
-        headers.insert("ratelimit-reset", HeaderValue::from(self.reset_secs));
-    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
-//! The OpenAPI 3.1 document, generated from the handlers' annotations, with the security scheme
-//! and the standard error answers added to every operation in one place.
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, with the security schemes
+//! and the standard error answers added to every operation in one place: the API key for `/v1`,
+//! the SDK token (bearer) for the capture API under `/v1/sdk`.
 
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -13,7 +16,11 @@ use crate::routes::schemas::ErrorBody;
     info(
         title = "Clearance API",
         description = "Self-hosted KYC/AML verification, wire-compatible with the ComplyCube v1 REST API. \
-            Authenticate with the raw API key in the `Authorization` header (`test_…` or `live_…`).",
+            Authenticate with the raw API key in the `Authorization` header (`test_…` or `live_…`). \
+            The capture API under `/v1/sdk` is for browsers and mobile apps: it takes an SDK token \
+            from `POST /v1/tokens` as `Authorization: Bearer <token>` (never an API key), from a page \
+            whose origin the token's `referrer` admits or with `X-Application-Id` equal to its `appId`, \
+            and acts on the token's client only.",
         license(name = "AGPL-3.0-only")
     ),
     components(schemas(ErrorBody)),
@@ -33,8 +40,36 @@ impl Modify for Security {
                 "The raw API key, without a scheme",
             ))),
         );
+        components.add_security_scheme(
+            SDK_SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An SDK token from `POST /v1/tokens`, valid 60 minutes for one client",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
+
+/// The security scheme of the capture API, and the prefix of its paths.
+const SDK_SCHEME: &str = "sdkToken";
+const SDK_PREFIX: &str = "/v1/sdk/";
+
+/// What the capture API answers differently: its credential, and refusals of its bindings.
+const SDK_ERRORS: &[(&str, &str)] = &[
+    (
+        "401",
+        "Missing, invalid or expired SDK token, or its client was deleted; API keys are refused here",
+    ),
+    (
+        "403",
+        "The token is not valid on this site or app, or the body names another client",
+    ),
+];
 
 /// The errors any authenticated operation may answer, besides its own success.
 const COMMON_ERRORS: &[(&str, &str)] = &[
@@ -50,34 +85,37 @@ const COMMON_ERRORS: &[(&str, &str)] = &[
     ("503", "Database unavailable"),
 ];
 
-fn add_errors(operation: &mut Operation) {
-    for (status, description) in COMMON_ERRORS {
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Error")))
+                .build(),
+        )
+        .build()
+}
+
+fn add_errors(operation: &mut Operation, sdk: bool) {
+    let specific = if sdk { SDK_ERRORS } else { &[] };
+    for (status, description) in specific.iter().chain(COMMON_ERRORS) {
         if operation.responses.responses.contains_key(*status) {
             continue;
         }
-        let response = ResponseBuilder::new()
-            .description(*description)
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Error")))
-                    .build(),
-            )
-            .build();
         operation
             .responses
             .responses
-            .insert(status.to_string(), response.into());
+            .insert(status.to_string(), error_response(description).into());
     }
-    operation.security = Some(vec![SecurityRequirement::new(
-        "apiKey",
-        Vec::<String>::new(),
-    )]);
+    let scheme = if sdk { SDK_SCHEME } else { "apiKey" };
+    operation.security = Some(vec![SecurityRequirement::new(scheme, Vec::<String>::new())]);
 }
 
-/// Adds the common error answers and the key requirement to every operation.
+/// Adds the common error answers and the credential (API key or SDK token) to every operation.
 pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in &mut doc.paths.paths {
+        let sdk = path.starts_with(SDK_PREFIX);
         for operation in [
             &mut item.get,
             &mut item.post,
@@ -88,7 +126,7 @@ pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
         .into_iter()
         .flatten()
         {
-            add_errors(operation);
+            add_errors(operation, sdk);
         }
     }
     doc

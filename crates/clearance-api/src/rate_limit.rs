@@ -1,11 +1,17 @@
-//! Per-key token buckets: a key may send `rate` requests per second, with a burst of one
-//! second's worth. Limits are per process (each node of a cluster counts its own share).
+//! Per-caller token buckets: an API key (or an SDK token) may send `rate` requests per second,
+//! with a burst of one second's worth. Limits are per process (each node of a cluster counts its
+//! own share).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use axum::http::{HeaderMap, HeaderValue};
 use clearance_core::Mode;
+
+/// How many buckets are kept before idle ones are dropped. SDK tokens are short-lived and many,
+/// so without this the map would grow with every token ever used.
+const PRUNE_AT: usize = 10_000;
 
 struct Bucket {
     tokens: f64,
@@ -22,7 +28,16 @@ pub struct Decision {
     pub reset_secs: u64,
 }
 
-/// Keyed token buckets for test and live keys.
+impl Decision {
+    /// The `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers.
+    pub(crate) fn write_headers(&self, headers: &mut HeaderMap) {
+        headers.insert("ratelimit-limit", HeaderValue::from(self.limit));
+        headers.insert("ratelimit-remaining", HeaderValue::from(self.remaining));
+        headers.insert("ratelimit-reset", HeaderValue::from(self.reset_secs));
+    }
+}
+
+/// Keyed token buckets for test and live callers.
 pub struct RateLimiter {
     test: u32,
     live: u32,
@@ -56,6 +71,10 @@ impl RateLimiter {
         let mut buckets = self.buckets.lock().ok()?;
         // Look up by `&str` first: the key id is copied only the first time a key is seen.
         if !buckets.contains_key(key_id) {
+            if buckets.len() >= PRUNE_AT {
+                // A bucket untouched for a second has refilled: dropping it changes nothing.
+                buckets.retain(|_, b| now.saturating_duration_since(b.last).as_secs_f64() < 1.0);
+            }
             buckets.insert(
                 key_id.to_string(),
                 Bucket {
@@ -114,6 +133,28 @@ mod tests {
                 .check_at("k", Mode::Test, t0 + Duration::from_millis(200))
                 .unwrap()
                 .allowed
+        );
+    }
+
+    #[test]
+    fn idle_buckets_are_dropped_once_there_are_many() {
+        let limiter = RateLimiter::new(2, 2);
+        let t0 = Instant::now();
+        for i in 0..PRUNE_AT {
+            limiter.check_at(&format!("token-{i}"), Mode::Live, t0);
+        }
+        limiter.check_at("busy", Mode::Live, t0 + Duration::from_millis(1500));
+        limiter.check_at("busy", Mode::Live, t0 + Duration::from_millis(1500));
+        limiter.check_at("new", Mode::Live, t0 + Duration::from_millis(1600));
+        let buckets = limiter.buckets.lock().unwrap();
+        assert_eq!(buckets.len(), 2, "only the recently used buckets are kept");
+        drop(buckets);
+        assert!(
+            !limiter
+                .check_at("busy", Mode::Live, t0 + Duration::from_millis(1600))
+                .unwrap()
+                .allowed,
+            "a kept bucket keeps its count"
         );
     }
 

@@ -119,19 +119,22 @@ pub fn router(state: AppState) -> Router {
         ))
         .routes(routes!(live_media::redact_live_video))
         .split_for_parts();
+    // The capture API: SDK tokens instead of API keys, and CORS for the token's sites.
+    let (sdk, sdk_doc) = OpenApiRouter::new()
+        .routes(routes!(sdk::session))
+        .routes(routes!(sdk::create_document))
+        .routes(routes!(sdk::upload_document_image))
+        .routes(routes!(sdk::upload_live_photo))
+        .routes(routes!(sdk::create_live_video))
+        .routes(routes!(sdk::create_check))
+        .split_for_parts();
+    let mut doc = doc;
+    doc.merge(sdk_doc);
     let doc = finish(doc);
     let v1 = v1
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(state.clone(), require_key));
-    // The capture API: SDK tokens instead of API keys, and CORS for the token's sites.
-    let sdk = Router::new()
-        .route("/v1/sdk/session", get(sdk::session))
-        .route("/v1/sdk/documents", post(sdk::create_document))
-        .route(
-            "/v1/sdk/documents/{id}/upload/{side}",
-            post(sdk::upload_document_image),
-        )
-        .route("/v1/sdk/livePhotos", post(sdk::upload_live_photo))
+    let sdk = sdk
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(state.clone(), require_sdk_token));
     let app = Router::new()

@@ -16,6 +16,7 @@ pub mod health;
 pub mod live_media;
 pub mod schemas;
 pub mod sdk;
+pub mod sdk_schemas;
 pub mod static_data;
 pub mod team_members;
 pub mod tokens;

@@ -10,6 +10,8 @@
 //!   token admits. A preflight carries no token (browsers never send `Authorization` in one), so
 //!   it is answered for any web origin; the request that follows is then refused unless the
 //!   token admits the origin, and its refusal carries no CORS header.
+//! - Rate limit: each token has its own bucket at its mode's per-key rate, with the same
+//!   `429 rate_limit_exceeded` and `RateLimit-*` headers as API keys (readable cross-origin).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -27,6 +29,8 @@ pub const APP_ID_HEADER: &str = "x-application-id";
 const ALLOW_METHODS: &str = "GET, POST, OPTIONS";
 const ALLOW_HEADERS: &str = "Authorization, Content-Type, X-Application-Id";
 const MAX_AGE_SECS: &str = "600";
+/// Answer headers a page may read besides the CORS-safelisted ones: what it needs to back off.
+const EXPOSE_HEADERS: &str = "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After";
 
 /// The verified token of an SDK request.
 #[derive(Clone, Debug)]
@@ -133,12 +137,28 @@ pub(crate) async fn require_sdk_token(
         }
         (Binding::Referrer(_), None) => return ApiError::internal().into_response(),
     }
-    request.extensions_mut().insert(SdkCaller { session });
-    let mut response = next.run(request).await;
+    // Limited per token, at the mode's rate; the key space is apart from the API keys' ids.
+    let decision = state
+        .limiter
+        .check(&format!("sdk:{}", session.token_id), session.scope.mode);
+    let mut response = match &decision {
+        Some(d) if !d.allowed => ApiError::rate_limited(d.reset_secs).into_response(),
+        _ => {
+            request.extensions_mut().insert(SdkCaller { session });
+            next.run(request).await
+        }
+    };
     let out = response.headers_mut();
+    if let Some(d) = &decision {
+        d.write_headers(out);
+    }
     out.insert(header::VARY, HeaderValue::from_static("Origin"));
     if let Some(origin) = allow_origin {
         out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        out.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
     }
     response
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 mod autofill;
+mod capture;
 mod checks;
 mod custom_lists;
 mod documents;

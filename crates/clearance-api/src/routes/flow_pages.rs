@@ -1,7 +1,7 @@
 //! The hosted flow pages (`/flow/<link token>`): consent, document choice and capture, selfie,
-//! review. Server-rendered from an embedded template in the session's language and theme; a
-//! small script and stylesheet, embedded too and served from `/flow-assets/`, drive the steps
-//! and talk to the flow endpoints of `flow_api`. Everything runs under a strict
+//! review. Server-rendered from an embedded template in the session's language and theme, with
+//! the session's own `messages` where given; a small script and stylesheet, embedded too and
+//! served from `/flow-assets/`, drive the steps and talk to the flow endpoints of `flow_api`. Everything runs under a strict
 //! Content-Security-Policy: nothing inline, nothing from elsewhere, no framing, no referrer.
 
 mod i18n;
@@ -12,7 +12,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use clearance_core::resources::flow_session::{Needs, check_types};
 use clearance_core::service::FlowLink;
-use serde_json::Value;
 
 use crate::state::AppState;
 use i18n::Catalogue;
@@ -63,8 +62,7 @@ pub async fn flow_page(State(state): State<AppState>, Path(token): Path<String>)
     let session = match state.services.look_up_flow(&token).await {
         Ok(FlowLink::Open(session)) => session,
         Ok(FlowLink::Completed(session)) => {
-            let lang = session.body.get("language").and_then(Value::as_str);
-            let t = Catalogue::for_language(lang.unwrap_or("en"));
+            let t = Catalogue::for_session(&session.body);
             return html(
                 StatusCode::GONE,
                 render::gone_page(&t, "gone_title", "gone_text"),
@@ -86,8 +84,7 @@ pub async fn flow_page(State(state): State<AppState>, Path(token): Path<String>)
             );
         }
     };
-    let lang = session.body.get("language").and_then(Value::as_str);
-    let t = Catalogue::for_language(lang.unwrap_or("en"));
+    let t = Catalogue::for_session(&session.body);
     let needs = Needs::of(check_types(&session.body));
     html(StatusCode::OK, render::flow_page(&session.body, &t, needs))
 }

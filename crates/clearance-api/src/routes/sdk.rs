@@ -11,6 +11,10 @@ use clearance_tokens::Binding;
 use serde_json::{Map, Value, json};
 
 use super::extract::IdPair;
+use super::schemas::{Check, Document, Image, ImageUpload, LivePhoto, LiveVideo};
+use super::sdk_schemas::{
+    SdkCheckCreate, SdkDocumentCreate, SdkLivePhotoUpload, SdkLiveVideoCreate, SdkSession,
+};
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::sdk_auth::SdkCaller;
@@ -18,9 +22,17 @@ use crate::state::AppState;
 use crate::wire::resource_json;
 
 /// What an SDK token may do, as `GET /v1/sdk/session` lists it.
-const ACTIONS: &[&str] = &["documents.create", "documents.upload", "livePhotos.create"];
+const ACTIONS: &[&str] = &[
+    "documents.create",
+    "documents.upload",
+    "livePhotos.create",
+    "liveVideos.create",
+    "checks.create",
+];
 
 /// The token's client, mode, binding, expiry and allowed actions.
+#[utoipa::path(get, path = "/v1/sdk/session", tag = "Capture API",
+    responses((status = 200, description = "What the token stands for", body = SdkSession)))]
 pub async fn session(Extension(caller): Extension<SdkCaller>) -> Json<Value> {
     let s = &caller.session;
     let mut out = Map::new();
@@ -65,6 +77,8 @@ fn for_own_client(body: Value, caller: &SdkCaller) -> Result<Value, ApiError> {
 }
 
 /// Create a document record for the token's client.
+#[utoipa::path(post, path = "/v1/sdk/documents", tag = "Capture API", request_body = SdkDocumentCreate,
+    responses((status = 200, description = "The new document", body = Document)))]
 pub async fn create_document(
     State(state): State<AppState>,
     Extension(caller): Extension<SdkCaller>,
@@ -79,6 +93,9 @@ pub async fn create_document(
 }
 
 /// Upload the image of one side of a document of the token's client.
+#[utoipa::path(post, path = "/v1/sdk/documents/{id}/upload/{side}", tag = "Capture API", request_body = ImageUpload,
+    params(("id" = String, Path, description = "Document id"), ("side" = String, Path, description = "`front` or `back`")),
+    responses((status = 200, description = "The stored image", body = Image)))]
 pub async fn upload_document_image(
     State(state): State<AppState>,
     Extension(caller): Extension<SdkCaller>,
@@ -101,6 +118,8 @@ pub async fn upload_document_image(
 }
 
 /// Upload a live photo (selfie) of the token's client.
+#[utoipa::path(post, path = "/v1/sdk/livePhotos", tag = "Capture API", request_body = SdkLivePhotoUpload,
+    responses((status = 200, description = "The stored photo", body = LivePhoto)))]
 pub async fn upload_live_photo(
     State(state): State<AppState>,
     Extension(caller): Extension<SdkCaller>,
@@ -112,4 +131,37 @@ pub async fn upload_live_photo(
         .upload_live_photo(&caller.session.scope, &Actor::default(), &body)
         .await?;
     Ok(Json(resource_json(&photo)))
+}
+
+/// Create a live video record (with its challenges and optional frames) for the token's client.
+#[utoipa::path(post, path = "/v1/sdk/liveVideos", tag = "Capture API", request_body = SdkLiveVideoCreate,
+    responses((status = 200, description = "The new live video", body = LiveVideo)))]
+pub async fn create_live_video(
+    State(state): State<AppState>,
+    Extension(caller): Extension<SdkCaller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let body = for_own_client(body, &caller)?;
+    let video = state
+        .services
+        .create_live_video(&caller.session.scope, &Actor::default(), &body)
+        .await?;
+    Ok(Json(resource_json(&video)))
+}
+
+/// Create a check for the token's client; every resource it links to must be that client's.
+#[utoipa::path(post, path = "/v1/sdk/checks", tag = "Capture API", request_body = SdkCheckCreate,
+    responses((status = 200, description = "The new, pending check", body = Check)))]
+pub async fn create_check(
+    State(state): State<AppState>,
+    Extension(caller): Extension<SdkCaller>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let body = for_own_client(body, &caller)?;
+    let s = &caller.session;
+    let check = state
+        .services
+        .create_client_check(&s.scope, &Actor::default(), &s.client_id, &body)
+        .await?;
+    Ok(Json(resource_json(&check)))
 }

@@ -102,7 +102,7 @@ const TYPES: [&str; 9] = [
 ];
 
 /// Polls a check until it leaves `pending`.
-async fn settled(app: &TestApp, key: &str, id: &str) -> Value {
+pub(crate) async fn settled(app: &TestApp, key: &str, id: &str) -> Value {
     for _ in 0..400 {
         let got = app
             .send(Method::GET, &format!("/v1/checks/{id}"), Some(key), None)

@@ -9,19 +9,19 @@ use serde_json::{Value, json};
 
 use crate::person;
 
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: Value,
 }
 
 impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The wire error of a refusal: `unauthorized`, flat, with a message.
-    fn assert_refused(&self, status: u16) {
+    pub(crate) fn assert_refused(&self, status: u16) {
         assert_eq!(self.status, status, "{}", self.body);
         assert_eq!(self.body["type"], "unauthorized", "{}", self.body);
         assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()));
@@ -32,7 +32,7 @@ impl Answer {
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -57,25 +57,25 @@ async fn call(
     }
 }
 
-async fn new_client(app: &TestApp) -> String {
+pub(crate) async fn new_client(app: &TestApp) -> String {
     let r = app.post("/v1/clients", &person("Grace", "Hopper")).await;
     r.body["id"].as_str().unwrap().to_string()
 }
 
-async fn token(app: &TestApp, body: Value) -> String {
+pub(crate) async fn token(app: &TestApp, body: Value) -> String {
     let r = app.post("/v1/tokens", &body).await;
     assert_eq!(r.status, 200, "{}", r.text);
     format!("Bearer {}", r.body["token"].as_str().unwrap())
 }
 
-fn now_secs() -> i64 {
+pub(crate) fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
 }
 
-const SITE: &str = "https://app.example.com";
+pub(crate) const SITE: &str = "https://app.example.com";
 
 #[tokio::test]
 async fn a_web_token_works_only_from_the_origins_its_pattern_admits() {

@@ -1,9 +1,12 @@
 //! The message catalogues of the flow pages: one JSON file per language, embedded in the binary.
 //! A session's `language` picks one; a language without a catalogue, or a key a catalogue
-//! lacks, falls back to English.
+//! lacks, falls back to English. A session's own `messages`, keyed like the catalogues, come
+//! before all of them.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use serde_json::{Map, Value};
 
 const SOURCES: &[(&str, &str)] = &[
     ("en", include_str!("i18n/en.json")),
@@ -25,9 +28,11 @@ static CATALOGUES: LazyLock<HashMap<&'static str, Texts>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The texts of one language, with English behind them.
+/// The texts of one language, with English behind them and a session's own texts before them.
 pub struct Catalogue {
     lang: &'static str,
+    /// The session's `messages` (catalogue key → text); keys no page uses are never asked for.
+    custom: Texts,
 }
 
 impl Catalogue {
@@ -38,7 +43,24 @@ impl Catalogue {
             .map(|(l, _)| *l)
             .find(|l| *l == lang)
             .unwrap_or("en");
-        Catalogue { lang }
+        Catalogue {
+            lang,
+            custom: Texts::new(),
+        }
+    }
+
+    /// The catalogue of a stored flow session: its `language`, with its `messages` in front.
+    pub fn for_session(session: &Map<String, Value>) -> Catalogue {
+        let lang = session.get("language").and_then(Value::as_str);
+        let mut catalogue = Catalogue::for_language(lang.unwrap_or("en"));
+        if let Some(Value::Object(messages)) = session.get("messages") {
+            catalogue.custom = messages
+                .iter()
+                .filter_map(|(key, text)| Some((key.clone(), text.as_str()?.to_string())))
+                .filter(|(_, text)| !text.trim().is_empty())
+                .collect();
+        }
+        catalogue
     }
 
     /// The language actually used.
@@ -46,12 +68,13 @@ impl Catalogue {
         self.lang
     }
 
-    /// The text for `key`; the English one if this language lacks it; the key itself if no
-    /// catalogue has it (a bug the tests catch).
-    pub fn get<'a>(&self, key: &'a str) -> &'a str
-    where
-        'static: 'a,
-    {
+    /// The text for `key`: the session's own if it has one; else this language's; the English
+    /// one if this language lacks it; the key itself if no catalogue has it (a bug the tests
+    /// catch).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        if let Some(text) = self.custom.get(key) {
+            return text;
+        }
         let find = |lang: &str| {
             CATALOGUES
                 .get(lang)
@@ -84,5 +107,20 @@ mod tests {
         assert_eq!(Catalogue::for_language("de").get("cancel"), "Abbrechen");
         assert_eq!(Catalogue::for_language("ja").lang(), "en");
         assert_eq!(Catalogue::for_language("ja").get("cancel"), "Cancel");
+    }
+
+    #[test]
+    fn a_sessions_messages_come_first_where_given() {
+        let session = serde_json::json!({
+            "language": "de",
+            "messages": {"cancel": "Zurück zum Shop", "continue": "  ", "other": 3}
+        });
+        let t = Catalogue::for_session(session.as_object().unwrap());
+        assert_eq!(t.lang(), "de");
+        assert_eq!(t.get("cancel"), "Zurück zum Shop");
+        assert_eq!(t.get("continue"), "Weiter", "blank texts are not shown");
+        assert_eq!(t.get("other"), "other", "only texts are taken");
+        let plain = Catalogue::for_session(&Map::new());
+        assert_eq!(plain.get("cancel"), "Cancel");
     }
 }

@@ -1,0 +1,48 @@
+//! What an SDK token may start for its one client: checks whose linked resources all belong to
+//! that client. Anything else is answered as if it did not exist.
+
+use serde_json::{Value, json};
+
+use super::Services;
+use crate::audit::Actor;
+use crate::error::{CoreError, Result};
+use crate::fields::as_object;
+use crate::scope::Scope;
+use crate::store::{Resource, ResourceKind};
+
+/// The fields of a check request that name another resource, and what they name.
+const LINKS: &[(&str, ResourceKind)] = &[
+    ("documentId", ResourceKind::Document),
+    ("livePhotoId", ResourceKind::LivePhoto),
+    ("liveVideoId", ResourceKind::LiveVideo),
+    ("addressId", ResourceKind::Address),
+];
+
+impl Services {
+    /// Creates a check for `client_id` on behalf of an SDK token. The request's `clientId` is
+    /// replaced by the token's client; a linked resource of another client, account or mode is
+    /// `NotFound`, exactly like a missing one. The rest is [`Services::create_check`].
+    pub async fn create_client_check(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        client_id: &str,
+        input: &Value,
+    ) -> Result<Resource> {
+        let mut body = as_object(input, None)?.clone();
+        for (param, kind) in LINKS {
+            let Some(Value::String(id)) = body.get(*param) else {
+                continue;
+            };
+            if id.is_empty() {
+                continue;
+            }
+            match self.store.get(scope, *kind, id).await? {
+                Some(r) if r.client_id.as_deref() == Some(client_id) => {}
+                _ => return Err(CoreError::not_found(kind.label(), id.clone())),
+            }
+        }
+        body.insert("clientId".into(), json!(client_id));
+        self.create_check(scope, actor, &Value::Object(body)).await
+    }
+}
