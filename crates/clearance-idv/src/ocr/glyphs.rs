@@ -38,6 +38,9 @@ const ROUND_LEAD: f32 = 0.03;
 const ROUND_UNSURE: f32 = 0.03;
 /// Most unsure cells flipped together in one field.
 const MAX_UNSURE: usize = 4;
+/// Cells are used only if the ink on the columns between them is at most this
+/// fraction of the ink on the columns through their middles.
+const MAX_BETWEEN: f32 = 0.6;
 /// Each glyph is also stored blurred by these Gaussian sigmas (pixels of the
 /// stored bitmap), to match cells from blurred or small text.
 const TEMPLATE_BLURS: [f32; 4] = [0.0, 0.8, 1.6, 2.4];
@@ -167,6 +170,7 @@ pub(crate) fn decide_lookalikes(
         }
     }
     let level = matcher.blur_level(known.into_iter());
+    let original = lines.to_vec();
     let mut changes = Vec::new();
     // (line, column, the other character) of unsure `O`/`0` cells.
     let mut unsure: Vec<(usize, usize, u8)> = Vec::new();
@@ -268,6 +272,30 @@ pub(crate) fn decide_lookalikes(
             }
         }
     }
+    // A check digit that passed on the recogniser's text and fails after the
+    // changes convicts them: undo those in its field.
+    for span in checked_spans(&original, format) {
+        let passes = |lines: &[Vec<u8>]| {
+            let field: Vec<u8> = span
+                .positions
+                .iter()
+                .filter_map(|&(l, c)| lines.get(l).and_then(|line| line.get(c)).copied())
+                .collect();
+            lines
+                .get(span.check_digit.0)
+                .and_then(|l| l.get(span.check_digit.1))
+                .is_some_and(|&cd| check_digit_matches(&field, cd))
+        };
+        if passes(&original) && !passes(lines) {
+            changes.retain(|&(l, c, _, _)| {
+                let inside = span.positions.contains(&(l, c));
+                if inside {
+                    lines[l][c] = original[l][c];
+                }
+                !inside
+            });
+        }
+    }
     changes
 }
 
@@ -330,8 +358,9 @@ pub(crate) fn line_cells(
     // centroids of the cells.
     let mut b = line.width() as f32 / count as f32;
     let mut a = line.x0 as f32 + 0.5 * b;
+    let mut points = Vec::with_capacity(count);
     for _ in 0..2 {
-        let mut points = Vec::with_capacity(count);
+        points.clear();
         for i in 0..count {
             let c = a + b * i as f32;
             let (lo, hi) = window(c, b, w);
@@ -353,6 +382,27 @@ pub(crate) fn line_cells(
             a = fa;
             b = fb;
         }
+    }
+    // Cells that do not sit on one pitch (a box that is not one MRZ line, or a
+    // line with another character count): no cells rather than wrong ones.
+    // Between OCR-B glyphs there is little ink; across a glyph's middle, much.
+    let column = |x: f32| -> f32 {
+        let x = x.round();
+        if x < 0.0 || x >= w as f32 {
+            return 0.0;
+        }
+        (y0..y1).map(|y| ink_at(x as u32, y)).sum()
+    };
+    let (mut between, mut across) = (0f32, 0f32);
+    for i in 0..count {
+        let c = a + b * i as f32;
+        across += column(c);
+        if i + 1 < count {
+            between += column(c + 0.5 * b);
+        }
+    }
+    if points.len() < count / 4 || between > MAX_BETWEEN * across {
+        return vec![None; count];
     }
     (0..count)
         .map(|i| {
@@ -600,9 +650,9 @@ mod tests {
     }
 
     /// A line of `text` (characters without a stored glyph left blank) with glyphs `height`
-    /// pixels high at a pitch of 0.7 × height, blurred by `sigma`, and its box.
+    /// pixels high at a pitch of 0.85 × height, blurred by `sigma`, and its box.
     fn line_image(text: &[u8], height: u32, sigma: f32) -> (GrayImage, LineBox) {
-        let pitch = (height as f32 * 0.7).round() as u32;
+        let pitch = (height as f32 * 0.85).round() as u32;
         let margin = height;
         let width = 2 * margin + pitch * text.len() as u32;
         let mut img = GrayImage::from_pixel(width, 3 * height, Luma([235]));
@@ -729,5 +779,33 @@ mod tests {
         assert_eq!(lines[1], truth, "{changes:?}");
         // `1` and `5` are digits in the number and stay.
         assert_eq!(changes.len(), 4);
+    }
+
+    #[test]
+    fn changes_that_break_a_passing_check_digit_are_undone() {
+        // The image shows ZO1B5G, but the text read, 201856, passes its check
+        // digit (2): the glyphs must not turn a passing number into a failing one.
+        let matcher = GlyphMatcher::new();
+        let shown = b"ZO1B5G<<<6UTO9001011M3001019<<<<<<<<".to_vec();
+        let read = b"201856<<<2UTO9001011M3001019<<<<<<<<".to_vec();
+        assert!(check_digit_matches(&read[..9], read[9]));
+        let (img, b) = line_image(&shown, 20, 0.5);
+        let cells = vec![Vec::new(), line_cells(&img, b, shown.len(), 0.0)];
+        let mut lines = vec![
+            b"V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<".to_vec(),
+            read.clone(),
+        ];
+        let changes = decide_lookalikes(&matcher, MrzFormat::MrvB, &mut lines, &cells);
+        assert!(changes.is_empty(), "{changes:?}");
+        assert_eq!(lines[1], read);
+    }
+
+    #[test]
+    fn cells_off_the_pitch_are_not_used() {
+        // Twelve characters where the format expects nine: no pitch fits them.
+        let (img, b) = line_image(b"O0I1Z2S5B8G6", 20, 0.0);
+        let cells = line_cells(&img, b, 9, 0.0);
+        assert!(cells.iter().all(Option::is_none));
+        assert!(line_cells(&img, b, 12, 0.0).iter().all(Option::is_some));
     }
 }
