@@ -240,6 +240,12 @@ pub(crate) fn decide_lookalikes(
                 .filter_map(|&(l, c)| lines.get(l).and_then(|line| line.get(c)).copied())
                 .collect()
         };
+        // A check digit read as a letter counts as its one digit lookalike (class
+        // correction makes the same change once the field passes).
+        let cd = match digit_lookalikes(cd) {
+            [d] if !cd.is_ascii_digit() => *d,
+            _ => cd,
+        };
         if !cd.is_ascii_digit() || check_digit_matches(&field(lines), cd) {
             continue;
         }
@@ -807,5 +813,37 @@ mod tests {
         let cells = line_cells(&img, b, 9, 0.0);
         assert!(cells.iter().all(Option::is_none));
         assert!(line_cells(&img, b, 12, 0.0).iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn unsure_round_cells_are_settled_by_the_check_digit() {
+        // Number O12345676, check digit 0 (read as the letter O). The first cell
+        // looks exactly as much like `O` as like `0`; only reading it `O` makes the
+        // check digit pass.
+        let matcher = GlyphMatcher::new();
+        let sharp = |c: u8| {
+            matcher
+                .templates
+                .iter()
+                .find(|(k, l, _)| *k == c && *l == 0)
+                .map(|(_, _, t)| t.clone())
+                .expect("glyph stored")
+        };
+        let mut both: Vec<f32> = sharp(b'O')
+            .iter()
+            .zip(sharp(b'0'))
+            .map(|(a, b)| a + b)
+            .collect();
+        let norm = both.iter().map(|v| v * v).sum::<f32>().sqrt();
+        both.iter_mut().for_each(|v| *v /= norm);
+        let mut cells = vec![Vec::new(), vec![None; 36]];
+        cells[1][0] = Some(both);
+        let mut lines = vec![
+            b"V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<".to_vec(),
+            b"012345676OUTO9001011M3001019<<<<<<<<".to_vec(),
+        ];
+        let changes = decide_lookalikes(&matcher, MrzFormat::MrvB, &mut lines, &cells);
+        assert_eq!(changes, vec![(1, 0, b'0', b'O')]);
+        assert_eq!(&lines[1][..10], b"O12345676O");
     }
 }
