@@ -10,7 +10,8 @@
 //! ```
 //!
 //! The font comes from Debian's `fonts-ocr-b` (public domain). `--out` also writes each image
-//! and a `truth.tsv` (file, format, degradation, lines, read) for inspection.
+//! and a `truth.tsv` (file, format, degradation, lines, read, whether every check digit passed)
+//! for inspection.
 
 #[path = "support/degrade.rs"]
 mod degrade;
@@ -361,7 +362,7 @@ fn main() -> Result<(), BoxError> {
 /// Writes the images and `truth.tsv` into `dir`.
 fn write_set(dir: &Path, cases: &[Case], outcomes: &[Outcome]) -> Result<(), BoxError> {
     std::fs::create_dir_all(dir)?;
-    let mut truth = String::from("file\tformat\tdegradation\tlines\tread\n");
+    let mut truth = String::from("file\tformat\tdegradation\tlines\tread\tchecks\n");
     for (i, (case, outcome)) in cases.iter().zip(outcomes).enumerate() {
         let file = format!("mrz_{i:04}.png");
         case.image.save(dir.join(&file))?;
@@ -370,10 +371,11 @@ fn write_set(dir: &Path, cases: &[Case], outcomes: &[Outcome]) -> Result<(), Box
             .as_ref()
             .map_or_else(|| "-".to_owned(), |l| l.join("|"));
         truth.push_str(&format!(
-            "{file}\t{:?}\t{}\t{}\t{read}\n",
+            "{file}\t{:?}\t{}\t{}\t{read}\t{}\n",
             case.format,
             case.label,
-            case.lines.join("|")
+            case.lines.join("|"),
+            if outcome.valid { "pass" } else { "fail" }
         ));
     }
     std::fs::write(dir.join("truth.tsv"), truth)?;

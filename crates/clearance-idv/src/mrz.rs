@@ -15,7 +15,11 @@ mod types;
 #[cfg(test)]
 mod tests;
 
-pub use chars::{CharClass, FILLER, char_value, check_digit, check_digit_matches};
+pub use chars::{
+    CharClass, FILLER, char_value, check_digit, check_digit_matches, digit_lookalikes,
+    letter_lookalikes,
+};
+pub(crate) use correct::{checked_spans, class_at};
 pub use format::MrzFormat;
 pub use name::MrzName;
 pub use parse::{parse, parse_lines};

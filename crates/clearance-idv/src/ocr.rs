@@ -4,22 +4,25 @@
 //! Model files are loaded by path at run time from a models directory (the repo
 //! vendors them in `models/ocr/`); nothing is downloaded.
 
+mod glyphs;
 mod locate;
+mod ocrb_glyphs;
 mod recognise;
 
 use std::fmt;
 use std::path::Path;
 
-use image::RgbImage;
 use image::imageops::{self, FilterType};
+use image::{GrayImage, RgbImage};
 
 use crate::date::Date;
 use crate::error::Result;
 use crate::image::DocumentImage;
-use crate::mrz::{MrzDocument, parse_lines};
+use crate::mrz::{Correction, CorrectionReason, MrzDocument, Position, parse_lines};
 
 pub use recognise::{DICT_FILE, REC_MODEL_FILE};
 
+use glyphs::{GlyphMatcher, decide_lookalikes, line_cells};
 pub(crate) use locate::to_gray;
 use locate::{LineBox, estimate_skew, find_lines, unshear};
 use recognise::LineRecogniser;
@@ -33,6 +36,7 @@ const MIN_LINE_ASPECT: u32 = 8;
 /// [`MrzReader::read`] takes `&self`.
 pub struct MrzReader {
     recogniser: LineRecogniser,
+    glyphs: GlyphMatcher,
 }
 
 impl fmt::Debug for MrzReader {
@@ -71,6 +75,7 @@ impl MrzReader {
     pub fn load(models_dir: &Path) -> Result<Self> {
         Ok(Self {
             recogniser: LineRecogniser::load(models_dir)?,
+            glyphs: GlyphMatcher::new(),
         })
     }
 
@@ -124,6 +129,7 @@ impl MrzReader {
             .map(|b| scale_box(b, scale, full.width(), full.height()))
             .collect();
         let group = bottom_group(&boxes);
+        let mut gray: Option<GrayImage> = None;
         let mut best: Option<MrzReading> = None;
         for take in [3usize, 2] {
             if group.len() < take {
@@ -137,6 +143,8 @@ impl MrzReader {
             let Ok(document) = parse_lines(&raw_lines, today) else {
                 continue;
             };
+            let gray = gray.get_or_insert_with(|| to_gray(&full));
+            let document = self.by_glyph_shape(gray, lines, &raw_lines, document, slope, today);
             let reading = MrzReading {
                 document,
                 raw_lines,
@@ -153,6 +161,61 @@ impl MrzReader {
             }
         }
         Ok(best)
+    }
+
+    /// Where a document-number or optional-data character is one of an OCR-B
+    /// lookalike pair (`O`/`0`, `I`/`1`, …), or a digit stands where only letters
+    /// are allowed, decides it from the glyph's shape in the image (see
+    /// [`glyphs`]), then parses again. Lines whose length is wrong are left alone
+    /// (their columns are not known).
+    fn by_glyph_shape(
+        &self,
+        gray: &GrayImage,
+        boxes: &[LineBox],
+        raw_lines: &[String],
+        document: MrzDocument,
+        slope: f32,
+        today: Date,
+    ) -> MrzDocument {
+        let format = document.format;
+        let len = format.line_len();
+        let mut lines: Vec<Vec<u8>> = raw_lines.iter().map(|l| l.bytes().collect()).collect();
+        let cells: Vec<Vec<Option<Vec<f32>>>> = lines
+            .iter()
+            .zip(boxes)
+            .map(|(line, b)| {
+                if line.len() == len {
+                    line_cells(gray, *b, len, slope)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let mut changes: Vec<Correction> =
+            decide_lookalikes(&self.glyphs, format, &mut lines, &cells)
+                .into_iter()
+                .map(|(line, col, from, to)| Correction {
+                    position: Position::from_zero_based(line, col),
+                    from: char::from(from),
+                    to: char::from(to),
+                    reason: CorrectionReason::GlyphShape,
+                })
+                .collect();
+        if changes.is_empty() {
+            return document;
+        }
+        let text: Vec<String> = lines
+            .iter()
+            .map(|l| l.iter().map(|&c| char::from(c)).collect())
+            .collect();
+        match parse_lines(&text, today) {
+            Ok(mut adjusted) if adjusted.format == format => {
+                changes.extend(adjusted.corrections);
+                adjusted.corrections = changes;
+                adjusted
+            }
+            _ => document,
+        }
     }
 }
 

@@ -169,6 +169,10 @@ pub enum CorrectionReason {
     LineLength,
     /// A stray character inside the trailing filler run of the name field became `<`.
     NameFiller,
+    /// A document-number or optional-data character was one of an OCR-B lookalike
+    /// pair (`O`/`0`, `I`/`1`, …) and the glyph in the image matched the other one
+    /// better (MRZ reading from images only).
+    GlyphShape,
 }
 
 /// One character changed by correction (positions refer to the corrected lines,
