@@ -2,14 +2,18 @@
 # Benchmark of the document engine (clearance-idv): MRZ OCR latency and accuracy
 # on the fixture images, release build, CPU only. See bench/documents/README.md.
 #
-# Usage: bench/documents.sh [REPEAT]   (default 5 runs per image after a warm-up)
+# Usage: bench/documents.sh [REPEAT]   (default 20 runs per image after a warm-up)
+# Each run is what a document check does per side (decode, quality gates, MRZ read), on one thread
+# by default (RTEN_NUM_THREADS=1 for the recogniser, RAYON_NUM_THREADS=1; set them to compare);
+# the columns are p50 and p99 over the runs (nearest rank) and the mean process CPU per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repeat="${1:-5}"
+repeat="${1:-20}"
+export RAYON_NUM_THREADS="${RAYON_NUM_THREADS:-1}" RTEN_NUM_THREADS="${RTEN_NUM_THREADS:-1}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-idv}"
 fixtures=crates/clearance-idv/tests/fixtures
 (cd models/ocr && sha256sum --check --quiet SHA256SUMS)
 cargo build --release -q -p clearance-idv --example read_mrz
 bin="$CARGO_TARGET_DIR/release/examples/read_mrz"
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, repeat=$repeat"
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, repeat=$repeat, RTEN_NUM_THREADS=$RTEN_NUM_THREADS"
 "$bin" models/ocr --repeat "$repeat" "$fixtures"/mrz_*.png "$fixtures"/synthetic_passport_td3_specimen.jpg
