@@ -16,6 +16,30 @@ fn id_of(v: &Value) -> String {
 }
 
 /// A token for a new client of the test key's account, with the headers a page of `SITE` sends.
+/// A new live-mode client and the `Authorization` value of a web SDK token for it.
+async fn live_mode_token(app: &TestApp) -> (String, String) {
+    let client = app
+        .send(
+            Method::POST,
+            "/v1/clients",
+            Some(&app.live_key),
+            Some(&person("Ada", "Lovelace")),
+        )
+        .await;
+    let client_id = id_of(&client.body);
+    let token = app
+        .send(
+            Method::POST,
+            "/v1/tokens",
+            Some(&app.live_key),
+            Some(&json!({"clientId": client_id, "referrer": "https://app.example.com/*"})),
+        )
+        .await;
+    assert_eq!(token.status, 200, "{}", token.text);
+    let auth = format!("Bearer {}", token.body["token"].as_str().unwrap());
+    (client_id, auth)
+}
+
 struct Capture {
     client: String,
     auth: String,
@@ -293,23 +317,7 @@ async fn expired_and_tampered_tokens_create_nothing() {
     tampered[i] = if tampered[i] == 'A' { 'B' } else { 'A' };
     let tampered: String = tampered.into_iter().collect();
     // A live-mode token acts in live mode only: its client is unknown to test mode.
-    let live_client = app
-        .send(
-            Method::POST,
-            "/v1/clients",
-            Some(&app.live_key),
-            Some(&person("Ada", "Lovelace")),
-        )
-        .await;
-    let live_token = app
-        .send(
-            Method::POST,
-            "/v1/tokens",
-            Some(&app.live_key),
-            Some(&json!({"clientId": id_of(&live_client.body), "referrer": "https://app.example.com/*"})),
-        )
-        .await;
-    assert_eq!(live_token.status, 200, "{}", live_token.text);
+    let (live_client_id, live_auth) = live_mode_token(&app).await;
 
     for bad in [format!("Bearer {expired}"), format!("Bearer {tampered}")] {
         let headers = [("Authorization", bad.as_str()), ("Origin", SITE)];
@@ -325,7 +333,6 @@ async fn expired_and_tampered_tokens_create_nothing() {
                 .assert_refused(401);
         }
     }
-    let live_auth = format!("Bearer {}", live_token.body["token"].as_str().unwrap());
     let headers = [("Authorization", live_auth.as_str()), ("Origin", SITE)];
     let r = call(
         &app,
@@ -354,7 +361,7 @@ async fn expired_and_tampered_tokens_create_nothing() {
     let live_videos = app
         .send(
             Method::GET,
-            &format!("/v1/liveVideos?clientId={}", id_of(&live_client.body)),
+            &format!("/v1/liveVideos?clientId={live_client_id}"),
             Some(&app.live_key),
             None,
         )
@@ -431,23 +438,7 @@ async fn each_token_is_rate_limited_at_its_modes_rate() {
     assert_eq!(session(capture.auth.clone()).await.status, 200, "refilled");
 
     // Live tokens follow the live rate (here: none).
-    let live_client = app
-        .send(
-            Method::POST,
-            "/v1/clients",
-            Some(&app.live_key),
-            Some(&person("Ada", "Lovelace")),
-        )
-        .await;
-    let live = app
-        .send(
-            Method::POST,
-            "/v1/tokens",
-            Some(&app.live_key),
-            Some(&json!({"clientId": id_of(&live_client.body), "referrer": "https://app.example.com/*"})),
-        )
-        .await;
-    let live_auth = format!("Bearer {}", live.body["token"].as_str().unwrap());
+    let (_, live_auth) = live_mode_token(&app).await;
     for _ in 0..5 {
         let r = session(live_auth.clone()).await;
         assert_eq!(r.status, 200, "{}", r.body);
