@@ -13,6 +13,13 @@ use clearance_core::Mode;
 /// so without this the map would grow with every token ever used.
 const PRUNE_AT: usize = 10_000;
 
+/// The buckets by caller, and the size at which idle ones are next dropped: twice what a
+/// pruning kept, so that many busy callers do not make every new one scan the whole map.
+struct Buckets {
+    by_caller: HashMap<String, Bucket>,
+    prune_at: usize,
+}
+
 struct Bucket {
     tokens: f64,
     last: Instant,
@@ -41,7 +48,7 @@ impl Decision {
 pub struct RateLimiter {
     test: u32,
     live: u32,
-    buckets: Mutex<HashMap<String, Bucket>>,
+    buckets: Mutex<Buckets>,
 }
 
 impl RateLimiter {
@@ -50,7 +57,10 @@ impl RateLimiter {
         RateLimiter {
             test,
             live,
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets {
+                by_caller: HashMap::new(),
+                prune_at: PRUNE_AT,
+            }),
         }
     }
 
@@ -68,12 +78,15 @@ impl RateLimiter {
             return None;
         }
         let capacity = f64::from(rate);
-        let mut buckets = self.buckets.lock().ok()?;
+        let mut guard = self.buckets.lock().ok()?;
+        let state = &mut *guard;
+        let buckets = &mut state.by_caller;
         // Look up by `&str` first: the key id is copied only the first time a key is seen.
         if !buckets.contains_key(key_id) {
-            if buckets.len() >= PRUNE_AT {
+            if buckets.len() >= state.prune_at {
                 // A bucket untouched for a second has refilled: dropping it changes nothing.
                 buckets.retain(|_, b| now.saturating_duration_since(b.last).as_secs_f64() < 1.0);
+                state.prune_at = PRUNE_AT.max(buckets.len() * 2);
             }
             buckets.insert(
                 key_id.to_string(),
@@ -147,7 +160,11 @@ mod tests {
         limiter.check_at("busy", Mode::Live, t0 + Duration::from_millis(1500));
         limiter.check_at("new", Mode::Live, t0 + Duration::from_millis(1600));
         let buckets = limiter.buckets.lock().unwrap();
-        assert_eq!(buckets.len(), 2, "only the recently used buckets are kept");
+        assert_eq!(
+            buckets.by_caller.len(),
+            2,
+            "only the recently used buckets are kept"
+        );
         drop(buckets);
         assert!(
             !limiter
@@ -156,6 +173,19 @@ mod tests {
                 .allowed,
             "a kept bucket keeps its count"
         );
+    }
+
+    #[test]
+    fn many_busy_callers_move_the_next_pruning_further() {
+        let limiter = RateLimiter::new(2, 2);
+        let t0 = Instant::now();
+        for i in 0..=PRUNE_AT {
+            limiter.check_at(&format!("token-{i}"), Mode::Live, t0);
+        }
+        // All were busy: the pruning kept them and set the next one at twice their number.
+        let buckets = limiter.buckets.lock().unwrap();
+        assert_eq!(buckets.by_caller.len(), PRUNE_AT + 1);
+        assert_eq!(buckets.prune_at, PRUNE_AT * 2);
     }
 
     #[test]
