@@ -4,6 +4,7 @@
 //! Model files are loaded by path at run time from a models directory (the repo
 //! vendors them in `models/ocr/`); nothing is downloaded.
 
+mod cells;
 mod glyphs;
 mod locate;
 mod ocrb_glyphs;
@@ -22,7 +23,8 @@ use crate::mrz::{Correction, CorrectionReason, MrzDocument, Position, parse_line
 
 pub use recognise::{DICT_FILE, REC_MODEL_FILE};
 
-use glyphs::{GlyphMatcher, decide_lookalikes, line_cells};
+use cells::line_cells;
+use glyphs::{GlyphMatcher, decide_lookalikes};
 pub(crate) use locate::to_gray;
 use locate::{LineBox, estimate_skew, find_lines, unshear};
 use recognise::LineRecogniser;
