@@ -57,7 +57,7 @@ impl DocumentImage {
         Self::decode_with_limits(bytes, DecodeLimits::default())
     }
 
-    /// Decodes a JPEG or PNG from memory with explicit limits.
+    /// Decodes a JPEG, a PNG or the first page of a PDF from memory with explicit limits.
     ///
     /// # Errors
     /// As [`DocumentImage::decode`].

@@ -10,7 +10,7 @@ use clearance_idv::{Date, DocumentImage, IdvError, MrzDocument, MrzReader, Side}
 /// What reading the images gave.
 pub(crate) enum Reading {
     /// The images cannot be analysed; the code says why (`image_unreadable`, `under_exposure`,
-    /// `excessive_glare`, `document_type_undetected`, `unsupported_document_format`, …). The
+    /// `excessive_glare`, `document_type_undetected`, …). The
     /// check ends `not_processed`.
     Unusable(&'static str),
     /// The declared type carries no ICAO MRZ (driving licences): nothing this engine reads.
