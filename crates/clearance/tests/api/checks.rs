@@ -593,6 +593,16 @@ async fn risk_profiles_follow_the_sandbox_triggers() {
 
 #[tokio::test]
 async fn a_live_document_check_reads_the_specimen_passport() {
+    live_document_check_reads_the_specimen("synthetic_passport_td3_specimen.jpg").await;
+}
+
+#[tokio::test]
+async fn a_live_document_check_reads_the_specimen_passport_scanned_into_a_pdf() {
+    // The same page placed on an A4 PDF (`tests/fixtures/make_specimen_pdf.py`).
+    live_document_check_reads_the_specimen("synthetic_passport_td3_specimen.pdf").await;
+}
+
+async fn live_document_check_reads_the_specimen(file: &str) {
     let app = TestApp::spawn().await;
     let key = app.live_key.clone();
     let send = |method: Method, path: String, body: Value| {
@@ -615,15 +625,15 @@ async fn a_live_document_check_reads_the_specimen_passport() {
     )
     .await;
     let doc = id_of(&doc.body);
-    let specimen = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/synthetic_passport_td3_specimen.jpg"
+    let specimen = std::fs::read(format!(
+        "{}/../../tests/fixtures/{file}",
+        env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
     let up = send(
         Method::POST,
         format!("/v1/documents/{doc}/upload/front"),
-        json!({"fileName": "passport.jpg", "data": b64(&specimen)}),
+        json!({"fileName": file, "data": b64(&specimen)}),
     )
     .await;
     assert_eq!(up.status, 200, "{}", up.text);
