@@ -1,10 +1,20 @@
 //! Resources on the wire: `id` first, the body's fields, then the timestamps; and the list
 //! envelope `{page, pageSize, totalItems, pages, items}`.
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use clearance_core::list::{ListRequest, page_count};
-use clearance_core::store::{Page, Resource, ResourceKind};
-use clearance_core::time::format_timestamp;
+use clearance_core::store::{Page, Resource, ResourceKind, StoredJson};
+use clearance_core::time::{format_timestamp, timestamp_bytes};
 use serde_json::{Map, Value, json};
+
+/// Kinds whose wire form has no `updatedAt` (they never change).
+fn has_updated_at(kind: ResourceKind) -> bool {
+    !matches!(
+        kind,
+        ResourceKind::AuditLog | ResourceKind::TeamMember | ResourceKind::WebhookAttempt
+    )
+}
 
 /// The wire form of a stored resource.
 pub fn resource_json(r: &Resource) -> Value {
@@ -14,13 +24,61 @@ pub fn resource_json(r: &Resource) -> Value {
         out.insert(k.clone(), v.clone());
     }
     out.insert("createdAt".into(), json!(format_timestamp(r.created_at)));
-    if !matches!(
-        r.kind,
-        ResourceKind::AuditLog | ResourceKind::TeamMember | ResourceKind::WebhookAttempt
-    ) {
+    if has_updated_at(r.kind) {
         out.insert("updatedAt".into(), json!(format_timestamp(r.updated_at)));
     }
     Value::Object(out)
+}
+
+/// The same wire form as [`resource_json`], written around the stored body text instead of
+/// rebuilt from parsed values: the hot `GET` by id answers without touching the body's fields.
+pub fn stored_json_bytes(r: &StoredJson) -> Vec<u8> {
+    let fields = r
+        .body
+        .strip_prefix('{')
+        .and_then(|b| b.strip_suffix('}'))
+        .unwrap_or("");
+    let mut out = Vec::with_capacity(r.body.len() + 96);
+    out.extend_from_slice(b"{\"id\":");
+    push_json_string(&mut out, &r.id);
+    if !fields.is_empty() {
+        out.push(b',');
+        out.extend_from_slice(fields.as_bytes());
+    }
+    out.extend_from_slice(b",\"createdAt\":");
+    push_timestamp(&mut out, r.created_at);
+    if has_updated_at(r.kind) {
+        out.extend_from_slice(b",\"updatedAt\":");
+        push_timestamp(&mut out, r.updated_at);
+    }
+    out.push(b'}');
+    out
+}
+
+/// A timestamp needs no escaping: digits and separators, quoted.
+fn push_timestamp(out: &mut Vec<u8>, ms: i64) {
+    match timestamp_bytes(ms) {
+        Some(bytes) => {
+            out.push(b'"');
+            out.extend_from_slice(&bytes);
+            out.push(b'"');
+        }
+        None => push_json_string(out, &format_timestamp(ms)),
+    }
+}
+
+fn push_json_string(out: &mut Vec<u8>, s: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// A `200 application/json` answer carrying [`stored_json_bytes`].
+pub fn stored_json_response(r: &StoredJson) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        stored_json_bytes(r),
+    )
+        .into_response()
 }
 
 /// The list envelope; `summary` turns each stored resource into its list form.
@@ -36,4 +94,53 @@ pub fn list_json(
         "pages": page_count(page.total, request.page_size),
         "items": page.items.iter().map(summary).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clearance_core::{Mode, Scope};
+
+    use super::*;
+
+    fn resource(kind: ResourceKind, body: Value) -> Resource {
+        let Value::Object(body) = body else {
+            panic!("an object")
+        };
+        Resource {
+            id: "5f1b4a2c9d3e8f7a6b5c4d3e".into(),
+            scope: Scope::new("acc".into(), Mode::Test),
+            kind,
+            client_id: None,
+            created_at: 1_578_158_669_146,
+            updated_at: 1_578_158_670_001,
+            version: 2,
+            body,
+        }
+    }
+
+    #[test]
+    fn the_stored_text_answer_is_byte_for_byte_the_built_one() {
+        let bodies = [
+            json!({}),
+            json!({"type": "person", "email": "a\"b@example.com",
+                "personDetails": {"firstName": "Zoë", "lastName": "O'Brien\\<>"},
+                "metadata": {"n": 1.5, "list": [1, null, true], "e": {}}}),
+            json!({"line": "x\u{0007}\n", "z": "last", "a": "first"}),
+        ];
+        for kind in [
+            ResourceKind::Client,
+            ResourceKind::AuditLog,
+            ResourceKind::Check,
+        ] {
+            for body in &bodies {
+                let r = resource(kind, body.clone());
+                let built = serde_json::to_vec(&resource_json(&r)).unwrap();
+                let spliced = stored_json_bytes(&StoredJson::from(r));
+                assert_eq!(
+                    String::from_utf8(spliced).unwrap(),
+                    String::from_utf8(built).unwrap()
+                );
+            }
+        }
+    }
 }

@@ -42,7 +42,7 @@ use crate::ids::new_resource_id;
 use crate::list::{ListRequest, parse_list_request};
 use crate::resources::{Rules, address, client};
 use crate::scope::{Mode, Scope};
-use crate::store::{Change, Page, Resource, ResourceKind, Store, StoreError};
+use crate::store::{Change, Page, Resource, ResourceKind, Store, StoreError, StoredJson};
 use crate::time::date_of;
 
 /// How often an update is retried when another writer changed the resource in between.
@@ -160,6 +160,19 @@ impl Services {
     pub async fn get(&self, scope: &Scope, kind: ResourceKind, id: &str) -> Result<Resource> {
         self.store
             .get(&Self::scope_for(scope, kind), kind, id)
+            .await?
+            .ok_or_else(|| CoreError::not_found(kind.label(), id))
+    }
+
+    /// Reads one resource with its body as stored JSON text, or the documented not-found error.
+    pub async fn get_json(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: &str,
+    ) -> Result<StoredJson> {
+        self.store
+            .get_json(&Self::scope_for(scope, kind), kind, id)
             .await?
             .ok_or_else(|| CoreError::not_found(kind.label(), id))
     }

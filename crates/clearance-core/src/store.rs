@@ -130,6 +130,30 @@ pub struct Resource {
     pub body: Map<String, Value>,
 }
 
+/// One stored resource with its body still the stored JSON text: a read that only passes the
+/// body on (`GET` by id) skips parsing it into values and serialising them again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredJson {
+    pub id: String,
+    pub kind: ResourceKind,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// The body as one JSON object, exactly as `serde_json` writes [`Resource::body`].
+    pub body: String,
+}
+
+impl From<Resource> for StoredJson {
+    fn from(r: Resource) -> Self {
+        StoredJson {
+            body: Value::Object(r.body).to_string(),
+            id: r.id,
+            kind: r.kind,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
 /// One write inside an atomic change set.
 #[derive(Clone, Debug)]
 pub enum Change {
@@ -242,6 +266,16 @@ pub trait Store: JobQueue + ListStore + Send + Sync {
         kind: ResourceKind,
         id: &str,
     ) -> Result<Option<Resource>, StoreError>;
+    /// Reads one resource in a scope with its body as JSON text. Stores that keep the text as
+    /// written answer without parsing it; the default reads and serialises.
+    async fn get_json(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: &str,
+    ) -> Result<Option<StoredJson>, StoreError> {
+        Ok(self.get(scope, kind, id).await?.map(StoredJson::from))
+    }
     /// Lists resources, newest first, with the total count.
     async fn list(&self, query: &ListQuery) -> Result<Page<Resource>, StoreError>;
     /// Applies all changes in one transaction, or none of them.

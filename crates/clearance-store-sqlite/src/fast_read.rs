@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use clearance_core::Scope;
-use clearance_core::store::{Resource, ResourceKind, StoreError};
+use clearance_core::store::{Resource, ResourceKind, StoreError, StoredJson};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
@@ -62,52 +62,91 @@ impl FastReader {
         kind: ResourceKind,
         id: &str,
     ) -> Result<Option<Resource>, StoreError> {
+        // The body is parsed straight from SQLite's buffer.
+        let row = self.query_one(scope, kind, id, |row| {
+            let body = match row.get_ref(4)? {
+                ValueRef::Text(text) => serde_json::from_slice::<Map<String, Value>>(text).ok(),
+                _ => None,
+            };
+            Ok((
+                row.get::<_, Option<String>>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, i64>(3)?,
+                body,
+            ))
+        })?;
+        let Some((client_id, created_at, updated_at, version, body)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(Resource {
+            id: id.to_string(),
+            scope: scope.clone(),
+            kind,
+            client_id,
+            created_at,
+            updated_at,
+            version,
+            body: body.ok_or_else(corrupt_body)?,
+        }))
+    }
+
+    /// As [`FastReader::get`], with the body left as the stored JSON text.
+    pub(crate) async fn get_json(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: &str,
+    ) -> Result<Option<StoredJson>, StoreError> {
+        let row = self.query_one(scope, kind, id, |row| {
+            let body = match row.get_ref(4)? {
+                ValueRef::Text(text) => std::str::from_utf8(text).ok().map(str::to_owned),
+                _ => None,
+            };
+            Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?, body))
+        })?;
+        let Some((created_at, updated_at, body)) = row else {
+            return Ok(None);
+        };
+        // Written by `serde_json` from a map, so an object; checked cheaply so that a damaged
+        // row is an error rather than broken JSON on the wire.
+        let body = body
+            .filter(|b| b.starts_with('{') && b.ends_with('}'))
+            .ok_or_else(corrupt_body)?;
+        Ok(Some(StoredJson {
+            id: id.to_string(),
+            kind,
+            created_at,
+            updated_at,
+            body,
+        }))
+    }
+
+    /// Runs [`GET_SQL`] on a pooled connection. The id, account, mode and kind are the ones
+    /// asked for (the columns compare bytewise), so `columns` reads only the rest.
+    fn query_one<T>(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: &str,
+        columns: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, StoreError> {
         let conn = self.connection()?;
-        let found = read(&conn, scope, kind, id);
+        let found = conn
+            .prepare_cached(GET_SQL)
+            .and_then(|mut stmt| {
+                stmt.query_row(
+                    (id, &scope.account_id, scope.mode.as_str(), kind.as_str()),
+                    columns,
+                )
+                .optional()
+            })
+            .map_err(backend);
         self.give_back(conn);
         found
     }
 }
 
-fn read(
-    conn: &Connection,
-    scope: &Scope,
-    kind: ResourceKind,
-    id: &str,
-) -> Result<Option<Resource>, StoreError> {
-    let mut stmt = conn.prepare_cached(GET_SQL).map_err(backend)?;
-    // The id, account, mode and kind are the ones asked for (the columns compare bytewise), so
-    // only the rest is read; the body is parsed straight from SQLite's buffer.
-    let row = stmt
-        .query_row(
-            (id, &scope.account_id, scope.mode.as_str(), kind.as_str()),
-            |row| {
-                let body = match row.get_ref(4)? {
-                    ValueRef::Text(text) => serde_json::from_slice::<Map<String, Value>>(text).ok(),
-                    _ => None,
-                };
-                Ok((
-                    row.get::<_, Option<String>>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, i64>(2)?,
-                    row.get::<_, i64>(3)?,
-                    body,
-                ))
-            },
-        )
-        .optional()
-        .map_err(backend)?;
-    let Some((client_id, created_at, updated_at, version, body)) = row else {
-        return Ok(None);
-    };
-    Ok(Some(Resource {
-        id: id.to_string(),
-        scope: scope.clone(),
-        kind,
-        client_id,
-        created_at,
-        updated_at,
-        version,
-        body: body.ok_or_else(|| StoreError::Backend("corrupt resource row: body".into()))?,
-    }))
+fn corrupt_body() -> StoreError {
+    StoreError::Backend("corrupt resource row: body".into())
 }

@@ -17,7 +17,9 @@ use clearance_core::Scope;
 use clearance_core::account::{Account, ApiKey, TeamMember};
 use clearance_core::events::{EventQuery, StoredEvent};
 use clearance_core::screening_lists::{ListStore, StoredList};
-use clearance_core::store::{Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError};
+use clearance_core::store::{
+    Change, ListQuery, Page, Resource, ResourceKind, Store, StoreError, StoredJson,
+};
 use clearance_jobs::{Job, JobQueue, NewJob, QueueCounts, QueueError};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -115,6 +117,15 @@ impl Store for SqliteStore {
         id: &str,
     ) -> Result<Option<Resource>, StoreError> {
         self.fast.get(scope, kind, id).await
+    }
+
+    async fn get_json(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: &str,
+    ) -> Result<Option<StoredJson>, StoreError> {
+        self.fast.get_json(scope, kind, id).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Page<Resource>, StoreError> {

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
@@ -15,7 +16,7 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json};
+use crate::wire::{list_json, resource_json, stored_json_response};
 
 /// Create an address for a client.
 #[utoipa::path(post, path = "/v1/addresses", tag = "Addresses", request_body = AddressCreate,
@@ -39,12 +40,12 @@ pub async fn get_address(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let address = state
         .services
-        .get(&caller.scope, ResourceKind::Address, &id)
+        .get_json(&caller.scope, ResourceKind::Address, &id)
         .await?;
-    Ok(Json(resource_json(&address)))
+    Ok(stored_json_response(&address))
 }
 
 /// Update an address (the owning client cannot change).

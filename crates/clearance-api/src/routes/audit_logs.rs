@@ -1,6 +1,7 @@
 //! `/v1/auditLogs`: every create, update and delete, with a `diff` on the single-entry read.
 
 use axum::extract::State;
+use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::store::{Resource, ResourceKind};
 use serde::Deserialize;
@@ -12,7 +13,7 @@ use super::schemas::{AuditLog, AuditLogList};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json};
+use crate::wire::{list_json, resource_json, stored_json_response};
 
 /// Get an audit-log entry with its `diff`.
 #[utoipa::path(get, path = "/v1/auditLogs/{id}", tag = "Audit logs", params(("id" = String, Path, description = "Audit log id")),
@@ -21,12 +22,12 @@ pub async fn get_audit_log(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let entry = state
         .services
-        .get(&caller.scope, ResourceKind::AuditLog, &id)
+        .get_json(&caller.scope, ResourceKind::AuditLog, &id)
         .await?;
-    Ok(Json(resource_json(&entry)))
+    Ok(stored_json_response(&entry))
 }
 
 /// Audit-log filters.

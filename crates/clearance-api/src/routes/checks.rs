@@ -1,6 +1,7 @@
 //! `/v1/checks`: verification checks, run asynchronously, and their manual review.
 
 use axum::extract::State;
+use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
@@ -16,7 +17,7 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json};
+use crate::wire::{list_json, resource_json, stored_json_response};
 
 /// Create a check; it answers `pending` at once and completes in the background.
 #[utoipa::path(post, path = "/v1/checks", tag = "Checks", request_body = CheckCreate,
@@ -40,12 +41,12 @@ pub async fn get_check(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let check = state
         .services
-        .get(&caller.scope, ResourceKind::Check, &id)
+        .get_json(&caller.scope, ResourceKind::Check, &id)
         .await?;
-    Ok(Json(resource_json(&check)))
+    Ok(stored_json_response(&check))
 }
 
 /// Turn ongoing monitoring on or off (completed screening checks only).
