@@ -6,19 +6,25 @@
 //! that could be checked against it offline (its SHA-256) is kept in memory.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+use std::pin::Pin;
 use std::sync::RwLock;
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clearance_core::Scope;
 use clearance_core::keys::{hash_key, mode_of};
 use clearance_core::store::{Store, StoreError};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
 
 use crate::error::ApiError;
+use crate::rate_limit::Decision;
 use crate::state::AppState;
 
 /// How long a key lookup is trusted; a revoked key stops working within this time.
@@ -91,6 +97,14 @@ impl KeyCache {
         self.lookup_at(store, key, Instant::now()).await
     }
 
+    /// The caller of a key verified less than [`CACHE_TTL`] ago, without touching the store.
+    fn cached_at(&self, key: &str, now: Instant) -> Option<Caller> {
+        let tag = self.tag(key);
+        let entries = self.entries.read().ok()?;
+        let (caller, until) = entries.get(&tag)?;
+        (now < *until).then(|| caller.clone())
+    }
+
     async fn lookup_at(
         &self,
         store: &dyn Store,
@@ -100,12 +114,8 @@ impl KeyCache {
         let Some(mode) = mode_of(key) else {
             return Ok(None);
         };
-        let tag = self.tag(key);
-        if let Ok(entries) = self.entries.read()
-            && let Some((caller, until)) = entries.get(&tag)
-            && now < *until
-        {
-            return Ok(Some(caller.clone()));
+        if let Some(caller) = self.cached_at(key, now) {
+            return Ok(Some(caller));
         }
         let Some(stored) = store.find_api_key(&hash_key(key)).await? else {
             return Ok(None);
@@ -117,6 +127,7 @@ impl KeyCache {
             scope: Scope::new(stored.account_id, stored.mode),
             key_id: stored.id,
         };
+        let tag = self.tag(key);
         if let Ok(mut entries) = self.entries.write() {
             if entries.len() >= CACHE_MAX_ENTRIES {
                 entries.retain(|_, (_, until)| now < *until);
@@ -141,13 +152,79 @@ fn presented_key(request: &Request) -> Option<&str> {
 }
 
 /// Middleware for `/v1`: authenticate, rate limit, and add the `RateLimit-*` headers.
-pub(crate) async fn require_key(
-    State(state): State<AppState>,
+///
+/// A hand-written service rather than `axum::middleware::from_fn`, which boxes the inner service
+/// and the future on each request: a key found in the cache is checked without either, and only
+/// a lookup in the store takes the boxed, asynchronous path.
+#[derive(Clone)]
+pub(crate) struct RequireKeyLayer {
+    pub(crate) state: AppState,
+}
+
+impl<S> Layer<S> for RequireKeyLayer {
+    type Service = RequireKey<S>;
+
+    fn layer(&self, inner: S) -> RequireKey<S> {
+        RequireKey {
+            inner,
+            state: self.state.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct RequireKey<S> {
+    inner: S,
+    state: AppState,
+}
+
+impl<S> Service<Request> for RequireKey<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = KeyChecked<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let Some(key) = presented_key(&request) else {
+            return KeyChecked::answer(ApiError::unauthorized().into_response());
+        };
+        if let Some(caller) = self.state.keys.cached_at(key, Instant::now()) {
+            return match admit(&self.state, caller, &mut request) {
+                Ok(decision) => KeyChecked::Admitted {
+                    inner: self.inner.call(request),
+                    decision,
+                },
+                Err(refused) => KeyChecked::answer(refused),
+            };
+        }
+        // The ready service goes with the request; this one keeps a fresh clone.
+        let fresh = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, fresh);
+        let state = self.state.clone();
+        KeyChecked::LookingUp {
+            inner: Box::pin(authenticate_then_call(state, ready, request)),
+        }
+    }
+}
+
+/// The slow path: the key is not in the cache, so the store is asked.
+async fn authenticate_then_call<S>(
+    state: AppState,
+    mut ready: S,
     mut request: Request,
-    next: Next,
-) -> Response {
+) -> Result<Response, Infallible>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let Some(key) = presented_key(&request) else {
-        return ApiError::unauthorized().into_response();
+        return Ok(ApiError::unauthorized().into_response());
     };
     let caller = match state
         .keys
@@ -155,26 +232,94 @@ pub(crate) async fn require_key(
         .await
     {
         Ok(Some(caller)) => caller,
-        Ok(None) => return ApiError::unauthorized().into_response(),
+        Ok(None) => return Ok(ApiError::unauthorized().into_response()),
         Err(e) => {
             tracing::error!(error = %e, "api key lookup failed");
-            return ApiError::unavailable().into_response();
+            return Ok(ApiError::unavailable().into_response());
         }
     };
+    match admit(&state, caller, &mut request) {
+        Ok(decision) => {
+            let mut response = ready.call(request).await?;
+            with_rate_headers(&mut response, decision.as_ref());
+            Ok(response)
+        }
+        Err(refused) => Ok(refused),
+    }
+}
+
+/// Takes a token from the caller's bucket and hands the caller to the handlers; the refusal
+/// when the bucket is empty.
+fn admit(
+    state: &AppState,
+    caller: Caller,
+    request: &mut Request,
+) -> Result<Option<Decision>, Response> {
     let decision = state.limiter.check(&caller.key_id, caller.scope.mode);
     if let Some(d) = &decision
         && !d.allowed
     {
         let mut response = ApiError::rate_limited(d.reset_secs).into_response();
         d.write_headers(response.headers_mut());
-        return response;
+        return Err(response);
     }
     request.extensions_mut().insert(caller);
-    let mut response = next.run(request).await;
+    Ok(decision)
+}
+
+fn with_rate_headers(response: &mut Response, decision: Option<&Decision>) {
     if let Some(d) = decision {
         d.write_headers(response.headers_mut());
     }
-    response
+}
+
+pin_project! {
+    /// The answer of [`RequireKey`]: the handler's, the slow path's, or a refusal.
+    #[project = KeyCheckedProj]
+    pub(crate) enum KeyChecked<F> {
+        Admitted {
+            #[pin]
+            inner: F,
+            decision: Option<Decision>,
+        },
+        LookingUp {
+            inner: Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>,
+        },
+        Answered {
+            response: Option<Response>,
+        },
+    }
+}
+
+impl<F> KeyChecked<F> {
+    fn answer(response: Response) -> Self {
+        KeyChecked::Answered {
+            response: Some(response),
+        }
+    }
+}
+
+impl<F> Future for KeyChecked<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            KeyCheckedProj::Admitted { inner, decision } => {
+                let mut response = ready!(inner.poll(cx))?;
+                with_rate_headers(&mut response, decision.as_ref());
+                Poll::Ready(Ok(response))
+            }
+            KeyCheckedProj::LookingUp { inner } => inner.as_mut().poll(cx),
+            KeyCheckedProj::Answered { response } => match response.take() {
+                Some(response) => Poll::Ready(Ok(response)),
+                // Polled again after answering: tower never does this.
+                None => Poll::Pending,
+            },
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,18 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
-
-use clearance_core::service::WebhookStats;
-use clearance_jobs::{QueueCounts, WorkerStats};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
-
-use crate::state::AppState;
+use clearance_core::service::WebhookStats;
+use clearance_jobs::{QueueCounts, WorkerStats};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
 
 const BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
@@ -120,23 +122,114 @@ impl Metrics {
     }
 }
 
-/// Middleware recording every answered request.
-pub(crate) async fn record(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let response = next.run(request).await;
-    state.metrics.record(
-        method.as_str(),
-        route.as_ref().map_or("unmatched", MatchedPath::as_str),
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
-    response
+/// Middleware recording every answered request, and logging server errors. At debug level each
+/// request also gets a span; it names the method and the route template only, because query
+/// strings and ids may carry personal data.
+///
+/// A hand-written service rather than `axum::middleware::from_fn`: it wraps every route, and
+/// `from_fn` boxes the inner service and the future on each request.
+#[derive(Clone)]
+pub(crate) struct RecordLayer {
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+impl<S> Layer<S> for RecordLayer {
+    type Service = Record<S>;
+
+    fn layer(&self, inner: S) -> Record<S> {
+        Record {
+            inner,
+            metrics: self.metrics.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Record<S> {
+    inner: S,
+    metrics: Arc<Metrics>,
+}
+
+impl<S> Service<Request> for Record<S>
+where
+    S: Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Recorded<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let method = request.method().clone();
+        let route = request.extensions().get::<MatchedPath>().cloned();
+        let span = if tracing::enabled!(tracing::Level::DEBUG) {
+            let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+            tracing::debug_span!("http", method = %method, route = %route)
+        } else {
+            tracing::Span::none()
+        };
+        Recorded {
+            inner: self.inner.call(request),
+            span,
+            answered: Some(Answered {
+                metrics: self.metrics.clone(),
+                method,
+                route,
+                started: Instant::now(),
+            }),
+        }
+    }
+}
+
+/// What is recorded once the answer is ready.
+struct Answered {
+    metrics: Arc<Metrics>,
+    method: Method,
+    route: Option<MatchedPath>,
+    started: Instant,
+}
+
+impl Answered {
+    fn record(self, status: StatusCode) {
+        let route = self.route.as_ref().map_or("unmatched", MatchedPath::as_str);
+        let seconds = self.started.elapsed().as_secs_f64();
+        if status.is_server_error() {
+            tracing::error!(method = %self.method, route, status = status.as_u16(), seconds,
+                "answered with a server error");
+        }
+        self.metrics
+            .record(self.method.as_str(), route, status.as_u16(), seconds);
+    }
+}
+
+pin_project! {
+    /// The inner service's future, polled inside the request's span; records the answer.
+    pub(crate) struct Recorded<F> {
+        #[pin]
+        inner: F,
+        span: tracing::Span,
+        answered: Option<Answered>,
+    }
+}
+
+impl<F, E> Future for Recorded<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let output = ready!(this.inner.poll(cx));
+        if let (Ok(response), Some(answered)) = (&output, this.answered.take()) {
+            answered.record(response.status());
+        }
+        Poll::Ready(output)
+    }
 }
 
 /// The job counters of this process and the queue's depth (shared by every process).

@@ -9,15 +9,14 @@ use axum::http::Request;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use tower::util::MapRequest;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::require_key;
+use crate::auth::RequireKeyLayer;
 use crate::error::ApiError;
 use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
@@ -133,7 +132,9 @@ pub fn router(state: AppState) -> Router {
     let doc = finish(doc);
     let v1 = v1
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
-        .layer(from_fn_with_state(state.clone(), require_key));
+        .layer(RequireKeyLayer {
+            state: state.clone(),
+        });
     let sdk = sdk
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(from_fn_with_state(state.clone(), require_sdk_token));
@@ -171,16 +172,32 @@ fn hosted_flow() -> Router<AppState> {
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
 }
 
-/// The outer middleware: trailing-slash tolerance, wire-shaped 404s, metrics, the body limit,
-/// the panic catcher and request tracing.
+/// The outer middleware: trailing-slash tolerance, wire-shaped 404s, metrics, the body limit
+/// and the panic catcher.
+///
+/// `Router::layer` wraps every route on its own, and a route's whole stack is cloned (one boxed
+/// service per layer) on each request. So only the metrics, which need the matched route, are
+/// added that way; the rest wrap the router once, as one service.
 fn with_edge(app: Router<AppState>, state: AppState) -> Router {
-    let routed = with_layers(app, state);
-    // The official Node SDK sends `POST /v1/webhooks/` (a trailing slash on every collection
-    // path); API paths are trimmed before routing, so both spellings reach the same handler.
-    // Only under `/v1/`: the docs page redirects `/docs` to `/docs/` and must keep its slash.
-    Router::new().fallback_service(MapRequest::new(routed, trim_api_trailing_slash))
+    let limit = state.config.max_body_bytes;
+    let routed = app
+        .fallback(|| async { ApiError::unknown_endpoint() })
+        .layer(metrics::RecordLayer {
+            metrics: state.metrics.clone(),
+        })
+        .with_state(state);
+    let edge = ServiceBuilder::new()
+        .layer(CatchPanicLayer::custom(on_panic))
+        .layer(DefaultBodyLimit::max(limit))
+        // The official Node SDK sends `POST /v1/webhooks/` (a trailing slash on every
+        // collection path); API paths are trimmed before routing, so both spellings reach the
+        // same handler.
+        .map_request(trim_api_trailing_slash)
+        .service(routed);
+    Router::new().fallback_service(edge)
 }
 
+/// Only under `/v1/`: the docs page redirects `/docs` to `/docs/` and must keep its slash.
 fn trim_api_trailing_slash(mut request: Request<Body>) -> Request<Body> {
     let path = request.uri().path();
     if path.len() > "/v1/".len() && path.starts_with("/v1/") && path.ends_with('/') {
@@ -194,30 +211,6 @@ fn trim_api_trailing_slash(mut request: Request<Body>) -> Request<Body> {
         }
     }
     request
-}
-
-fn with_layers(app: Router<AppState>, state: AppState) -> Router {
-    let limit = state.config.max_body_bytes;
-    app.fallback(|| async { ApiError::unknown_endpoint() })
-        .layer(from_fn_with_state(state.clone(), metrics::record))
-        .layer(DefaultBodyLimit::max(limit))
-        .layer(CatchPanicLayer::custom(on_panic))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                // Debug level: per-request spans cost more than a read at the default level, so
-                // nothing is built unless they are wanted.
-                if !tracing::enabled!(tracing::Level::DEBUG) {
-                    return tracing::Span::none();
-                }
-                // Method and path template only: query strings and ids may carry personal data.
-                let route = request
-                    .extensions()
-                    .get::<axum::extract::MatchedPath>()
-                    .map_or("unmatched", |p| p.as_str());
-                tracing::debug_span!("http", method = %request.method(), route = %route)
-            }),
-        )
-        .with_state(state)
 }
 
 fn on_panic(_: Box<dyn Any + Send + 'static>) -> Response {
