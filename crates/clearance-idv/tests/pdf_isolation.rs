@@ -44,6 +44,18 @@ fn a_missing_or_failing_child_makes_the_pdf_unreadable() {
 }
 
 #[test]
+fn a_well_formed_reply_is_taken_as_the_page() {
+    // A 1 × 1 page, one pixel (255, 0, 127): the control for the refusals below.
+    let page = PdfRendering::Isolated(shell(
+        r"cat >/dev/null; printf 'CLPDFRP1\001\000\000\000\001\000\000\000\377\000\177'",
+    ))
+    .render(PDF, DecodeLimits::default())
+    .expect("a well-formed reply");
+    assert_eq!((page.width(), page.height()), (1, 1));
+    assert_eq!(page.rgb().get_pixel(0, 0).0, [255, 0, 127]);
+}
+
+#[test]
 fn a_child_answering_nonsense_makes_the_pdf_unreadable() {
     assert_unreadable(render_with(shell("cat >/dev/null; echo hello")));
     // A well-formed header announcing a page far over the limits (60000 × 60000).

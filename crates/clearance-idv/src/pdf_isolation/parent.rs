@@ -32,6 +32,9 @@ pub(super) fn render(
     .encode();
     let mut child = Command::new(&isolation.program)
         .args(&isolation.args)
+        // The server's environment holds secrets (master key, database URL) that the process
+        // parsing hostile input has no use for.
+        .env_clear()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         // The child's messages could echo document content: none reach the logs.
