@@ -1,5 +1,6 @@
 //! Decoding untrusted JPEG/PNG/PDF uploads into pixels, with size and memory limits,
-//! before any analysis runs. A PDF's first page is rasterised (pure Rust, `hayro`).
+//! before any analysis runs. A PDF's first page is rasterised (pure Rust, `hayro`), in this
+//! process or in a limited child process: see [`crate::pdf_isolation`].
 
 use std::io::Cursor;
 
@@ -50,6 +51,9 @@ impl DocumentImage {
     /// Decodes a JPEG, a PNG or the first page of a PDF from memory with
     /// [`DecodeLimits::default`].
     ///
+    /// PDFs are rasterised as [`crate::pdf_isolation::pdf_rendering`] says: in this process
+    /// by default, in a child process under OS limits once isolation is turned on.
+    ///
     /// # Errors
     /// [`IdvError::ImageUnreadable`] for other formats, corrupt data, encrypted or empty
     /// PDFs, or an image over the limits.
@@ -66,7 +70,7 @@ impl DocumentImage {
             return Err(IdvError::ImageUnreadable("file too large"));
         }
         if bytes.starts_with(b"%PDF-") {
-            return pdf::first_page(bytes, limits).map(|rgb| Self { rgb });
+            return crate::pdf_isolation::pdf_rendering().render(bytes, limits);
         }
         let reader = ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()
@@ -121,7 +125,8 @@ impl DocumentImage {
 }
 
 /// Rasterising the first page of an uploaded PDF (a scanned or photographed document).
-mod pdf {
+/// Without limits on what the PDF asks for: uploads are rendered in a limited child.
+pub(crate) mod pdf {
     use hayro::hayro_interpret::InterpreterSettings;
     use hayro::hayro_syntax::Pdf;
     use hayro::vello_cpu::color::palette::css::WHITE;
@@ -137,7 +142,7 @@ mod pdf {
     const LONG_SIDE_PX: f32 = 2400.0;
 
     /// Renders page one on white at [`LONG_SIDE_PX`] (or the limits, if smaller).
-    pub(super) fn first_page(bytes: &[u8], limits: DecodeLimits) -> Result<RgbImage> {
+    pub(crate) fn first_page(bytes: &[u8], limits: DecodeLimits) -> Result<RgbImage> {
         let pdf = Pdf::new(bytes.to_vec())
             .map_err(|_| IdvError::ImageUnreadable("corrupt or encrypted PDF"))?;
         let page = pdf

@@ -1,6 +1,7 @@
 //! Document analysis for Clearance: MRZ parsing with check-digit-confirmed OCR
 //! correction, the supported-documents table, and (feature `ocr`) reading the MRZ
-//! from an image plus image-quality verdicts. No clock, network or global state.
+//! from an image plus image-quality verdicts. No clock or network; the one global is how
+//! PDFs are rasterised ([`pdf_isolation`]), set once by the server.
 
 #[cfg(feature = "ocr")]
 pub mod analysis;
@@ -14,6 +15,8 @@ pub mod image;
 pub mod mrz;
 #[cfg(feature = "ocr")]
 pub mod ocr;
+#[cfg(feature = "ocr")]
+pub mod pdf_isolation;
 #[cfg(feature = "ocr")]
 pub mod quality;
 

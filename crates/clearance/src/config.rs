@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 /// Where data lives; shared by every subcommand.
 #[derive(Args, Clone, Debug)]
@@ -148,4 +148,18 @@ pub struct ServeArgs {
     /// Folder of the vendored analysis models (default: `./models`, else the source checkout's).
     #[arg(long, env = "CLEARANCE_MODELS_DIR")]
     pub models_dir: Option<std::path::PathBuf>,
+    /// `on`: uploaded PDFs are rasterised in a child process limited to 1 GiB of memory, 20 s
+    /// of CPU and 30 s in all, so a hostile PDF cannot exhaust the server; `off`: in the
+    /// server process (trusted uploads only).
+    #[arg(long, env = "CLEARANCE_PDF_ISOLATION", value_enum, default_value_t = OnOff::On)]
+    pub pdf_isolation: OnOff,
+}
+
+/// A setting that is either on or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// Turned on.
+    On,
+    /// Turned off.
+    Off,
 }

@@ -1,5 +1,6 @@
 //! `clearance`: the server binary (`serve`, `migrate`, `keys …`, `lists …`, `screen`).
 
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -7,9 +8,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
 use clearance::blobs::open_blobs;
-use clearance::config::{BlobArgs, ServeArgs, StorageArgs, TokenArgs};
+use clearance::config::{BlobArgs, OnOff, ServeArgs, StorageArgs, TokenArgs};
 use clearance::lists::{ListsCommand, ScreenArgs, lists, screen};
-use clearance::wiring::{WorkerSettings, build_app, load_token_keys, open_store, run_dispatcher};
+use clearance::wiring::{
+    WorkerSettings, build_app, isolate_pdfs, load_token_keys, open_store, run_dispatcher,
+};
 use clearance_api::ApiConfig;
 use clearance_core::Mode;
 use clearance_core::resources::Rules;
@@ -57,6 +60,10 @@ enum Command {
     /// Manage the keys that sign SDK tokens.
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Internal: the child process `serve` starts to rasterise one uploaded PDF (request on
+    /// stdin, pixels on stdout), under memory and CPU limits it sets itself.
+    #[command(hide = true)]
+    RasterisePdf,
 }
 
 #[derive(Subcommand)]
@@ -87,9 +94,23 @@ enum KeysCommand {
     Revoke { id: String },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The PDF child starts no runtime, threads or logging: it renders one page and exits.
+    if let Command::RasterisePdf = cli.command {
+        return clearance_idv::pdf_isolation::run_pdf_child();
+    }
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("Error: {error:?}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[tokio::main]
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let json_logs = matches!(&cli.command, Command::Serve(s) if s.log_format == "json");
     init_logging(json_logs);
     if let Command::Tokens(TokensCommand::RotateKey) = cli.command {
@@ -106,7 +127,7 @@ async fn main() -> anyhow::Result<()> {
             )?;
             serve(store, blobs, token_keys, args).await
         }
-        Command::Tokens(_) => Ok(()),
+        Command::Tokens(_) | Command::RasterisePdf => Ok(()),
         Command::Migrate => {
             eprintln!("migrations applied");
             Ok(())
@@ -164,6 +185,9 @@ async fn serve(
     token_keys: Arc<clearance_tokens::KeySet>,
     args: ServeArgs,
 ) -> anyhow::Result<()> {
+    if args.pdf_isolation == OnOff::On {
+        isolate_pdfs()?;
+    }
     if store.count_accounts().await? == 0 {
         let account = find_or_create_account(store.as_ref(), DEFAULT_ACCOUNT).await?;
         let test = create_key(store.as_ref(), &account.id, Mode::Test).await?;
@@ -210,7 +234,12 @@ async fn serve(
         stop.clone(),
     ));
     let workers = (args.workers > 0).then(|| tokio::spawn(app.workers.run(stop)));
-    tracing::info!(listen = %args.listen, workers = args.workers, "clearance is serving");
+    tracing::info!(
+        listen = %args.listen,
+        workers = args.workers,
+        pdf_isolation = args.pdf_isolation == OnOff::On,
+        "clearance is serving"
+    );
     let served = axum::serve(listener, app.router)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -18,6 +18,7 @@ use clearance_core::service::{
 };
 use clearance_core::store::Store;
 use clearance_engines::screening::{Catalogue, ScreeningEngine};
+use clearance_idv::pdf_isolation::PdfIsolation;
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_store_postgres::PgStore;
 use clearance_store_sqlite::SqliteStore;
@@ -25,6 +26,17 @@ use clearance_tokens::KeySet;
 
 use crate::engines::{LazyDocumentEngine, SandboxWithLatency};
 use crate::webhook_sender::HttpWebhookSender;
+
+/// Makes uploaded PDFs render in a child process: this same binary's hidden `rasterise-pdf`
+/// subcommand, under the default memory, CPU and time limits of [`PdfIsolation`].
+///
+/// # Errors
+/// When the path of this program cannot be found.
+pub fn isolate_pdfs() -> anyhow::Result<()> {
+    let program = std::env::current_exe().context("finding this program to rasterise PDFs")?;
+    clearance_idv::pdf_isolation::isolate_pdfs(PdfIsolation::new(program, ["rasterise-pdf"]));
+    Ok(())
+}
 
 /// Opens and migrates the store named by `database_url`, or the SQLite file in `data_dir`.
 pub async fn open_store(

@@ -1,0 +1,103 @@
+//! How uploaded PDFs are rasterised: in this process, or in a child process under OS limits.
+//!
+//! Why a child: `hayro` has no resource limits of its own, so a small hostile PDF (a Flate
+//! bomb, a huge image XObject, a slow JBIG2 stream…) can ask for gigabytes or minutes. A child
+//! with `RLIMIT_AS` and `RLIMIT_CPU` set, killed after a wall timeout, bounds what one upload
+//! can cost; when it fails for any reason the upload is simply unreadable. In-process stays the
+//! default so that tests and library users need no extra binary; `clearance serve` turns
+//! isolation on, with the `clearance rasterise-pdf` subcommand as the child.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use crate::error::Result;
+use crate::image::{DecodeLimits, DocumentImage};
+
+mod child;
+mod parent;
+mod wire;
+
+pub use child::run_pdf_child;
+
+/// A child process that rasterises PDFs, and the limits it runs under.
+#[derive(Clone, Debug)]
+pub struct PdfIsolation {
+    /// The program to start: a binary that calls [`run_pdf_child`].
+    pub program: PathBuf,
+    /// Its arguments (for `clearance`: `["rasterise-pdf"]`).
+    pub args: Vec<OsString>,
+    /// The child's address-space limit (`RLIMIT_AS`), bytes.
+    pub max_address_space: u64,
+    /// The child's CPU-time limit (`RLIMIT_CPU`).
+    pub max_cpu: Duration,
+    /// Wall-clock time after which the child is killed.
+    pub timeout: Duration,
+}
+
+impl PdfIsolation {
+    /// `program args…` with the default limits: 1 GiB of address space, 20 s of CPU and 30 s
+    /// of wall time, ample for a genuine scan (well under a second).
+    pub fn new<I, S>(program: impl Into<PathBuf>, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        Self {
+            program: program.into(),
+            args: args.into_iter().map(Into::into).collect(),
+            max_address_space: 1024 * 1024 * 1024,
+            max_cpu: Duration::from_secs(20),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Where PDFs are rasterised.
+#[derive(Clone, Debug, Default)]
+pub enum PdfRendering {
+    /// In this process, without limits on what the PDF may ask for: for trusted input.
+    #[default]
+    InProcess,
+    /// In a child process under OS limits: for uploads.
+    Isolated(PdfIsolation),
+}
+
+impl PdfRendering {
+    /// Rasterises the first page of `pdf` here or in the child (white margins trimmed).
+    ///
+    /// # Errors
+    /// [`crate::IdvError::ImageUnreadable`] when the PDF is corrupt, encrypted, empty or over
+    /// the limits, or (isolated) when the child fails, runs out of memory or time.
+    pub fn render(&self, pdf: &[u8], limits: DecodeLimits) -> Result<DocumentImage> {
+        match self {
+            Self::InProcess => crate::image::pdf::first_page(pdf, limits),
+            Self::Isolated(isolation) => parent::render(isolation, pdf, limits),
+        }
+        .map(DocumentImage::from_rgb)
+    }
+}
+
+/// The process-wide choice; a lock rather than a `OnceLock` so tests may switch it.
+static RENDERING: RwLock<Option<Arc<PdfRendering>>> = RwLock::new(None);
+
+/// Makes every later [`DocumentImage::decode`] of a PDF use `rendering`.
+pub fn set_pdf_rendering(rendering: PdfRendering) {
+    *RENDERING.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(rendering));
+}
+
+/// Makes every later [`DocumentImage::decode`] of a PDF run in a child process.
+pub fn isolate_pdfs(isolation: PdfIsolation) {
+    set_pdf_rendering(PdfRendering::Isolated(isolation));
+}
+
+/// The current process-wide choice ([`PdfRendering::InProcess`] unless set).
+#[must_use]
+pub fn pdf_rendering() -> Arc<PdfRendering> {
+    RENDERING
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+        .unwrap_or_default()
+}
