@@ -108,7 +108,7 @@ mod tests {
         };
         Resource {
             id: "5f1b4a2c9d3e8f7a6b5c4d3e".into(),
-            scope: Scope::new("acc".into(), Mode::Test),
+            scope: Scope::new("acc", Mode::Test),
             kind,
             client_id: None,
             created_at: 1_578_158_669_146,

@@ -19,7 +19,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Rows of every stored glyph.
 const HEIGHT: u32 = 24;
 /// The glyphs stored: every character of the OCR-B digit/letter lookalike tables.
-const GLYPHS: &str = "01245678ABDGIJLOQSTUZ";
+const GLYPHS: &str = "012456789ABDGIJLOQSTUZ";
 
 fn render(font: &FontVec, c: char) -> Result<GrayImage, BoxError> {
     let px = 140.0;

@@ -95,6 +95,9 @@ pub fn letter_lookalikes(c: u8) -> &'static [u8] {
         b'6' => b"G",
         b'7' => b"T",
         b'8' => b"B",
+        // Only one way round: a blurred `Q` reads as `9`, but `9` is no usual misreading of
+        // a `Q` in a number (that is `0`).
+        b'9' => b"Q",
         _ => b"",
     }
 }
