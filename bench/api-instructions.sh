@@ -6,6 +6,8 @@
 # removes start-up and shutdown. Kernel time (sockets, the SQLite file locks) is not counted.
 #
 # Usage: bench/api-instructions.sh [N1] [N2]       (defaults 1000 3000)
+# Background jobs of a script ignore SIGINT, so servers are stopped with SIGTERM (bare_hello has
+# no handler; callgrind still writes its counts when the signal ends the process).
 # Needs valgrind (Debian package `valgrind`; installed here when missing and running as root).
 # Honours CARGO_TARGET_DIR and API_BENCH_BIN_DIR as bench/api.sh does.
 set -euo pipefail
@@ -61,7 +63,7 @@ bare_run() {
   server_pid=$!
   wait_up "http://127.0.0.1:$port/hello"
   send_gets "$port" /hello "$n"
-  kill -INT "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
   total "$out"
 }
 
