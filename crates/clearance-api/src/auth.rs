@@ -201,7 +201,7 @@ where
                     inner: self.inner.call(request),
                     decision,
                 },
-                Err(refused) => KeyChecked::answer(refused),
+                Err(refused) => KeyChecked::answer(refusal(&refused)),
             };
         }
         // The ready service goes with the request; this one keeps a fresh clone.
@@ -244,27 +244,32 @@ where
             with_rate_headers(&mut response, decision.as_ref());
             Ok(response)
         }
-        Err(refused) => Ok(refused),
+        Err(refused) => Ok(refusal(&refused)),
     }
 }
 
-/// Takes a token from the caller's bucket and hands the caller to the handlers; the refusal
-/// when the bucket is empty.
+/// Takes a token from the caller's bucket and hands the caller to the handlers; `Err` with the
+/// decision when the bucket is empty (see [`refusal`]).
 fn admit(
     state: &AppState,
     caller: Caller,
     request: &mut Request,
-) -> Result<Option<Decision>, Response> {
+) -> Result<Option<Decision>, Decision> {
     let decision = state.limiter.check(&caller.key_id, caller.scope.mode);
-    if let Some(d) = &decision
+    if let Some(d) = decision
         && !d.allowed
     {
-        let mut response = ApiError::rate_limited(d.reset_secs).into_response();
-        d.write_headers(response.headers_mut());
-        return Err(response);
+        return Err(d);
     }
     request.extensions_mut().insert(caller);
     Ok(decision)
+}
+
+/// The 429 answer for a refused request, with its `RateLimit-*` headers.
+fn refusal(decision: &Decision) -> Response {
+    let mut response = ApiError::rate_limited(decision.reset_secs).into_response();
+    decision.write_headers(response.headers_mut());
+    response
 }
 
 fn with_rate_headers(response: &mut Response, decision: Option<&Decision>) {

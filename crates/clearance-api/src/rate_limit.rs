@@ -26,7 +26,7 @@ struct Bucket {
 }
 
 /// The outcome of one check, with what the `RateLimit-*` headers report.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Decision {
     pub allowed: bool,
     pub limit: u32,
