@@ -34,11 +34,16 @@ pub struct PdfIsolation {
     pub max_cpu: Duration,
     /// Wall-clock time after which the child is killed.
     pub timeout: Duration,
+    /// Most children running at once in this process; more renders wait for a slot. Each
+    /// child may take `max_address_space`, so this bounds what hostile uploads can take
+    /// together (the check workers would otherwise start one child each).
+    pub max_children: usize,
 }
 
 impl PdfIsolation {
     /// `program args…` with the default limits: 1 GiB of address space, 20 s of CPU and 30 s
-    /// of wall time, ample for a genuine scan (well under a second).
+    /// of wall time, ample for a genuine scan (well under a second); as many children at once
+    /// as the machine has CPUs.
     pub fn new<I, S>(program: impl Into<PathBuf>, args: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -50,6 +55,7 @@ impl PdfIsolation {
             max_address_space: 1024 * 1024 * 1024,
             max_cpu: Duration::from_secs(20),
             timeout: Duration::from_secs(30),
+            max_children: std::thread::available_parallelism().map_or(2, usize::from),
         }
     }
 }

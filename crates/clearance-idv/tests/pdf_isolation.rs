@@ -75,3 +75,35 @@ fn a_child_that_never_answers_is_killed_at_the_timeout() {
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
+
+#[test]
+fn children_beyond_the_cap_wait_for_a_slot() {
+    // Each child notes how many children are running when it starts (a directory entry per
+    // running child), stays a moment, and answers a 1 × 1 page.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let script = format!(
+        r"cat >/dev/null; d='{}'; touch $d/run.$$; ls $d | grep -c '^run' >> $d/seen; sleep 0.2; rm $d/run.$$; printf 'CLPDFRP1\001\000\000\000\001\000\000\000\377\000\177'",
+        dir.path().display()
+    );
+    let isolation = PdfIsolation {
+        max_children: 2,
+        ..shell(&script)
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..6 {
+            let isolation = isolation.clone();
+            scope.spawn(move || {
+                PdfRendering::Isolated(isolation)
+                    .render(PDF, DecodeLimits::default())
+                    .expect("a well-formed reply")
+            });
+        }
+    });
+    let seen = std::fs::read_to_string(dir.path().join("seen")).expect("children ran");
+    let counts: Vec<usize> = seen
+        .lines()
+        .map(|l| l.trim().parse().expect("a count"))
+        .collect();
+    assert_eq!(counts.len(), 6, "{seen}");
+    assert!(counts.iter().all(|&n| (1..=2).contains(&n)), "{seen}");
+}

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,7 @@ pub(super) fn render(
         limits,
     }
     .encode();
+    let _slot = ChildSlot::take(isolation.max_children);
     let mut child = Command::new(&isolation.program)
         .args(&isolation.args)
         // The server's environment holds secrets (master key, database URL) that the process
@@ -88,4 +90,33 @@ fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
 fn kill(child: &mut Child) -> std::io::Result<ExitStatus> {
     let _ = child.kill();
     child.wait()
+}
+
+/// Children of this process running now, and the signal that one has finished.
+static RUNNING: Mutex<usize> = Mutex::new(0);
+static FINISHED: Condvar = Condvar::new();
+
+/// A place among the children allowed to run at once, given back when dropped. Waiting blocks
+/// the thread, which is a blocking-pool thread in the server (document reads run there).
+struct ChildSlot;
+
+impl ChildSlot {
+    fn take(max_children: usize) -> Self {
+        let mut running = RUNNING.lock().unwrap_or_else(PoisonError::into_inner);
+        while *running >= max_children.max(1) {
+            running = FINISHED
+                .wait(running)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *running += 1;
+        ChildSlot
+    }
+}
+
+impl Drop for ChildSlot {
+    fn drop(&mut self) {
+        let mut running = RUNNING.lock().unwrap_or_else(PoisonError::into_inner);
+        *running = running.saturating_sub(1);
+        FINISHED.notify_all();
+    }
 }
