@@ -19,6 +19,8 @@ pub use chars::{
     CharClass, FILLER, char_value, check_digit, check_digit_matches, digit_lookalikes,
     letter_lookalikes,
 };
+// For the glyph decisions of the OCR reader.
+#[cfg(feature = "ocr")]
 pub(crate) use correct::{checked_spans, class_at};
 pub use format::MrzFormat;
 pub use name::MrzName;

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
@@ -18,7 +19,7 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json};
+use crate::wire::{list_json, resource_json, stored_json_response};
 
 /// Create a document record (upload its images afterwards).
 #[utoipa::path(post, path = "/v1/documents", tag = "Documents", request_body = DocumentCreate,
@@ -42,12 +43,12 @@ pub async fn get_document(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let doc = state
         .services
-        .get(&caller.scope, ResourceKind::Document, &id)
+        .get_json(&caller.scope, ResourceKind::Document, &id)
         .await?;
-    Ok(Json(resource_json(&doc)))
+    Ok(stored_json_response(&doc))
 }
 
 /// Update a document's type, classification, number or issuer.

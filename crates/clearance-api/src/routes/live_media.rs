@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
@@ -18,7 +19,7 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json};
+use crate::wire::{list_json, resource_json, stored_json_response};
 
 /// `clientId` is required on these lists.
 #[derive(Deserialize, IntoParams)]
@@ -54,13 +55,12 @@ pub async fn get_live_photo(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(resource_json(
-        &state
-            .services
-            .get(&caller.scope, ResourceKind::LivePhoto, &id)
-            .await?,
-    )))
+) -> Result<Response, ApiError> {
+    let media = state
+        .services
+        .get_json(&caller.scope, ResourceKind::LivePhoto, &id)
+        .await?;
+    Ok(stored_json_response(&media))
 }
 
 /// Download a live photo as base64.
@@ -146,13 +146,12 @@ pub async fn get_live_video(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(resource_json(
-        &state
-            .services
-            .get(&caller.scope, ResourceKind::LiveVideo, &id)
-            .await?,
-    )))
+) -> Result<Response, ApiError> {
+    let media = state
+        .services
+        .get_json(&caller.scope, ResourceKind::LiveVideo, &id)
+        .await?;
+    Ok(stored_json_response(&media))
 }
 
 /// Erase a live video's frames for good.

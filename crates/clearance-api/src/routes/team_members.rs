@@ -1,6 +1,7 @@
 //! `/v1/teamMembers`: read-only; members are managed by operators (the owner is seeded).
 
 use axum::extract::State;
+use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
@@ -12,7 +13,7 @@ use super::schemas::{TeamMember, TeamMemberList};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json};
+use crate::wire::{list_json, resource_json, stored_json_response};
 
 /// Get a team member.
 #[utoipa::path(get, path = "/v1/teamMembers/{id}", tag = "Team members", params(("id" = String, Path, description = "Team member id")),
@@ -21,12 +22,12 @@ pub async fn get_team_member(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let member = state
         .services
-        .get(&caller.scope, ResourceKind::TeamMember, &id)
+        .get_json(&caller.scope, ResourceKind::TeamMember, &id)
         .await?;
-    Ok(Json(resource_json(&member)))
+    Ok(stored_json_response(&member))
 }
 
 /// Team member filters.

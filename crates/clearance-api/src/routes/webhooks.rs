@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
@@ -19,7 +20,7 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json};
+use crate::wire::{list_json, resource_json, stored_json_response};
 
 /// Create a webhook; the answer carries its signing `secret`, shown this once.
 #[utoipa::path(post, path = "/v1/webhooks", tag = "Webhooks", request_body = WebhookCreate,
@@ -47,12 +48,12 @@ pub async fn get_webhook(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let hook = state
         .services
-        .get(&caller.scope, ResourceKind::Webhook, &id)
+        .get_json(&caller.scope, ResourceKind::Webhook, &id)
         .await?;
-    Ok(Json(resource_json(&hook)))
+    Ok(stored_json_response(&hook))
 }
 
 /// Update a webhook.
