@@ -1,7 +1,7 @@
 //! Resource documents: isolation, versions, atomicity, filters, pages and cascades.
 
 use clearance_core::store::{
-    AttrFilter, Change, ListQuery, Resource, ResourceKind, Store, StoreError,
+    AttrFilter, Change, ListQuery, Resource, ResourceKind, Store, StoreError, StoredJson,
 };
 use clearance_core::{Mode, Scope};
 use serde_json::{Value, json};
@@ -53,10 +53,42 @@ pub(crate) async fn insert_get_and_scope_isolation(store: &dyn Store) {
             .get(&scope(), ResourceKind::Client, "c-iso")
             .await
             .unwrap(),
-        Some(r)
+        Some(r.clone())
+    );
+    // The body as text answers `GET` by id: the same resource, behind the same isolation.
+    let text = store
+        .get_json(&scope(), ResourceKind::Client, "c-iso")
+        .await
+        .unwrap()
+        .expect("found as text");
+    // PostgreSQL's jsonb keeps its own key order, so the text is compared as JSON.
+    let expected = StoredJson::from(r);
+    assert_eq!(
+        (&text.id, text.kind, text.created_at, text.updated_at),
+        (
+            &expected.id,
+            expected.kind,
+            expected.created_at,
+            expected.updated_at
+        )
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&text.body).unwrap(),
+        json!({"email": "a@b.co", "n": 1})
     );
     let live = Scope::new("acc1", Mode::Live);
     let other = Scope::new("acc2", Mode::Test);
+    for (scope, kind) in [
+        (&live, ResourceKind::Client),
+        (&other, ResourceKind::Client),
+        (&scope(), ResourceKind::Address),
+    ] {
+        assert_eq!(
+            store.get_json(scope, kind, "c-iso").await.unwrap(),
+            None,
+            "{scope:?} {kind:?} is isolated"
+        );
+    }
     assert_eq!(
         store
             .get(&live, ResourceKind::Client, "c-iso")
