@@ -163,6 +163,16 @@ fn ocr_lookalikes_are_corrected_by_class_and_confirmed() {
     assert_eq!(doc.lines.join("\n"), TD3);
     assert!(doc.is_valid());
     assert_eq!(doc.corrections.len(), 6);
+    // A blurred `Q` read as `9` in a name (no check digit there) comes back as `Q`.
+    let quinn = TD3.replace("ANNA<MARIA", "ANNA<9UINN");
+    let doc = parse(&quinn, today()).expect("parses");
+    assert_eq!(
+        doc.lines[0],
+        TD3.lines()
+            .next()
+            .unwrap_or_default()
+            .replace("ANNA<MARIA", "ANNA<QUINN")
+    );
     // A lookalike that does not satisfy the check digit is not applied.
     let wrong = TD3.replace("7408122F", "74O8123F");
     let doc = parse(&wrong, today()).expect("parses");
