@@ -8,6 +8,8 @@ use clearance_core::store::{Page, Resource, ResourceKind, StoredJson};
 use clearance_core::time::{format_timestamp, timestamp_bytes};
 use serde_json::{Map, Value, json};
 
+use crate::error::ApiError;
+
 /// Kinds whose wire form has no `updatedAt` (they never change).
 fn has_updated_at(kind: ResourceKind) -> bool {
     !matches!(
@@ -32,12 +34,9 @@ pub fn resource_json(r: &Resource) -> Value {
 
 /// The same wire form as [`resource_json`], written around the stored body text instead of
 /// rebuilt from parsed values: the hot `GET` by id answers without touching the body's fields.
-pub fn stored_json_bytes(r: &StoredJson) -> Vec<u8> {
-    let fields = r
-        .body
-        .strip_prefix('{')
-        .and_then(|b| b.strip_suffix('}'))
-        .unwrap_or("");
+/// `None` when the body is not an object's text (stores check that as they read).
+pub fn stored_json_bytes(r: &StoredJson) -> Option<Vec<u8>> {
+    let fields = r.members()?;
     let mut out = Vec::with_capacity(r.body.len() + 96);
     out.extend_from_slice(b"{\"id\":");
     push_json_string(&mut out, &r.id);
@@ -52,7 +51,7 @@ pub fn stored_json_bytes(r: &StoredJson) -> Vec<u8> {
         push_timestamp(&mut out, r.updated_at);
     }
     out.push(b'}');
-    out
+    Some(out)
 }
 
 /// A timestamp needs no escaping: digits and separators, quoted.
@@ -73,12 +72,15 @@ fn push_json_string(out: &mut Vec<u8>, s: &str) {
 }
 
 /// A `200 application/json` answer carrying [`stored_json_bytes`].
-pub fn stored_json_response(r: &StoredJson) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        stored_json_bytes(r),
-    )
-        .into_response()
+///
+/// # Errors
+/// An internal error when the stored body is not an object's text.
+pub fn stored_json_response(r: &StoredJson) -> Result<Response, ApiError> {
+    let bytes = stored_json_bytes(r).ok_or_else(|| {
+        tracing::error!(kind = ?r.kind, "a stored body is not a JSON object");
+        ApiError::internal()
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
 /// The list envelope; `summary` turns each stored resource into its list form.
@@ -135,12 +137,17 @@ mod tests {
             for body in &bodies {
                 let r = resource(kind, body.clone());
                 let built = serde_json::to_vec(&resource_json(&r)).unwrap();
-                let spliced = stored_json_bytes(&StoredJson::from(r));
+                let spliced = stored_json_bytes(&StoredJson::from(r)).unwrap();
                 assert_eq!(
                     String::from_utf8(spliced).unwrap(),
                     String::from_utf8(built).unwrap()
                 );
             }
         }
+        // A body that is not an object's text is refused, never answered without its fields.
+        let mut broken = StoredJson::from(resource(ResourceKind::Client, json!({"a": 1})));
+        broken.body = "[1]".into();
+        assert_eq!(stored_json_bytes(&broken), None);
+        assert!(stored_json_response(&broken).is_err());
     }
 }

@@ -142,6 +142,15 @@ pub struct StoredJson {
     pub body: String,
 }
 
+impl StoredJson {
+    /// The body's members as text, without the enclosing braces (empty for `{}`); `None` when
+    /// the body is not one JSON object's text.
+    #[must_use]
+    pub fn members(&self) -> Option<&str> {
+        self.body.strip_prefix('{')?.strip_suffix('}')
+    }
+}
+
 impl From<Resource> for StoredJson {
     fn from(r: Resource) -> Self {
         StoredJson {

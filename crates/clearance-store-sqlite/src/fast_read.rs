@@ -108,18 +108,19 @@ impl FastReader {
         let Some((created_at, updated_at, body)) = row else {
             return Ok(None);
         };
-        // Written by `serde_json` from a map, so an object; checked cheaply so that a damaged
-        // row is an error rather than broken JSON on the wire.
-        let body = body
-            .filter(|b| b.starts_with('{') && b.ends_with('}'))
-            .ok_or_else(corrupt_body)?;
-        Ok(Some(StoredJson {
+        let stored = StoredJson {
             id: id.to_string(),
             kind,
             created_at,
             updated_at,
-            body,
-        }))
+            body: body.ok_or_else(corrupt_body)?,
+        };
+        // Written by `serde_json` from a map, so an object; checked cheaply so that a damaged
+        // row is an error rather than broken JSON on the wire.
+        if stored.members().is_none() {
+            return Err(corrupt_body());
+        }
+        Ok(Some(stored))
     }
 
     /// Runs [`GET_SQL`] on a pooled connection. The id, account, mode and kind are the ones

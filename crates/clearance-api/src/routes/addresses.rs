@@ -45,7 +45,7 @@ pub async fn get_address(
         .services
         .get_json(&caller.scope, ResourceKind::Address, &id)
         .await?;
-    Ok(stored_json_response(&address))
+    stored_json_response(&address)
 }
 
 /// Update an address (the owning client cannot change).

@@ -27,7 +27,7 @@ pub async fn get_audit_log(
         .services
         .get_json(&caller.scope, ResourceKind::AuditLog, &id)
         .await?;
-    Ok(stored_json_response(&entry))
+    stored_json_response(&entry)
 }
 
 /// Audit-log filters.

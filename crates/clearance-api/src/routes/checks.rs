@@ -46,7 +46,7 @@ pub async fn get_check(
         .services
         .get_json(&caller.scope, ResourceKind::Check, &id)
         .await?;
-    Ok(stored_json_response(&check))
+    stored_json_response(&check)
 }
 
 /// Turn ongoing monitoring on or off (completed screening checks only).

@@ -45,7 +45,7 @@ pub async fn get_client(
         .services
         .get_json(&caller.scope, ResourceKind::Client, &id)
         .await?;
-    Ok(stored_json_response(&client))
+    stored_json_response(&client)
 }
 
 /// Get a client's risk profile (computed from its data and its screening results).

@@ -48,7 +48,7 @@ pub async fn get_document(
         .services
         .get_json(&caller.scope, ResourceKind::Document, &id)
         .await?;
-    Ok(stored_json_response(&doc))
+    stored_json_response(&doc)
 }
 
 /// Update a document's type, classification, number or issuer.

@@ -60,7 +60,7 @@ pub async fn get_live_photo(
         .services
         .get_json(&caller.scope, ResourceKind::LivePhoto, &id)
         .await?;
-    Ok(stored_json_response(&media))
+    stored_json_response(&media)
 }
 
 /// Download a live photo as base64.
@@ -151,7 +151,7 @@ pub async fn get_live_video(
         .services
         .get_json(&caller.scope, ResourceKind::LiveVideo, &id)
         .await?;
-    Ok(stored_json_response(&media))
+    stored_json_response(&media)
 }
 
 /// Erase a live video's frames for good.

@@ -27,7 +27,7 @@ pub async fn get_team_member(
         .services
         .get_json(&caller.scope, ResourceKind::TeamMember, &id)
         .await?;
-    Ok(stored_json_response(&member))
+    stored_json_response(&member)
 }
 
 /// Team member filters.

@@ -53,7 +53,7 @@ pub async fn get_webhook(
         .services
         .get_json(&caller.scope, ResourceKind::Webhook, &id)
         .await?;
-    Ok(stored_json_response(&hook))
+    stored_json_response(&hook)
 }
 
 /// Update a webhook.
