@@ -24,6 +24,8 @@ impl LineBox {
 
 /// Skew is searched within ±this many degrees.
 const MAX_SKEW_DEGREES: f32 = 10.0;
+/// Step of the skew search's first pass, degrees.
+const COARSE_STEP_DEGREES: f32 = 0.5;
 /// Step of the skew search, degrees.
 const SKEW_STEP_DEGREES: f32 = 0.1;
 /// A row belongs to a text line when it crosses this many ink edges (a line of
@@ -85,25 +87,49 @@ pub(crate) fn estimate_skew(gray: &GrayImage) -> f32 {
     let width = gray.width() as f32;
     let margin = width * MAX_SKEW_DEGREES.to_radians().tan() + 2.0;
     let bins = (height + 2.0 * margin) as usize + 1;
-    let steps = (2.0 * MAX_SKEW_DEGREES / SKEW_STEP_DEGREES) as i32;
-    // (degrees, slope, score)
-    let mut best = (0f32, 0f32, f64::MIN);
     let mut hist = vec![0u32; bins];
-    for i in 0..=steps {
-        let degrees = -MAX_SKEW_DEGREES + i as f32 * SKEW_STEP_DEGREES;
+    let mut sharpness = |degrees: f32| -> f64 {
         let slope = degrees.to_radians().tan();
         hist.fill(0);
         for &(x, y) in &points {
             let shifted = y as f32 - x as f32 * slope + margin;
             hist[(shifted as usize).min(bins - 1)] += 1;
         }
-        let score: f64 = hist.iter().map(|&n| f64::from(n) * f64::from(n)).sum();
-        // Prefer the smaller angle on ties.
-        if score > best.2 || (score == best.2 && degrees.abs() < best.0.abs()) {
-            best = (degrees, slope, score);
+        hist.iter().map(|&n| f64::from(n) * f64::from(n)).sum()
+    };
+    // A coarse pass, then a fine one around its best angle. A text line's peak is about
+    // (line height / page width) radians wide, a degree or more on a document page, so the
+    // coarse step cannot step over it.
+    let coarse = best_angle(
+        (-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES),
+        COARSE_STEP_DEGREES,
+        &mut sharpness,
+    );
+    let fine = best_angle(
+        (
+            (coarse - COARSE_STEP_DEGREES).max(-MAX_SKEW_DEGREES),
+            (coarse + COARSE_STEP_DEGREES).min(MAX_SKEW_DEGREES),
+        ),
+        SKEW_STEP_DEGREES,
+        &mut sharpness,
+    );
+    fine.to_radians().tan()
+}
+
+/// The angle in `range` (degrees, both ends included, sampled every `step`) where
+/// `sharpness` is highest, the smaller angle on ties.
+fn best_angle(range: (f32, f32), step: f32, sharpness: &mut impl FnMut(f32) -> f64) -> f32 {
+    let steps = ((range.1 - range.0) / step).round() as i32;
+    let mut best = (0f32, f64::MIN);
+    for i in 0..=steps {
+        // Whole steps from -MAX keep the fine grid aligned with the old single pass.
+        let degrees = ((range.0 + i as f32 * step) / step).round() * step;
+        let score = sharpness(degrees);
+        if score > best.1 || (score == best.1 && degrees.abs() < best.0.abs()) {
+            best = (degrees, score);
         }
     }
-    best.1
+    best.0
 }
 
 /// Shifts each column vertically so a line with `slope` becomes horizontal
