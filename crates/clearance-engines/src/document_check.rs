@@ -208,11 +208,12 @@ impl Analyser for DocumentCheckEngine {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "document read"
         );
-        let (document, front_and_back) = match reading {
+        let (document, front_and_back, visual_zone) = match reading {
             Reading::Mrz {
                 document,
                 front_and_back,
-            } => (document, front_and_back),
+                visual_zone,
+            } => (document, front_and_back, visual_zone),
             other => return unusable(other.code()),
         };
         let client = if options.client_validation {
@@ -232,6 +233,7 @@ impl Analyser for DocumentCheckEngine {
             &expectations,
             &document,
             front_and_back,
+            &visual_zone,
         )))
     }
 }

@@ -1,5 +1,5 @@
-//! Reads the MRZ of each image given and prints format, check results, quality
-//! and timings (used by `bench/documents.sh`).
+//! Reads the MRZ and the visual zone of each image given and prints format, check results,
+//! quality and timings (used by `bench/documents.sh`).
 //!
 //! `cargo run --release -p clearance-idv --example read_mrz -- MODELS_DIR [--repeat N] IMAGE...`
 //! Prints no document data unless `--show-lines` is given (use on specimens only).
@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use clearance_idv::analysis::read_visual_zone;
 use clearance_idv::quality::assess;
 use clearance_idv::{Date, DocumentImage, MrzReader};
 
@@ -29,25 +30,53 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let reader = MrzReader::load(Path::new(&models))?;
     println!("model load: {} ms", started.elapsed().as_millis());
-    println!("image\tformat\tchecks\tskew_deg\tsharpness\tquality\tms_p50\tms_p99\tcpu_ms_mean");
+    println!(
+        "image\tformat\tchecks\tskew_deg\tsharpness\tquality\tms_p50\tms_p99\tcpu_ms_mean\tmrz_ms_p50\tviz_ms_p50\tvisual_zone"
+    );
     for path in images {
         let bytes = std::fs::read(&path)?;
         let mut times = Vec::with_capacity(repeat);
+        let mut mrz_times = Vec::with_capacity(repeat);
+        let mut viz_times = Vec::with_capacity(repeat);
         let cpu_before = cpu_ms();
         let mut reading = None;
         let mut quality = None;
+        let mut visual = None;
         for _ in 0..repeat {
-            // What a document check does per side: decode, quality gates, MRZ read.
+            // What a document check does per side: decode, quality gates, MRZ read, then the
+            // visual zone compared with the MRZ.
             let t = Instant::now();
             let image = DocumentImage::decode(&bytes)?;
             quality = Some(assess(&image));
             reading = reader.read(&image, today)?;
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            let mrz_done = Instant::now();
+            visual = match &reading {
+                Some(r) => Some(read_visual_zone(&reader, r, &image, None, today)?),
+                None => None,
+            };
+            let end = Instant::now();
+            times.push((end - t).as_secs_f64() * 1000.0);
+            mrz_times.push((mrz_done - t).as_secs_f64() * 1000.0);
+            viz_times.push((end - mrz_done).as_secs_f64() * 1000.0);
         }
         let assessment = quality.ok_or("--repeat must be at least 1")?;
         let sharpness = assessment.sharpness;
         let cpu = (cpu_ms() - cpu_before) / repeat as f64;
         times.sort_by(f64::total_cmp);
+        mrz_times.sort_by(f64::total_cmp);
+        viz_times.sort_by(f64::total_cmp);
+        let median = |v: &[f64]| v[(v.len() - 1) / 2];
+        let (mrz_p50, viz_p50) = (median(&mrz_times), median(&viz_times));
+        // Verdicts only (clear / attention / not_processed): never the text read.
+        let visual = visual.map_or("-".to_owned(), |v| {
+            format!(
+                "first={} last={} dob={} issue_date={}",
+                v.first_name.as_str(),
+                v.last_name.as_str(),
+                v.dob.as_str(),
+                if v.issue_date.is_some() { "read" } else { "-" }
+            )
+        });
         // Nearest rank.
         let rank =
             |q: f64| times[((q * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1];
@@ -65,7 +94,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(r) => {
                 let ok = r.document.checks.iter().filter(|c| c.is_valid()).count();
                 println!(
-                    "{name}\t{}\t{ok}/{}\t{:.2}\t{:.0}\t{quality}\t{p50:.0}\t{p99:.0}\t{cpu:.0}",
+                    "{name}\t{}\t{ok}/{}\t{:.2}\t{:.0}\t{quality}\t{p50:.0}\t{p99:.0}\t{cpu:.0}\t{mrz_p50:.0}\t{viz_p50:.0}\t{visual}",
                     r.document.format,
                     r.document.checks.len(),
                     r.skew_degrees,

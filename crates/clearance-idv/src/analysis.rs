@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::image::DocumentImage;
 use crate::ocr::{MrzReader, MrzReading};
 use crate::quality::{QualityReport, assess};
+use crate::visual_zone::{TextLine, VisualZoneFindings, compare};
 
 /// Everything the engine found on one document.
 #[derive(Clone)]
@@ -27,6 +28,8 @@ pub struct DocumentAnalysis {
     pub findings: Option<MrzFindings>,
     /// Data extracted from the MRZ.
     pub extracted: Option<ExtractedData>,
+    /// The visual zone against the MRZ, when an MRZ was read.
+    pub visual_zone: Option<VisualZoneFindings>,
 }
 
 impl DocumentAnalysis {
@@ -60,6 +63,7 @@ impl fmt::Debug for DocumentAnalysis {
             )
             .field("mrz_side", &self.mrz.as_ref().map(|(s, _)| *s))
             .field("findings", &self.findings)
+            .field("visual_zone", &self.visual_zone)
             .finish_non_exhaustive()
     }
 }
@@ -109,6 +113,16 @@ pub fn analyse_document(
         .as_ref()
         .map(|(_, r)| assess_mrz(&r.document, declared, today));
     let extracted = mrz.as_ref().map(|(_, r)| extract(&r.document));
+    let visual_zone = match &mrz {
+        Some((side, reading)) => {
+            let (mrz_image, other) = match side {
+                Side::Front => (&front, back.as_ref()),
+                Side::Back => (back.as_ref().unwrap_or(&front), Some(&front)),
+            };
+            Some(read_visual_zone(reader, reading, mrz_image, other, today)?)
+        }
+        None => None,
+    };
     Ok(DocumentAnalysis {
         front_quality: assess(&front),
         back_quality: back.as_ref().map(assess),
@@ -116,5 +130,33 @@ pub fn analyse_document(
         mrz,
         findings,
         extracted,
+        visual_zone,
     })
+}
+
+/// Reads the visual zone of the side with the MRZ (above the MRZ), then of the other side if
+/// that did not answer everything (ID cards print names and birth date on the front, the
+/// MRZ on the back), and compares it with the MRZ.
+///
+/// # Errors
+/// [`crate::IdvError::Inference`] when the recogniser fails.
+pub fn read_visual_zone(
+    reader: &MrzReader,
+    reading: &MrzReading,
+    mrz_image: &DocumentImage,
+    other: Option<&DocumentImage>,
+    today: Date,
+) -> Result<VisualZoneFindings> {
+    let doc = &reading.document;
+    let first = reader.read_page_text(mrz_image, Some(reading), &mut |lines| {
+        compare(doc, &[lines], today).complete()
+    })?;
+    let mut findings = compare(doc, &[&first], today);
+    if let Some(other) = other.filter(|_| !findings.complete()) {
+        let second: Vec<TextLine> = reader.read_page_text(other, None, &mut |lines| {
+            compare(doc, &[&first, lines], today).complete()
+        })?;
+        findings = compare(doc, &[&first, &second], today);
+    }
+    Ok(findings)
 }

@@ -19,6 +19,7 @@ pub mod ocr;
 pub mod pdf_isolation;
 #[cfg(feature = "ocr")]
 pub mod quality;
+pub mod visual_zone;
 
 pub use country::{CodeKind, CountryCode};
 pub use date::Date;
@@ -30,4 +31,4 @@ pub use error::{IdvError, Result};
 pub use image::{DecodeLimits, DocumentImage};
 pub use mrz::{MrzDocument, MrzFormat};
 #[cfg(feature = "ocr")]
-pub use ocr::{MrzReader, MrzReading};
+pub use ocr::{MrzReader, MrzReading, ReadFrame};

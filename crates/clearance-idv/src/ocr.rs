@@ -8,12 +8,14 @@ mod cells;
 mod glyphs;
 mod locate;
 mod ocrb_glyphs;
+mod page_text;
 mod recognise;
+mod regions;
 
 use std::fmt;
 use std::path::Path;
 
-use image::imageops::{self, FilterType};
+use image::imageops;
 use image::{GrayImage, RgbImage};
 
 use crate::date::Date;
@@ -30,7 +32,7 @@ use locate::{LineBox, estimate_skew, find_lines, unshear};
 use recognise::LineRecogniser;
 
 /// Line finding runs on a copy at most this wide (skew is scale-free).
-const LOCATE_MAX_WIDTH: u32 = 1_200;
+pub(crate) const LOCATE_MAX_WIDTH: u32 = 1_200;
 /// An MRZ line is at least this many times wider than high (30 characters).
 const MIN_LINE_ASPECT: u32 = 8;
 
@@ -56,6 +58,19 @@ pub struct MrzReading {
     pub raw_lines: Vec<String>,
     /// Skew found and removed, degrees (positive: lines fall to the right).
     pub skew_degrees: f32,
+    /// Where the MRZ was found, so the rest of the page can be read in the same frame.
+    pub frame: ReadFrame,
+}
+
+/// How the image was turned and straightened to read the MRZ, and where the MRZ starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReadFrame {
+    /// The image was read turned half a turn (it was upside down).
+    pub turned: bool,
+    /// The slope removed by shearing (tan of the skew angle).
+    pub slope: f32,
+    /// The top of the MRZ's first line, in pixels of the straightened image.
+    pub mrz_top: u32,
 }
 
 impl fmt::Debug for MrzReading {
@@ -95,7 +110,12 @@ impl MrzReader {
             return Ok(upright);
         }
         // Photos are often taken upside down: try once more turned half a turn.
-        let turned = self.read_rgb(&imageops::rotate180(image.rgb()), today)?;
+        let turned = self
+            .read_rgb(&imageops::rotate180(image.rgb()), today)?
+            .map(|mut r| {
+                r.frame.turned = true;
+                r
+            });
         Ok(match (upright, turned) {
             (Some(u), Some(t)) => Some(if valid_checks(&t) > valid_checks(&u) {
                 t
@@ -114,18 +134,28 @@ impl MrzReader {
         let scale = (f64::from(LOCATE_MAX_WIDTH) / f64::from(w)).min(1.0);
         let small = if scale < 1.0 {
             let sh = ((f64::from(h) * scale).round() as u32).max(1);
-            imageops::resize(rgb, LOCATE_MAX_WIDTH, sh, FilterType::Triangle)
+            // Area averaging: as good as a filtered resize for finding lines, and several
+            // times faster on a full page.
+            imageops::thumbnail(rgb, LOCATE_MAX_WIDTH, sh)
         } else {
             rgb.clone()
         };
-        let slope = estimate_skew(&to_gray(&small));
-        let small = unshear(&small, slope);
+        let small_gray = to_gray(&small);
+        let slope = estimate_skew(&small_gray);
+        // Unshearing by zero is a copy: skip it (and the grey copy) for straight images.
+        let (small, small_gray) = if slope == 0.0 {
+            (small, small_gray)
+        } else {
+            let straight = unshear(&small, slope);
+            let gray = to_gray(&straight);
+            (straight, gray)
+        };
         let full = if scale < 1.0 {
             unshear(rgb, slope)
         } else {
             small.clone()
         };
-        let boxes: Vec<LineBox> = find_lines(&to_gray(&small))
+        let boxes: Vec<LineBox> = find_lines(&small_gray)
             .into_iter()
             .filter(|b| b.width() >= MIN_LINE_ASPECT * b.height() && 4 * b.width() >= small.width())
             .map(|b| scale_box(b, scale, full.width(), full.height()))
@@ -151,6 +181,11 @@ impl MrzReader {
                 document,
                 raw_lines,
                 skew_degrees: slope.atan().to_degrees(),
+                frame: ReadFrame {
+                    turned: false,
+                    slope,
+                    mrz_top: lines[0].y0,
+                },
             };
             if best
                 .as_ref()

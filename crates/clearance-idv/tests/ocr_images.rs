@@ -140,6 +140,17 @@ fn passport_page_analysis_reports_specimen_and_expiry() {
     let data = a.extracted.clone().expect("extracted");
     assert_eq!(data.document_number, "L898902C3");
     assert_eq!(data.last_names, ["ERIKSSON"]);
+    let visual = a.visual_zone.expect("visual zone compared");
+    assert_eq!(
+        (visual.first_name, visual.last_name, visual.dob),
+        (Verdict::Clear, Verdict::Clear, Verdict::Clear),
+        "the page prints the MRZ's names and birth date"
+    );
+    assert_eq!(
+        visual.issue_date.map(|i| i.date),
+        Date::new(2007, 4, 16),
+        "the page's date of issue"
+    );
     // A driving licence carries no ICAO MRZ: nothing is read.
     let dl = Declared {
         document_type: DocumentType::DrivingLicense,
@@ -318,4 +329,67 @@ fn passport_scanned_into_a_pdf_reads_like_the_photo() {
     assert_eq!(reading.document.lines, specimens()["td3"]);
     let data = a.extracted.clone().expect("extracted");
     assert_eq!(data.document_number, "L898902C3");
+}
+
+/// The specimen page with a rectangle of pixels moved up by `rows`: another field's value
+/// pasted over one, as a forger would.
+fn with_pixels_moved(
+    page: &DocumentImage,
+    (x0, y0, w, h): (u32, u32, u32, u32),
+    rows: u32,
+) -> DocumentImage {
+    let mut rgb = page.rgb().clone();
+    for y in y0..y0 + h {
+        for x in x0..x0 + w {
+            let p = *page.rgb().get_pixel(x, y);
+            rgb.put_pixel(x, y - rows, p);
+        }
+    }
+    DocumentImage::from_rgb(rgb)
+}
+
+#[test]
+fn visual_zone_values_that_differ_from_the_mrz_are_flagged() {
+    use clearance_idv::analysis::read_visual_zone;
+    use clearance_idv::check::Verdict;
+    let page = image("synthetic_passport_td3_specimen.jpg");
+    // The nationality (UTOPIAN) over the surname, the issue date over the birth date: the
+    // fields sit 80 pixels apart on the page.
+    let forged = with_pixels_moved(&page, (780, 283, 180, 34), 80);
+    let forged = with_pixels_moved(&forged, (365, 442, 200, 36), 80);
+    let reading = reader()
+        .read(&forged, today())
+        .expect("runs")
+        .expect("the MRZ is untouched");
+    let visual = read_visual_zone(reader(), &reading, &forged, None, today()).expect("runs");
+    assert_eq!(visual.last_name, Verdict::Attention, "{visual:?}");
+    assert_eq!(visual.dob, Verdict::Attention, "{visual:?}");
+    assert_eq!(visual.first_name, Verdict::Clear, "{visual:?}");
+
+    // Upside down, the page is read in the MRZ's frame and agrees again.
+    let turned = DocumentImage::from_rgb(image::imageops::rotate180(page.rgb()));
+    let reading = reader()
+        .read(&turned, today())
+        .expect("runs")
+        .expect("found");
+    assert!(reading.frame.turned);
+    let visual = read_visual_zone(reader(), &reading, &turned, None, today()).expect("runs");
+    assert_eq!(
+        (visual.first_name, visual.last_name, visual.dob),
+        (Verdict::Clear, Verdict::Clear, Verdict::Clear)
+    );
+}
+
+#[test]
+fn a_page_without_readable_text_leaves_the_comparison_not_processed() {
+    use clearance_idv::analysis::read_visual_zone;
+    use clearance_idv::visual_zone::VisualZoneFindings;
+    // The specimen's MRZ alone: there is nothing above it to compare.
+    let mrz_only = image("mrz_td3.png");
+    let reading = reader()
+        .read(&mrz_only, today())
+        .expect("runs")
+        .expect("found");
+    let visual = read_visual_zone(reader(), &reading, &mrz_only, None, today()).expect("runs");
+    assert_eq!(visual, VisualZoneFindings::NOT_PROCESSED);
 }

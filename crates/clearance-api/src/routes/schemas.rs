@@ -895,14 +895,22 @@ pub struct AutofillRequest {
 
 /// Where one autofilled field came from and how far to trust it.
 #[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct AutofillFieldSource {
-    /// `mrz` (the machine-readable zone).
+    /// `mrz` (the machine-readable zone) or `visual_zone` (the printed page; only
+    /// `documentDetails.issuingDate`, which no MRZ carries).
     source: String,
-    /// 0–1: 0.99 when the field's own check digit matches, 0.9 for a field without one when
-    /// every check digit matches, 0.6 when some other digit fails, 0.3 when its own fails.
+    /// 0–1. MRZ fields: 0.99 when the field's own check digit matches, 0.9 for a field without
+    /// one when every check digit matches, 0.6 when some other digit fails, 0.3 when its own
+    /// fails. Visual-zone dates: 0.8 under an issue-date label, 0.6 when recognised as the one
+    /// date left on the page.
     confidence: f64,
     /// The rule behind the confidence, in words.
     basis: String,
+    /// For names and birth date: `agrees` or `differs` when the printed page was compared with
+    /// the MRZ; absent when it was not (not found, or not read surely).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    visual_zone: Option<String>,
 }
 
 /// What autofill read.

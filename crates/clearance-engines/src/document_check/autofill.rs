@@ -1,10 +1,15 @@
-//! Autofill: the data of a document read from one image (the MRZ), with where each field came from
-//! and how far it can be trusted. The confidences are rules, not model scores, so they explain
-//! themselves: a field guarded by a check digit that matches is as sure as the MRZ gets; a field
-//! no digit guards is trusted less, and less again when the MRZ's digits do not all match.
+//! Autofill: the data of a document read from one image (the MRZ, and the issue date from the
+//! visual zone), with where each field came from and how far it can be trusted. The confidences
+//! are rules, not model scores, so they explain themselves: a field guarded by a check digit that
+//! matches is as sure as the MRZ gets; a field no digit guards is trusted less, and less again
+//! when the MRZ's digits do not all match. Names and birth date also say whether the visual zone
+//! agrees.
 
 use clearance_core::autofill::AutofillReading;
+use clearance_idv::analysis::read_visual_zone;
+use clearance_idv::check::Verdict;
 use clearance_idv::mrz::CheckedField;
+use clearance_idv::visual_zone::VisualZoneFindings;
 use clearance_idv::{Date, DocumentImage, IdvError, MrzDocument, MrzReader, quality};
 use serde_json::{Map, Value, json};
 
@@ -18,6 +23,10 @@ const UNGUARDED_CLEAN: f64 = 0.9;
 const UNGUARDED_SUSPECT: f64 = 0.6;
 /// A field whose own check digit does not match.
 const CONTRADICTED: f64 = 0.3;
+/// A visual-zone date printed by its label.
+const VISUAL_LABELLED: f64 = 0.8;
+/// A visual-zone date recognised by elimination (the one date left).
+const VISUAL_INFERRED: f64 = 0.6;
 
 /// Reads `bytes` (a JPEG or PNG) on the calling thread.
 pub(crate) fn read(
@@ -38,12 +47,13 @@ pub(crate) fn read(
     let Some(reading) = reader.read(&image, today)? else {
         return Ok(AutofillReading::Unusable(quality::DOCUMENT_TYPE_UNDETECTED));
     };
-    Ok(AutofillReading::Read(describe(&reading.document)))
+    let visual = read_visual_zone(reader, &reading, &image, None, today)?;
+    Ok(AutofillReading::Read(describe(&reading.document, &visual)))
 }
 
-/// `{extractedData, fieldSources}` for a parsed MRZ.
-pub(crate) fn describe(doc: &MrzDocument) -> Value {
-    let mut data = extracted(doc, false);
+/// `{extractedData, fieldSources}` for a parsed MRZ and what its visual zone said.
+pub(crate) fn describe(doc: &MrzDocument, visual: &VisualZoneFindings) -> Value {
+    let mut data = extracted(doc, false, visual.issue_date.map(|i| i.date));
     // One image says nothing about the other side.
     if let Some(details) = data
         .get_mut("documentDetails")
@@ -58,14 +68,48 @@ pub(crate) fn describe(doc: &MrzDocument) -> Value {
         };
         for field in fields.keys() {
             let path = format!("{group}.{field}");
-            let (confidence, basis) = confidence(doc, &path);
-            sources.insert(
-                path,
-                json!({"source": "mrz", "confidence": confidence, "basis": basis}),
-            );
+            let source = match (path.as_str(), visual.issue_date) {
+                ("documentDetails.issuingDate", Some(issue)) => {
+                    let (confidence, basis) = if issue.labelled {
+                        (VISUAL_LABELLED, "printed under an issue-date label")
+                    } else {
+                        (
+                            VISUAL_INFERRED,
+                            "the one date on the page besides the birth and expiry dates",
+                        )
+                    };
+                    json!({"source": "visual_zone", "confidence": confidence, "basis": basis})
+                }
+                _ => {
+                    let (confidence, basis) = confidence(doc, &path);
+                    let mut source =
+                        json!({"source": "mrz", "confidence": confidence, "basis": basis});
+                    if let Some(agreement) = visual_agreement(visual, &path) {
+                        source["visualZone"] = agreement.into();
+                    }
+                    source
+                }
+            };
+            sources.insert(path, source);
         }
     }
     json!({ "extractedData": data, "fieldSources": sources })
+}
+
+/// Whether the visual zone agrees with the MRZ on the field at `path`: `agrees`, `differs`, or
+/// nothing when it was not compared (not found, not read surely, or not a compared field).
+fn visual_agreement(visual: &VisualZoneFindings, path: &str) -> Option<&'static str> {
+    let verdict = match path {
+        "holderDetails.firstName" => visual.first_name,
+        "holderDetails.lastName" => visual.last_name,
+        "holderDetails.dob" => visual.dob,
+        _ => return None,
+    };
+    match verdict {
+        Verdict::Clear => Some("agrees"),
+        Verdict::Attention => Some("differs"),
+        Verdict::NotProcessed => None,
+    }
 }
 
 /// How sure the reader is of the field at `path`, and why.
@@ -95,6 +139,7 @@ fn confidence(doc: &MrzDocument, path: &str) -> (f64, &'static str) {
 mod tests {
     use super::*;
     use clearance_idv::mrz::parse;
+    use clearance_idv::visual_zone::IssueDate;
 
     const TD3: &str = "P<GBRERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36GBR7408122F3004157ZE184226B<<<<<16";
 
@@ -105,7 +150,7 @@ mod tests {
     #[test]
     fn every_field_has_a_source_and_verified_fields_rank_highest() {
         let doc = parse(TD3, today()).expect("parses");
-        let out = describe(&doc);
+        let out = describe(&doc, &VisualZoneFindings::NOT_PROCESSED);
         let data = &out["extractedData"];
         assert_eq!(data["documentDetails"]["documentNumber"], "L898902C3");
         assert_eq!(data["holderDetails"]["lastName"], json!(["ERIKSSON"]));
@@ -132,7 +177,7 @@ mod tests {
         // The birth date's check digit (2) changed to 3.
         let broken = TD3.replace("7408122F", "7408123F");
         let doc = parse(&broken, today()).expect("parses");
-        let out = describe(&doc);
+        let out = describe(&doc, &VisualZoneFindings::NOT_PROCESSED);
         let sources = &out["fieldSources"];
         assert_eq!(sources["holderDetails.dob"]["confidence"], CONTRADICTED);
         assert_eq!(
@@ -142,6 +187,39 @@ mod tests {
         assert_eq!(
             sources["documentDetails.documentNumber"]["confidence"],
             VERIFIED
+        );
+    }
+
+    #[test]
+    fn the_visual_zone_adds_the_issue_date_and_its_agreement() {
+        let doc = parse(TD3, today()).expect("parses");
+        let visual = VisualZoneFindings {
+            first_name: Verdict::Clear,
+            last_name: Verdict::Attention,
+            dob: Verdict::NotProcessed,
+            issue_date: Some(IssueDate {
+                date: Date::new(2020, 4, 16).expect("valid"),
+                labelled: true,
+            }),
+        };
+        let out = describe(&doc, &visual);
+        assert_eq!(
+            out["extractedData"]["documentDetails"]["issuingDate"],
+            json!({"day": 16, "month": 4, "year": 2020})
+        );
+        let sources = &out["fieldSources"];
+        assert_eq!(
+            sources["documentDetails.issuingDate"],
+            json!({"source": "visual_zone", "confidence": VISUAL_LABELLED,
+                   "basis": "printed under an issue-date label"})
+        );
+        assert_eq!(sources["holderDetails.firstName"]["visualZone"], "agrees");
+        assert_eq!(sources["holderDetails.lastName"]["visualZone"], "differs");
+        assert!(sources["holderDetails.dob"].get("visualZone").is_none());
+        assert!(
+            sources["documentDetails.documentNumber"]
+                .get("visualZone")
+                .is_none()
         );
     }
 }

@@ -1,10 +1,11 @@
 //! The CPU-bound part of a document check, run on a blocking thread: decode the images, apply the
-//! quality gate, read the MRZ (with `clearance_idv::analysis::analyse_document`) and compare the
-//! two sides.
+//! quality gate, read the MRZ and the visual zone (with `clearance_idv::analysis::analyse_document`)
+//! and compare the two sides.
 
 use clearance_idv::analysis::analyse_document;
 use clearance_idv::check::{Declared, Verdict};
 use clearance_idv::quality::DOCUMENT_TYPE_UNDETECTED;
+use clearance_idv::visual_zone::VisualZoneFindings;
 use clearance_idv::{Date, DocumentImage, IdvError, MrzDocument, MrzReader, Side};
 
 /// What reading the images gave.
@@ -20,6 +21,8 @@ pub(crate) enum Reading {
         document: Box<MrzDocument>,
         /// `frontAndBackAnalysis.frontAndBackMatch`.
         front_and_back: Verdict,
+        /// The visual zone against the MRZ.
+        visual_zone: VisualZoneFindings,
     },
 }
 
@@ -63,6 +66,9 @@ pub(crate) fn read(
     Ok(Reading::Mrz {
         document: Box::new(reading.document),
         front_and_back,
+        visual_zone: analysis
+            .visual_zone
+            .unwrap_or(VisualZoneFindings::NOT_PROCESSED),
     })
 }
 

@@ -4,12 +4,15 @@
 //!
 //! Keys the sandbox lacks, added because the live engine measures them:
 //! `consistencyAnalysis.documentType` / `.issuingCountry` / `.documentNumber` (MRZ against the
-//! document record), `contentAnalysis.documentExpiry` and `clientValidation.dob`. Keys the MRZ
-//! cannot supply are left out rather than invented: `documentDetails.issuingDate` (not in any
-//! MRZ) and `mrzDetails.line3` (TD1 only).
+//! document record), `contentAnalysis.documentExpiry` and `clientValidation.dob`.
+//! `consistencyAnalysis.firstName` / `.lastName` / `.dob` compare the MRZ with the visual zone
+//! (`clearance_idv::visual_zone`), and `documentDetails.issuingDate`, which no MRZ carries, comes
+//! from the visual zone when it was read there; otherwise it is left out rather than invented, as
+//! is `mrzDetails.line3` (TD1 only).
 
 use clearance_idv::check::{Declared, Verdict, assess_mrz, extract, validate_client_names};
 use clearance_idv::mrz::Sex;
+use clearance_idv::visual_zone::VisualZoneFindings;
 use clearance_idv::{Date, MrzDocument};
 use serde_json::{Map, Value, json};
 
@@ -75,7 +78,12 @@ pub(crate) fn not_processed(options: &Options, has_two_sides: bool) -> Value {
 }
 
 /// The result from an MRZ read off the document.
-pub(crate) fn from_mrz(e: &Expectations, doc: &MrzDocument, front_and_back: Verdict) -> Value {
+pub(crate) fn from_mrz(
+    e: &Expectations,
+    doc: &MrzDocument,
+    front_and_back: Verdict,
+    visual: &VisualZoneFindings,
+) -> Value {
     let findings = assess_mrz(doc, e.declared, e.today);
     let identified = clearance_idv::DocumentType::from_mrz_kind(doc.kind).is_some();
     let type_consistent = identified && findings.type_matches;
@@ -98,6 +106,9 @@ pub(crate) fn from_mrz(e: &Expectations, doc: &MrzDocument, front_and_back: Verd
     let verdict = |group: &str, key: &str| match (group, key) {
         ("mrzAnalysis", "mrzFormat") => findings.mrz_format,
         ("mrzAnalysis", "mrzChecksum") => findings.mrz_checksum,
+        ("consistencyAnalysis", "firstName") => visual.first_name,
+        ("consistencyAnalysis", "lastName") => visual.last_name,
+        ("consistencyAnalysis", "dob") => visual.dob,
         ("consistencyAnalysis", "documentType") => ok(type_consistent),
         ("consistencyAnalysis", "issuingCountry") => ok(country),
         ("consistencyAnalysis", "documentNumber") => number,
@@ -109,9 +120,8 @@ pub(crate) fn from_mrz(e: &Expectations, doc: &MrzDocument, front_and_back: Verd
         ("clientValidation", "firstName") => names.first_name,
         ("clientValidation", "lastName") => names.last_name,
         ("clientValidation", "dob") => client_dob,
-        // consistencyAnalysis names and dob compare the MRZ with the visual zone, which this
-        // engine does not read; forensicAnalysis (tampering, holograms, security features)
-        // cannot be judged offline and is never reported as passed.
+        // forensicAnalysis (tampering, holograms, security features) cannot be judged offline
+        // and is never reported as passed.
         _ => Verdict::NotProcessed,
     };
     // "The ID type and country provided do not correspond with the actual document" is a
@@ -120,7 +130,7 @@ pub(crate) fn from_mrz(e: &Expectations, doc: &MrzDocument, front_and_back: Verd
     let mismatch = !type_consistent || !findings.country_matches;
     assemble(
         e.options,
-        extracted(doc, e.has_two_sides),
+        extracted(doc, e.has_two_sides, visual.issue_date.map(|i| i.date)),
         verdict,
         mismatch,
     )
@@ -192,8 +202,8 @@ fn assemble(
     json!({ "outcome": outcome, "breakdown": breakdown })
 }
 
-/// `extractedData` from the MRZ.
-pub(crate) fn extracted(doc: &MrzDocument, has_two_sides: bool) -> Value {
+/// `extractedData` from the MRZ, plus the issue date when the visual zone gave one.
+pub(crate) fn extracted(doc: &MrzDocument, has_two_sides: bool, issue_date: Option<Date>) -> Value {
     let data = extract(doc);
     let country = |alpha2: Option<&'static str>, printed: &str| {
         alpha2
@@ -212,6 +222,9 @@ pub(crate) fn extracted(doc: &MrzDocument, has_two_sides: bool) -> Value {
         details.insert("issuingCountry".into(), c.into());
     }
     details.insert("documentNumber".into(), data.document_number.into());
+    if let Some(d) = issue_date {
+        details.insert("issuingDate".into(), date(d));
+    }
     if let Some(d) = data.expiration_date {
         details.insert("expirationDate".into(), date(d));
     }
@@ -289,7 +302,12 @@ mod tests {
             has_two_sides: false,
             today: today(),
         };
-        from_mrz(&e, &doc, Verdict::NotProcessed)
+        from_mrz(
+            &e,
+            &doc,
+            Verdict::NotProcessed,
+            &VisualZoneFindings::NOT_PROCESSED,
+        )
     }
 
     #[test]

@@ -42,6 +42,17 @@ async fn autofill_reads_the_specimen_passport_with_a_source_per_field() {
         "its check digit matches"
     );
     assert!(sources["holderDetails.lastName"]["basis"].is_string());
+    // The visual zone: it agrees on names and birth date, and gives the issue date.
+    assert_eq!(sources["holderDetails.lastName"]["visualZone"], "agrees");
+    assert_eq!(sources["holderDetails.dob"]["visualZone"], "agrees");
+    assert_eq!(
+        data["documentDetails"]["issuingDate"],
+        json!({"day": 16, "month": 4, "year": 2007})
+    );
+    assert_eq!(
+        sources["documentDetails.issuingDate"]["source"],
+        "visual_zone"
+    );
 
     // Test keys read documents too (there is no documented sandbox for autofill).
     let test = app

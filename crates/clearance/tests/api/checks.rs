@@ -658,6 +658,18 @@ async fn live_document_check_reads_the_specimen(file: &str) {
         json!(["ERIKSSON"]),
         "{result}"
     );
+    // The visual zone prints what the MRZ says, and the issue date no MRZ carries.
+    for key in ["firstName", "lastName", "dob"] {
+        assert_eq!(
+            result["breakdown"]["consistencyAnalysis"][key], "clear",
+            "{key}: {result}"
+        );
+    }
+    assert_eq!(
+        extracted["documentDetails"]["issuingDate"],
+        json!({"day": 16, "month": 4, "year": 2007}),
+        "{result}"
+    );
     // The specimen expired in 2012: a real reading flags it.
     assert_eq!(result["outcome"], "attention", "{result}");
     assert_eq!(

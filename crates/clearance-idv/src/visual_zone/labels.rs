@@ -1,0 +1,125 @@
+//! Field labels of visual zones, in the languages of most Latin-script documents, so a value
+//! can be tied to the field it fills ("Surname" → the text under it).
+
+/// What a label names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Field {
+    Surname,
+    GivenNames,
+    BirthDate,
+    IssueDate,
+}
+
+/// Labels, as MRZ spellings (upper case, unaccented, words joined by `<`).
+const LABELS: &[(&str, Field)] = &[
+    ("SURNAME", Field::Surname),
+    ("SURNAMES", Field::Surname),
+    ("LAST<NAME", Field::Surname),
+    ("FAMILY<NAME", Field::Surname),
+    ("NAME", Field::Surname),
+    ("NOM", Field::Surname),
+    ("APELLIDOS", Field::Surname),
+    ("APELLIDO", Field::Surname),
+    ("NACHNAME", Field::Surname),
+    ("FAMILIENNAME", Field::Surname),
+    ("COGNOME", Field::Surname),
+    ("ACHTERNAAM", Field::Surname),
+    ("SOBRENOME", Field::Surname),
+    ("APELIDOS", Field::Surname),
+    ("NAZWISKO", Field::Surname),
+    ("EFTERNAMN", Field::Surname),
+    ("GIVEN<NAMES", Field::GivenNames),
+    ("GIVEN<NAME", Field::GivenNames),
+    ("FIRST<NAME", Field::GivenNames),
+    ("FIRST<NAMES", Field::GivenNames),
+    ("FORENAMES", Field::GivenNames),
+    ("PRENOMS", Field::GivenNames),
+    ("PRENOM", Field::GivenNames),
+    ("NOMBRES", Field::GivenNames),
+    ("NOMBRE", Field::GivenNames),
+    ("VORNAMEN", Field::GivenNames),
+    ("VORNAME", Field::GivenNames),
+    ("NOME", Field::GivenNames),
+    ("NOMI", Field::GivenNames),
+    ("VOORNAMEN", Field::GivenNames),
+    ("IMIONA", Field::GivenNames),
+    ("FORNAMN", Field::GivenNames),
+    ("DATE<OF<BIRTH", Field::BirthDate),
+    ("BIRTH<DATE", Field::BirthDate),
+    ("DATE<DE<NAISSANCE", Field::BirthDate),
+    ("FECHA<DE<NACIMIENTO", Field::BirthDate),
+    ("GEBURTSDATUM", Field::BirthDate),
+    ("GEBURTSTAG", Field::BirthDate),
+    ("DATA<DI<NASCITA", Field::BirthDate),
+    ("GEBOORTEDATUM", Field::BirthDate),
+    ("DATA<DE<NASCIMENTO", Field::BirthDate),
+    ("DATA<URODZENIA", Field::BirthDate),
+    ("FODELSEDATUM", Field::BirthDate),
+    ("DATE<OF<ISSUE", Field::IssueDate),
+    ("ISSUE<DATE", Field::IssueDate),
+    ("DATE<DE<DELIVRANCE", Field::IssueDate),
+    ("FECHA<DE<EXPEDICION", Field::IssueDate),
+    ("AUSSTELLUNGSDATUM", Field::IssueDate),
+    ("DATA<DI<RILASCIO", Field::IssueDate),
+    ("DATUM<VAN<AFGIFTE", Field::IssueDate),
+    ("DATA<DE<EMISSAO", Field::IssueDate),
+    ("DATA<WYDANIA", Field::IssueDate),
+];
+
+/// The field `text` labels, when the whole text is a label: one label, or the same label in
+/// several languages separated by `/` (`Surname/Nom`), optionally numbered (`1. Surname`).
+/// A line holding anything else (a value, a sentence) is not a label.
+pub(crate) fn label_of(text: &str) -> Option<Field> {
+    let mut field = None;
+    for part in text.split(['/', '|']) {
+        let part = part.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+        if part.trim().is_empty() {
+            continue;
+        }
+        let spelled = crate::mrz::mrz_spellings(part);
+        let this = LABELS
+            .iter()
+            .find(|(label, _)| spelled.first().is_some_and(|s| s == label))
+            .map(|&(_, f)| f)?;
+        if field.is_some_and(|f| f != this) {
+            return None;
+        }
+        field = Some(this);
+    }
+    field
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_in_several_languages_and_forms() {
+        assert_eq!(label_of("Surname"), Some(Field::Surname));
+        assert_eq!(label_of("Surname/Nom"), Some(Field::Surname));
+        assert_eq!(label_of("1. Name / Nom"), Some(Field::Surname));
+        assert_eq!(label_of("Given names"), Some(Field::GivenNames));
+        assert_eq!(label_of("Prénoms / Given names"), Some(Field::GivenNames));
+        assert_eq!(label_of("Date of birth"), Some(Field::BirthDate));
+        assert_eq!(
+            label_of("Date de naissance/Date of birth"),
+            Some(Field::BirthDate)
+        );
+        assert_eq!(label_of("Date of issue"), Some(Field::IssueDate));
+    }
+
+    #[test]
+    fn values_and_mixed_lines_are_not_labels() {
+        for text in [
+            "ERIKSSON",
+            "ANNA MARIA",
+            "12 AUG 1974",
+            "Surname ERIKSSON",
+            "Surname/Date of birth",
+            "Nomad",
+            "",
+        ] {
+            assert_eq!(label_of(text), None, "{text}");
+        }
+    }
+}
