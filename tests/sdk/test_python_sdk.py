@@ -251,6 +251,60 @@ def test_document_and_identity_checks_and_errors(cc):
         cc.documents.delete(doc.id)
 
 
+def noise_png(width=320, height=240, seed=7):
+    """A valid PNG of random pixels: an image with no document on it (standard library only)."""
+    import random
+    import struct
+    import zlib
+
+    rng = random.Random(seed)
+    rows = b"".join(b"\x00" + rng.randbytes(width * 3) for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return base64.b64encode(png).decode()
+
+
+def test_live_document_check_reads_the_specimen_passport(live):
+    client = live.clients.create(
+        type="person",
+        email=f"anna.{uuid.uuid4().hex[:8]}@example.org",
+        personDetails={"firstName": "Anna Maria", "lastName": "Eriksson", "dob": "1974-08-12"},
+    )
+    doc = live.documents.create(client.id, "passport", classification="proof_of_identity", issuingCountry="GB")
+    live.documents.upload(doc.id, "front", "passport.jpg", b64("synthetic_passport_td3_specimen.jpg"))
+    check = wait_for(live, live.checks.create(client.id, "document_check", documentId=doc.id,
+                                              options={"clientDataValidation": True}).id, timeout=120.0)
+    assert check.status == "complete"
+    result = check.result
+    # The specimen expired on 15 April 2012: a real reading flags it.
+    assert result.outcome == "attention"
+    breakdown = result.breakdown
+    data = breakdown.extracted_data
+    assert data.document_details.document_number == "L898902C3"
+    assert data.document_details.expiration_date.to_dict() == {"day": 15, "month": 4, "year": 2012}
+    assert data.document_details.issuing_date.to_dict() == {"day": 16, "month": 4, "year": 2007}
+    assert data.holder_details.last_name == ["ERIKSSON"]
+    assert data.holder_details.first_name == ["ANNA", "MARIA"]
+    assert data.holder_details.dob.to_dict() == {"day": 12, "month": 8, "year": 1974}
+    assert breakdown.content_analysis.document_expiry == "attention"
+    # The printed page agrees with the MRZ; no offline model can judge forgery.
+    assert breakdown.consistency_analysis.last_name == "clear"
+    assert breakdown.consistency_analysis.dob == "clear"
+    assert breakdown.forensic_analysis.image_tampering == "not_processed"
+    assert breakdown.client_validation.last_name == "clear"
+
+    noise = live.documents.create(client.id, "passport", classification="proof_of_identity", issuingCountry="GB")
+    live.documents.upload(noise.id, "front", "noise.png", noise_png())
+    unreadable = wait_for(live, live.checks.create(client.id, "document_check", documentId=noise.id).id,
+                          timeout=120.0)
+    assert unreadable.status == "complete"
+    assert unreadable.result.outcome == "not_processed"
+
+
 def test_risk_profiles(cc):
     low = person(cc)
     assert cc.riskprofiles.get(low.id).overall == "low"
