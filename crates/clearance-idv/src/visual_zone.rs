@@ -63,13 +63,23 @@ pub struct VisualZoneFindings {
 }
 
 /// An issue date read from the visual zone, and how it was recognised as one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// `Debug` leaves the date out (it is part of a person's document).
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct IssueDate {
     /// The date.
     pub date: Date,
     /// `true`: printed by an issue-date label; `false`: the one date on the page besides the
     /// MRZ's birth and expiry dates, between them and not in the future.
     pub labelled: bool,
+}
+
+impl std::fmt::Debug for IssueDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssueDate")
+            .field("labelled", &self.labelled)
+            .finish_non_exhaustive()
+    }
 }
 
 impl VisualZoneFindings {

@@ -77,16 +77,43 @@ pub(crate) fn label_of(text: &str) -> Option<Field> {
             continue;
         }
         let spelled = crate::mrz::mrz_spellings(part);
-        let this = LABELS
-            .iter()
-            .find(|(label, _)| spelled.first().is_some_and(|s| s == label))
-            .map(|&(_, f)| f)?;
+        let this = spelled.first().and_then(|s| field_named(s))?;
         if field.is_some_and(|f| f != this) {
             return None;
         }
         field = Some(this);
     }
     field
+}
+
+/// The field a label spelling names: an exact label, else the one field whose labels of six
+/// letters or more are a single misread letter away (captions are small print, and the
+/// recogniser slips on them more than on values).
+fn field_named(spelled: &str) -> Option<Field> {
+    if let Some(&(_, f)) = LABELS.iter().find(|(label, _)| *label == spelled) {
+        return Some(f);
+    }
+    let mut near = LABELS
+        .iter()
+        .filter(|(label, _)| label.len() >= 6 && one_edit_apart(label, spelled))
+        .map(|&(_, f)| f);
+    let first = near.next()?;
+    near.all(|f| f == first).then_some(first)
+}
+
+/// Whether `a` and `b` differ by exactly one substituted, inserted or deleted character.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 || a == b {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +133,19 @@ mod tests {
             Some(Field::BirthDate)
         );
         assert_eq!(label_of("Date of issue"), Some(Field::IssueDate));
+    }
+
+    #[test]
+    fn a_caption_misread_by_one_letter_is_still_its_label() {
+        assert_eq!(label_of("Sumame"), None, "two edits");
+        assert_eq!(label_of("Surnarne"), None, "two edits");
+        assert_eq!(label_of("Surnme"), Some(Field::Surname));
+        assert_eq!(label_of("Glven names"), Some(Field::GivenNames));
+        assert_eq!(label_of("Date of birtn"), Some(Field::BirthDate));
+        // Short labels must be exact: NOME (given name) is one letter from NAME (surname).
+        assert_eq!(label_of("Nume"), None);
+        assert!(one_edit_apart("ABC", "ABD") && one_edit_apart("ABC", "AC"));
+        assert!(!one_edit_apart("ABC", "ABC") && !one_edit_apart("ABC", "CBA"));
     }
 
     #[test]
