@@ -3,9 +3,11 @@
 # on the fixture images, release build, CPU only. See bench/documents/README.md.
 #
 # Usage: bench/documents.sh [REPEAT]   (default 20 runs per image after a warm-up)
-# Each run is what a document check does per side (decode, quality gates, MRZ read), on one thread
-# by default (RTEN_NUM_THREADS=1 for the recogniser, RAYON_NUM_THREADS=1; set them to compare);
-# the columns are p50 and p99 over the runs (nearest rank) and the mean process CPU per run.
+# Each run is what a document check does per side (decode, quality gates, MRZ read, then the
+# visual zone read and compared with the MRZ), on one thread by default (RTEN_NUM_THREADS=1 for the
+# recogniser, RAYON_NUM_THREADS=1; set them to compare); the columns are p50 and p99 of the whole
+# run over the runs (nearest rank), the mean process CPU per run, the p50 of the MRZ part and of the
+# visual-zone part, and the visual-zone verdicts (never the text read).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeat="${1:-20}"

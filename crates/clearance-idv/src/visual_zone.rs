@@ -214,6 +214,15 @@ fn is_name(target: &[String], truncated: bool, value: &str) -> bool {
         .any(|spelled| *spelled == wanted || (truncated && spelled.starts_with(&wanted)))
 }
 
+/// Whether one of `value`'s word sequence and `target` begins the other (a name wrapped onto
+/// two lines, or shortened to fit the MRZ).
+fn shares_leading_names(target: &[String], value: &str) -> bool {
+    mrz_spellings(value).iter().any(|spelled| {
+        let words: Vec<&str> = spelled.split('<').filter(|w| !w.is_empty()).collect();
+        !words.is_empty() && words.iter().zip(target).all(|(w, t)| *w == t)
+    })
+}
+
 /// Whether the MRZ name parts `target` appear, in order and next to each other, among the
 /// words of `text`.
 fn contains_name(target: &[String], truncated: bool, text: &str) -> bool {
@@ -239,6 +248,10 @@ fn name_verdict(
     if let Some(v) = value {
         return if is_name(target, truncated, &v.text) {
             Verdict::Clear
+        } else if shares_leading_names(target, &v.text) {
+            // `ANNA` for `ANNA MARIA`: the rest may sit on a line the reader did not join, or
+            // the MRZ may have shortened the name. Not evidence either way.
+            Verdict::NotProcessed
         } else if v.confidence >= CONFIDENT {
             Verdict::Attention
         } else {

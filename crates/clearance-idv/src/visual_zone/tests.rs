@@ -66,7 +66,7 @@ fn labelled_values_that_agree_are_clear_and_the_issue_date_is_read() {
 
 #[test]
 fn confident_values_that_differ_are_attention() {
-    let lines = page("ERIKSON", "ANNA", "12 AUG 1975");
+    let lines = page("ERIKSON", "MARIA ANNA", "12 AUG 1975");
     let f = compare(&doc(), &[&lines], today());
     assert_eq!(
         (f.first_name, f.last_name, f.dob),
@@ -171,4 +171,16 @@ fn without_a_label_the_one_other_date_is_the_issue_date() {
     // A future date is not an issue date.
     let future = vec![line("01 JAN 2030", 300, 220, 100, 20)];
     assert_eq!(compare(&doc(), &[&future], today()).issue_date, None);
+}
+
+#[test]
+fn a_name_cut_short_or_wrapped_is_not_evidence_of_a_difference() {
+    // The given names wrapped onto a second line the reader did not join.
+    let lines = page("ERIKSSON", "ANNA", "12 AUG 1974");
+    let f = compare(&doc(), &[&lines], today());
+    assert_eq!(f.first_name, Verdict::NotProcessed);
+    // More names on the page than the MRZ holds.
+    let lines = page("ERIKSSON", "ANNA MARIA LOUISE", "12 AUG 1974");
+    let f = compare(&doc(), &[&lines], today());
+    assert_eq!(f.first_name, Verdict::NotProcessed);
 }
