@@ -393,3 +393,21 @@ fn a_page_without_readable_text_leaves_the_comparison_not_processed() {
     let visual = read_visual_zone(reader(), &reading, &mrz_only, None, today()).expect("runs");
     assert_eq!(visual, VisualZoneFindings::NOT_PROCESSED);
 }
+
+#[test]
+fn a_blurred_page_still_agrees_with_its_mrz() {
+    use clearance_idv::analysis::read_visual_zone;
+    use clearance_idv::check::Verdict;
+    let page = image("synthetic_passport_td3_specimen.jpg");
+    let blurred = DocumentImage::from_rgb(image::imageops::blur(page.rgb(), 1.5));
+    let reading = reader()
+        .read(&blurred, today())
+        .expect("runs")
+        .expect("found");
+    let visual = read_visual_zone(reader(), &reading, &blurred, None, today()).expect("runs");
+    assert_eq!(
+        (visual.first_name, visual.last_name, visual.dob),
+        (Verdict::Clear, Verdict::Clear, Verdict::Clear),
+        "{visual:?}"
+    );
+}

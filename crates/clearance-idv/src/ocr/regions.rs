@@ -21,7 +21,7 @@ const JOIN_GAP: usize = 4;
 /// Words on one baseline closer than this many heights are one line.
 const WORD_GAP_HEIGHTS: f32 = 0.9;
 /// Print is at least this much darker than its ground (grey levels).
-const MIN_CONTRAST: f64 = 80.0;
+const MIN_CONTRAST: f64 = 60.0;
 /// The ground around print varies at most this much (standard deviation, grey levels).
 const MAX_GROUND_SPREAD: f64 = 28.0;
 /// Text is this many pixels high at least (at [`WORK_WIDTH`]).
