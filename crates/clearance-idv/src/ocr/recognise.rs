@@ -86,7 +86,7 @@ impl LineRecogniser {
 
     /// Reads one MRZ line. `line` should be a crop holding a single line.
     pub fn recognise(&self, line: &RgbImage) -> Result<String> {
-        let scores = self.scores(line, INPUT_HEIGHT)?;
+        let scores = self.scores(line)?;
         let mut out = String::new();
         for (c, _, _) in decode(&scores, &self.allowed) {
             // `«` stands for two fillers.
@@ -131,8 +131,8 @@ impl LineRecogniser {
         Ok(out)
     }
 
-    fn scores(&self, line: &RgbImage, height: u32) -> Result<NdTensor<f32, 3>> {
-        self.run(preprocess(line, height))
+    fn scores(&self, line: &RgbImage) -> Result<NdTensor<f32, 3>> {
+        self.run(preprocess(line))
     }
 
     fn run(&self, input: NdTensor<f32, 4>) -> Result<NdTensor<f32, 3>> {
@@ -250,7 +250,8 @@ fn is_visual_zone_char(c: char) -> bool {
 
 /// Resize to the model's height keeping the aspect ratio; RGB, scaled to
 /// `(x / 255 - 0.5) / 0.5`, NCHW.
-fn preprocess(line: &RgbImage, height: u32) -> NdTensor<f32, 4> {
+fn preprocess(line: &RgbImage) -> NdTensor<f32, 4> {
+    let height = INPUT_HEIGHT;
     let (w, h) = line.dimensions();
     let scaled_w = (u64::from(w) * u64::from(height) / u64::from(h.max(1)))
         .clamp(u64::from(MIN_WIDTH), u64::from(MAX_WIDTH));
