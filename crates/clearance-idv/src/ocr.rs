@@ -291,10 +291,13 @@ fn bottom_group(boxes: &[LineBox]) -> Vec<LineBox> {
     group
 }
 
-/// The line's box with margins (the recogniser was trained on loose crops).
+/// The MRZ line's box with margins (the recogniser was trained on loose crops).
 fn crop_line(rgb: &RgbImage, b: LineBox) -> RgbImage {
-    let pad_y = b.height() / 4 + 2;
-    let pad_x = b.height() / 2 + 2;
+    crop_with_margin(rgb, b, b.height() / 2 + 2, b.height() / 4 + 2)
+}
+
+/// `b` grown by `pad_x` and `pad_y` on each side, clamped to the image, as a new image.
+pub(crate) fn crop_with_margin(rgb: &RgbImage, b: LineBox, pad_x: u32, pad_y: u32) -> RgbImage {
     let x0 = b.x0.saturating_sub(pad_x);
     let y0 = b.y0.saturating_sub(pad_y);
     let x1 = (b.x1 + pad_x).min(rgb.width());

@@ -258,15 +258,7 @@ fn name_verdict(
             Verdict::NotProcessed
         };
     }
-    let found = pages
-        .iter()
-        .flat_map(|lines| lines.iter())
-        .any(|l| contains_name(target, truncated, &l.text));
-    if found {
-        Verdict::Clear
-    } else {
-        Verdict::NotProcessed
-    }
+    anywhere(pages, |text| contains_name(target, truncated, text))
 }
 
 fn date_verdict(birth: Date, value: Option<&TextLine>, pages: &[&[TextLine]]) -> Verdict {
@@ -280,10 +272,16 @@ fn date_verdict(birth: Date, value: Option<&TextLine>, pages: &[&[TextLine]]) ->
             Verdict::NotProcessed
         };
     }
+    anywhere(pages, |text| dates_in(text).iter().any(|d| d.is(birth)))
+}
+
+/// Without a labelled value: `clear` when some line of some page holds the MRZ's value, else
+/// `not_processed` (text the reader missed is no evidence of a difference).
+fn anywhere(pages: &[&[TextLine]], holds: impl Fn(&str) -> bool) -> Verdict {
     let found = pages
         .iter()
         .flat_map(|lines| lines.iter())
-        .any(|l| dates_in(&l.text).iter().any(|d| d.is(birth)));
+        .any(|l| holds(&l.text));
     if found {
         Verdict::Clear
     } else {

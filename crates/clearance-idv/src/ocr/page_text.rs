@@ -7,7 +7,7 @@ use image::imageops::{self, FilterType};
 
 use super::locate::{LineBox, estimate_skew, to_gray, unshear};
 use super::regions::text_regions;
-use super::{LOCATE_MAX_WIDTH, MrzReader, MrzReading};
+use super::{LOCATE_MAX_WIDTH, MrzReader, MrzReading, crop_with_margin};
 use crate::error::Result;
 use crate::image::DocumentImage;
 use crate::visual_zone::TextLine;
@@ -125,15 +125,10 @@ fn page_slope(rgb: &RgbImage) -> f32 {
     }
 }
 
-/// The region with a margin (the recogniser was trained on loose crops).
+/// The region with a margin (the recogniser was trained on loose crops; the regions here are
+/// tighter than the MRZ's line boxes, so the margin is smaller).
 fn padded_crop(page: &RgbImage, b: LineBox) -> RgbImage {
-    let pad_y = b.height() / 4 + 1;
-    let pad_x = b.height() / 3 + 1;
-    let x0 = b.x0.saturating_sub(pad_x);
-    let y0 = b.y0.saturating_sub(pad_y);
-    let x1 = (b.x1 + pad_x).min(page.width());
-    let y1 = (b.y1 + pad_y).min(page.height());
-    imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image()
+    crop_with_margin(page, b, b.height() / 3 + 1, b.height() / 4 + 1)
 }
 
 #[cfg(test)]
