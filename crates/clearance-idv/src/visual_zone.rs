@@ -184,15 +184,19 @@ fn labelled<'a>(pages: &[&'a [TextLine]], field: Field) -> Option<&'a TextLine> 
 /// The text that fills `label`: the nearest non-label line starting under it (left-aligned
 /// with it, within two label heights), else the nearest on its row to its right.
 fn value_of<'a>(label: &TextLine, lines: &'a [TextLine]) -> Option<&'a TextLine> {
-    let h = (label.y1 - label.y0).max(1);
+    // Lines come from callers too (public fields): a box given upside down must not underflow.
+    let h = label.y1.saturating_sub(label.y0).max(1);
     let candidates = lines
         .iter()
         .filter(|l| !std::ptr::eq(*l, label) && label_of(&l.text).is_none());
     let below = candidates
         .clone()
         .filter(|l| {
-            l.y0 >= label.y0 + h / 2
-                && l.y0 <= label.y1 + VALUE_BELOW_HEIGHTS * h
+            l.y0 >= label.y0.saturating_add(h / 2)
+                && l.y0
+                    <= label
+                        .y1
+                        .saturating_add(VALUE_BELOW_HEIGHTS.saturating_mul(h))
                 && l.x0.abs_diff(label.x0) <= 2 * h
         })
         .min_by_key(|l| (l.y0, l.x0.abs_diff(label.x0)));
@@ -200,7 +204,9 @@ fn value_of<'a>(label: &TextLine, lines: &'a [TextLine]) -> Option<&'a TextLine>
         candidates
             .filter(|l| {
                 let overlap = l.y1.min(label.y1).saturating_sub(l.y0.max(label.y0));
-                2 * overlap >= h && l.x0 >= label.x1 && l.x0 - label.x1 <= VALUE_BESIDE_HEIGHTS * h
+                2 * u64::from(overlap) >= u64::from(h)
+                    && l.x0 >= label.x1
+                    && l.x0 - label.x1 <= VALUE_BESIDE_HEIGHTS.saturating_mul(h)
             })
             .min_by_key(|l| l.x0)
     })

@@ -184,3 +184,17 @@ fn a_name_cut_short_or_wrapped_is_not_evidence_of_a_difference() {
     let f = compare(&doc(), &[&lines], today());
     assert_eq!(f.first_name, Verdict::NotProcessed);
 }
+
+#[test]
+fn boxes_given_upside_down_or_at_the_edge_of_the_range_do_not_panic() {
+    let mut label = line("Surname", 100, 100, 80, 15);
+    (label.y0, label.y1) = (label.y1, label.y0);
+    let far = line("SMITH", u32::MAX - 10, u32::MAX - 10, 5, 5);
+    let lines = vec![
+        label,
+        far,
+        line("Date of birth", u32::MAX - 30, u32::MAX - 20, 5, 5),
+    ];
+    let f = compare(&doc(), &[&lines], today());
+    assert_eq!(f.last_name, Verdict::NotProcessed);
+}
