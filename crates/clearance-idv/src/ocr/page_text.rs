@@ -52,9 +52,14 @@ impl MrzReader {
                 } else {
                     image.rgb()
                 };
-                let straight = unshear(rgb, frame.slope);
-                let top = frame.mrz_top.min(straight.height());
-                imageops::crop_imm(&straight, 0, 0, straight.width(), top).to_image()
+                let top = frame.mrz_top.min(rgb.height());
+                if frame.slope == 0.0 {
+                    // Unshearing by zero is a copy of the whole page: crop straight away.
+                    imageops::crop_imm(rgb, 0, 0, rgb.width(), top).to_image()
+                } else {
+                    let straight = unshear(rgb, frame.slope);
+                    imageops::crop_imm(&straight, 0, 0, straight.width(), top).to_image()
+                }
             }
             None => unshear(image.rgb(), page_slope(image.rgb())),
         };
