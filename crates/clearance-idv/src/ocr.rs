@@ -161,22 +161,46 @@ impl MrzReader {
             .map(|b| scale_box(b, scale, full.width(), full.height()))
             .collect();
         let group = bottom_group(&boxes);
-        let mut gray: Option<GrayImage> = None;
+        if group.len() < 2 {
+            return Ok(None);
+        }
+        let gray = to_gray(&full);
         let mut best: Option<MrzReading> = None;
         for take in [3usize, 2] {
             if group.len() < take {
                 continue;
             }
             let lines = &group[group.len() - take..];
-            let mut raw_lines = Vec::with_capacity(take);
-            for b in lines {
-                raw_lines.push(self.recogniser.recognise(&crop_line(&full, *b))?);
-            }
-            let Ok(document) = parse_lines(&raw_lines, today) else {
-                continue;
+            // The names line is read by the recogniser. The others are check-digited: read
+            // by glyph shape, they are kept if every check digit passes, and read by the
+            // recogniser otherwise.
+            let names = names_line(take);
+            let names_text = self.recogniser.recognise(&crop_line(&full, lines[names]))?;
+            let by_shape = self.read_by_glyphs(&gray, lines, names, &names_text, slope, today);
+            let (raw_lines, document) = match by_shape {
+                Some((raw_lines, document)) => {
+                    // Digits the recogniser read in the names line's letter fields.
+                    let document =
+                        self.by_glyph_shape(&gray, lines, &raw_lines, document, slope, today);
+                    (raw_lines, document)
+                }
+                None => {
+                    let mut raw_lines = Vec::with_capacity(take);
+                    for (i, b) in lines.iter().enumerate() {
+                        raw_lines.push(if i == names {
+                            names_text.clone()
+                        } else {
+                            self.recogniser.recognise(&crop_line(&full, *b))?
+                        });
+                    }
+                    let Ok(document) = parse_lines(&raw_lines, today) else {
+                        continue;
+                    };
+                    let document =
+                        self.by_glyph_shape(&gray, lines, &raw_lines, document, slope, today);
+                    (raw_lines, document)
+                }
             };
-            let gray = gray.get_or_insert_with(|| to_gray(&full));
-            let document = self.by_glyph_shape(gray, lines, &raw_lines, document, slope, today);
             let reading = MrzReading {
                 document,
                 raw_lines,
@@ -198,6 +222,39 @@ impl MrzReader {
             }
         }
         Ok(best)
+    }
+
+    /// The MRZ with its names line read as `names_text` and every other line read by glyph
+    /// shape alone ([`GlyphMatcher::read_line`]), if every check digit passes. A line the
+    /// glyphs cannot read surely, or a failing check digit, gives `None`.
+    fn read_by_glyphs(
+        &self,
+        gray: &GrayImage,
+        lines: &[LineBox],
+        names: usize,
+        names_text: &str,
+        slope: f32,
+        today: Date,
+    ) -> Option<(Vec<String>, MrzDocument)> {
+        // Three lines are a TD1 (30 characters each); on two-line formats the names line
+        // tells the length (44 or 36).
+        let len = if lines.len() == 3 {
+            TD1_LINE_LEN
+        } else {
+            names_text.len()
+        };
+        let mut raw_lines = Vec::with_capacity(lines.len());
+        for (i, b) in lines.iter().enumerate() {
+            if i == names {
+                raw_lines.push(names_text.to_owned());
+                continue;
+            }
+            let text = self.glyphs.read_line(&line_cells(gray, *b, len, slope))?;
+            raw_lines.push(String::from_utf8(text).ok()?);
+        }
+        let document = parse_lines(&raw_lines, today).ok()?;
+        (document.format.line_len() == len && document.checksums_valid())
+            .then_some((raw_lines, document))
     }
 
     /// Where a document-number or optional-data character is one of an OCR-B
@@ -254,6 +311,14 @@ impl MrzReader {
             _ => document,
         }
     }
+}
+
+/// Characters on each line of a TD1 (three lines).
+const TD1_LINE_LEN: usize = 30;
+
+/// Which of `take` MRZ lines holds the names: the last of a TD1's three, the first otherwise.
+fn names_line(take: usize) -> usize {
+    if take == 3 { 2 } else { 0 }
 }
 
 fn valid_checks(r: &MrzReading) -> usize {

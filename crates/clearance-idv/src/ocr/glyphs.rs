@@ -28,6 +28,13 @@ const MAX_UNSURE: usize = 4;
 /// stored bitmap), to match cells from blurred or small text.
 const TEMPLATE_BLURS: [f32; 4] = [0.0, 0.8, 1.6, 2.4];
 
+/// A line is read by glyph shape only if every cell's best glyph correlates with it at least
+/// this well (a cell that is no OCR-B character, or is cut badly, matches nothing well).
+const READ_MIN_SCORE: f32 = 0.6;
+/// ... and leads every other glyph by at least this much, unless the other is a lookalike
+/// (`O`/`0`, `B`/`8`, …), which the field's character class and check digit decide.
+const READ_LEAD: f32 = 0.05;
+
 /// The stored glyphs, normalised for correlation.
 pub(crate) struct GlyphMatcher {
     /// (character, blur level, normalised glyph).
@@ -85,6 +92,55 @@ impl GlyphMatcher {
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(b.1))
             .map_or(0, |(level, _)| level)
+    }
+
+    /// The line whose cells are `cells`, each read as the glyph matching it best at the blur
+    /// level that fits the whole line best. `None` when a cell is blank or unusable, matches no
+    /// glyph well ([`READ_MIN_SCORE`]), or matches two glyphs that are not lookalikes about
+    /// equally well ([`READ_LEAD`]): such lines are left to the recogniser.
+    pub fn read_line(&self, cells: &[Option<Vec<f32>>]) -> Option<Vec<u8>> {
+        let cells: Vec<&[f32]> = cells.iter().map(Option::as_deref).collect::<Option<_>>()?;
+        // scores[cell][template]
+        let scores: Vec<Vec<f32>> = cells
+            .iter()
+            .map(|cell| {
+                self.templates
+                    .iter()
+                    .map(|(_, _, t)| t.iter().zip(*cell).map(|(a, b)| a * b).sum())
+                    .collect()
+            })
+            .collect();
+        let best_at = |cell: &[f32], level: usize| -> Vec<(u8, f32)> {
+            let mut by_char: Vec<(u8, f32)> = self
+                .templates
+                .iter()
+                .zip(cell)
+                .filter(|((_, l, _), _)| *l == level)
+                .map(|((c, _, _), &s)| (*c, s))
+                .collect();
+            by_char.sort_by(|a, b| b.1.total_cmp(&a.1));
+            by_char
+        };
+        let level = (0..TEMPLATE_BLURS.len()).max_by(|&a, &b| {
+            let total = |level: usize| -> f32 {
+                scores
+                    .iter()
+                    .map(|cell| best_at(cell, level).first().map_or(0.0, |b| b.1))
+                    .sum()
+            };
+            total(a).total_cmp(&total(b))
+        })?;
+        scores
+            .iter()
+            .map(|cell| {
+                let ranked = best_at(cell, level);
+                let &(c, score) = ranked.first()?;
+                let clear = ranked
+                    .get(1)
+                    .is_none_or(|&(other, s)| score - s >= READ_LEAD || lookalikes(c, other));
+                (score >= READ_MIN_SCORE && clear).then_some(c)
+            })
+            .collect()
     }
 
     /// Among `candidates`, the character whose glyph at blur `level` best matches
@@ -306,6 +362,14 @@ fn round(
     }
 }
 
+/// Whether `a` and `b` are an OCR-B digit/letter lookalike pair.
+fn lookalikes(a: u8, b: u8) -> bool {
+    digit_lookalikes(a).contains(&b)
+        || digit_lookalikes(b).contains(&a)
+        || letter_lookalikes(a).contains(&b)
+        || letter_lookalikes(b).contains(&a)
+}
+
 #[cfg(test)]
 mod tests {
     use image::imageops::{self, FilterType};
@@ -367,6 +431,30 @@ mod tests {
     }
 
     #[test]
+    fn whole_lines_are_read_by_shape_and_a_blank_cell_refuses_the_line() {
+        let matcher = GlyphMatcher::new();
+        let text = b"L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        for (height, sigma) in [(24, 0.0), (16, 0.6), (12, 0.9)] {
+            let (img, b) = line_image(text, height, sigma);
+            let cells = line_cells(&img, b, text.len(), 0.0);
+            assert_eq!(
+                matcher.read_line(&cells).as_deref(),
+                Some(&text[..]),
+                "height {height}"
+            );
+        }
+        // The sixth character scratched out: the line is left to the recogniser.
+        let (mut img, b) = line_image(text, 24, 0.0);
+        let pitch = 20;
+        for x in 24 + 5 * pitch..24 + 6 * pitch {
+            for y in 0..img.height() {
+                img.put_pixel(x, y, Luma([235]));
+            }
+        }
+        assert_eq!(matcher.read_line(&line_cells(&img, b, text.len(), 0.0)), None);
+    }
+
+    #[test]
     fn letters_like_reads_the_tables_both_ways() {
         assert_eq!(letters_like(b'0'), b"ODQU".to_vec());
         assert_eq!(letters_like(b'1'), b"IJL".to_vec());
@@ -416,7 +504,7 @@ mod tests {
 
     #[test]
     fn blank_cells_are_none() {
-        let (img, b) = line_image(b"O<<0", 20, 0.0);
+        let (img, b) = line_image(b"O  0", 20, 0.0);
         let cells = line_cells(&img, b, 4, 0.0);
         assert!(cells[0].is_some() && cells[3].is_some());
         assert!(cells[1].is_none() && cells[2].is_none());
