@@ -12,6 +12,7 @@ mod page_text;
 mod recognise;
 mod regions;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
@@ -132,39 +133,39 @@ impl MrzReader {
             return Ok(None);
         }
         let scale = (f64::from(LOCATE_MAX_WIDTH) / f64::from(w)).min(1.0);
-        let small = if scale < 1.0 {
-            let sh = ((f64::from(h) * scale).round() as u32).max(1);
-            // Area averaging: as good as a filtered resize for finding lines, and several
-            // times faster on a full page.
-            imageops::thumbnail(rgb, LOCATE_MAX_WIDTH, sh)
-        } else {
-            rgb.clone()
+        let shrink = |gray: &GrayImage| {
+            if scale < 1.0 {
+                let sh = ((f64::from(h) * scale).round() as u32).max(1);
+                // Area averaging: as good as a filtered resize for finding lines, and several
+                // times faster on a full page.
+                imageops::thumbnail(gray, LOCATE_MAX_WIDTH, sh)
+            } else {
+                gray.clone()
+            }
         };
-        let small_gray = to_gray(&small);
+        let page_gray = to_gray(rgb);
+        let small_gray = shrink(&page_gray);
         let slope = estimate_skew(&small_gray);
-        // Unshearing by zero is a copy: skip it (and the grey copy) for straight images.
-        let (small, small_gray) = if slope == 0.0 {
-            (small, small_gray)
+        // Unshearing by zero would copy the page: straight images are used as they are.
+        let (full, gray, small_gray) = if slope == 0.0 {
+            (Cow::Borrowed(rgb), page_gray, small_gray)
         } else {
-            let straight = unshear(&small, slope);
+            let straight = unshear(rgb, slope);
             let gray = to_gray(&straight);
-            (straight, gray)
-        };
-        let full = if scale < 1.0 {
-            unshear(rgb, slope)
-        } else {
-            small.clone()
+            let small_gray = shrink(&gray);
+            (Cow::Owned(straight), gray, small_gray)
         };
         let boxes: Vec<LineBox> = find_lines(&small_gray)
             .into_iter()
-            .filter(|b| b.width() >= MIN_LINE_ASPECT * b.height() && 4 * b.width() >= small.width())
+            .filter(|b| {
+                b.width() >= MIN_LINE_ASPECT * b.height() && 4 * b.width() >= small_gray.width()
+            })
             .map(|b| scale_box(b, scale, full.width(), full.height()))
             .collect();
         let group = bottom_group(&boxes);
         if group.len() < 2 {
             return Ok(None);
         }
-        let gray = to_gray(&full);
         let mut best: Option<MrzReading> = None;
         for take in [3usize, 2] {
             if group.len() < take {

@@ -451,7 +451,10 @@ mod tests {
                 img.put_pixel(x, y, Luma([235]));
             }
         }
-        assert_eq!(matcher.read_line(&line_cells(&img, b, text.len(), 0.0)), None);
+        assert_eq!(
+            matcher.read_line(&line_cells(&img, b, text.len(), 0.0)),
+            None
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Finding text lines without a detector model: Otsu binarisation, skew from
 //! projection sharpness, then row bands with many ink transitions.
 
-use image::{GrayImage, Luma, Rgb, RgbImage};
+use image::{GrayImage, Rgb, RgbImage};
 
 /// A text line's box, in pixels of the (deskewed) image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -242,11 +242,15 @@ fn horizontal_extent(gray: &GrayImage, t: u8, y0: u32, y1: u32) -> Option<(u32, 
 
 /// Grey copy for analysis.
 pub(crate) fn to_gray(rgb: &RgbImage) -> GrayImage {
-    GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
-        let p = rgb.get_pixel(x, y);
-        let l = 0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2]);
-        Luma([l as u8])
-    })
+    let luma: Vec<u8> = rgb
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| {
+            (0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])) as u8
+        })
+        .collect();
+    GrayImage::from_raw(rgb.width(), rgb.height(), luma)
+        .unwrap_or_else(|| GrayImage::new(rgb.width(), rgb.height()))
 }
 
 #[cfg(test)]
@@ -294,7 +298,7 @@ mod tests {
 
     #[test]
     fn blank_image_has_no_lines() {
-        let blank = GrayImage::from_pixel(300, 100, Luma([200]));
+        let blank = GrayImage::from_pixel(300, 100, image::Luma([200]));
         assert!(find_lines(&blank).is_empty());
         assert!(estimate_skew(&blank).abs() < f32::EPSILON);
     }
