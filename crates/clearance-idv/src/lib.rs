@@ -19,6 +19,8 @@ pub mod ocr;
 pub mod pdf_isolation;
 #[cfg(feature = "ocr")]
 pub mod quality;
+#[cfg(feature = "ocr")]
+mod resize;
 pub mod visual_zone;
 
 pub use country::{CodeKind, CountryCode};

@@ -6,7 +6,6 @@
 //! degraded MRZ, and to fail clear synthetic degradations. Tune with real data.
 
 use image::GrayImage;
-use image::imageops::{self, FilterType};
 
 use crate::image::DocumentImage;
 use crate::ocr::to_gray;
@@ -111,7 +110,7 @@ pub fn assess_with(image: &DocumentImage, t: QualityThresholds) -> QualityReport
             ((f64::from(width) * f).round() as u32).max(1),
             ((f64::from(height) * f).round() as u32).max(1),
         );
-        gray = imageops::resize(&gray, w, h, FilterType::Triangle);
+        gray = crate::resize::gray(&gray, w, h);
     }
     let sharpness = laplacian_variance(&gray);
     let n = f64::from(gray.width()) * f64::from(gray.height());

@@ -3,7 +3,7 @@
 //! each region with the recogniser's Latin alphabet.
 
 use image::RgbImage;
-use image::imageops::{self, FilterType};
+use image::imageops;
 
 use super::locate::{LineBox, estimate_skew, to_gray, unshear};
 use super::regions::text_regions;
@@ -119,12 +119,7 @@ fn page_slope(rgb: &RgbImage) -> f32 {
     let scale = (f64::from(LOCATE_MAX_WIDTH) / f64::from(w.max(1))).min(1.0);
     if scale < 1.0 {
         let sh = ((f64::from(h) * scale).round() as u32).max(1);
-        estimate_skew(&to_gray(&imageops::resize(
-            rgb,
-            LOCATE_MAX_WIDTH,
-            sh,
-            FilterType::Triangle,
-        )))
+        estimate_skew(&to_gray(&crate::resize::rgb(rgb, LOCATE_MAX_WIDTH, sh)))
     } else {
         estimate_skew(&to_gray(rgb))
     }

@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use image::RgbImage;
-use image::imageops::{self, FilterType};
 use rten::{Model, NodeId};
 use rten_tensor::NdTensor;
 use rten_tensor::prelude::*;
@@ -288,7 +287,7 @@ fn strips(lines: &[RgbImage]) -> Vec<(std::ops::Range<usize>, Strip)> {
                 / (100 * u64::from(h.max(1))))
             .clamp(1, u64::from(STRIP_MAX_WIDTH - 2 * STRIP_GAP));
             let sw = u32::try_from(sw).unwrap_or(STRIP_MAX_WIDTH);
-            imageops::resize(line, sw, INPUT_HEIGHT, FilterType::Triangle)
+            crate::resize::rgb(line, sw, INPUT_HEIGHT)
         })
         .collect();
     let mut out = Vec::new();
@@ -347,7 +346,7 @@ fn preprocess(line: &RgbImage) -> NdTensor<f32, 4> {
     let scaled_w = (u64::from(w) * u64::from(height) / u64::from(h.max(1)))
         .clamp(u64::from(MIN_WIDTH), u64::from(MAX_WIDTH));
     let scaled_w = u32::try_from(scaled_w).unwrap_or(MAX_WIDTH);
-    let resized = imageops::resize(line, scaled_w, height, FilterType::Triangle);
+    let resized = crate::resize::rgb(line, scaled_w, height);
     let (w, h) = (scaled_w as usize, height as usize);
     let mut data = vec![0f32; 3 * h * w];
     for (x, y, p) in resized.enumerate_pixels() {

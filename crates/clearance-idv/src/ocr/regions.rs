@@ -7,7 +7,6 @@
 //! segment only leaves the visual-zone comparisons `not_processed`.
 
 use image::GrayImage;
-use image::imageops::{self, FilterType};
 
 use super::locate::LineBox;
 
@@ -39,7 +38,7 @@ pub(crate) fn text_regions(gray: &GrayImage) -> Vec<LineBox> {
     let small;
     let work = if scale < 1.0 {
         let sh = ((h as f32 * scale).round() as u32).max(1);
-        small = imageops::resize(gray, WORK_WIDTH, sh, FilterType::Triangle);
+        small = crate::resize::gray(gray, WORK_WIDTH, sh);
         &small
     } else {
         gray
