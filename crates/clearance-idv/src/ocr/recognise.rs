@@ -118,12 +118,29 @@ impl LineRecogniser {
             .map_err(|_| bad_model("head bias is not a vector".into()))?;
         let head =
             |alphabet: &[(usize, char)]| Head::new(&weights, &bias, alphabet).map_err(bad_model);
-        Ok(Self {
+        let recogniser = Self {
             mrz: head(&allowed)?,
             latin: head(&latin)?,
             model,
             features,
-        })
+        };
+        // A model whose features do not fit its last layer would read nothing: refuse it here.
+        let probe = recogniser
+            .run(NdTensor::zeros([
+                1,
+                3,
+                INPUT_HEIGHT as usize,
+                MIN_WIDTH as usize,
+            ]))
+            .map_err(|e| bad_model(e.to_string()))?;
+        if probe.size(1) != recogniser.mrz.dim {
+            return Err(bad_model(format!(
+                "features have {} values per step, the last layer takes {}",
+                probe.size(1),
+                recogniser.mrz.dim
+            )));
+        }
+        Ok(recogniser)
     }
 
     /// Reads one MRZ line. `line` should be a crop holding a single line.
