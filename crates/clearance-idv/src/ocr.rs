@@ -61,6 +61,9 @@ pub struct MrzReading {
     pub skew_degrees: f32,
     /// Where the MRZ was found, so the rest of the page can be read in the same frame.
     pub frame: ReadFrame,
+    /// How many lines were read by OCR-B glyph shape rather than by the recogniser (the
+    /// check-digited lines, when every check passed).
+    pub lines_by_glyph_shape: usize,
 }
 
 /// How the image was turned and straightened to read the MRZ, and where the MRZ starts.
@@ -178,6 +181,7 @@ impl MrzReader {
             let names = names_line(take);
             let names_text = self.recogniser.recognise(&crop_line(&full, lines[names]))?;
             let by_shape = self.read_by_glyphs(&gray, lines, names, &names_text, slope, today);
+            let lines_by_glyph_shape = if by_shape.is_some() { take - 1 } else { 0 };
             let (raw_lines, document) = match by_shape {
                 Some((raw_lines, document)) => {
                     // Digits the recogniser read in the names line's letter fields.
@@ -211,6 +215,7 @@ impl MrzReader {
                     slope,
                     mrz_top: lines[0].y0,
                 },
+                lines_by_glyph_shape,
             };
             if best
                 .as_ref()
