@@ -1,5 +1,6 @@
-//! Reading the MRZ from a document image: locate the MRZ band, read each line
-//! with the PP-OCRv6 recogniser, then parse and correct with [`crate::mrz`].
+//! Reading the MRZ from a document image: locate the MRZ band, read each line by OCR-B glyph
+//! shape or, where that is unsure or a check digit fails, with the PP-OCRv6 recogniser, then
+//! parse and correct with [`crate::mrz`].
 //!
 //! Model files are loaded by path at run time from a models directory (the repo
 //! vendors them in `models/ocr/`); nothing is downloaded.
@@ -27,7 +28,7 @@ use crate::mrz::{Correction, CorrectionReason, MrzDocument, Position, parse_line
 pub use recognise::{DICT_FILE, REC_MODEL_FILE};
 
 use cells::line_cells;
-use glyphs::{GlyphMatcher, decide_lookalikes};
+use glyphs::{Alphabet, GlyphMatcher, decide_lookalikes};
 pub(crate) use locate::to_gray;
 use locate::{LineBox, estimate_skew, find_lines, unshear};
 use recognise::LineRecogniser;
@@ -55,14 +56,15 @@ impl fmt::Debug for MrzReader {
 pub struct MrzReading {
     /// The parsed, corrected MRZ with its check results.
     pub document: MrzDocument,
-    /// The recogniser's raw text per line, before correction.
+    /// The text read per line (by the recogniser or by glyph shape), before correction.
     pub raw_lines: Vec<String>,
     /// Skew found and removed, degrees (positive: lines fall to the right).
     pub skew_degrees: f32,
     /// Where the MRZ was found, so the rest of the page can be read in the same frame.
     pub frame: ReadFrame,
-    /// How many lines were read by OCR-B glyph shape rather than by the recogniser (the
-    /// check-digited lines, when every check passed).
+    /// How many lines were read by OCR-B glyph shape rather than by the recogniser: all of
+    /// them when every check digit passed read so, else the check-digited lines when they
+    /// passed with the names line read by the recogniser, else none.
     pub lines_by_glyph_shape: usize,
 }
 
@@ -169,6 +171,49 @@ impl MrzReader {
         if group.len() < 2 {
             return Ok(None);
         }
+        let reading = |lines: &[LineBox], raw_lines, document, lines_by_glyph_shape| MrzReading {
+            document,
+            raw_lines,
+            skew_degrees: slope.atan().to_degrees(),
+            frame: ReadFrame {
+                turned: false,
+                slope,
+                mrz_top: lines[0].y0,
+            },
+            lines_by_glyph_shape,
+        };
+        // First by glyph shape alone, which costs a few milliseconds a line: kept only if
+        // every check digit passes (which also confirms where the characters stand, so the
+        // names line, which has no check digit, is read in the same cells).
+        for take in [3usize, 2] {
+            if group.len() < take {
+                continue;
+            }
+            let lines = &group[group.len() - take..];
+            let names = names_line(take);
+            let lens: &[usize] = if take == 3 {
+                &[TD1_LINE_LEN]
+            } else {
+                &TWO_LINE_LENS
+            };
+            for &len in lens {
+                let Some(names_text) = self
+                    .glyphs
+                    .read_line(
+                        &line_cells(&gray, lines[names], len, slope),
+                        Alphabet::Letters,
+                    )
+                    .and_then(|t| String::from_utf8(t).ok())
+                else {
+                    continue;
+                };
+                if let Some((raw_lines, document)) =
+                    self.read_by_glyphs(&gray, lines, names, &names_text, slope, today)
+                {
+                    return Ok(Some(reading(lines, raw_lines, document, take)));
+                }
+            }
+        }
         let mut best: Option<MrzReading> = None;
         for take in [3usize, 2] {
             if group.len() < take {
@@ -206,17 +251,7 @@ impl MrzReader {
                     (raw_lines, document)
                 }
             };
-            let reading = MrzReading {
-                document,
-                raw_lines,
-                skew_degrees: slope.atan().to_degrees(),
-                frame: ReadFrame {
-                    turned: false,
-                    slope,
-                    mrz_top: lines[0].y0,
-                },
-                lines_by_glyph_shape,
-            };
+            let reading = reading(lines, raw_lines, document, lines_by_glyph_shape);
             if best
                 .as_ref()
                 .is_none_or(|b| valid_checks(&reading) > valid_checks(b))
@@ -255,7 +290,9 @@ impl MrzReader {
                 raw_lines.push(names_text.to_owned());
                 continue;
             }
-            let text = self.glyphs.read_line(&line_cells(gray, *b, len, slope))?;
+            let text = self
+                .glyphs
+                .read_line(&line_cells(gray, *b, len, slope), Alphabet::Mrz)?;
             raw_lines.push(String::from_utf8(text).ok()?);
         }
         let document = parse_lines(&raw_lines, today).ok()?;
@@ -321,6 +358,8 @@ impl MrzReader {
 
 /// Characters on each line of a TD1 (three lines).
 const TD1_LINE_LEN: usize = 30;
+/// Characters on each line of the two-line formats: TD3 and MRV-A, then TD2 and MRV-B.
+const TWO_LINE_LENS: [usize; 2] = [44, 36];
 
 /// Which of `take` MRZ lines holds the names: the last of a TD1's three, the first otherwise.
 fn names_line(take: usize) -> usize {

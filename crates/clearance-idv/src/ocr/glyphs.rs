@@ -35,6 +35,26 @@ const READ_MIN_SCORE: f32 = 0.6;
 /// (`O`/`0`, `B`/`8`, …), which the field's character class and check digit decide.
 const READ_LEAD: f32 = 0.05;
 
+/// Which characters a line may hold, for [`GlyphMatcher::read_line`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Alphabet {
+    /// Every MRZ character: lines with check-digited fields.
+    Mrz,
+    /// Capital letters and the filler: the names line (document code, issuing state and
+    /// names on two-line formats; names alone on a TD1). Digits are no candidates, so
+    /// `O`/`0` and the like cannot be confused there.
+    Letters,
+}
+
+impl Alphabet {
+    fn admits(self, c: u8) -> bool {
+        match self {
+            Self::Mrz => true,
+            Self::Letters => c.is_ascii_uppercase() || c == b'<',
+        }
+    }
+}
+
 /// The stored glyphs, normalised for correlation.
 pub(crate) struct GlyphMatcher {
     /// (character, blur level, normalised glyph).
@@ -94,25 +114,29 @@ impl GlyphMatcher {
             .map_or(0, |(level, _)| level)
     }
 
-    /// The line whose cells are `cells`, each read as the glyph matching it best at the blur
-    /// level that fits the whole line best. `None` when a cell is blank or unusable, matches no
-    /// glyph well ([`READ_MIN_SCORE`]), or matches two glyphs that are not lookalikes about
-    /// equally well ([`READ_LEAD`]): such lines are left to the recogniser.
-    pub fn read_line(&self, cells: &[Option<Vec<f32>>]) -> Option<Vec<u8>> {
+    /// The line whose cells are `cells`, each read as the glyph of `alphabet` matching it best
+    /// at the blur level that fits the whole line best. `None` when a cell is blank or
+    /// unusable, matches no glyph well ([`READ_MIN_SCORE`]), or matches two glyphs that are
+    /// not lookalikes about equally well ([`READ_LEAD`]): such lines are left to the recogniser.
+    pub fn read_line(&self, cells: &[Option<Vec<f32>>], alphabet: Alphabet) -> Option<Vec<u8>> {
         let cells: Vec<&[f32]> = cells.iter().map(Option::as_deref).collect::<Option<_>>()?;
+        let templates: Vec<&(u8, usize, Vec<f32>)> = self
+            .templates
+            .iter()
+            .filter(|(c, _, _)| alphabet.admits(*c))
+            .collect();
         // scores[cell][template]
         let scores: Vec<Vec<f32>> = cells
             .iter()
             .map(|cell| {
-                self.templates
+                templates
                     .iter()
                     .map(|(_, _, t)| t.iter().zip(*cell).map(|(a, b)| a * b).sum())
                     .collect()
             })
             .collect();
         let best_at = |cell: &[f32], level: usize| -> Vec<(u8, f32)> {
-            let mut by_char: Vec<(u8, f32)> = self
-                .templates
+            let mut by_char: Vec<(u8, f32)> = templates
                 .iter()
                 .zip(cell)
                 .filter(|((_, l, _), _)| *l == level)
@@ -438,7 +462,7 @@ mod tests {
             let (img, b) = line_image(text, height, sigma);
             let cells = line_cells(&img, b, text.len(), 0.0);
             assert_eq!(
-                matcher.read_line(&cells).as_deref(),
+                matcher.read_line(&cells, Alphabet::Mrz).as_deref(),
                 Some(&text[..]),
                 "height {height}"
             );
@@ -452,9 +476,30 @@ mod tests {
             }
         }
         assert_eq!(
-            matcher.read_line(&line_cells(&img, b, text.len(), 0.0)),
+            matcher.read_line(&line_cells(&img, b, text.len(), 0.0), Alphabet::Mrz),
             None
         );
+    }
+
+    #[test]
+    fn a_names_line_is_read_in_letters_only() {
+        let matcher = GlyphMatcher::new();
+        let text = b"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
+        for (height, sigma) in [(24, 0.0), (16, 0.6), (12, 0.9)] {
+            let (img, b) = line_image(text, height, sigma);
+            let cells = line_cells(&img, b, text.len(), 0.0);
+            assert_eq!(
+                matcher.read_line(&cells, Alphabet::Letters).as_deref(),
+                Some(&text[..]),
+                "height {height}"
+            );
+        }
+        // A digit has no letter glyph that fits it clearly: such a line is not read as
+        // letters.
+        let digits = b"0123456789";
+        let (img, b) = line_image(digits, 24, 0.0);
+        let cells = line_cells(&img, b, digits.len(), 0.0);
+        assert_eq!(matcher.read_line(&cells, Alphabet::Letters), None);
     }
 
     #[test]
