@@ -71,7 +71,7 @@ impl MrzReader {
             .filter(|b| b.height() >= MIN_TEXT_HEIGHT && b.width() >= b.height() / 2)
             .collect();
         let mut lines = Vec::new();
-        for batch in reading_order(boxes).chunks(BATCH) {
+        for batch in reading_batches(boxes) {
             let crops: Vec<RgbImage> = batch.iter().map(|b| padded_crop(&page, *b)).collect();
             let read = self.recogniser.recognise_texts(&crops)?;
             lines.extend(
@@ -97,10 +97,11 @@ impl MrzReader {
     }
 }
 
-/// The order regions are read in: field-sized regions at least as tall as the median region
-/// but not headline-sized (likely values), top to bottom; then the rest (captions, titles,
-/// headlines), top to bottom. At most [`MAX_REGIONS`].
-fn reading_order(mut boxes: Vec<LineBox>) -> Vec<LineBox> {
+/// The order regions are read in, in batches of at most [`BATCH`]: field-sized regions at
+/// least as tall as the median region but not headline-sized (likely values), top to bottom;
+/// then the rest (captions, titles, headlines), top to bottom. A batch never mixes the two, so
+/// a page whose values answer everything reads no caption. At most [`MAX_REGIONS`] in all.
+fn reading_batches(mut boxes: Vec<LineBox>) -> Vec<Vec<LineBox>> {
     let mut heights: Vec<u32> = boxes.iter().map(|b| b.height()).collect();
     heights.sort_unstable();
     let median = heights.get(heights.len() / 2).copied().unwrap_or(0);
@@ -110,7 +111,12 @@ fn reading_order(mut boxes: Vec<LineBox>) -> Vec<LineBox> {
     };
     boxes.sort_by_key(|b| (!value_like(b), b.y0, b.x0));
     boxes.truncate(MAX_REGIONS);
-    boxes
+    let (values, rest): (Vec<LineBox>, Vec<LineBox>) = boxes.into_iter().partition(value_like);
+    values
+        .chunks(BATCH)
+        .chain(rest.chunks(BATCH))
+        .map(<[LineBox]>::to_vec)
+        .collect()
 }
 
 /// The skew of a page without an MRZ, measured on a small copy (skew is scale-free).
@@ -152,7 +158,7 @@ mod tests {
         let other_value = b(792, 210, 137, 20);
         let sentence = b(40, 500, 800, 20);
         let caption_2 = b(790, 184, 80, 14);
-        let order = reading_order(vec![
+        let batches = reading_batches(vec![
             headline,
             caption,
             value,
@@ -161,8 +167,11 @@ mod tests {
             caption_2,
         ]);
         assert_eq!(
-            order,
-            [value, other_value, headline, caption, caption_2, sentence]
+            batches,
+            [
+                vec![value, other_value],
+                vec![headline, caption, caption_2, sentence]
+            ]
         );
     }
 }
