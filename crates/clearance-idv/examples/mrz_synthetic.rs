@@ -239,6 +239,8 @@ struct Outcome {
     /// Every check digit passed: a read that is valid but not exact is a silent error.
     valid: bool,
     read: Option<Vec<String>>,
+    /// Lines read by glyph shape (the rest by the recogniser).
+    by_glyph_shape: usize,
     ms: f64,
 }
 
@@ -285,11 +287,14 @@ fn main() -> Result<(), BoxError> {
                             let valid = reading
                                 .as_ref()
                                 .is_some_and(|r| r.document.checksums_valid());
+                            let by_glyph_shape =
+                                reading.as_ref().map_or(0, |r| r.lines_by_glyph_shape);
                             let read = reading.map(|r| r.document.lines);
                             Outcome {
                                 exact: read.as_ref() == Some(&case.lines),
                                 valid,
                                 read,
+                                by_glyph_shape,
                                 ms: t.elapsed().as_secs_f64() * 1000.0,
                             }
                         })
@@ -335,6 +340,18 @@ fn main() -> Result<(), BoxError> {
     println!(
         "misread with every check digit passing (silent errors): {silent}/{}",
         args.count
+    );
+    let all_by_shape = cases
+        .iter()
+        .zip(&outcomes)
+        .filter(|(c, o)| o.by_glyph_shape == c.lines.len())
+        .count();
+    let partly = outcomes.iter().filter(|o| o.by_glyph_shape > 0).count() - all_by_shape;
+    println!(
+        "read by glyph shape alone: {all_by_shape}/{n}; check-digited lines by glyph shape, names \
+         by the recogniser: {partly}/{n}; by the recogniser: {}/{n}",
+        args.count - all_by_shape - partly,
+        n = args.count
     );
     for (case, outcome) in cases.iter().zip(&outcomes).filter(|(_, o)| !o.exact) {
         println!(
