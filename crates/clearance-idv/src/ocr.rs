@@ -43,6 +43,9 @@ const MIN_LINE_ASPECT: u32 = 8;
 pub struct MrzReader {
     recogniser: LineRecogniser,
     glyphs: GlyphMatcher,
+    /// Whether lines are read by glyph shape before the recogniser is asked (see
+    /// [`MrzReader::recogniser_only`]).
+    glyph_reading: bool,
 }
 
 impl fmt::Debug for MrzReader {
@@ -99,7 +102,17 @@ impl MrzReader {
         Ok(Self {
             recogniser: LineRecogniser::load(models_dir)?,
             glyphs: GlyphMatcher::new(),
+            glyph_reading: true,
         })
+    }
+
+    /// This reader with every MRZ line read by the recogniser, never by glyph shape (glyphs
+    /// still decide lookalikes): the plain PP-OCR pipeline, which the benchmark measures as
+    /// its baseline in the same run.
+    #[must_use]
+    pub fn recogniser_only(mut self) -> Self {
+        self.glyph_reading = false;
+        self
     }
 
     /// Reads the MRZ of `image`. `Ok(None)` when no MRZ-shaped text was found.
@@ -186,7 +199,7 @@ impl MrzReader {
         // every check digit passes (which also confirms where the characters stand, so the
         // names line, which has no check digit, is read in the same cells).
         for take in [3usize, 2] {
-            if group.len() < take {
+            if group.len() < take || !self.glyph_reading {
                 continue;
             }
             let lines = &group[group.len() - take..];
@@ -225,7 +238,10 @@ impl MrzReader {
             // recogniser otherwise.
             let names = names_line(take);
             let names_text = self.recogniser.recognise(&crop_line(&full, lines[names]))?;
-            let by_shape = self.read_by_glyphs(&gray, lines, names, &names_text, slope, today);
+            let by_shape = self
+                .glyph_reading
+                .then(|| self.read_by_glyphs(&gray, lines, names, &names_text, slope, today))
+                .flatten();
             let lines_by_glyph_shape = if by_shape.is_some() { take - 1 } else { 0 };
             let (raw_lines, document) = match by_shape {
                 Some((raw_lines, document)) => {

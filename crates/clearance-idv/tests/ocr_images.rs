@@ -80,6 +80,22 @@ fn every_specimen_image_reads_exactly() {
 }
 
 #[test]
+fn the_recogniser_alone_reads_the_specimens_too() {
+    // The benchmark's baseline, and the path every image takes whose glyphs are unsure.
+    let reader = MrzReader::load(&models_dir())
+        .expect("vendored model loads")
+        .recogniser_only();
+    for (name, lines) in specimens() {
+        let reading = reader
+            .read(&image(&format!("mrz_{name}.png")), today())
+            .expect("inference runs")
+            .unwrap_or_else(|| panic!("{name}: no MRZ found"));
+        assert_eq!(reading.document.lines, lines, "{name}");
+        assert_eq!(reading.lines_by_glyph_shape, 0, "{name}");
+    }
+}
+
+#[test]
 fn vendored_models_match_their_sums() {
     use sha2::{Digest, Sha256};
     let sums = std::fs::read_to_string(models_dir().join("SHA256SUMS")).expect("sums");
