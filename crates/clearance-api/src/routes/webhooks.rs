@@ -181,7 +181,7 @@ pub async fn rotate_webhook_secret(
 ) -> Result<Json<Value>, ApiError> {
     let rotated = state
         .services
-        .rotate_webhook_secret(&caller.scope, &id, &body)
+        .rotate_webhook_secret(&caller.scope, &Actor::default(), &id, &body)
         .await?;
     let mut answer = json!({"id": id, "secret": rotated.secret});
     if let Some(ends) = rotated.previous_expires_at {

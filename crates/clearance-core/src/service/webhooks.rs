@@ -165,14 +165,18 @@ impl Services {
 
     /// Replaces a webhook's signing secret and answers the new one (shown this once). For
     /// `overlapSeconds` (default 24 h, at most 7 days) the old secret keeps signing too.
+    ///
+    /// The audit log records the rotation (`rotateWebhookSecret`) with the secret's version
+    /// and the overlap's end, never a secret.
     pub async fn rotate_webhook_secret(
         &self,
         scope: &Scope,
+        actor: &Actor,
         id: &str,
         input: &Value,
     ) -> Result<RotatedSecret> {
         let overlap = overlap_secs(input)?;
-        self.get(scope, KIND, id).await?;
+        let hook = self.get(scope, KIND, id).await?;
         for _ in 0..5 {
             let record = self
                 .store
@@ -197,6 +201,27 @@ impl Services {
                     )
                 }));
             }
+            let version = |v: i64| Map::from_iter([("secretVersion".to_string(), json!(v))]);
+            let mut after = version(record.version + 1);
+            if let Some(ends) = ends {
+                after.insert(
+                    "previousSecretExpiresAt".into(),
+                    json!(crate::time::format_timestamp(ends)),
+                );
+            }
+            let mut entry = audit::entry(
+                scope,
+                actor,
+                Action::Update,
+                &hook,
+                &version(record.version),
+                &after,
+                now,
+            );
+            entry
+                .body
+                .insert("trigger".into(), json!("rotateWebhookSecret"));
+            changes.push(Change::Insert(entry));
             changes.insert(
                 0,
                 Change::Update(Resource {

@@ -350,6 +350,31 @@ async fn both_secrets_sign_during_a_rotation_overlap() {
         header("webhook-signature"),
         standard_signature(&newest, &header("webhook-id"), ts, &body)
     );
+    // Each rotation is audited, without the secret.
+    let audit = app
+        .get(&format!(
+            "/v1/auditLogs?resourceId={id}&trigger=rotateWebhookSecret"
+        ))
+        .await;
+    assert_eq!(audit.status, 200, "{}", audit.text);
+    assert_eq!(audit.body["totalItems"], json!(2), "{}", audit.text);
+    let latest = audit.body["items"][0]["id"].as_str().unwrap().to_string();
+    let entry = app.get(&format!("/v1/auditLogs/{latest}")).await;
+    assert_eq!(entry.body["resourceType"], json!("webhook"));
+    assert_eq!(entry.body["action"], json!("update"));
+    assert!(
+        entry.body["diff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == json!(["secretVersion"])),
+        "{}",
+        entry.text
+    );
+    for secret in [&old, &new, &newest] {
+        assert!(!audit.text.contains(secret.as_str()));
+        assert!(!entry.text.contains(secret.as_str()));
+    }
     let missing = app
         .post(
             "/v1/webhooks/5f0000000000000000000000/rotateSecret",
