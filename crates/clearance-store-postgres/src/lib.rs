@@ -37,6 +37,42 @@ pub(crate) fn backend(e: sqlx::Error) -> StoreError {
 }
 
 impl PgStore {
+    /// A new, empty schema name for one test run, `t_<unix seconds>_<random>`, after dropping
+    /// the scratch schemas that runs over an hour old left behind (a test process cannot drop
+    /// its own schema when it ends; an hour is far longer than any suite runs). Pass it to
+    /// [`PgStore::connect`].
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when the server cannot be reached.
+    pub async fn scratch_schema(url: &str) -> Result<String, StoreError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let options = PgConnectOptions::from_str(url).map_err(backend)?;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't\\_%'")
+                .fetch_all(&admin)
+                .await
+                .map_err(backend)?;
+        for name in names.iter().filter(|n| is_stale_scratch(n, now)) {
+            // Best effort: tests starting side by side may drop the same schema at once, and
+            // the loser's error means only that it is gone.
+            let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                .execute(&admin)
+                .await;
+        }
+        admin.close().await;
+        Ok(format!(
+            "t_{now}_{}",
+            clearance_core::ids::random_alphanumeric(8).to_lowercase()
+        ))
+    }
+
     /// Connects to a `postgres://` URL; `schema`, when given, is created and used as the search
     /// path (tests use one schema each so they can run side by side).
     pub async fn connect(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
@@ -234,5 +270,38 @@ impl JobQueue for PgStore {
 
     async fn counts(&self, now_ms: i64) -> Result<QueueCounts, QueueError> {
         jobs::counts(&self.pool, now_ms).await
+    }
+}
+
+/// A scratch schema made by [`PgStore::scratch_schema`] over an hour before `now` (unix
+/// seconds), or by the test kit before it stamped them (`t_` and 12 letters or digits).
+fn is_stale_scratch(name: &str, now: u64) -> bool {
+    let Some(rest) = name.strip_prefix("t_") else {
+        return false;
+    };
+    let plain = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    };
+    match rest.split_once('_') {
+        Some((secs, random)) => plain(random) && secs.parse::<u64>().is_ok_and(|t| t + 3_600 < now),
+        None => rest.len() == 12 && plain(rest),
+    }
+}
+
+#[cfg(test)]
+mod scratch_tests {
+    use super::is_stale_scratch;
+
+    #[test]
+    fn only_old_scratch_schemas_are_stale() {
+        let now = 1_800_000_000;
+        assert!(is_stale_scratch("t_1799990000_ab12cd34", now));
+        assert!(!is_stale_scratch("t_1799999000_ab12cd34", now));
+        assert!(is_stale_scratch("t_abcdefgh1234", now));
+        assert!(!is_stale_scratch("t_abc", now));
+        assert!(!is_stale_scratch("public", now));
+        assert!(!is_stale_scratch("t_records", now));
+        assert!(!is_stale_scratch("t_1799990000_Prod", now));
     }
 }

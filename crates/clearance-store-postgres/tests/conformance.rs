@@ -11,7 +11,7 @@ async fn postgres_store_conforms() {
         eprintln!("skipped: CLEARANCE_TEST_DATABASE_URL is not set");
         return;
     };
-    let schema = format!("conformance_{}", std::process::id());
+    let schema = PgStore::scratch_schema(&url).await.expect("scratch schema");
     let store = PgStore::connect(&url, Some(&schema))
         .await
         .expect("connect");

@@ -114,10 +114,7 @@ impl TestApp {
         .unwrap();
         let store: Arc<dyn Store> = match std::env::var("CLEARANCE_TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
-                let schema = format!(
-                    "t_{}",
-                    clearance_core::ids::random_alphanumeric(12).to_lowercase()
-                );
+                let schema = PgStore::scratch_schema(&url).await.unwrap();
                 let store = PgStore::connect(&url, Some(&schema)).await.unwrap();
                 store.migrate().await.unwrap();
                 Arc::new(store)
