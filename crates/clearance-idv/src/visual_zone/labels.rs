@@ -88,17 +88,32 @@ pub(crate) fn label_of(text: &str) -> Option<Field> {
 
 /// The field a label spelling names: an exact label, else the one field whose labels of six
 /// letters or more are a single misread letter away (captions are small print, and the
-/// recogniser slips on them more than on values).
+/// recogniser slips on them more than on values). `rn` read as `m`, or `m` as `rn`, counts as
+/// one misread, not two (`Sumame`, `Surnarne`).
 fn field_named(spelled: &str) -> Option<Field> {
     if let Some(&(_, f)) = LABELS.iter().find(|(label, _)| *label == spelled) {
         return Some(f);
     }
     let mut near = LABELS
         .iter()
-        .filter(|(label, _)| label.len() >= 6 && one_edit_apart(label, spelled))
+        .filter(|(label, _)| {
+            label.len() >= 6
+                && (one_edit_apart(label, spelled) || misread_forms(label).any(|f| f == spelled))
+        })
         .map(|&(_, f)| f);
     let first = near.next()?;
     near.all(|f| f == first).then_some(first)
+}
+
+/// `label` as read with its first `RN` taken for `M`, or its first `M` for `RN` (the two look
+/// alike in small print).
+fn misread_forms(label: &str) -> impl Iterator<Item = String> {
+    [
+        label.contains("RN").then(|| label.replacen("RN", "M", 1)),
+        label.contains('M').then(|| label.replacen('M', "RN", 1)),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// Whether `a` and `b` differ by exactly one substituted, inserted or deleted character.
@@ -137,8 +152,10 @@ mod tests {
 
     #[test]
     fn a_caption_misread_by_one_letter_is_still_its_label() {
-        assert_eq!(label_of("Sumame"), None, "two edits");
-        assert_eq!(label_of("Surnarne"), None, "two edits");
+        assert_eq!(label_of("Sumame"), Some(Field::Surname), "rn read as m");
+        assert_eq!(label_of("Surnarne"), Some(Field::Surname), "m read as rn");
+        assert_eq!(label_of("Sumarne"), None, "both at once");
+        assert_eq!(label_of("Sunarne"), None, "m read as rn, and a letter lost");
         assert_eq!(label_of("Surnme"), Some(Field::Surname));
         assert_eq!(label_of("Glven names"), Some(Field::GivenNames));
         assert_eq!(label_of("Date of birtn"), Some(Field::BirthDate));
