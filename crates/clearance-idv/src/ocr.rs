@@ -65,9 +65,9 @@ pub struct MrzReading {
     pub skew_degrees: f32,
     /// Where the MRZ was found, so the rest of the page can be read in the same frame.
     pub frame: ReadFrame,
-    /// How many lines were read by OCR-B glyph shape rather than by the recogniser: all of
-    /// them when every check digit passed read so, else the check-digited lines when they
-    /// passed with the names line read by the recogniser, else none.
+    /// How many lines were read by OCR-B glyph shape rather than by the recogniser: every line
+    /// when the glyphs read them all and every check digit passed; else the check-digited lines
+    /// when they passed beside a names line the recogniser read; else none.
     pub lines_by_glyph_shape: usize,
 }
 
