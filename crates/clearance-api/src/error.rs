@@ -172,6 +172,10 @@ impl From<CoreError> for ApiError {
                 "conflict",
                 "The resource was changed by another request at the same time; please retry",
             ),
+            CoreError::Internal(what) => {
+                tracing::error!(error = %what, "internal failure");
+                ApiError::internal()
+            }
             CoreError::Store(e) => {
                 tracing::error!(error = %e, "store failure");
                 ApiError::internal()

@@ -34,6 +34,10 @@ pub enum CoreError {
     /// installed, it failed); the message says which, for the operator (HTTP 503).
     #[error("{0}")]
     Unavailable(String),
+    /// Something on the server's side failed that the caller cannot fix: a blob store, an
+    /// engine, signing, or a stored record that no longer reads as its type (HTTP 500, logged).
+    #[error("{0}")]
+    Internal(String),
     /// The storage layer failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -54,6 +58,11 @@ impl CoreError {
             param: None,
             message: message.into(),
         }
+    }
+
+    /// A failure on the server's side; `what` says what failed, for the log.
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        CoreError::Internal(what.to_string())
     }
 
     /// A missing resource, worded as ComplyCube does (`Invalid client id '…'`).

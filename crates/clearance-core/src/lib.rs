@@ -24,6 +24,7 @@ pub mod service;
 pub mod static_data;
 pub mod store;
 pub mod time;
+pub mod typed;
 
 pub use error::{CoreError, Result};
 pub use scope::{Mode, Scope};

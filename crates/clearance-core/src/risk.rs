@@ -415,13 +415,10 @@ mod tests {
         };
         let client = obj(json!({ "type": "person",
             "personDetails": { "firstName": "Ada", "lastName": last } }));
-        simulate(
-            CheckType::StandardScreening,
-            "018f38a4c7a40a1b2c3d4e5f",
-            &Map::new(),
-            &client,
-            trigger,
-        )
+        let check: crate::checks::Check = serde_json::from_value(json!({
+            "clientId": "c", "type": CheckType::StandardScreening, "status": "pending"}))
+        .unwrap();
+        simulate("018f38a4c7a40a1b2c3d4e5f", &check, &client, trigger).to_value()
     }
 
     #[test]

@@ -131,7 +131,7 @@ fn failed(reason: impl Into<String>) -> Analysis {
 #[async_trait]
 impl Analyser for DocumentCheckEngine {
     async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
-        let options = Options::of(&ctx.check.body);
+        let options = Options::of(&ctx.check.options());
         let Some(document) = &ctx.document else {
             return Ok(failed("The document of this check no longer exists"));
         };
@@ -144,11 +144,11 @@ impl Analyser for DocumentCheckEngine {
         let back = record.back.clone();
         let has_two_sides = back.is_some();
         let unusable = |code: &str| {
-            tracing::info!(check.id = %ctx.check.id, check.reason = code, "document check not processed");
-            Ok(Analysis::Complete(result::not_processed(
+            tracing::info!(check.id = %ctx.check_id, check.reason = code, "document check not processed");
+            Ok(Analysis::Complete(Box::new(result::not_processed(
                 &options,
                 has_two_sides,
-            )))
+            ))))
         };
         let Some(document_type) = record.document_type else {
             return unusable("unsupported_document_type");
@@ -203,7 +203,7 @@ impl Analyser for DocumentCheckEngine {
             Err(_) => return Ok(failed("The document analysis stopped unexpectedly")),
         };
         tracing::debug!(
-            check.id = %ctx.check.id,
+            check.id = %ctx.check_id,
             check.reading = reading.code(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "document read"
@@ -229,11 +229,11 @@ impl Analyser for DocumentCheckEngine {
             has_two_sides,
             today,
         };
-        Ok(Analysis::Complete(result::from_mrz(
+        Ok(Analysis::Complete(Box::new(result::from_mrz(
             &expectations,
             &document,
-            front_and_back,
+            front_and_back.into(),
             &visual_zone,
-        )))
+        ))))
     }
 }

@@ -2,12 +2,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde_json::Value;
 
-use super::schemas::{Autofill, AutofillRequest};
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
+use clearance_core::autofill::{Autofill, AutofillRequest};
 
 /// Read an identity document's data from a base64 JPG or PNG image (the side with the
 /// machine-readable zone): `extractedData` in the document check's shape, and for each field its
@@ -19,6 +18,6 @@ use crate::state::AppState;
 pub async fn autofill(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Autofill>, ApiError> {
     Ok(Json(state.services.autofill(&body).await?))
 }

@@ -504,67 +504,10 @@ list_schema!(DocumentList, Document);
 list_schema!(LivePhotoList, LivePhoto);
 list_schema!(LiveVideoList, LiveVideo);
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[expect(
-    clippy::enum_variant_names,
-    reason = "the wire names all end in _check"
-)]
-pub enum CheckType {
-    StandardScreeningCheck,
-    ExtensiveScreeningCheck,
-    DocumentCheck,
-    IdentityCheck,
-    EnhancedIdentityCheck,
-    ProofOfAddressCheck,
-    MultiBureauCheck,
-    FaceAuthenticationCheck,
-    AgeEstimationCheck,
-}
-
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    Pending,
-    Complete,
-    Failed,
-}
-
-/// The result of a completed check; `breakdown` depends on the type.
-#[derive(Serialize, ToSchema)]
-pub struct CheckResult {
-    /// `clear`, `attention`, `not_processed`, and after validation `rejected` or
-    /// `match_confirmed`.
-    outcome: String,
-    breakdown: HashMap<String, Value>,
-}
+pub use clearance_core::checks::CheckType;
 
 /// A check.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Check {
-    id: String,
-    client_id: String,
-    entity_name: Option<String>,
-    #[serde(rename = "type")]
-    kind: CheckType,
-    enable_monitoring: bool,
-    document_id: Option<String>,
-    address_id: Option<String>,
-    live_photo_id: Option<String>,
-    live_video_id: Option<String>,
-    options: Option<HashMap<String, Value>>,
-    client_consent: Option<bool>,
-    status: CheckStatus,
-    /// Present only when `status` is `complete`.
-    result: Option<CheckResult>,
-    /// Why the check could not run; present only when `status` is `failed`.
-    failure_reason: Option<String>,
-    #[schema(format = DateTime)]
-    created_at: String,
-    #[schema(format = DateTime)]
-    updated_at: String,
-}
+pub type Check = clearance_core::typed::Stored<clearance_core::checks::Check>;
 
 /// Body of `POST /v1/checks`.
 #[derive(Serialize, ToSchema)]
@@ -886,44 +829,6 @@ pub struct CustomListRecord {
 
 list_schema!(CustomListRecordList, CustomListRecord);
 
-/// Body of `POST /v1/autofill`.
-#[derive(Serialize, ToSchema)]
-pub struct AutofillRequest {
-    /// The image, base64 (JPG or PNG, 34 KB to 4 MB; a `data:…;base64,` prefix is accepted).
-    data: String,
-}
-
-/// Where one autofilled field came from and how far to trust it.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AutofillFieldSource {
-    /// `mrz` (the machine-readable zone) or `visual_zone` (the printed page; only
-    /// `documentDetails.issuingDate`, which no MRZ carries).
-    source: String,
-    /// 0–1. MRZ fields: 0.99 when the field's own check digit matches, 0.9 for a field without
-    /// one when every check digit matches, 0.6 when some other digit fails, 0.3 when its own
-    /// fails. Visual-zone dates: 0.8 under an issue-date label, 0.6 when recognised as the one
-    /// date left on the page.
-    confidence: f64,
-    /// The rule behind the confidence, in words.
-    basis: String,
-    /// For names and birth date: `agrees` or `differs` when the printed page was compared with
-    /// the MRZ; absent when it was not (not found, or not read surely).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    visual_zone: Option<String>,
-}
-
-/// What autofill read.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Autofill {
-    /// As a document check's `breakdown.extractedData` (`documentDetails`, `mrzDetails`,
-    /// `holderDetails`).
-    #[schema(value_type = Object)]
-    extracted_data: serde_json::Value,
-    /// Per field, by dotted path (`holderDetails.dob`, …).
-    field_sources: std::collections::BTreeMap<String, AutofillFieldSource>,
-}
 /// Body of `POST /v1/tokens`: `clientId` and exactly one of `referrer` and `appId`.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

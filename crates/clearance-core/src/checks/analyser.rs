@@ -4,17 +4,21 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde_json::Value;
 
+use super::check::Check;
 use super::kinds::CheckType;
+use super::result::CheckResult;
 use super::sandbox;
 use crate::blobs::Blobs;
+use crate::scope::Scope;
 use crate::store::Resource;
 
 /// Everything an analyser may look at: the check and the resources it links to, loaded in the
 /// check's scope. Files are read through `blobs` (keys from [`crate::blobs::blob_key`]).
 pub struct CheckContext {
-    pub check: Resource,
+    pub check_id: String,
+    pub scope: Scope,
+    pub check: Check,
     pub check_type: CheckType,
     pub client: Resource,
     pub document: Option<Resource>,
@@ -28,8 +32,8 @@ pub struct CheckContext {
 /// What an analysis ended with.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Analysis {
-    /// The check's `result`: `{outcome, breakdown, …}`.
-    Complete(Value),
+    /// The check's `result`.
+    Complete(Box<CheckResult>),
     /// The check could not be run; the reason is shown to the integrator.
     Failed { reason: String },
 }
@@ -52,13 +56,12 @@ pub struct SandboxAnalyser;
 impl Analyser for SandboxAnalyser {
     async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
         let trigger = sandbox::trigger_for(&ctx.client.body);
-        Ok(Analysis::Complete(sandbox::simulate(
-            ctx.check_type,
-            &ctx.check.id,
-            &ctx.check.body,
+        Ok(Analysis::Complete(Box::new(sandbox::simulate(
+            &ctx.check_id,
+            &ctx.check,
             &ctx.client.body,
             trigger,
-        )))
+        ))))
     }
 }
 

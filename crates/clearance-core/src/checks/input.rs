@@ -1,10 +1,12 @@
 //! Validating a check request: the type, the linked resources it names and its options.
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::kinds::{CheckType, Link};
+use super::result::CLASSIFICATIONS;
 use crate::error::{CoreError, Result};
-use crate::fields::{MAX_TEXT, Reader, object_of};
+use crate::fields::{MAX_TEXT, Reader};
 
 const ANALYSIS_COVERAGE: &[&str] = &[
     "consistency_analysis",
@@ -16,30 +18,9 @@ const ANALYSIS_COVERAGE: &[&str] = &[
 ];
 
 /// Every `screeningClassification` value of checks-and-more.md §2.3.
-pub const SCREENING_CLASSIFICATIONS: &[&str] = &[
-    "pepLevel1",
-    "pepLevel2",
-    "pepLevel3",
-    "pepLevel4",
-    "watchlistSanctionsLists",
-    "watchlistOtherOfficialLists",
-    "watchlistWarCrimes",
-    "watchlistTerror",
-    "watchlistOtherExclusionLists",
-    "watchlistSanctionsControlAndOwnership",
-    "adverseMediaEnvironmentProduction",
-    "adverseMediaSocialLabour",
-    "adverseMediaCompetitiveFinancial",
-    "adverseMediaRegulatory",
-    "otherListsAssociatedEntity",
-    "otherListsOrganisedCrime",
-    "otherListsFinancialCrime",
-    "otherListsTaxCrime",
-    "otherListsCorruption",
-    "otherListsTrafficking",
-];
+pub const SCREENING_CLASSIFICATIONS: &[&str] = &CLASSIFICATIONS;
 
-/// The ids a check links to, as the request named them.
+/// The resources a check links to, each checked against its type's rules.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Links {
     pub document_id: Option<String>,
@@ -48,7 +29,7 @@ pub struct Links {
     pub live_video_id: Option<String>,
 }
 
-/// A checked create request; the service still has to confirm the linked resources exist.
+/// A valid `POST /v1/checks` request.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckRequest {
     pub client_id: String,
@@ -56,41 +37,89 @@ pub struct CheckRequest {
     pub links: Links,
     pub enable_monitoring: bool,
     pub client_consent: Option<bool>,
-    pub options: Option<Map<String, Value>>,
+    pub options: Option<CheckOptions>,
 }
 
-impl CheckRequest {
-    /// The stored body of the new, pending check.
-    pub fn body(&self, entity_name: Option<&Value>) -> Map<String, Value> {
-        object_of(vec![
-            ("clientId", Some(json!(self.client_id))),
-            ("entityName", entity_name.cloned()),
-            ("type", Some(json!(self.check_type.as_str()))),
-            ("enableMonitoring", Some(json!(self.enable_monitoring))),
-            (
-                "documentId",
-                self.links.document_id.as_ref().map(|v| json!(v)),
-            ),
-            (
-                "addressId",
-                self.links.address_id.as_ref().map(|v| json!(v)),
-            ),
-            (
-                "livePhotoId",
-                self.links.live_photo_id.as_ref().map(|v| json!(v)),
-            ),
-            (
-                "liveVideoId",
-                self.links.live_video_id.as_ref().map(|v| json!(v)),
-            ),
-            ("options", self.options.clone().map(Value::Object)),
-            ("clientConsent", self.client_consent.map(|v| json!(v))),
-            ("status", Some(json!("pending"))),
-        ])
+/// A check's `options`, echoed back as given. Each check type accepts only its own (see
+/// `allowed_options`), so at most one group is ever present.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CheckOptions {
+    /// Screening: which lists to search (`mode` `include` or `exclude`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening_lists_scope: Option<ListsScope>,
+    /// Screening: `fuzzy` (default) or `precise`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening_name_search_mode: Option<String>,
+    /// Screening: the categories to report (all when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening_classification: Option<Vec<String>>,
+    /// Document: the analysis groups to run (all when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis_coverage: Option<Vec<String>>,
+    /// Document: the youngest accepted holder, in years (default 18).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_permitted_age: Option<u32>,
+    /// Document: compare the client's names with the document's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_data_validation: Option<bool>,
+    /// Identity: compare with previously enrolled faces (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_enrolled_faces: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_specimen_matching: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_vpn_detection: Option<bool>,
+    /// Multi-bureau: two attributes, each confirmed by two bureaus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_plus_two: Option<bool>,
+}
+
+/// `options.screeningListsScope`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListsScope {
+    /// `include` (default) or `exclude`.
+    pub mode: String,
+    pub lists: Vec<String>,
+}
+
+impl ListsScope {
+    /// Whether a screening under this scope searches the list `name`.
+    pub fn allows(&self, name: &str) -> bool {
+        let listed = self.lists.iter().any(|l| l == name);
+        if self.mode == "exclude" {
+            !listed
+        } else {
+            self.lists.is_empty() || listed
+        }
     }
 }
 
-/// Reads a `POST /v1/checks` body.
+impl CheckOptions {
+    /// A non-empty list option, or `None` (an empty list selects everything, as absence does).
+    fn non_empty(list: &Option<Vec<String>>) -> Option<&[String]> {
+        list.as_deref().filter(|l| !l.is_empty())
+    }
+
+    /// The screening categories asked for, when restricted.
+    pub fn classifications(&self) -> Option<&[String]> {
+        Self::non_empty(&self.screening_classification)
+    }
+
+    /// The document analysis groups asked for, when restricted.
+    pub fn coverage(&self) -> Option<&[String]> {
+        Self::non_empty(&self.analysis_coverage)
+    }
+
+    /// Whether the document analysis group `name` (`mrz_analysis`, …) runs.
+    pub fn covers(&self, name: &str) -> bool {
+        self.coverage().is_none_or(|c| c.iter().any(|g| g == name))
+    }
+}
+
+/// Parses and validates a `POST /v1/checks` body.
 pub fn parse_create(input: &Map<String, Value>) -> Result<CheckRequest> {
     let r = Reader::new(input);
     let type_name = r.req_str("type", MAX_TEXT)?;
@@ -143,7 +172,6 @@ pub fn parse_create(input: &Map<String, Value>) -> Result<CheckRequest> {
     })
 }
 
-/// The options a type accepts; anything else is refused by name.
 fn allowed_options(check_type: CheckType) -> &'static [&'static str] {
     match check_type {
         CheckType::StandardScreening | CheckType::ExtensiveScreening => &[
@@ -166,9 +194,8 @@ fn allowed_options(check_type: CheckType) -> &'static [&'static str] {
     }
 }
 
-fn parse_options(check_type: CheckType, r: &Reader<'_>) -> Result<Map<String, Value>> {
+fn parse_options(check_type: CheckType, r: &Reader<'_>) -> Result<CheckOptions> {
     let allowed = allowed_options(check_type);
-    let mut out = Map::new();
     for key in r.keys() {
         if !allowed.contains(&key.as_str()) {
             let p = r.param(&key);
@@ -178,25 +205,25 @@ fn parse_options(check_type: CheckType, r: &Reader<'_>) -> Result<Map<String, Va
             ));
         }
     }
-    for &key in allowed {
-        let value = match key {
-            "screeningNameSearchMode" => r.opt_enum(key, &["fuzzy", "precise"])?.map(Value::from),
-            "screeningClassification" => {
-                string_set(r, key, SCREENING_CLASSIFICATIONS)?.map(Value::from)
-            }
-            "analysisCoverage" => string_set(r, key, ANALYSIS_COVERAGE)?.map(Value::from),
-            "screeningListsScope" => lists_scope(r)?,
-            "minimumPermittedAge" => minimum_age(r)?.map(Value::from),
-            _ => r.opt_bool(key)?.map(Value::from),
-        };
-        if let Some(value) = value {
-            out.insert(key.to_string(), value);
-        }
-    }
-    Ok(out)
+    // Options of other types were refused above, so reading them all yields only this type's.
+    Ok(CheckOptions {
+        screening_lists_scope: lists_scope(r)?,
+        screening_name_search_mode: r.opt_enum("screeningNameSearchMode", &["fuzzy", "precise"])?,
+        screening_classification: string_set(
+            r,
+            "screeningClassification",
+            SCREENING_CLASSIFICATIONS,
+        )?,
+        analysis_coverage: string_set(r, "analysisCoverage", ANALYSIS_COVERAGE)?,
+        minimum_permitted_age: minimum_age(r)?,
+        client_data_validation: r.opt_bool("clientDataValidation")?,
+        enable_enrolled_faces: r.opt_bool("enableEnrolledFaces")?,
+        enable_specimen_matching: r.opt_bool("enableSpecimenMatching")?,
+        enable_vpn_detection: r.opt_bool("enableVpnDetection")?,
+        two_plus_two: r.opt_bool("twoPlusTwo")?,
+    })
 }
 
-/// An array of distinct values from a closed vocabulary.
 fn string_set(r: &Reader<'_>, key: &str, allowed: &[&str]) -> Result<Option<Vec<String>>> {
     let Some(value) = r.raw(key) else {
         return Ok(None);
@@ -222,12 +249,12 @@ fn string_set(r: &Reader<'_>, key: &str, allowed: &[&str]) -> Result<Option<Vec<
     Ok(Some(out))
 }
 
-fn minimum_age(r: &Reader<'_>) -> Result<Option<u64>> {
+fn minimum_age(r: &Reader<'_>) -> Result<Option<u32>> {
     let Some(value) = r.raw("minimumPermittedAge") else {
         return Ok(None);
     };
     let p = r.param("minimumPermittedAge");
-    match value.as_u64() {
+    match value.as_u64().and_then(|a| u32::try_from(a).ok()) {
         Some(age) if (1..=120).contains(&age) => Ok(Some(age)),
         _ => Err(CoreError::invalid(
             &p,
@@ -236,9 +263,7 @@ fn minimum_age(r: &Reader<'_>) -> Result<Option<u64>> {
     }
 }
 
-/// `{mode: include|exclude, lists: [names]}`; the mode vocabulary is our choice (see
-/// docs/compatibility.md).
-fn lists_scope(r: &Reader<'_>) -> Result<Option<Value>> {
+fn lists_scope(r: &Reader<'_>) -> Result<Option<ListsScope>> {
     let Some(scope) = r.opt_object("screeningListsScope")? else {
         return Ok(None);
     };
@@ -270,12 +295,13 @@ fn lists_scope(r: &Reader<'_>) -> Result<Option<Value>> {
             })
             .collect::<Result<Vec<_>>>()?,
     };
-    Ok(Some(json!({"mode": mode, "lists": lists})))
+    Ok(Some(ListsScope { mode, lists }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn parse(v: Value) -> Result<CheckRequest> {
         parse_create(v.as_object().expect("object"))
@@ -331,12 +357,25 @@ mod tests {
             "enableMonitoring": true, "options": {"screeningNameSearchMode": "precise",
             "screeningListsScope": {"mode": "exclude", "lists": ["UN Consolidated"]}}}))
         .expect("valid");
-        let body = ok.body(Some(&json!("Ada Lovelace")));
+        let check = crate::checks::Check::pending(ok, Some("Ada Lovelace".into()));
+        let body = serde_json::to_value(&check).expect("serialises");
         assert_eq!(body["enableMonitoring"], json!(true));
         assert_eq!(body["status"], json!("pending"));
         assert_eq!(
             body["options"]["screeningListsScope"]["mode"],
             json!("exclude")
+        );
+        assert_eq!(
+            body.as_object().expect("object").keys().collect::<Vec<_>>(),
+            [
+                "clientId",
+                "entityName",
+                "type",
+                "enableMonitoring",
+                "options",
+                "status"
+            ],
+            "the stored order of today's bodies"
         );
     }
 

@@ -1,16 +1,26 @@
 //! The check types of API v1.7.3 and what each needs as input.
 
 /// One of the nine check types of API v1.7.3.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CheckType {
+    #[serde(rename = "standard_screening_check")]
     StandardScreening,
+    #[serde(rename = "extensive_screening_check")]
     ExtensiveScreening,
+    #[serde(rename = "document_check")]
     Document,
+    #[serde(rename = "identity_check")]
     Identity,
+    #[serde(rename = "enhanced_identity_check")]
     EnhancedIdentity,
+    #[serde(rename = "proof_of_address_check")]
     ProofOfAddress,
+    #[serde(rename = "multi_bureau_check")]
     MultiBureau,
+    #[serde(rename = "face_authentication_check")]
     FaceAuthentication,
+    #[serde(rename = "age_estimation_check")]
     AgeEstimation,
 }
 
@@ -120,6 +130,8 @@ mod tests {
     fn wire_names_round_trip() {
         for t in CheckType::ALL {
             assert_eq!(CheckType::parse(t.as_str()), Some(t));
+            let json = serde_json::to_value(t).expect("serialises");
+            assert_eq!(json, t.as_str(), "serde and as_str agree");
         }
         assert_eq!(CheckType::parse("eid_check"), None);
     }

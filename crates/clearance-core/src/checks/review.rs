@@ -1,9 +1,11 @@
 //! Changes to a finished check: turning monitoring on or off, manual validation of its outcome,
 //! and redaction of extracted personal data.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
+use super::check::{Check, CheckStatus};
 use super::kinds::CheckType;
+use super::result::{Breakdown, Outcome, Validation};
 use crate::error::{CoreError, Result};
 use crate::fields::Reader;
 
@@ -46,21 +48,15 @@ const REDACTABLE_IMAGES: &[&str] = &[
 ];
 const MAX_COMMENT: usize = 4_000;
 
-fn status(body: &Map<String, Value>) -> &str {
-    body.get("status")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}
-
 /// Refuses changes to a check that has not completed yet.
-fn require_complete(body: &Map<String, Value>) -> Result<()> {
-    match status(body) {
-        "complete" => Ok(()),
-        "pending" => Err(CoreError::Unprocessable {
+fn require_complete(check: &Check) -> Result<()> {
+    match check.status {
+        CheckStatus::Complete => Ok(()),
+        CheckStatus::Pending => Err(CoreError::Unprocessable {
             code: "pending_check_unmodifiable",
             message: "The check is still pending; it can be changed once it is complete".into(),
         }),
-        _ => Err(CoreError::Unprocessable {
+        CheckStatus::Failed => Err(CoreError::Unprocessable {
             code: "invalid_check_update",
             message: "The check failed and has no result to change".into(),
         }),
@@ -68,21 +64,17 @@ fn require_complete(body: &Map<String, Value>) -> Result<()> {
 }
 
 /// `POST /v1/checks/:id`: only `enableMonitoring`, only on completed screening checks.
-pub fn update(
-    check_type: CheckType,
-    body: &Map<String, Value>,
-    input: &Map<String, Value>,
-) -> Result<Map<String, Value>> {
-    if !check_type.is_screening() {
+pub fn update(check: &Check, input: &Map<String, Value>) -> Result<Check> {
+    if !check.check_type.is_screening() {
         return Err(CoreError::Unprocessable {
             code: "invalid_check_update",
             message: format!(
                 "A {} cannot be updated; only screening checks can",
-                check_type.as_str()
+                check.check_type.as_str()
             ),
         });
     }
-    require_complete(body)?;
+    require_complete(check)?;
     let r = Reader::new(input);
     if let Some(other) = r.keys().into_iter().find(|k| k != "enableMonitoring") {
         return Err(CoreError::invalid(
@@ -93,14 +85,15 @@ pub fn update(
     let monitoring = r
         .opt_bool("enableMonitoring")?
         .ok_or_else(|| r.missing("enableMonitoring"))?;
-    let mut body = body.clone();
-    body.insert("enableMonitoring".into(), json!(monitoring));
-    Ok(body)
+    Ok(Check {
+        enable_monitoring: monitoring,
+        ..check.clone()
+    })
 }
 
-/// What a validation did: the updated body and the outcome to answer with.
+/// What a validation did: the updated check and the outcome to answer with.
 pub struct Validated {
-    pub body: Map<String, Value>,
+    pub check: Check,
     pub outcome: String,
 }
 
@@ -108,12 +101,12 @@ pub struct Validated {
 /// match rejected → `clear`, any confirmed → `match_confirmed`, otherwise `attention`. Other
 /// checks: `confirmed` → `clear`, `rejected` → `rejected`, `attention` → `attention`.
 pub fn validate(
-    check_type: CheckType,
-    body: &Map<String, Value>,
+    check: &Check,
     input: &Map<String, Value>,
     validated_at: &str,
 ) -> Result<Validated> {
-    require_complete(body)?;
+    require_complete(check)?;
+    let check_type = check.check_type;
     let r = Reader::new(input);
     let given = r
         .opt_enum("outcome", VALIDATION_OUTCOMES)?
@@ -124,50 +117,38 @@ pub fn validate(
     } else {
         given
     };
-    let comment = r.opt_str("comment", MAX_COMMENT)?;
-    let mut record = Map::new();
-    record.insert("outcome".into(), json!(outcome));
-    if let Some(c) = &comment {
-        record.insert("comment".into(), json!(c));
-    }
-    record.insert("validatedAt".into(), json!(validated_at));
-    let mut body = body.clone();
-    let Some(result) = body.get_mut("result").and_then(Value::as_object_mut) else {
+    let mut record = Validation {
+        outcome: outcome.clone(),
+        comment: r.opt_str("comment", MAX_COMMENT)?,
+        validated_at: validated_at.to_string(),
+        rejection_reasons: None,
+        user_supplied_data: None,
+    };
+    let mut check = check.clone();
+    let Some(result) = check.result.as_mut() else {
         return Err(CoreError::Unprocessable {
             code: "invalid_check_update",
             message: "The check has no result to validate".into(),
         });
     };
-    if check_type.is_screening() {
+    if let Breakdown::Screening(breakdown) = &mut result.breakdown {
         let match_id = r.req_str("matchId", 255)?;
-        let matches = result
-            .get_mut("breakdown")
-            .and_then(|b| b.get_mut("matches"))
-            .and_then(Value::as_array_mut);
-        let Some(matches) = matches else {
+        let matches = &mut breakdown.matches;
+        let Some(found) = matches.iter_mut().find(|m| m.id == match_id) else {
             return Err(CoreError::invalid("matchId", "'matchId' is invalid"));
         };
-        let Some(found) = matches
-            .iter_mut()
-            .find(|m| m.get("id").and_then(Value::as_str) == Some(match_id.as_str()))
-        else {
-            return Err(CoreError::invalid("matchId", "'matchId' is invalid"));
-        };
-        if let Some(m) = found.as_object_mut() {
-            m.insert("validation".into(), Value::Object(record));
-        }
+        found.validation = Some(record);
         let states: Vec<Option<&str>> = matches
             .iter()
-            .map(|m| m.pointer("/validation/outcome").and_then(Value::as_str))
+            .map(|m| m.validation.as_ref().map(|v| v.outcome.as_str()))
             .collect();
-        let overall = if states.contains(&Some("confirmed")) {
-            "match_confirmed"
+        result.outcome = if states.contains(&Some("confirmed")) {
+            Outcome::MatchConfirmed
         } else if !states.is_empty() && states.iter().all(|s| *s == Some("rejected")) {
-            "clear"
+            Outcome::Clear
         } else {
-            "attention"
+            Outcome::Attention
         };
-        result.insert("outcome".into(), json!(overall));
     } else {
         for key in ["rejectionReasons", "userSuppliedData"] {
             if r.raw(key).is_some() && check_type != CheckType::Document {
@@ -183,56 +164,37 @@ pub fn validate(
                 "'matchId' only applies to screening checks",
             ));
         }
-        if let Some(reasons) = r.raw("rejectionReasons") {
-            let bad = || {
-                CoreError::invalid(
-                    "rejectionReasons",
-                    format!(
-                        "'rejectionReasons' must be an array of: {}",
-                        REJECTION_REASONS.join(", ")
-                    ),
-                )
-            };
-            let list = reasons.as_array().ok_or_else(bad)?;
-            if list
-                .iter()
-                .any(|v| !v.as_str().is_some_and(|s| REJECTION_REASONS.contains(&s)))
-            {
-                return Err(bad());
-            }
-            record.insert("rejectionReasons".into(), reasons.clone());
+        if r.raw("rejectionReasons").is_some() {
+            record.rejection_reasons =
+                Some(string_list(&r, "rejectionReasons", REJECTION_REASONS)?);
         }
         // Checked to be an object; kept as given, next to (not over) the extracted data.
-        if r.opt_object("userSuppliedData")?.is_some()
-            && let Some(v) = r.raw("userSuppliedData")
-        {
-            record.insert("userSuppliedData".into(), v.clone());
+        if r.opt_object("userSuppliedData")?.is_some() {
+            record.user_supplied_data = r
+                .raw("userSuppliedData")
+                .and_then(Value::as_object)
+                .cloned();
         }
-        let overall = match outcome.as_str() {
-            "confirmed" => "clear",
-            "rejected" => "rejected",
-            _ => "attention",
+        result.outcome = match outcome.as_str() {
+            "confirmed" => Outcome::Clear,
+            "rejected" => Outcome::Rejected,
+            _ => Outcome::Attention,
         };
-        result.insert("outcome".into(), json!(overall));
-        result.insert("validation".into(), Value::Object(record));
+        result.validation = Some(record);
     }
-    Ok(Validated { body, outcome })
+    Ok(Validated { check, outcome })
 }
 
 /// `POST /v1/checks/:id/redact`: removes extracted attributes and images from a completed
 /// document check's result for good.
-pub fn redact(
-    check_type: CheckType,
-    body: &Map<String, Value>,
-    input: &Map<String, Value>,
-) -> Result<Map<String, Value>> {
-    if check_type != CheckType::Document {
+pub fn redact(check: &Check, input: &Map<String, Value>) -> Result<Check> {
+    if check.check_type != CheckType::Document {
         return Err(CoreError::invalid_request(format!(
             "Only a document_check can be redacted, not a {}",
-            check_type.as_str()
+            check.check_type.as_str()
         )));
     }
-    require_complete(body)?;
+    require_complete(check)?;
     let r = Reader::new(input);
     let attributes = string_list(&r, "attributes", REDACTABLE_ATTRIBUTES)?;
     let images = string_list(&r, "images", REDACTABLE_IMAGES)?;
@@ -242,36 +204,20 @@ pub fn redact(
             "'attributes' or 'images' must name something to redact",
         ));
     }
-    let mut body = body.clone();
-    if let Some(extracted) = body
-        .get_mut("result")
-        .and_then(|r| r.get_mut("breakdown"))
-        .and_then(|b| b.get_mut("extractedData"))
-        .and_then(Value::as_object_mut)
+    let mut check = check.clone();
+    if let Some(result) = check.result.as_mut()
+        && let Breakdown::Document(breakdown) = &mut result.breakdown
     {
         for attribute in &attributes {
-            if attribute == "mrz" {
-                extracted.remove("mrzDetails");
-                continue;
-            }
-            for section in extracted.values_mut() {
-                if let Some(section) = section.as_object_mut() {
-                    section.remove(attribute.as_str());
-                }
-            }
+            breakdown.extracted_data.redact(attribute);
         }
-    }
-    if !images.is_empty()
-        && let Some(breakdown) = body
-            .get_mut("result")
-            .and_then(|r| r.get_mut("breakdown"))
-            .and_then(Value::as_object_mut)
-    {
         // Clearance keeps no crops beyond the uploaded sides, so any image redaction empties
         // the extracted images list.
-        breakdown.insert("extractedImages".into(), json!([]));
+        if !images.is_empty() {
+            breakdown.extracted_images.clear();
+        }
     }
-    Ok(body)
+    Ok(check)
 }
 
 fn string_list(r: &Reader<'_>, key: &str, allowed: &[&str]) -> Result<Vec<String>> {
@@ -299,64 +245,89 @@ fn string_list(r: &Reader<'_>, key: &str, allowed: &[&str]) -> Result<Vec<String
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::checks::result::{
+        CheckResult, DocumentBreakdown, DocumentExtractedData, HolderDetails, MrzDetails,
+        ScreeningBreakdown, ScreeningMatch,
+    };
 
     fn obj(v: Value) -> Map<String, Value> {
         v.as_object().expect("object").clone()
     }
 
-    fn screening(status: &str) -> Map<String, Value> {
-        obj(json!({"type": "standard_screening_check", "status": status,
-            "result": {"outcome": "attention", "breakdown": {"matches": [{"id": "m1"}, {"id": "m2"}]}}}))
+    fn check(check_type: CheckType, status: CheckStatus, breakdown: Breakdown) -> Check {
+        let mut check: Check = serde_json::from_value(json!({
+            "clientId": "c", "type": check_type, "status": "pending",
+        }))
+        .expect("a check");
+        check.status = status;
+        check.result = Some(CheckResult::new(Outcome::Attention, breakdown));
+        check
+    }
+
+    fn screening(status: CheckStatus) -> Check {
+        let m = |id: &str| ScreeningMatch {
+            id: id.into(),
+            ..ScreeningMatch::default()
+        };
+        let breakdown = ScreeningBreakdown {
+            matches: vec![m("m1"), m("m2")],
+            ..ScreeningBreakdown::default()
+        };
+        check(
+            CheckType::StandardScreening,
+            status,
+            Breakdown::Screening(breakdown),
+        )
+    }
+
+    fn outcome(c: &Check) -> Outcome {
+        c.result.as_ref().expect("a result").outcome
     }
 
     #[test]
     fn rejecting_every_match_clears_the_check() {
-        let t = CheckType::StandardScreening;
-        let body = screening("complete");
         let once = validate(
-            t,
-            &body,
+            &screening(CheckStatus::Complete),
             &obj(json!({"outcome": "rejected", "matchId": "m1"})),
             "now",
         )
         .expect("valid");
-        assert_eq!(once.body["result"]["outcome"], json!("attention"));
+        assert_eq!(outcome(&once.check), Outcome::Attention);
         let twice = validate(
-            t,
-            &once.body,
+            &once.check,
             &obj(json!({"outcome": "rejected", "matchId": "m2"})),
             "now",
         )
         .expect("valid");
-        assert_eq!(twice.body["result"]["outcome"], json!("clear"));
+        assert_eq!(outcome(&twice.check), Outcome::Clear);
         assert_eq!(twice.outcome, "rejected");
         let confirmed = validate(
-            t,
-            &twice.body,
+            &twice.check,
             &obj(json!({"outcome": "confirmed", "matchId": "m2"})),
             "now",
         )
         .expect("valid");
+        assert_eq!(outcome(&confirmed.check), Outcome::MatchConfirmed);
+        let stored = serde_json::to_value(&confirmed.check).expect("serialises");
         assert_eq!(
-            confirmed.body["result"]["outcome"],
-            json!("match_confirmed")
+            stored["result"]["breakdown"]["matches"][1]["validation"],
+            json!({"outcome": "confirmed", "validatedAt": "now"})
         );
     }
 
     #[test]
     fn unknown_matches_and_pending_checks_are_refused() {
-        let t = CheckType::StandardScreening;
         let e = validate(
-            t,
-            &screening("complete"),
+            &screening(CheckStatus::Complete),
             &obj(json!({"outcome": "rejected", "matchId": "zz"})),
             "now",
         );
         assert!(matches!(e, Err(CoreError::Invalid { param: Some(p), .. }) if p == "matchId"));
         let e = validate(
-            t,
-            &screening("pending"),
+            &screening(CheckStatus::Pending),
             &obj(json!({"outcome": "rejected", "matchId": "m1"})),
             "now",
         );
@@ -367,11 +338,12 @@ mod tests {
                 ..
             })
         ));
-        let e = update(
+        let document = check(
             CheckType::Document,
-            &screening("complete"),
-            &obj(json!({"enableMonitoring": true})),
+            CheckStatus::Complete,
+            Breakdown::Document(Box::default()),
         );
+        let e = update(&document, &obj(json!({"enableMonitoring": true})));
         assert!(matches!(
             e,
             Err(CoreError::Unprocessable {
@@ -380,8 +352,7 @@ mod tests {
             })
         ));
         let e = update(
-            t,
-            &screening("pending"),
+            &screening(CheckStatus::Pending),
             &obj(json!({"enableMonitoring": true})),
         );
         assert!(matches!(
@@ -395,27 +366,41 @@ mod tests {
 
     #[test]
     fn document_validation_and_redaction() {
-        let body = obj(
-            json!({"status": "complete", "result": {"outcome": "attention", "breakdown": {
-            "extractedData": {"holderDetails": {"firstName": ["ADA"], "dob": {"year": 1990}},
-                              "mrzDetails": {"line1": "P<"}},
-            "extractedImages": [{"type": "face"}]}}}),
+        let breakdown = DocumentBreakdown {
+            extracted_data: DocumentExtractedData {
+                mrz_details: Some(MrzDetails {
+                    line1: Some("P<".into()),
+                    ..MrzDetails::default()
+                }),
+                holder_details: Some(HolderDetails {
+                    first_name: Some(vec!["ADA".into()]),
+                    dob: Some(crate::checks::result::DateParts::ymd(1990, 1, 2)),
+                    ..HolderDetails::default()
+                }),
+                ..DocumentExtractedData::default()
+            },
+            extracted_images: vec![json!({"type": "face"})],
+            ..DocumentBreakdown::default()
+        };
+        let body = check(
+            CheckType::Document,
+            CheckStatus::Complete,
+            Breakdown::Document(Box::new(breakdown)),
         );
         let v = validate(
-            CheckType::Document,
             &body,
             &obj(json!({"outcome": "rejected",
             "rejectionReasons": ["document_is_specimen"]})),
             "now",
         )
         .expect("valid");
-        assert_eq!(v.body["result"]["outcome"], json!("rejected"));
+        assert_eq!(outcome(&v.check), Outcome::Rejected);
         let redacted = redact(
-            CheckType::Document,
-            &v.body,
+            &v.check,
             &obj(json!({"attributes": ["dob", "mrz"], "images": ["face"]})),
         )
         .expect("valid");
+        let redacted = serde_json::to_value(&redacted).expect("serialises");
         let extracted = &redacted["result"]["breakdown"]["extractedData"];
         assert!(extracted["holderDetails"].get("dob").is_none());
         assert!(extracted.get("mrzDetails").is_none());
@@ -424,11 +409,11 @@ mod tests {
             redacted["result"]["breakdown"]["extractedImages"],
             json!([])
         );
-        let e = redact(
-            CheckType::Document,
-            &body,
-            &obj(json!({"attributes": ["shoeSize"]})),
+        assert_eq!(
+            redacted["result"]["validation"]["rejectionReasons"],
+            json!(["document_is_specimen"])
         );
+        let e = redact(&body, &obj(json!({"attributes": ["shoeSize"]})));
         assert!(e.is_err());
     }
 }

@@ -4,13 +4,13 @@
 use serde_json::{Map, Value};
 
 use super::{Services, accept_upload};
-use crate::autofill::AutofillReading;
+use crate::autofill::{Autofill, AutofillReading};
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
 
 impl Services {
     /// Reads the base64 image in `data` (JPG or PNG, the document-upload size rules).
-    pub async fn autofill(&self, input: &Value) -> Result<Value> {
+    pub async fn autofill(&self, input: &Value) -> Result<Autofill> {
         let input: &Map<String, Value> = as_object(input, None)?;
         if let Some(unknown) = input.keys().find(|k| k.as_str() != "data") {
             return Err(CoreError::invalid(
@@ -29,7 +29,7 @@ impl Services {
             .await
             .map_err(|e| CoreError::Unavailable(e.0))?;
         match reading {
-            AutofillReading::Read(data) => Ok(data),
+            AutofillReading::Read(data) => Ok(*data),
             AutofillReading::Unusable(code) => Err(CoreError::Unprocessable {
                 code,
                 message: unusable_message(code).into(),

@@ -11,7 +11,7 @@ use super::Services;
 use crate::audit::{self, Action, Actor};
 use crate::checks::analyser::{Analysis, CheckContext};
 use crate::checks::input::{CheckRequest, parse_create};
-use crate::checks::{CheckType, prerequisites, review};
+use crate::checks::{Check, CheckStatus, CheckType, prerequisites, review};
 use crate::error::{CoreError, Result};
 use crate::events::check_event;
 use crate::fields::as_object;
@@ -20,6 +20,7 @@ use crate::risk::{self, RiskMode, ScreeningEvidence};
 use crate::scope::{Mode, Scope};
 use crate::store::{AttrFilter, Change, ListQuery, Resource, ResourceKind, StoreError};
 use crate::time::format_timestamp;
+use crate::typed;
 
 /// The queue check jobs go on.
 pub const CHECK_QUEUE: &str = "check.run";
@@ -28,12 +29,16 @@ const KIND: ResourceKind = ResourceKind::Check;
 const WRITE_ATTEMPTS: usize = 5;
 
 fn check_type_of(check: &Resource) -> Result<CheckType> {
-    check
-        .body
-        .get("type")
-        .and_then(Value::as_str)
-        .and_then(CheckType::parse)
-        .ok_or_else(|| CoreError::Store(StoreError::Backend("stored check has no type".into())))
+    Ok(typed::decode::<Check>(check)?.check_type)
+}
+
+/// Applies a change to a stored check's typed body.
+fn on_check(
+    body: &Map<String, Value>,
+    change: impl FnOnce(&Check) -> Result<Check>,
+) -> Result<Map<String, Value>> {
+    let check = typed::decode_body(KIND.label(), body)?;
+    Ok(typed::encode(&change(&check)?))
 }
 
 impl Services {
@@ -56,6 +61,11 @@ impl Services {
             ));
         }
         self.check_links(scope, &request).await?;
+        let entity_name = client
+            .body
+            .get("entityName")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let now = self.now_ms();
         let id = new_resource_id(now);
         let check = Resource {
@@ -66,7 +76,7 @@ impl Services {
             created_at: now,
             updated_at: now,
             version: 1,
-            body: request.body(client.body.get("entityName")),
+            body: typed::encode(&Check::pending(request, entity_name)),
         };
         let entry = audit::entry(
             scope,
@@ -171,15 +181,13 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         let input = as_object(input, None)?;
-        let existing = self.get(scope, KIND, id).await?;
-        let check_type = check_type_of(&existing)?;
         let (_, after) = self
             .update_with(
                 scope,
                 actor,
                 KIND,
                 id,
-                |body| review::update(check_type, body, input),
+                |body| on_check(body, |c| review::update(c, input)),
                 |_, after, now| vec![Change::Event(check_event(after, "check.updated", now))],
             )
             .await?;
@@ -195,8 +203,6 @@ impl Services {
         input: &Value,
     ) -> Result<Value> {
         let input = as_object(input, None)?;
-        let existing = self.get(scope, KIND, id).await?;
-        let check_type = check_type_of(&existing)?;
         let at = format_timestamp(self.now_ms());
         let answer = std::sync::Mutex::new(String::new());
         self.update_with(
@@ -205,11 +211,13 @@ impl Services {
             KIND,
             id,
             |body| {
-                let validated = review::validate(check_type, body, input, &at)?;
-                if let Ok(mut a) = answer.lock() {
-                    *a = validated.outcome;
-                }
-                Ok(validated.body)
+                on_check(body, |c| {
+                    let validated = review::validate(c, input, &at)?;
+                    if let Ok(mut a) = answer.lock() {
+                        *a = validated.outcome;
+                    }
+                    Ok(validated.check)
+                })
             },
             |before, after, now| {
                 let outcome_of =
@@ -242,15 +250,13 @@ impl Services {
             Value::Null => &empty,
             other => as_object(other, None)?,
         };
-        let existing = self.get(scope, KIND, id).await?;
-        let check_type = check_type_of(&existing)?;
         let (_, after) = self
             .update_with(
                 scope,
                 actor,
                 KIND,
                 id,
-                |body| review::redact(check_type, body, input),
+                |body| on_check(body, |c| review::redact(c, input)),
                 |_, after, now| vec![Change::Event(check_event(after, "check.updated", now))],
             )
             .await?;
@@ -265,10 +271,11 @@ impl Services {
             let Some(check) = self.store.get(scope, KIND, id).await? else {
                 return Ok(());
             };
-            if check.body.get("status") != Some(&json!("pending")) {
+            let typed: Check = typed::decode(&check)?;
+            if typed.status != CheckStatus::Pending {
                 return Ok(());
             }
-            let check_type = check_type_of(&check)?;
+            let check_type = typed.check_type;
             let client_id = check.client_id.clone().unwrap_or_default();
             let Some(client) = self
                 .store
@@ -277,12 +284,8 @@ impl Services {
             else {
                 return Ok(());
             };
-            let link = |kind: ResourceKind, key: &str| {
-                let id = check
-                    .body
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
+            let link = |kind: ResourceKind, id: &Option<String>| {
+                let id = id.clone();
                 async move {
                     match id {
                         Some(id) => self.store.get(scope, kind, &id).await,
@@ -292,12 +295,14 @@ impl Services {
             };
             let ctx = CheckContext {
                 check_type,
-                document: link(ResourceKind::Document, "documentId").await?,
-                address: link(ResourceKind::Address, "addressId").await?,
-                live_photo: link(ResourceKind::LivePhoto, "livePhotoId").await?,
-                live_video: link(ResourceKind::LiveVideo, "liveVideoId").await?,
+                document: link(ResourceKind::Document, &typed.document_id).await?,
+                address: link(ResourceKind::Address, &typed.address_id).await?,
+                live_photo: link(ResourceKind::LivePhoto, &typed.live_photo_id).await?,
+                live_video: link(ResourceKind::LiveVideo, &typed.live_video_id).await?,
                 client,
-                check: check.clone(),
+                check_id: check.id.clone(),
+                scope: scope.clone(),
+                check: typed.clone(),
                 blobs: self.blobs.clone(),
                 now_ms: self.now_ms(),
             };
@@ -309,7 +314,7 @@ impl Services {
                 Some(a) => a
                     .analyse(&ctx)
                     .await
-                    .map_err(|e| CoreError::Store(StoreError::Backend(e.0)))?,
+                    .map_err(|e| CoreError::internal(format!("analyser: {}", e.0)))?,
                 None => Analysis::Failed {
                     reason: format!(
                         "No {} engine is installed on this server, so the check could not run",
@@ -318,29 +323,25 @@ impl Services {
                 },
             };
             let now = self.now_ms().max(check.updated_at);
-            let mut body = check.body.clone();
+            let mut done = typed;
             let events: Vec<String> = match analysis {
                 Analysis::Complete(result) => {
-                    let outcome = result
-                        .get("outcome")
-                        .and_then(Value::as_str)
-                        .unwrap_or("not_processed")
-                        .to_string();
-                    body.insert("status".into(), json!("complete"));
-                    body.insert("result".into(), result);
+                    let outcome = result.outcome.as_str();
+                    done.status = CheckStatus::Complete;
+                    done.result = Some(*result);
                     vec![
                         "check.completed".into(),
                         format!("check.completed.{outcome}"),
                     ]
                 }
                 Analysis::Failed { reason } => {
-                    body.insert("status".into(), json!("failed"));
-                    body.insert("failureReason".into(), json!(reason));
+                    done.status = CheckStatus::Failed;
+                    done.failure_reason = Some(reason);
                     vec!["check.failed".into()]
                 }
             };
             let done = Resource {
-                body,
+                body: typed::encode(&done),
                 updated_at: now,
                 version: check.version + 1,
                 ..check

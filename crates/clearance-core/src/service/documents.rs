@@ -302,7 +302,7 @@ impl Services {
             )),
             Err(e) => {
                 tracing::error!(error = %e, "reading a stored file failed");
-                Err(CoreError::Store(crate::store::StoreError::Backend(e.0)))
+                Err(CoreError::internal(format!("blob store: {}", e.0)))
             }
         }
     }

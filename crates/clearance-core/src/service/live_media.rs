@@ -255,7 +255,7 @@ impl Services {
     pub(super) async fn put_blob(&self, key: &str, bytes: Vec<u8>) -> Result<()> {
         self.blobs.put(key, bytes).await.map_err(|e| {
             tracing::error!(error = %e, "storing an uploaded file failed");
-            CoreError::Store(crate::store::StoreError::Backend(e.0))
+            CoreError::internal(format!("blob store: {}", e.0))
         })
     }
 }

@@ -85,9 +85,7 @@ impl Services {
         );
         self.token_keys.sign(&claims).map_err(|e| {
             tracing::error!(error = %e, "signing an SDK token failed");
-            CoreError::Store(crate::store::StoreError::Backend(
-                "the token could not be signed".into(),
-            ))
+            CoreError::internal("the SDK token could not be signed")
         })
     }
 

@@ -5,13 +5,13 @@
 //! when the MRZ's digits do not all match. Names and birth date also say whether the visual zone
 //! agrees.
 
-use clearance_core::autofill::AutofillReading;
+use clearance_core::autofill::{Autofill, AutofillReading, FieldSource};
 use clearance_idv::analysis::read_visual_zone;
 use clearance_idv::check::Verdict;
 use clearance_idv::mrz::CheckedField;
 use clearance_idv::visual_zone::VisualZoneFindings;
 use clearance_idv::{Date, DocumentImage, IdvError, MrzDocument, MrzReader, quality};
-use serde_json::{Map, Value, json};
+use indexmap::IndexMap;
 
 use super::result::extracted;
 
@@ -48,52 +48,52 @@ pub(crate) fn read(
         return Ok(AutofillReading::Unusable(quality::DOCUMENT_TYPE_UNDETECTED));
     };
     let visual = read_visual_zone(reader, &reading, &image, None, today)?;
-    Ok(AutofillReading::Read(describe(&reading.document, &visual)))
+    Ok(AutofillReading::Read(Box::new(describe(
+        &reading.document,
+        &visual,
+    ))))
 }
 
 /// `{extractedData, fieldSources}` for a parsed MRZ and what its visual zone said.
-pub(crate) fn describe(doc: &MrzDocument, visual: &VisualZoneFindings) -> Value {
+pub(crate) fn describe(doc: &MrzDocument, visual: &VisualZoneFindings) -> Autofill {
     let mut data = extracted(doc, false, visual.issue_date.map(|i| i.date));
     // One image says nothing about the other side.
-    if let Some(details) = data
-        .get_mut("documentDetails")
-        .and_then(Value::as_object_mut)
-    {
-        details.remove("hasTwoSides");
-    }
-    let mut sources = Map::new();
-    for group in ["documentDetails", "holderDetails"] {
-        let Some(fields) = data.get(group).and_then(Value::as_object) else {
-            continue;
+    data.document_details.has_two_sides = None;
+    let mut sources = IndexMap::new();
+    for path in data.field_paths() {
+        let source = match (path, visual.issue_date) {
+            ("documentDetails.issuingDate", Some(issue)) => {
+                let (confidence, basis) = if issue.labelled {
+                    (VISUAL_LABELLED, "printed under an issue-date label")
+                } else {
+                    (
+                        VISUAL_INFERRED,
+                        "the one date on the page besides the birth and expiry dates",
+                    )
+                };
+                FieldSource {
+                    source: "visual_zone".into(),
+                    confidence,
+                    basis: basis.into(),
+                    visual_zone: None,
+                }
+            }
+            _ => {
+                let (confidence, basis) = confidence(doc, path);
+                FieldSource {
+                    source: "mrz".into(),
+                    confidence,
+                    basis: basis.into(),
+                    visual_zone: visual_agreement(visual, path).map(str::to_string),
+                }
+            }
         };
-        for field in fields.keys() {
-            let path = format!("{group}.{field}");
-            let source = match (path.as_str(), visual.issue_date) {
-                ("documentDetails.issuingDate", Some(issue)) => {
-                    let (confidence, basis) = if issue.labelled {
-                        (VISUAL_LABELLED, "printed under an issue-date label")
-                    } else {
-                        (
-                            VISUAL_INFERRED,
-                            "the one date on the page besides the birth and expiry dates",
-                        )
-                    };
-                    json!({"source": "visual_zone", "confidence": confidence, "basis": basis})
-                }
-                _ => {
-                    let (confidence, basis) = confidence(doc, &path);
-                    let mut source =
-                        json!({"source": "mrz", "confidence": confidence, "basis": basis});
-                    if let Some(agreement) = visual_agreement(visual, &path) {
-                        source["visualZone"] = agreement.into();
-                    }
-                    source
-                }
-            };
-            sources.insert(path, source);
-        }
+        sources.insert(path.to_string(), source);
     }
-    json!({ "extractedData": data, "fieldSources": sources })
+    Autofill {
+        extracted_data: data,
+        field_sources: sources,
+    }
 }
 
 /// Whether the visual zone agrees with the MRZ on the field at `path`: `agrees`, `differs`, or
@@ -140,6 +140,7 @@ mod tests {
     use super::*;
     use clearance_idv::mrz::parse;
     use clearance_idv::visual_zone::IssueDate;
+    use serde_json::json;
 
     const TD3: &str = "P<GBRERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36GBR7408122F3004157ZE184226B<<<<<16";
 
@@ -150,7 +151,8 @@ mod tests {
     #[test]
     fn every_field_has_a_source_and_verified_fields_rank_highest() {
         let doc = parse(TD3, today()).expect("parses");
-        let out = describe(&doc, &VisualZoneFindings::NOT_PROCESSED);
+        let out =
+            serde_json::to_value(describe(&doc, &VisualZoneFindings::NOT_PROCESSED)).expect("json");
         let data = &out["extractedData"];
         assert_eq!(data["documentDetails"]["documentNumber"], "L898902C3");
         assert_eq!(data["holderDetails"]["lastName"], json!(["ERIKSSON"]));
@@ -177,7 +179,8 @@ mod tests {
         // The birth date's check digit (2) changed to 3.
         let broken = TD3.replace("7408122F", "7408123F");
         let doc = parse(&broken, today()).expect("parses");
-        let out = describe(&doc, &VisualZoneFindings::NOT_PROCESSED);
+        let out =
+            serde_json::to_value(describe(&doc, &VisualZoneFindings::NOT_PROCESSED)).expect("json");
         let sources = &out["fieldSources"];
         assert_eq!(sources["holderDetails.dob"]["confidence"], CONTRADICTED);
         assert_eq!(
@@ -202,7 +205,7 @@ mod tests {
                 labelled: true,
             }),
         };
-        let out = describe(&doc, &visual);
+        let out = serde_json::to_value(describe(&doc, &visual)).expect("json");
         assert_eq!(
             out["extractedData"]["documentDetails"]["issuingDate"],
             json!({"day": 16, "month": 4, "year": 2020})

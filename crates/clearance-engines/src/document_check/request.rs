@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use clearance_core::checks::input::CheckOptions;
 use clearance_core::store::Resource;
 use clearance_idv::{Date, DocumentType};
 use serde_json::{Map, Value};
@@ -19,25 +20,13 @@ pub(crate) struct Options {
 }
 
 impl Options {
-    pub(crate) fn of(check: &Map<String, Value>) -> Self {
-        let options = check.get("options").and_then(Value::as_object);
-        let get = |key: &str| options.and_then(|o| o.get(key));
-        let coverage = get("analysisCoverage")
-            .and_then(Value::as_array)
-            .map(|list| {
-                list.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-            })
-            .filter(|list| !list.is_empty());
-        let minimum_age = get("minimumPermittedAge")
-            .and_then(Value::as_f64)
-            .map_or(18, |n| n.clamp(0.0, f64::from(u8::MAX)) as u8);
+    pub(crate) fn of(options: &CheckOptions) -> Self {
         Options {
-            coverage,
-            minimum_age,
-            client_validation: get("clientDataValidation").and_then(Value::as_bool) == Some(true),
+            coverage: options.coverage().map(<[String]>::to_vec),
+            minimum_age: options
+                .minimum_permitted_age
+                .map_or(18, |age| u8::try_from(age).unwrap_or(u8::MAX)),
+            client_validation: options.client_data_validation == Some(true),
         }
     }
 
@@ -163,24 +152,21 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn obj(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
-    }
-
     #[test]
     fn options_default_and_parse() {
-        let none = Options::of(&Map::new());
+        let of = |v: Value| Options::of(&serde_json::from_value(v).expect("options"));
+        let none = of(json!({}));
         assert!(none.coverage.is_none() && none.covers("mrz_analysis"));
         assert_eq!(none.minimum_age, 18);
         assert!(!none.client_validation);
-        let some = Options::of(&obj(json!({"options": {
+        let some = of(json!({
             "analysisCoverage": ["mrz_analysis"], "minimumPermittedAge": 21,
             "clientDataValidation": true,
-        }})));
+        }));
         assert!(some.covers("mrz_analysis") && !some.covers("content_analysis"));
         assert_eq!(some.minimum_age, 21);
         assert!(some.client_validation);
-        let empty = Options::of(&obj(json!({"options": {"analysisCoverage": []}})));
+        let empty = of(json!({"analysisCoverage": []}));
         assert!(empty.covers("forensic_analysis"));
     }
 

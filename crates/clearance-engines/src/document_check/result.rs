@@ -10,51 +10,16 @@
 //! from the visual zone when it was read there; otherwise it is left out rather than invented, as
 //! is `mrzDetails.line3` (TD1 only).
 
-use clearance_idv::check::{Declared, Verdict, assess_mrz, extract, validate_client_names};
+use clearance_core::checks::result::{
+    Breakdown, CheckResult, ClientValidation, DateParts, DocumentBreakdown, DocumentDetails,
+    DocumentExtractedData, HolderDetails, MrzDetails, Outcome, Verdict,
+};
+use clearance_idv::check::{Declared, assess_mrz, extract, validate_client_names};
 use clearance_idv::mrz::Sex;
 use clearance_idv::visual_zone::VisualZoneFindings;
 use clearance_idv::{Date, MrzDocument};
-use serde_json::{Map, Value, json};
 
 use super::request::{ClientFacts, Options};
-
-/// Every per-analysis value of the breakdown, in output order, with the `analysisCoverage`
-/// option that selects its group.
-const ANALYSES: &[(&str, &str, &str)] = &[
-    ("mrzAnalysis", "mrzFormat", "mrz_analysis"),
-    ("mrzAnalysis", "mrzChecksum", "mrz_analysis"),
-    ("consistencyAnalysis", "firstName", "consistency_analysis"),
-    ("consistencyAnalysis", "lastName", "consistency_analysis"),
-    ("consistencyAnalysis", "dob", "consistency_analysis"),
-    (
-        "consistencyAnalysis",
-        "documentType",
-        "consistency_analysis",
-    ),
-    (
-        "consistencyAnalysis",
-        "issuingCountry",
-        "consistency_analysis",
-    ),
-    (
-        "consistencyAnalysis",
-        "documentNumber",
-        "consistency_analysis",
-    ),
-    ("contentAnalysis", "dataIntegrity", "content_analysis"),
-    ("contentAnalysis", "minimumAcceptedAge", "content_analysis"),
-    ("contentAnalysis", "documentExpiry", "content_analysis"),
-    ("formatAnalysis", "modelIdentification", "format_analysis"),
-    ("forensicAnalysis", "imageTampering", "forensic_analysis"),
-    (
-        "frontAndBackAnalysis",
-        "frontAndBackMatch",
-        "front_back_analysis",
-    ),
-];
-
-/// `clientValidation` values, present only with `clientDataValidation`.
-const CLIENT_VALIDATION: &[&str] = &["firstName", "lastName", "dob"];
 
 /// What the document is compared with.
 pub(crate) struct Expectations<'a> {
@@ -70,11 +35,16 @@ pub(crate) struct Expectations<'a> {
 
 /// The result of a check whose images could not be analysed: outcome `not_processed`, every
 /// analysis `not_processed`, and nothing extracted (`documentType: unidentified`).
-pub(crate) fn not_processed(options: &Options, has_two_sides: bool) -> Value {
-    let extracted = json!({
-        "documentDetails": { "documentType": "unidentified", "hasTwoSides": has_two_sides },
-    });
-    assemble(options, extracted, |_, _| Verdict::NotProcessed, true)
+pub(crate) fn not_processed(options: &Options, has_two_sides: bool) -> CheckResult {
+    let extracted = DocumentExtractedData {
+        document_details: DocumentDetails {
+            document_type: "unidentified".into(),
+            has_two_sides: Some(has_two_sides),
+            ..DocumentDetails::default()
+        },
+        ..DocumentExtractedData::default()
+    };
+    assemble(options, extracted, |_| Verdict::NotProcessed, true)
 }
 
 /// The result from an MRZ read off the document.
@@ -83,7 +53,7 @@ pub(crate) fn from_mrz(
     doc: &MrzDocument,
     front_and_back: Verdict,
     visual: &VisualZoneFindings,
-) -> Value {
+) -> CheckResult {
     let findings = assess_mrz(doc, e.declared, e.today);
     let identified = clearance_idv::DocumentType::from_mrz_kind(doc.kind).is_some();
     let type_consistent = identified && findings.type_matches;
@@ -96,30 +66,30 @@ pub(crate) fn from_mrz(
     let country = doc.issuing_state.alpha2 == Some(e.declared.issuing_country.as_str());
     let number = e
         .document_number
-        .map(|n| ok(normalise(n) == normalise(&doc.document_number)))
+        .map(|n| Verdict::passed(normalise(n) == normalise(&doc.document_number)))
         .unwrap_or(Verdict::NotProcessed);
     let names = validate_client_names(doc, &e.client.first_name, &e.client.last_name);
     let client_dob = match (e.client.dob, doc.birth_date.date) {
-        (Some(c), Some(d)) => ok(c == d),
+        (Some(c), Some(d)) => Verdict::passed(c == d),
         _ => Verdict::NotProcessed,
     };
-    let verdict = |group: &str, key: &str| match (group, key) {
-        ("mrzAnalysis", "mrzFormat") => findings.mrz_format,
-        ("mrzAnalysis", "mrzChecksum") => findings.mrz_checksum,
-        ("consistencyAnalysis", "firstName") => visual.first_name,
-        ("consistencyAnalysis", "lastName") => visual.last_name,
-        ("consistencyAnalysis", "dob") => visual.dob,
-        ("consistencyAnalysis", "documentType") => ok(type_consistent),
-        ("consistencyAnalysis", "issuingCountry") => ok(country),
-        ("consistencyAnalysis", "documentNumber") => number,
-        ("contentAnalysis", "dataIntegrity") => findings.data_integrity,
-        ("contentAnalysis", "minimumAcceptedAge") => findings.minimum_age,
-        ("contentAnalysis", "documentExpiry") => findings.expiry,
-        ("formatAnalysis", "modelIdentification") => ok(model),
-        ("frontAndBackAnalysis", "frontAndBackMatch") => front_and_back,
-        ("clientValidation", "firstName") => names.first_name,
-        ("clientValidation", "lastName") => names.last_name,
-        ("clientValidation", "dob") => client_dob,
+    let verdict = |path: &str| match path {
+        "mrzAnalysis.mrzFormat" => findings.mrz_format.into(),
+        "mrzAnalysis.mrzChecksum" => findings.mrz_checksum.into(),
+        "consistencyAnalysis.firstName" => visual.first_name.into(),
+        "consistencyAnalysis.lastName" => visual.last_name.into(),
+        "consistencyAnalysis.dob" => visual.dob.into(),
+        "consistencyAnalysis.documentType" => Verdict::passed(type_consistent),
+        "consistencyAnalysis.issuingCountry" => Verdict::passed(country),
+        "consistencyAnalysis.documentNumber" => number,
+        "contentAnalysis.dataIntegrity" => findings.data_integrity.into(),
+        "contentAnalysis.minimumAcceptedAge" => findings.minimum_age.into(),
+        "contentAnalysis.documentExpiry" => findings.expiry.into(),
+        "formatAnalysis.modelIdentification" => Verdict::passed(model),
+        "frontAndBackAnalysis.frontAndBackMatch" => front_and_back,
+        "clientValidation.firstName" => names.first_name.into(),
+        "clientValidation.lastName" => names.last_name.into(),
+        "clientValidation.dob" => client_dob,
         // forensicAnalysis (tampering, holograms, security features) cannot be judged offline
         // and is never reported as passed.
         _ => Verdict::NotProcessed,
@@ -136,14 +106,6 @@ pub(crate) fn from_mrz(
     )
 }
 
-fn ok(passed: bool) -> Verdict {
-    if passed {
-        Verdict::Clear
-    } else {
-        Verdict::Attention
-    }
-}
-
 /// A document number without case, spaces or punctuation (`<` fillers included).
 fn normalise(number: &str) -> String {
     number
@@ -158,89 +120,49 @@ fn normalise(number: &str) -> String {
 /// when no analysis was performed at all.
 fn assemble(
     options: &Options,
-    extracted: Value,
-    verdict: impl Fn(&str, &str) -> Verdict,
+    extracted: DocumentExtractedData,
+    verdict: impl Fn(&str) -> Verdict,
     force_not_processed: bool,
-) -> Value {
-    let mut groups: Map<String, Value> = Map::new();
-    let mut performed = Vec::new();
-    let mut put = |group: &str, key: &str, v: Verdict| {
-        if v != Verdict::NotProcessed {
-            performed.push(v);
-        }
-        if let Value::Object(g) = groups
-            .entry(group)
-            .or_insert_with(|| Value::Object(Map::new()))
-        {
-            g.insert(key.into(), v.as_str().into());
-        }
+) -> CheckResult {
+    let mut breakdown = DocumentBreakdown {
+        extracted_data: extracted,
+        client_validation: options.client_validation.then(ClientValidation::default),
+        ..DocumentBreakdown::default()
     };
-    for (group, key, option) in ANALYSES {
-        let v = if options.covers(option) {
-            verdict(group, key)
+    let mut performed = Vec::new();
+    for (path, v) in breakdown.verdicts_mut() {
+        let covered = DocumentBreakdown::coverage_of(path).is_none_or(|g| options.covers(g));
+        *v = if covered {
+            verdict(path)
         } else {
             Verdict::NotProcessed
         };
-        put(group, key, v);
-    }
-    if options.client_validation {
-        for key in CLIENT_VALIDATION {
-            put("clientValidation", key, verdict("clientValidation", key));
+        if *v != Verdict::NotProcessed {
+            performed.push(*v);
         }
     }
     let outcome = if force_not_processed || performed.is_empty() {
-        "not_processed"
+        Outcome::NotProcessed
     } else if performed.contains(&Verdict::Attention) {
-        "attention"
+        Outcome::Attention
     } else {
-        "clear"
+        Outcome::Clear
     };
-    let mut breakdown = Map::new();
-    breakdown.insert("extractedData".into(), extracted);
-    breakdown.extend(groups);
-    breakdown.insert("extractedImages".into(), json!([]));
-    json!({ "outcome": outcome, "breakdown": breakdown })
+    CheckResult::new(outcome, Breakdown::Document(Box::new(breakdown)))
 }
 
 /// `extractedData` from the MRZ, plus the issue date when the visual zone gave one.
-pub(crate) fn extracted(doc: &MrzDocument, has_two_sides: bool, issue_date: Option<Date>) -> Value {
+pub(crate) fn extracted(
+    doc: &MrzDocument,
+    has_two_sides: bool,
+    issue_date: Option<Date>,
+) -> DocumentExtractedData {
     let data = extract(doc);
     let country = |alpha2: Option<&'static str>, printed: &str| {
         alpha2
             .map(str::to_owned)
             .or_else(|| (!printed.is_empty()).then(|| printed.to_owned()))
     };
-    let mut details = Map::new();
-    details.insert(
-        "documentType".into(),
-        data.document_type
-            .map_or("unidentified", |t| t.as_str())
-            .into(),
-    );
-    details.insert("hasTwoSides".into(), has_two_sides.into());
-    if let Some(c) = country(data.issuing_country, &doc.issuing_state.code) {
-        details.insert("issuingCountry".into(), c.into());
-    }
-    details.insert("documentNumber".into(), data.document_number.into());
-    if let Some(d) = issue_date {
-        details.insert("issuingDate".into(), date(d));
-    }
-    if let Some(d) = data.expiration_date {
-        details.insert("expirationDate".into(), date(d));
-    }
-    let mut mrz = Map::new();
-    for (i, line) in data.mrz_lines.iter().enumerate() {
-        mrz.insert(format!("line{}", i + 1), line.as_str().into());
-    }
-    let mut holder = Map::new();
-    holder.insert("firstName".into(), data.first_names.into());
-    holder.insert("lastName".into(), data.last_names.into());
-    if let Some(d) = data.date_of_birth {
-        holder.insert("dob".into(), date(d));
-    }
-    if let Some(c) = country(data.nationality, &doc.nationality.code) {
-        holder.insert("nationality".into(), c.into());
-    }
     // As the sandbox: `<` (unspecified) is `other`; an unreadable sex is left out.
     let gender = match doc.sex {
         Sex::Male => Some("male"),
@@ -248,14 +170,27 @@ pub(crate) fn extracted(doc: &MrzDocument, has_two_sides: bool, issue_date: Opti
         Sex::Unspecified => Some("other"),
         Sex::Invalid => None,
     };
-    if let Some(g) = gender {
-        holder.insert("gender".into(), g.into());
+    DocumentExtractedData {
+        document_details: DocumentDetails {
+            document_type: data
+                .document_type
+                .map_or("unidentified", |t| t.as_str())
+                .into(),
+            has_two_sides: Some(has_two_sides),
+            issuing_country: country(data.issuing_country, &doc.issuing_state.code),
+            document_number: Some(data.document_number),
+            issuing_date: issue_date.map(DateParts::from),
+            expiration_date: data.expiration_date.map(DateParts::from),
+        },
+        mrz_details: Some(MrzDetails::of_lines(&data.mrz_lines)),
+        holder_details: Some(HolderDetails {
+            first_name: Some(data.first_names),
+            last_name: Some(data.last_names),
+            dob: data.date_of_birth.map(DateParts::from),
+            nationality: country(data.nationality, &doc.nationality.code),
+            gender: gender.map(str::to_string),
+        }),
     }
-    json!({ "documentDetails": details, "mrzDetails": mrz, "holderDetails": holder })
-}
-
-fn date(d: Date) -> Value {
-    json!({ "day": d.day(), "month": d.month(), "year": d.year() })
 }
 
 #[cfg(test)]
@@ -263,6 +198,7 @@ mod tests {
     use super::*;
     use clearance_idv::DocumentType;
     use clearance_idv::mrz::parse;
+    use serde_json::{Value, json};
 
     const SPECIMEN: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
     const GBR: &str = "P<GBRERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36GBR7408122F3004157ZE184226B<<<<<16";
@@ -308,6 +244,7 @@ mod tests {
             Verdict::NotProcessed,
             &VisualZoneFindings::NOT_PROCESSED,
         )
+        .to_value()
     }
 
     #[test]
@@ -411,7 +348,7 @@ mod tests {
         };
         let r = run(GBR, &declared(DocumentType::Passport, "GB"), &o, None);
         assert_eq!(r["outcome"], "not_processed");
-        let r = not_processed(&options(), true);
+        let r = not_processed(&options(), true).to_value();
         assert_eq!(r["outcome"], "not_processed");
         assert_eq!(
             r["breakdown"]["extractedData"]["documentDetails"],

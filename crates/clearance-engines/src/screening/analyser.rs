@@ -8,8 +8,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use clearance_core::Scope;
+use clearance_core::checks::Check;
 use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
+use clearance_core::checks::input::{CheckOptions, ListsScope};
 use clearance_core::checks::kinds::CheckType;
+use clearance_core::checks::result::{
+    Breakdown, CLASSIFICATIONS as SUMMARY, CheckResult, Outcome, ScreenedList, ScreeningBreakdown,
+    ScreeningMatch, ScreeningSummary, covered_by,
+};
 use clearance_core::service::{custom_list_records, custom_lists};
 use clearance_core::store::{ListQuery, Resource, ResourceKind, Store};
 use clearance_screening::custom::{CustomRecord, custom_entity};
@@ -17,10 +23,10 @@ use clearance_screening::{
     Classification, DEFAULT_THRESHOLD, Entity, Gender, IndexBuilder, Match, PartialDate, Query,
     ScreenOptions, ScreeningIndex, SearchMode,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::catalogue::Catalogue;
-use super::result::{self, SUMMARY, Source};
+use super::result::{self, Source};
 
 /// Matches returned per check at most.
 const MAX_MATCHES: usize = 25;
@@ -126,45 +132,30 @@ struct Settings {
     mode: SearchMode,
     /// Classification values the client asked for (`None` = all).
     selected: Option<Vec<String>>,
-    /// `screeningListsScope`: include or exclude these list names.
-    include: Option<bool>,
-    lists: Vec<String>,
+    /// `screeningListsScope`.
+    scope: Option<ListsScope>,
 }
 
 impl Settings {
-    fn of(check: &Map<String, Value>) -> Self {
-        let options = check.get("options").and_then(Value::as_object);
-        let opt = |k: &str| options.and_then(|o| o.get(k));
-        let strings = |v: Option<&Value>| -> Option<Vec<String>> {
-            v.and_then(Value::as_array).map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-        };
-        let scope = opt("screeningListsScope").and_then(Value::as_object);
-        let lists = strings(scope.and_then(|s| s.get("lists"))).unwrap_or_default();
-        let include = scope
-            .filter(|_| !lists.is_empty())
-            .map(|s| s.get("mode").and_then(Value::as_str) != Some("exclude"));
+    fn of(options: &CheckOptions) -> Self {
         Settings {
-            mode: if opt("screeningNameSearchMode").and_then(Value::as_str) == Some("precise") {
+            mode: if options.screening_name_search_mode.as_deref() == Some("precise") {
                 SearchMode::Precise
             } else {
                 SearchMode::Fuzzy
             },
-            selected: strings(opt("screeningClassification")).filter(|s| !s.is_empty()),
-            include,
-            lists,
+            selected: options.classifications().map(<[String]>::to_vec),
+            scope: options.screening_lists_scope.clone(),
         }
     }
 
     fn list_allowed(&self, name: &str) -> bool {
-        match self.include {
-            None => true,
-            Some(include) => self.lists.iter().any(|l| l == name) == include,
-        }
+        self.scope.as_ref().is_none_or(|s| s.allows(name))
+    }
+
+    /// The lists the scope names, for messages.
+    fn named_lists(&self) -> &[String] {
+        self.scope.as_ref().map_or(&[], |s| s.lists.as_slice())
     }
 }
 
@@ -216,19 +207,20 @@ impl ScreeningEngine {
             .await
             .map_err(|e| TransientError(e.to_string()))?;
         let mut out = HashSet::new();
-        for check in &checks.items {
-            let matches = check
-                .body
-                .get("result")
-                .and_then(|r| r.pointer("/breakdown/matches"))
-                .and_then(Value::as_array);
-            for m in matches.into_iter().flatten() {
-                let rejected =
-                    m.pointer("/validation/outcome").and_then(Value::as_str) == Some("rejected");
-                let id = m.get("entityId").and_then(Value::as_str);
-                let hash = m.get("entityHash").and_then(Value::as_str);
-                if let (true, Some(id), Some(hash)) = (rejected, id, hash) {
-                    out.insert((id.to_string(), hash.to_string()));
+        for stored in &checks.items {
+            let check: Check =
+                clearance_core::typed::decode(stored).map_err(|e| TransientError(e.to_string()))?;
+            let Some(CheckResult {
+                breakdown: Breakdown::Screening(b),
+                ..
+            }) = check.result
+            else {
+                continue;
+            };
+            for m in b.matches {
+                let rejected = m.validation.is_some_and(|v| v.outcome == "rejected");
+                if let (true, Some(id), Some(hash)) = (rejected, m.entity_id, m.entity_hash) {
+                    out.insert((id, hash));
                 }
             }
         }
@@ -265,7 +257,7 @@ impl Analyser for ScreeningEngine {
             .current(self.store.as_ref())
             .await
             .map_err(TransientError)?;
-        let scope = &ctx.check.scope;
+        let scope = &ctx.scope;
         let custom = self.custom_index(scope).await?;
         if loaded.lists.is_empty() && custom.is_none() {
             return Ok(Analysis::Failed {
@@ -279,7 +271,7 @@ impl Analyser for ScreeningEngine {
                 reason: "The client has no name to screen".into(),
             });
         };
-        let settings = Settings::of(&ctx.check.body);
+        let settings = Settings::of(&ctx.check.options());
         let extensive = ctx.check_type == CheckType::ExtensiveScreening;
         let custom_lists = custom.as_ref().map(CustomIndex::lists).unwrap_or_default();
 
@@ -305,21 +297,20 @@ impl Analyser for ScreeningEngine {
                     "screeningListsScope leaves no list to screen against: the lists loaded here \
                      are those GET /v1/static/screeningLists names (and the account's custom \
                      lists); the check named {:?}",
-                    settings.lists
+                    settings.named_lists()
                 ),
             });
         }
         let processed: HashSet<&str> = SUMMARY
-            .iter()
-            .filter(|(group, key, class)| {
-                result::covered_by(extensive, group, key)
+            .into_iter()
+            .filter(|class| {
+                covered_by(extensive, class)
                     && settings
                         .selected
                         .as_ref()
                         .is_none_or(|s| s.iter().any(|x| x == class))
                     && classification(class).is_some_and(|c| available.contains(&c))
             })
-            .map(|(_, _, class)| *class)
             .collect();
         let wanted: Vec<Classification> =
             processed.iter().filter_map(|c| classification(c)).collect();
@@ -367,7 +358,7 @@ impl Analyser for ScreeningEngine {
         found.truncate(MAX_MATCHES);
 
         let mut flagged: HashSet<&str> = HashSet::new();
-        let matches: Vec<Value> = found
+        let matches: Vec<ScreeningMatch> = found
             .iter()
             .map(|(m, entity, list, version)| {
                 for c in &entity.classifications {
@@ -380,14 +371,20 @@ impl Analyser for ScreeningEngine {
                     list,
                     version: version.as_deref(),
                 };
-                result::match_json(&ctx.check.id, m, entity, &source, &processed)
+                result::screening_match(&ctx.check_id, m, entity, &source, |c| {
+                    processed.contains(c)
+                })
             })
             .collect();
-        let mut screened: Vec<Value> = loaded
+        let mut screened: Vec<ScreenedList> = loaded
             .lists
             .iter()
             .filter(|l| settings.list_allowed(&l.name))
-            .map(|l| json!({"name": l.name, "version": l.version}))
+            .map(|l| ScreenedList {
+                name: l.name.clone(),
+                version: Some(l.version.clone()),
+                custom: None,
+            })
             .collect();
         let mut names: Vec<&str> = custom_lists.iter().map(|(n, _)| *n).collect();
         names.sort();
@@ -396,32 +393,49 @@ impl Analyser for ScreeningEngine {
             names
                 .into_iter()
                 .filter(|n| settings.list_allowed(n))
-                .map(|n| json!({"name": n, "custom": true})),
+                .map(|n| ScreenedList {
+                    name: n.to_string(),
+                    version: None,
+                    custom: Some(true),
+                }),
         );
         let outcome = if matches.is_empty() {
-            "clear"
+            Outcome::Clear
         } else {
-            "attention"
+            Outcome::Attention
         };
-        Ok(Analysis::Complete(json!({
-            "outcome": outcome,
-            "breakdown": {
-                "summary": result::summary(&processed, &flagged),
-                "matches": matches,
-                "screenedLists": screened,
-                "searchMode": if settings.mode == SearchMode::Precise { "precise" } else { "fuzzy" },
-                "threshold": DEFAULT_THRESHOLD,
-            }
-        })))
+        let breakdown = ScreeningBreakdown {
+            summary: ScreeningSummary::graded(|c| processed.contains(c), |c| flagged.contains(c)),
+            matches,
+            screened_lists: Some(screened),
+            search_mode: Some(
+                if settings.mode == SearchMode::Precise {
+                    "precise"
+                } else {
+                    "fuzzy"
+                }
+                .into(),
+            ),
+            threshold: Some(f64::from(DEFAULT_THRESHOLD)),
+        };
+        Ok(Analysis::Complete(Box::new(CheckResult::new(
+            outcome,
+            Breakdown::Screening(breakdown),
+        ))))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn obj(v: Value) -> Map<String, Value> {
         v.as_object().cloned().unwrap_or_default()
+    }
+
+    fn settings(options: Value) -> Settings {
+        Settings::of(&serde_json::from_value(options).expect("options"))
     }
 
     #[test]
@@ -443,17 +457,15 @@ mod tests {
 
     #[test]
     fn list_scope_includes_or_excludes_by_name() {
-        let s = Settings::of(&obj(json!({"options": {"screeningListsScope":
-            {"mode": "exclude", "lists": ["A"]}, "screeningNameSearchMode": "precise"}})));
+        let s = settings(json!({"screeningListsScope":
+            {"mode": "exclude", "lists": ["A"]}, "screeningNameSearchMode": "precise"}));
         assert!(!s.list_allowed("A"));
         assert!(s.list_allowed("B"));
         assert_eq!(s.mode, SearchMode::Precise);
-        let s = Settings::of(&obj(
-            json!({"options": {"screeningListsScope": {"lists": ["A"]}}}),
-        ));
+        let s = settings(json!({"screeningListsScope": {"mode": "include", "lists": ["A"]}}));
         assert!(s.list_allowed("A"));
         assert!(!s.list_allowed("B"));
-        let s = Settings::of(&obj(json!({})));
+        let s = settings(json!({}));
         assert!(s.list_allowed("anything"));
         assert!(s.selected.is_none());
     }
