@@ -1,10 +1,15 @@
 //! The JSON body extractor: checks the content type, enforces the size limit and turns every
 //! failure into the wire error instead of axum's plain-text rejections.
 
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
 use bytes::Bytes;
 use serde_json::Value;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -71,5 +76,94 @@ impl Classify for serde_json::Error {
             serde_json::error::Category::Io => "read error",
         };
         format!("{what} at line {} column {}", self.line(), self.column())
+    }
+}
+
+/// The body of a create request, read as [`JsonBody`]. The OpenAPI document describes it as `T`
+/// without its read-only fields, named `<T>Create`: the resource's own type, not a restatement.
+pub struct NewBody<T>(pub Value, pub PhantomData<T>);
+
+/// The body of an update request, read as [`JsonBody`]: any subset of `T`'s fields, nested
+/// objects merged. The OpenAPI document names it `<T>Update`: `T` with nothing required.
+pub struct PatchBody<T>(pub Value, pub PhantomData<T>);
+
+impl<T> FromRequest<AppState> for NewBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let JsonBody(value) = JsonBody::from_request(request, state).await?;
+        Ok(NewBody(value, PhantomData))
+    }
+}
+
+impl<T> FromRequest<AppState> for PatchBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let JsonBody(value) = JsonBody::from_request(request, state).await?;
+        Ok(PatchBody(value, PhantomData))
+    }
+}
+
+/// `T`'s object schema with read-only properties left out and, for updates, nothing required.
+fn request_schema<T: ToSchema>(optional: bool) -> RefOr<Schema> {
+    let mut schema = T::schema();
+    if let RefOr::T(Schema::Object(object)) = &mut schema {
+        let read_only: Vec<String> = object
+            .properties
+            .iter()
+            .filter(|(_, p)| matches!(p, RefOr::T(Schema::Object(o)) if o.read_only == Some(true)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in &read_only {
+            object.properties.shift_remove(name);
+        }
+        object
+            .required
+            .retain(|r| !optional && !read_only.contains(r));
+        if !optional {
+            object.description = Some(format!(
+                "The fields of a new {}; read-only fields are set by the server.",
+                T::name()
+            ));
+        } else {
+            object.description = Some(format!(
+                "Any subset of the fields of {}: nested objects are merged, `null` removes a field.",
+                T::name()
+            ));
+        }
+    }
+    schema
+}
+
+impl<T: ToSchema> PartialSchema for NewBody<T> {
+    fn schema() -> RefOr<Schema> {
+        request_schema::<T>(false)
+    }
+}
+
+impl<T: ToSchema> ToSchema for NewBody<T> {
+    fn name() -> Cow<'static, str> {
+        Cow::Owned(format!("{}Create", T::name()))
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        T::schemas(schemas);
+    }
+}
+
+impl<T: ToSchema> PartialSchema for PatchBody<T> {
+    fn schema() -> RefOr<Schema> {
+        request_schema::<T>(true)
+    }
+}
+
+impl<T: ToSchema> ToSchema for PatchBody<T> {
+    fn name() -> Cow<'static, str> {
+        Cow::Owned(format!("{}Update", T::name()))
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        T::schemas(schemas);
     }
 }

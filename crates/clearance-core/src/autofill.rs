@@ -32,9 +32,9 @@ pub struct AutofillRequest {
 #[serde(rename_all = "camelCase")]
 pub struct Autofill {
     /// As a document check's `breakdown.extractedData` (`documentDetails`, `mrzDetails`,
-    /// `holderDetails`); `hasTwoSides` is left out, since one image says nothing of the other side.
+    /// `holderDetails`).
     pub extracted_data: DocumentExtractedData,
-    /// Per field, by dotted path (`holderDetails.dob`, …), in the order of `extractedData`.
+    /// Per field, by dotted path (`holderDetails.dob`, …).
     pub field_sources: IndexMap<String, FieldSource>,
 }
 

@@ -103,6 +103,16 @@ impl<'a> Reader<'a> {
         ))
     }
 
+    /// An optional value of a wire enum, checked against its values.
+    pub fn opt_wire<T>(
+        &self,
+        key: &str,
+        names: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>> {
+        Ok(self.opt_enum(key, names)?.and_then(|s| parse(&s)))
+    }
+
     /// An optional ISO 3166-1 alpha-2 country code.
     pub fn opt_country(&self, key: &str) -> Result<Option<String>> {
         let Some(s) = self.opt_str(key, MAX_TEXT)? else {

@@ -1,6 +1,9 @@
 //! Clearance's domain: resources and their validation, the services that change them, and the
 //! store port the database adapters implement. Nothing here knows about HTTP or SQL.
 
+#[macro_use]
+mod wire_enum;
+
 pub mod account;
 pub mod audit;
 pub mod autofill;

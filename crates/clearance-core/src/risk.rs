@@ -413,8 +413,9 @@ mod tests {
         } else {
             "Byron"
         };
-        let client = obj(json!({ "type": "person",
-            "personDetails": { "firstName": "Ada", "lastName": last } }));
+        let client = serde_json::from_value(json!({ "type": "person", "email": "a@b.co",
+            "entityName": "Ada", "personDetails": { "firstName": "Ada", "lastName": last } }))
+        .unwrap();
         let check: crate::checks::Check = serde_json::from_value(json!({
             "clientId": "c", "type": CheckType::StandardScreening, "status": "pending"}))
         .unwrap();

@@ -44,6 +44,7 @@ use crate::resources::{Rules, address, client};
 use crate::scope::{Mode, Scope};
 use crate::store::{Change, Page, Resource, ResourceKind, Store, StoreError, StoredJson};
 use crate::time::date_of;
+use crate::typed;
 
 /// How often an update is retried when another writer changed the resource in between.
 const UPDATE_ATTEMPTS: usize = 5;
@@ -207,9 +208,16 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         let now = self.now_ms();
-        let body = client::validate_create(as_object(input, None)?, date_of(now), &self.rules)?;
-        self.insert(scope, actor, ResourceKind::Client, None, body, now)
-            .await
+        let client = client::validate_create(as_object(input, None)?, date_of(now), &self.rules)?;
+        self.insert(
+            scope,
+            actor,
+            ResourceKind::Client,
+            None,
+            typed::encode(&client),
+            now,
+        )
+        .await
     }
 
     /// Applies a partial update to a client.
@@ -225,7 +233,9 @@ impl Services {
         let today = date_of(self.now_ms());
         let (_, after) = self
             .update(scope, actor, ResourceKind::Client, id, move |existing| {
-                client::validate_update(existing, patch, today, &rules)
+                typed::change("client", existing, |c| {
+                    client::validate_update(&c, patch, today, &rules)
+                })
             })
             .await?;
         Ok(after)

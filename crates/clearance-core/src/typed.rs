@@ -20,6 +20,15 @@ pub fn decode_body<T: DeserializeOwned>(kind: &str, body: &Map<String, Value>) -
         .map_err(|e| CoreError::internal(format!("stored {kind} is malformed: {e}")))
 }
 
+/// Applies `change` to a stored body read as `T`, and answers the changed body's JSON.
+pub fn change<T: DeserializeOwned + Serialize>(
+    kind: &str,
+    body: &Map<String, Value>,
+    change: impl FnOnce(T) -> Result<T>,
+) -> Result<Map<String, Value>> {
+    Ok(encode(&change(decode_body(kind, body)?)?))
+}
+
 /// The stored JSON object of a typed body.
 pub fn encode<T: Serialize>(body: &T) -> Map<String, Value> {
     match serde_json::to_value(body) {

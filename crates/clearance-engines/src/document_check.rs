@@ -217,7 +217,10 @@ impl Analyser for DocumentCheckEngine {
             other => return unusable(other.code()),
         };
         let client = if options.client_validation {
-            ClientFacts::of(&ctx.client.body)
+            match clearance_core::typed::decode(&ctx.client) {
+                Ok(client) => ClientFacts::of(&client),
+                Err(e) => return Err(TransientError(e.to_string())),
+            }
         } else {
             ClientFacts::default()
         };

@@ -70,7 +70,7 @@ fn client() -> Resource {
         ResourceKind::Client,
         CLIENT_ID,
         json!({
-            "type": "person", "entityName": "Anna Eriksson",
+            "type": "person", "entityName": "Anna Eriksson", "email": "anna@example.com",
             "personDetails": { "firstName": "Anna", "lastName": "Eriksson", "dob": "1974-08-12" },
         }),
     )
@@ -310,8 +310,13 @@ async fn the_live_result_has_the_sandbox_shape() {
             options.clone(),
         )
         .await;
-        let sandbox =
-            simulate(&ctx.check_id, &ctx.check, &ctx.client.body, Trigger::Clear).to_value();
+        let sandbox = simulate(
+            &ctx.check_id,
+            &ctx.check,
+            &clearance_core::typed::decode(&ctx.client).expect("a client"),
+            Trigger::Clear,
+        )
+        .to_value();
         let unusable = context(
             "passport",
             "GB",

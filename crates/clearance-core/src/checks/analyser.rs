@@ -10,8 +10,10 @@ use super::kinds::CheckType;
 use super::result::CheckResult;
 use super::sandbox;
 use crate::blobs::Blobs;
+use crate::resources::client::Client;
 use crate::scope::Scope;
 use crate::store::Resource;
+use crate::typed;
 
 /// Everything an analyser may look at: the check and the resources it links to, loaded in the
 /// check's scope. Files are read through `blobs` (keys from [`crate::blobs::blob_key`]).
@@ -55,11 +57,13 @@ pub struct SandboxAnalyser;
 #[async_trait]
 impl Analyser for SandboxAnalyser {
     async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
-        let trigger = sandbox::trigger_for(&ctx.client.body);
+        let client: Client =
+            typed::decode(&ctx.client).map_err(|e| TransientError(e.to_string()))?;
+        let trigger = sandbox::trigger_for(&client);
         Ok(Analysis::Complete(Box::new(sandbox::simulate(
             &ctx.check_id,
             &ctx.check,
-            &ctx.client.body,
+            &client,
             trigger,
         ))))
     }

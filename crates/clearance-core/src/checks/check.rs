@@ -18,7 +18,7 @@ pub enum CheckStatus {
     Failed,
 }
 
-/// A check's body: everything but `id` and the timestamps.
+/// A check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", try_from = "StoredCheck")]
@@ -43,10 +43,10 @@ pub struct Check {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_consent: Option<bool>,
     pub status: CheckStatus,
-    /// Present once the check is `complete`.
+    /// Present only when `status` is `complete`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<CheckResult>,
-    /// Why a `failed` check could not run.
+    /// Why the check could not run; present only when `status` is `failed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
 }

@@ -43,6 +43,8 @@ pub use screening::{
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckResult {
+    /// `clear`, `attention`, `not_processed`, and after validation `rejected` or
+    /// `match_confirmed`.
     pub outcome: Outcome,
     pub breakdown: Breakdown,
     /// The manual validation of a check other than a screening (screening matches carry their

@@ -27,13 +27,13 @@ mod screening;
 mod tests;
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::CheckType;
 use super::check::Check;
 use super::input::CheckOptions;
 use super::result::{Breakdown, CheckResult, Outcome, Verdict};
+use crate::resources::client::Client;
 use holder::Holder;
 
 /// What the documented sandbox triggers ask for.
@@ -52,7 +52,7 @@ pub enum Trigger {
 /// [`Trigger::Attention`], `failed` → [`Trigger::NotProcessed`] (case-insensitive, trimmed).
 /// Companies have no last name and the documentation names no company trigger, so for them the
 /// same two words are read from `companyDetails.name`. Anything else is [`Trigger::Clear`].
-pub fn trigger_for(client: &Map<String, Value>) -> Trigger {
+pub fn trigger_for(client: &Client) -> Trigger {
     match Holder::of(client).last.trim().to_lowercase().as_str() {
         "attention" => Trigger::Attention,
         "failed" => Trigger::NotProcessed,
@@ -61,12 +61,7 @@ pub fn trigger_for(client: &Map<String, Value>) -> Trigger {
 }
 
 /// The `result` a completed check would carry.
-pub fn simulate(
-    check_id: &str,
-    check: &Check,
-    client: &Map<String, Value>,
-    trigger: Trigger,
-) -> CheckResult {
+pub fn simulate(check_id: &str, check: &Check, client: &Client, trigger: Trigger) -> CheckResult {
     let sim = Sim {
         id: check_id,
         check,

@@ -1,56 +1,174 @@
-//! Clients (persons and companies): creation and update rules from core.md §10.
+//! Clients (persons and companies): the resource and its creation and update rules from
+//! core.md §10.
 
 use chrono::{Datelike, NaiveDate};
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::Rules;
 use crate::error::{CoreError, Result};
-use crate::fields::{MAX_TEXT, Reader, object_of};
+use crate::fields::{MAX_TEXT, Reader};
 use crate::merge::deep_merge;
 use crate::time::parse_date;
+use crate::typed;
 
-const GENDERS: &[&str] = &["male", "female", "other"];
-const INCORPORATION_TYPES: &[&str] = &[
-    "sole_proprietorship",
-    "private_limited_company",
-    "public_limited_company",
-    "limited_partnership",
-    "holding_company",
-    "non_government_organisation",
-    "statutory_company",
-    "subsidiary_company",
-    "unlimited_partnership",
-    "charitable_incorporated_organisation",
-    "chartered_company",
-];
+wire_enum! {
+    /// Whether a client is a person or a company.
+    pub enum ClientType {
+        Person = "person",
+        Company = "company",
+    }
+}
 
-/// Validates a create request and returns the stored body (with `entityName`).
+wire_enum! {
+    pub enum Gender {
+        Male = "male",
+        Female = "female",
+        Other = "other",
+    }
+}
+
+wire_enum! {
+    pub enum IncorporationType {
+        SoleProprietorship = "sole_proprietorship",
+        PrivateLimitedCompany = "private_limited_company",
+        PublicLimitedCompany = "public_limited_company",
+        LimitedPartnership = "limited_partnership",
+        HoldingCompany = "holding_company",
+        NonGovernmentOrganisation = "non_government_organisation",
+        StatutoryCompany = "statutory_company",
+        SubsidiaryCompany = "subsidiary_company",
+        UnlimitedPartnership = "unlimited_partnership",
+        CharitableIncorporatedOrganisation = "charitable_incorporated_organisation",
+        CharteredCompany = "chartered_company",
+    }
+}
+
+/// A client (person or company).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Client {
+    #[serde(rename = "type")]
+    pub kind: ClientType,
+    /// The person's full name or the company's name, kept by the server.
+    #[cfg_attr(feature = "openapi", schema(read_only))]
+    pub entity_name: String,
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub joined_date: Option<String>,
+    /// A person's details; required when `type` is `person`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_details: Option<PersonDetails>,
+    /// A company's details; required when `type` is `company`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_details: Option<CompanyDetails>,
+    /// Up to 20 string values with keys of at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<HashMap<String, String>>))]
+    pub metadata: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_action_by: Option<String>,
+}
+
+/// A person's details.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PersonDetails {
+    pub first_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub dob: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_insurance_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_identity_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_identification_number: Option<String>,
+}
+
+/// A company's details.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CompanyDetails {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_number: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incorporation_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incorporation_type: Option<IncorporationType>,
+}
+
+impl Client {
+    /// Whether the client is a company.
+    pub fn is_company(&self) -> bool {
+        self.kind == ClientType::Company
+    }
+
+    /// A person's details, when the client is a person.
+    pub fn person(&self) -> Option<&PersonDetails> {
+        self.person_details.as_ref().filter(|_| !self.is_company())
+    }
+
+    /// A company's details, when the client is a company.
+    pub fn company(&self) -> Option<&CompanyDetails> {
+        self.company_details.as_ref().filter(|_| self.is_company())
+    }
+}
+
+/// Validates a create request and returns the client (with `entityName`).
 pub fn validate_create(
     input: &Map<String, Value>,
     today: NaiveDate,
     rules: &Rules,
-) -> Result<Map<String, Value>> {
+) -> Result<Client> {
     validate(input, today, rules)
 }
 
-/// Deep-merges `patch` into the stored body and validates the result. `type` cannot change;
+/// Deep-merges `patch` into the stored client and validates the result. `type` cannot change;
 /// details of the other client type are ignored, as the real service does.
 pub fn validate_update(
-    existing: &Map<String, Value>,
+    existing: &Client,
     patch: &Map<String, Value>,
     today: NaiveDate,
     rules: &Rules,
-) -> Result<Map<String, Value>> {
-    let current_type = existing.get("type").cloned().unwrap_or(Value::Null);
+) -> Result<Client> {
     if let Some(new_type) = patch.get("type").filter(|t| !t.is_null())
-        && *new_type != current_type
+        && new_type.as_str() != Some(existing.kind.as_str())
     {
         return Err(CoreError::invalid(
             "type",
             "'type' cannot be changed once a client is created",
         ));
     }
-    let mut merged = Value::Object(existing.clone());
+    let mut merged = Value::Object(typed::encode(existing));
     if let Value::Object(m) = &mut merged {
         m.remove("entityName");
     }
@@ -61,18 +179,14 @@ pub fn validate_update(
     validate(&merged, today, rules)
 }
 
-fn validate(
-    input: &Map<String, Value>,
-    today: NaiveDate,
-    rules: &Rules,
-) -> Result<Map<String, Value>> {
+fn validate(input: &Map<String, Value>, today: NaiveDate, rules: &Rules) -> Result<Client> {
     let r = Reader::new(input);
     let kind = r
-        .opt_enum("type", &["person", "company"])?
+        .opt_wire("type", ClientType::NAMES, ClientType::parse)?
         .ok_or_else(|| r.missing("type"))?;
     let email = email(&r)?;
-    let (person, company) = match kind.as_str() {
-        "person" => {
+    let (person, company) = match kind {
+        ClientType::Person => {
             let details = r.opt_object("personDetails")?.ok_or_else(|| {
                 CoreError::invalid(
                     "personDetails",
@@ -81,7 +195,7 @@ fn validate(
             })?;
             (Some(person_details(&details, today)?), None)
         }
-        _ => {
+        ClientType::Company => {
             let details = r.opt_object("companyDetails")?.ok_or_else(|| {
                 CoreError::invalid(
                     "companyDetails",
@@ -92,41 +206,23 @@ fn validate(
         }
     };
     let entity_name = match (&person, &company) {
-        (Some(p), _) => format!(
-            "{} {}",
-            p.get("firstName")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-            p.get("lastName")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-        ),
-        (_, Some(c)) => c
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
+        (Some(p), _) => format!("{} {}", p.first_name, p.last_name),
+        (_, Some(c)) => c.name.clone(),
         _ => String::new(),
     };
-    Ok(object_of(vec![
-        ("type", Some(json!(kind))),
-        ("entityName", Some(json!(entity_name))),
-        ("email", Some(json!(email))),
-        ("mobile", phone(&r, "mobile")?.map(Value::from)),
-        ("telephone", phone(&r, "telephone")?.map(Value::from)),
-        (
-            "externalId",
-            r.opt_str("externalId", MAX_TEXT)?.map(Value::from),
-        ),
-        ("joinedDate", r.opt_date("joinedDate")?.map(Value::from)),
-        ("personDetails", person.map(Value::Object)),
-        ("companyDetails", company.map(Value::Object)),
-        ("metadata", metadata(&r, rules)?.map(Value::Object)),
-        (
-            "lastActionBy",
-            r.opt_str("lastActionBy", MAX_TEXT)?.map(Value::from),
-        ),
-    ]))
+    Ok(Client {
+        kind,
+        entity_name,
+        email,
+        mobile: phone(&r, "mobile")?,
+        telephone: phone(&r, "telephone")?,
+        external_id: r.opt_str("externalId", MAX_TEXT)?,
+        joined_date: r.opt_date("joinedDate")?,
+        person_details: person,
+        company_details: company,
+        metadata: metadata(&r, rules)?,
+        last_action_by: r.opt_str("lastActionBy", MAX_TEXT)?,
+    })
 }
 
 fn email(r: &Reader<'_>) -> Result<String> {
@@ -166,7 +262,7 @@ fn phone(r: &Reader<'_>, key: &str) -> Result<Option<String>> {
     }
 }
 
-fn person_details(r: &Reader<'_>, today: NaiveDate) -> Result<Map<String, Value>> {
+fn person_details(r: &Reader<'_>, today: NaiveDate) -> Result<PersonDetails> {
     let dob = r.opt_date("dob")?;
     if let Some(d) = dob.as_deref().and_then(parse_date)
         && (d > today || d.year() < 1900)
@@ -177,30 +273,23 @@ fn person_details(r: &Reader<'_>, today: NaiveDate) -> Result<Map<String, Value>
             format!("'{p}' must be a date between 1900-01-01 and today"),
         ));
     }
-    let text =
-        |key: &str| -> Result<Option<Value>> { Ok(r.opt_str(key, MAX_TEXT)?.map(Value::from)) };
-    Ok(object_of(vec![
-        ("firstName", Some(json!(r.req_str("firstName", MAX_TEXT)?))),
-        ("middleName", text("middleName")?),
-        ("lastName", Some(json!(r.req_str("lastName", MAX_TEXT)?))),
-        ("dob", dob.map(Value::from)),
-        ("gender", r.opt_enum("gender", GENDERS)?.map(Value::from)),
-        (
-            "nationality",
-            r.opt_country("nationality")?.map(Value::from),
-        ),
-        (
-            "birthCountry",
-            r.opt_country("birthCountry")?.map(Value::from),
-        ),
-        ("ssn", text("ssn")?),
-        ("socialInsuranceNumber", text("socialInsuranceNumber")?),
-        ("nationalIdentityNumber", text("nationalIdentityNumber")?),
-        ("taxIdentificationNumber", text("taxIdentificationNumber")?),
-    ]))
+    let text = |key: &str| r.opt_str(key, MAX_TEXT);
+    Ok(PersonDetails {
+        first_name: r.req_str("firstName", MAX_TEXT)?,
+        middle_name: text("middleName")?,
+        last_name: r.req_str("lastName", MAX_TEXT)?,
+        dob,
+        gender: r.opt_wire("gender", Gender::NAMES, Gender::parse)?,
+        nationality: r.opt_country("nationality")?,
+        birth_country: r.opt_country("birthCountry")?,
+        ssn: text("ssn")?,
+        social_insurance_number: text("socialInsuranceNumber")?,
+        national_identity_number: text("nationalIdentityNumber")?,
+        tax_identification_number: text("taxIdentificationNumber")?,
+    })
 }
 
-fn company_details(r: &Reader<'_>) -> Result<Map<String, Value>> {
+fn company_details(r: &Reader<'_>) -> Result<CompanyDetails> {
     let website = r.opt_str("website", MAX_TEXT)?;
     if website
         .as_deref()
@@ -209,23 +298,17 @@ fn company_details(r: &Reader<'_>) -> Result<Map<String, Value>> {
         let p = r.param("website");
         return Err(CoreError::invalid(&p, format!("'{p}' must be a URL")));
     }
-    Ok(object_of(vec![
-        ("name", Some(json!(r.req_str("name", MAX_TEXT)?))),
-        ("website", website.map(Value::from)),
-        (
-            "registrationNumber",
-            r.opt_str("registrationNumber", MAX_TEXT)?.map(Value::from),
-        ),
-        (
-            "incorporationCountry",
-            r.opt_country("incorporationCountry")?.map(Value::from),
-        ),
-        (
+    Ok(CompanyDetails {
+        name: r.req_str("name", MAX_TEXT)?,
+        website,
+        registration_number: r.opt_str("registrationNumber", MAX_TEXT)?,
+        incorporation_country: r.opt_country("incorporationCountry")?,
+        incorporation_type: r.opt_wire(
             "incorporationType",
-            r.opt_enum("incorporationType", INCORPORATION_TYPES)?
-                .map(Value::from),
-        ),
-    ]))
+            IncorporationType::NAMES,
+            IncorporationType::parse,
+        )?,
+    })
 }
 
 fn metadata(r: &Reader<'_>, rules: &Rules) -> Result<Option<Map<String, Value>>> {
@@ -273,6 +356,7 @@ fn metadata(r: &Reader<'_>, rules: &Rules) -> Result<Option<Map<String, Value>>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
@@ -280,13 +364,28 @@ mod tests {
 
     fn create(v: Value) -> Result<Map<String, Value>> {
         validate_create(v.as_object().unwrap(), today(), &Rules::default())
+            .map(|c| typed::encode(&c))
     }
 
-    fn param(r: Result<Map<String, Value>>) -> String {
+    fn param<T: std::fmt::Debug>(r: Result<T>) -> String {
         match r {
             Err(CoreError::Invalid { param, .. }) => param.unwrap_or_default(),
             other => panic!("expected invalid, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn wire_enums_serialise_as_their_names() {
+        for name in ClientType::NAMES {
+            let t = ClientType::parse(name).unwrap();
+            assert_eq!(serde_json::to_value(t).unwrap(), *name);
+        }
+        for name in IncorporationType::NAMES {
+            let t = IncorporationType::parse(name).unwrap();
+            assert_eq!(serde_json::to_value(t).unwrap(), *name);
+            assert_eq!(t.as_str(), *name);
+        }
+        assert_eq!(serde_json::to_value(Gender::Female).unwrap(), "female");
     }
 
     #[test]
@@ -354,9 +453,14 @@ mod tests {
 
     #[test]
     fn updates_deep_merge_and_keep_the_type() {
-        let existing =
-            create(json!({"type": "company", "email": "a@b.co", "companyDetails": {"name": "N"}}))
-                .unwrap();
+        let existing = validate_create(
+            json!({"type": "company", "email": "a@b.co", "companyDetails": {"name": "N"}})
+                .as_object()
+                .unwrap(),
+            today(),
+            &Rules::default(),
+        )
+        .unwrap();
         let updated = validate_update(
             &existing,
             json!({"companyDetails": {"website": "https://x.example"}, "personDetails": {"firstName": "Z"}})
@@ -366,6 +470,7 @@ mod tests {
             &Rules::default(),
         )
         .unwrap();
+        let updated = typed::encode(&updated);
         assert_eq!(
             updated["companyDetails"],
             json!({"name": "N", "website": "https://x.example"})

@@ -37,8 +37,7 @@ fn on_check(
     body: &Map<String, Value>,
     change: impl FnOnce(&Check) -> Result<Check>,
 ) -> Result<Map<String, Value>> {
-    let check = typed::decode_body(KIND.label(), body)?;
-    Ok(typed::encode(&change(&check)?))
+    typed::change(KIND.label(), body, |check: Check| change(&check))
 }
 
 impl Services {

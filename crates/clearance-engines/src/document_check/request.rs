@@ -4,6 +4,7 @@
 use std::str::FromStr;
 
 use clearance_core::checks::input::CheckOptions;
+use clearance_core::resources::client::Client;
 use clearance_core::store::Resource;
 use clearance_idv::{Date, DocumentType};
 use serde_json::{Map, Value};
@@ -110,24 +111,15 @@ pub(crate) struct ClientFacts {
 }
 
 impl ClientFacts {
-    pub(crate) fn of(client: &Map<String, Value>) -> Self {
-        let person = client.get("personDetails").and_then(Value::as_object);
-        let text = |key: &str| {
-            person
-                .and_then(|p| p.get(key))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let dob = person
-            .and_then(|p| p.get("dob"))
-            .and_then(Value::as_str)
-            .and_then(clearance_core::time::parse_date)
-            .and_then(date_of);
+    pub(crate) fn of(client: &Client) -> Self {
+        let person = client.person();
         ClientFacts {
-            first_name: text("firstName"),
-            last_name: text("lastName"),
-            dob,
+            first_name: person.map(|p| p.first_name.clone()).unwrap_or_default(),
+            last_name: person.map(|p| p.last_name.clone()).unwrap_or_default(),
+            dob: person
+                .and_then(|p| p.dob.as_deref())
+                .and_then(clearance_core::time::parse_date)
+                .and_then(date_of),
         }
     }
 }

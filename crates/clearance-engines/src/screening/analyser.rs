@@ -16,6 +16,7 @@ use clearance_core::checks::result::{
     Breakdown, CLASSIFICATIONS as SUMMARY, CheckResult, Outcome, ScreenedList, ScreeningBreakdown,
     ScreeningMatch, ScreeningSummary, covered_by,
 };
+use clearance_core::resources::client::Client;
 use clearance_core::service::{custom_list_records, custom_lists};
 use clearance_core::store::{ListQuery, Resource, ResourceKind, Store};
 use clearance_screening::custom::{CustomRecord, custom_entity};
@@ -23,7 +24,7 @@ use clearance_screening::{
     Classification, DEFAULT_THRESHOLD, Entity, Gender, IndexBuilder, Match, PartialDate, Query,
     ScreenOptions, ScreeningIndex, SearchMode,
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::catalogue::Catalogue;
 use super::result::{self, Source};
@@ -85,30 +86,26 @@ impl CustomIndex {
     }
 }
 
-fn text<'a>(body: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
-    let (last, parents) = path.split_last()?;
-    let mut obj = body;
-    for p in parents {
-        obj = obj.get(*p)?.as_object()?;
-    }
-    obj.get(*last)?.as_str().filter(|s| !s.trim().is_empty())
+/// A non-blank value.
+fn text(value: Option<&String>) -> Option<&str> {
+    value.map(String::as_str).filter(|s| !s.trim().is_empty())
 }
 
 /// The query for a client: a person's full name, date of birth, nationality and gender, or a
 /// company's name and country of incorporation.
-fn query_of(client: &Map<String, Value>) -> Option<Query> {
-    if text(client, &["type"]) == Some("company") {
-        let name = text(client, &["companyDetails", "name"])?;
+fn query_of(client: &Client) -> Option<Query> {
+    if let Some(company) = client.company() {
+        let name = text(Some(&company.name))?;
         return Some(Query {
-            country: text(client, &["companyDetails", "incorporationCountry"]).map(Into::into),
+            country: text(company.incorporation_country.as_ref()).map(Into::into),
             ..Query::company(name)
         });
     }
-    let person = |key: &str| text(client, &["personDetails", key]);
+    let person = client.person()?;
     let name = [
-        person("firstName"),
-        person("middleName"),
-        person("lastName"),
+        text(Some(&person.first_name)),
+        text(person.middle_name.as_ref()),
+        text(Some(&person.last_name)),
     ]
     .into_iter()
     .flatten()
@@ -118,11 +115,11 @@ fn query_of(client: &Map<String, Value>) -> Option<Query> {
         return None;
     }
     Some(Query {
-        dob: person("dob").and_then(PartialDate::parse_iso),
-        country: person("nationality")
-            .or(person("birthCountry"))
+        dob: person.dob.as_deref().and_then(PartialDate::parse_iso),
+        country: text(person.nationality.as_ref())
+            .or(text(person.birth_country.as_ref()))
             .map(Into::into),
-        gender: person("gender").and_then(Gender::parse),
+        gender: person.gender.and_then(|g| Gender::parse(g.as_str())),
         ..Query::person(name)
     })
 }
@@ -235,8 +232,9 @@ fn custom_record_entity(
 ) -> Option<(Entity, String, Classification)> {
     let list_id = record.body.get("customListId")?.as_str()?;
     let list = lists.iter().find(|l| l.id == list_id)?;
-    let name = text(&list.body, &["name"]).unwrap_or(list_id).to_string();
-    let class = text(&list.body, &["classification"])
+    let field = |key: &str| list.body.get(key).and_then(Value::as_str);
+    let name = field("name").unwrap_or(list_id).to_string();
+    let class = field("classification")
         .and_then(classification)
         .unwrap_or(Classification::WatchlistOtherOfficialLists);
     let parsed: CustomRecord = serde_json::from_value(Value::Object(record.body.clone())).ok()?;
@@ -266,7 +264,9 @@ impl Analyser for ScreeningEngine {
                     .into(),
             });
         }
-        let Some(query) = query_of(&ctx.client.body) else {
+        let client: Client = clearance_core::typed::decode(&ctx.client)
+            .map_err(|e| TransientError(e.to_string()))?;
+        let Some(query) = query_of(&client) else {
             return Ok(Analysis::Failed {
                 reason: "The client has no name to screen".into(),
             });
@@ -430,8 +430,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn obj(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
+    fn client(v: Value) -> Client {
+        let mut v = v;
+        v["email"] = json!("a@b.co");
+        v["entityName"] = json!("x");
+        serde_json::from_value(v).expect("a client")
     }
 
     fn settings(options: Value) -> Settings {
@@ -440,7 +443,7 @@ mod tests {
 
     #[test]
     fn queries_come_from_the_client() {
-        let q = query_of(&obj(json!({"type": "person", "personDetails": {
+        let q = query_of(&client(json!({"type": "person", "personDetails": {
             "firstName": "Jesus", "middleName": "Alfredo", "lastName": "Salazar Ramirez",
             "dob": "1974-03-24", "nationality": "MX", "gender": "male"}})))
         .expect("a query");
@@ -448,11 +451,16 @@ mod tests {
         assert_eq!(q.dob, PartialDate::parse_iso("1974-03-24"));
         assert_eq!(q.country.as_deref(), Some("MX"));
         assert_eq!(q.gender, Some(Gender::Male));
-        let c = query_of(&obj(json!({"type": "company", "companyDetails": {
+        let c = query_of(&client(json!({"type": "company", "companyDetails": {
             "name": "Acme LLC", "incorporationCountry": "IR"}})))
         .expect("a query");
         assert_eq!(c.name, "Acme LLC");
-        assert!(query_of(&obj(json!({"type": "person"}))).is_none());
+        assert!(
+            query_of(&client(
+                json!({"type": "person", "personDetails": {"firstName": " ", "lastName": ""}})
+            ))
+            .is_none()
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The client facts sandbox results are built from.
 
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
+
+use crate::resources::client::Client;
 
 /// A person's or company's names, birth date and countries, as the sandbox needs them.
 pub(super) struct Holder<'a> {
@@ -18,31 +19,31 @@ pub(super) struct Holder<'a> {
 }
 
 impl<'a> Holder<'a> {
-    pub fn of(client: &'a Map<String, Value>) -> Self {
-        let company = text(client, &["type"]) == Some("company");
-        let person = |key: &str| text(client, &["personDetails", key]);
-        let (first, last) = if company {
-            ("", text(client, &["companyDetails", "name"]).unwrap_or(""))
-        } else {
-            (
-                person("firstName").unwrap_or(""),
-                person("lastName").unwrap_or(""),
-            )
+    pub fn of(client: &'a Client) -> Self {
+        let person = client.person();
+        let company = client.company();
+        let text = |s: Option<&'a String>| s.map(String::as_str).filter(|s| !s.trim().is_empty());
+        let (first, last) = match (person, company) {
+            (Some(p), _) => (p.first_name.as_str(), p.last_name.as_str()),
+            (_, Some(c)) => ("", c.name.as_str()),
+            _ => ("", ""),
         };
-        let entity_name = text(client, &["entityName"]).map_or_else(
+        let entity_name = text(Some(&client.entity_name)).map_or_else(
             || [first, last].join(" ").trim().to_string(),
             str::to_string,
         );
         Holder {
-            company,
+            company: client.is_company(),
             first,
             last,
             entity_name,
-            dob: person("dob").and_then(crate::time::parse_date),
-            gender: person("gender"),
-            nationality: person("nationality"),
-            birth_country: person("birthCountry"),
-            incorporation_country: text(client, &["companyDetails", "incorporationCountry"]),
+            dob: person
+                .and_then(|p| p.dob.as_deref())
+                .and_then(crate::time::parse_date),
+            gender: person.and_then(|p| p.gender).map(|g| g.as_str()),
+            nationality: text(person.and_then(|p| p.nationality.as_ref())),
+            birth_country: text(person.and_then(|p| p.birth_country.as_ref())),
+            incorporation_country: text(company.and_then(|c| c.incorporation_country.as_ref())),
         }
     }
 
@@ -53,14 +54,4 @@ impl<'a> Holder<'a> {
             .or(self.incorporation_country)
             .unwrap_or("GB")
     }
-}
-
-/// A non-empty string at a path of nested objects.
-fn text<'a>(map: &'a Map<String, Value>, path: &[&str]) -> Option<&'a str> {
-    let (last, parents) = path.split_last()?;
-    let mut map = map;
-    for key in parents {
-        map = map.get(*key)?.as_object()?;
-    }
-    map.get(*last)?.as_str().filter(|s| !s.trim().is_empty())
 }
