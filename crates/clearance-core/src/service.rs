@@ -278,14 +278,14 @@ impl Services {
         let input = as_object(input, None)?;
         let client_id = address::client_id(input)?;
         self.require_client(scope, &client_id).await?;
-        let body = address::validate_create(input)?;
+        let address = address::validate_create(input)?;
         let now = self.now_ms();
         self.insert(
             scope,
             actor,
             ResourceKind::Address,
             Some(client_id),
-            body,
+            typed::encode(&address),
             now,
         )
         .await
@@ -302,7 +302,7 @@ impl Services {
         let patch = as_object(patch, None)?;
         let (_, after) = self
             .update(scope, actor, ResourceKind::Address, id, move |existing| {
-                address::validate_update(existing, patch)
+                typed::change("address", existing, |a| address::validate_update(&a, patch))
             })
             .await?;
         Ok(after)

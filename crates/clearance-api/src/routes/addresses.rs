@@ -13,7 +13,7 @@ use utoipa::IntoParams;
 use super::extract::{Id, ListParams, QueryPairs};
 use super::schemas::{Address, AddressCreate, AddressList, AddressUpdate};
 use crate::auth::Caller;
-use crate::body::JsonBody;
+use crate::body::{NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::wire::{list_json, resource_json, stored_json_response};
@@ -24,7 +24,7 @@ use crate::wire::{list_json, resource_json, stored_json_response};
 pub async fn create_address(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    JsonBody(body): JsonBody,
+    NewBody(body, _): AddressCreate,
 ) -> Result<Json<Value>, ApiError> {
     let address = state
         .services
@@ -56,7 +56,7 @@ pub async fn update_address(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-    JsonBody(body): JsonBody,
+    PatchBody(body, _): AddressUpdate,
 ) -> Result<Json<Value>, ApiError> {
     let address = state
         .services

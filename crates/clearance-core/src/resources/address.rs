@@ -1,33 +1,69 @@
-//! Addresses of clients: creation and update rules from core.md §11.
+//! Addresses of clients: the resource and its creation and update rules from core.md §11.
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::country::is_usps_state;
 use crate::error::{CoreError, Result};
-use crate::fields::{MAX_TEXT, Reader, object_of};
+use crate::fields::{MAX_TEXT, Reader};
 use crate::merge::deep_merge;
+use crate::typed;
 
-const TYPES: &[&str] = &["main", "alternative", "other"];
+wire_enum! {
+    pub enum AddressType {
+        Main = "main",
+        Alternative = "alternative",
+        Other = "other",
+    }
+}
 
-/// Validates a create request (the caller has checked that `clientId` exists) and returns the body.
-pub fn validate_create(input: &Map<String, Value>) -> Result<Map<String, Value>> {
+/// A client's address.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    pub client_id: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AddressType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_name: Option<String>,
+    pub line: String,
+    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub from_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub to_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_action_by: Option<String>,
+}
+
+/// Validates a create request (the caller has checked that `clientId` exists).
+pub fn validate_create(input: &Map<String, Value>) -> Result<Address> {
     validate(input)
 }
 
-/// Merges a partial update into the stored body and validates the result; `clientId` is fixed.
-pub fn validate_update(
-    existing: &Map<String, Value>,
-    patch: &Map<String, Value>,
-) -> Result<Map<String, Value>> {
+/// Merges a partial update into the stored address and validates the result; `clientId` is
+/// fixed.
+pub fn validate_update(existing: &Address, patch: &Map<String, Value>) -> Result<Address> {
     if let Some(client) = patch.get("clientId").filter(|c| !c.is_null())
-        && Some(client) != existing.get("clientId")
+        && client.as_str() != Some(existing.client_id.as_str())
     {
         return Err(CoreError::invalid(
             "clientId",
             "'clientId' of an address cannot be changed",
         ));
     }
-    let mut merged = Value::Object(existing.clone());
+    let mut merged = Value::Object(typed::encode(existing));
     deep_merge(&mut merged, &Value::Object(patch.clone()));
     validate(merged.as_object().unwrap_or(&Map::new()))
 }
@@ -37,7 +73,7 @@ pub fn client_id(input: &Map<String, Value>) -> Result<String> {
     Reader::new(input).req_str("clientId", 64)
 }
 
-fn validate(input: &Map<String, Value>) -> Result<Map<String, Value>> {
+fn validate(input: &Map<String, Value>) -> Result<Address> {
     let r = Reader::new(input);
     let country = r.req_country("country")?;
     let state = r.opt_str("state", MAX_TEXT)?;
@@ -57,36 +93,28 @@ fn validate(input: &Map<String, Value>) -> Result<Map<String, Value>> {
             "'toDate' must not be before 'fromDate'",
         ));
     }
-    Ok(object_of(vec![
-        ("clientId", Some(json!(client_id(input)?))),
-        ("type", r.opt_enum("type", TYPES)?.map(Value::from)),
-        (
-            "propertyNumber",
-            r.opt_str("propertyNumber", MAX_TEXT)?.map(Value::from),
-        ),
-        (
-            "buildingName",
-            r.opt_str("buildingName", MAX_TEXT)?.map(Value::from),
-        ),
-        ("line", Some(json!(r.req_str("line", MAX_TEXT)?))),
-        ("city", Some(json!(r.req_str("city", MAX_TEXT)?))),
-        ("state", state.map(Value::from)),
-        ("postalCode", r.opt_str("postalCode", 32)?.map(Value::from)),
-        ("country", Some(json!(country))),
-        ("fromDate", from.map(Value::from)),
-        ("toDate", to.map(Value::from)),
-        (
-            "lastActionBy",
-            r.opt_str("lastActionBy", MAX_TEXT)?.map(Value::from),
-        ),
-    ]))
+    Ok(Address {
+        client_id: client_id(input)?,
+        kind: r.opt_wire("type", AddressType::NAMES, AddressType::parse)?,
+        property_number: r.opt_str("propertyNumber", MAX_TEXT)?,
+        building_name: r.opt_str("buildingName", MAX_TEXT)?,
+        line: r.req_str("line", MAX_TEXT)?,
+        city: r.req_str("city", MAX_TEXT)?,
+        state,
+        postal_code: r.opt_str("postalCode", 32)?,
+        country,
+        from_date: from,
+        to_date: to,
+        last_action_by: r.opt_str("lastActionBy", MAX_TEXT)?,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
-    fn param(r: Result<Map<String, Value>>) -> String {
+    fn param<T: std::fmt::Debug>(r: Result<T>) -> String {
         match r {
             Err(CoreError::Invalid { param, .. }) => param.unwrap_or_default(),
             other => panic!("expected invalid, got {other:?}"),
@@ -121,8 +149,8 @@ mod tests {
         .unwrap();
         let updated =
             validate_update(&existing, json!({"country": "FR"}).as_object().unwrap()).unwrap();
-        assert_eq!(updated["line"], "1 Road");
-        assert_eq!(updated["country"], "FR");
+        assert_eq!(updated.line, "1 Road");
+        assert_eq!(updated.country, "FR");
         assert_eq!(
             param(validate_update(
                 &existing,
