@@ -3,32 +3,45 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-/// One row of the vendored country table (only the columns the domain uses so far).
+/// One row of the vendored country table: the names the domain uses, and every column by its
+/// header name (the risk model reads the sanctions and FATF columns).
 #[derive(Clone, Debug)]
 pub struct Country {
     pub alpha2: String,
     pub alpha3: String,
     pub name: String,
+    columns: HashMap<String, String>,
 }
 
-static TABLE: LazyLock<HashMap<String, Country>> = LazyLock::new(|| {
-    include_str!("../data/country_risk.csv")
-        .lines()
-        .skip(1)
+impl Country {
+    /// The cell of the column named `header` (empty when the column is absent).
+    pub fn column(&self, header: &str) -> &str {
+        self.columns.get(header).map_or("", String::as_str)
+    }
+}
+
+/// The table, read once: the one reader of `data/country_risk.csv`.
+static TABLE: LazyLock<HashMap<String, Country>> =
+    LazyLock::new(|| parse_table(include_str!("../data/country_risk.csv")));
+
+fn parse_table(csv: &str) -> HashMap<String, Country> {
+    let mut lines = csv.lines();
+    let header = lines.next().map(split_csv_line).unwrap_or_default();
+    lines
         .filter_map(|line| {
-            let cells = split_csv_line(line);
-            let (alpha2, alpha3, name) = (cells.first()?, cells.get(1)?, cells.get(3)?);
-            Some((
-                alpha2.clone(),
-                Country {
-                    alpha2: alpha2.clone(),
-                    alpha3: alpha3.clone(),
-                    name: name.clone(),
-                },
-            ))
+            let columns: HashMap<String, String> =
+                header.iter().cloned().zip(split_csv_line(line)).collect();
+            let cell = |name: &str| columns.get(name).cloned().filter(|c| !c.is_empty());
+            let country = Country {
+                alpha2: cell("alpha2")?,
+                alpha3: cell("alpha3")?,
+                name: cell("name")?,
+                columns,
+            };
+            Some((country.alpha2.clone(), country))
         })
         .collect()
-});
+}
 
 /// Splits one RFC 4180 line (no embedded newlines in this table).
 fn split_csv_line(line: &str) -> Vec<String> {
@@ -49,6 +62,11 @@ fn split_csv_line(line: &str) -> Vec<String> {
     }
     cells.push(cell);
     cells
+}
+
+/// Every country of the table, in no particular order.
+pub fn all() -> impl Iterator<Item = &'static Country> {
+    TABLE.values()
 }
 
 /// Looks up an ISO 3166-1 alpha-2 code (upper case, as the API requires).

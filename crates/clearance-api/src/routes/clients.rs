@@ -11,7 +11,9 @@ use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::extract::{Id, ListParams, QueryPairs};
-use super::schemas::{Client, ClientCreate, ClientList, ClientUpdate, RiskProfile};
+use clearance_core::risk::RiskProfile;
+
+use super::schemas::{Client, ClientCreate, ClientList, ClientUpdate};
 use crate::auth::Caller;
 use crate::body::{NewBody, PatchBody};
 use crate::error::ApiError;
@@ -55,7 +57,7 @@ pub async fn get_risk_profile(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RiskProfile>, ApiError> {
     let profile = state.services.risk_profile(&caller.scope, &id).await?;
     Ok(Json(profile))
 }

@@ -11,12 +11,14 @@ use super::Services;
 use crate::audit::{self, Action, Actor};
 use crate::checks::analyser::{Analysis, CheckContext};
 use crate::checks::input::{CheckRequest, parse_create};
-use crate::checks::{Check, CheckStatus, CheckType, prerequisites, review};
+use crate::checks::{Check, CheckStatus, prerequisites, review};
 use crate::error::{CoreError, Result};
 use crate::events::check_event;
 use crate::fields::as_object;
 use crate::ids::new_resource_id;
-use crate::risk::{self, RiskMode, ScreeningEvidence};
+use crate::resources::address::Address;
+use crate::resources::client::Client;
+use crate::risk::{self, RiskMode, RiskProfile, ScreeningEvidence};
 use crate::scope::{Mode, Scope};
 use crate::store::{AttrFilter, Change, ListQuery, Resource, ResourceKind, StoreError};
 use crate::time::format_timestamp;
@@ -27,10 +29,6 @@ pub const CHECK_QUEUE: &str = "check.run";
 const KIND: ResourceKind = ResourceKind::Check;
 /// How often a write racing with another writer is retried before giving up for now.
 const WRITE_ATTEMPTS: usize = 5;
-
-fn check_type_of(check: &Resource) -> Result<CheckType> {
-    Ok(typed::decode::<Check>(check)?.check_type)
-}
 
 /// Applies a change to a stored check's typed body.
 fn on_check(
@@ -364,44 +362,52 @@ impl Services {
     }
 
     /// `GET /v1/clients/:id/riskProfile`.
-    pub async fn risk_profile(&self, scope: &Scope, client_id: &str) -> Result<Value> {
-        let client = self.get(scope, ResourceKind::Client, client_id).await?;
+    pub async fn risk_profile(&self, scope: &Scope, client_id: &str) -> Result<RiskProfile> {
+        let stored = self.get(scope, ResourceKind::Client, client_id).await?;
+        let client: Client = typed::decode(&stored)?;
         let owned = |kind| ListQuery {
             client_id: Some(client_id.to_string()),
             ..ListQuery::newest(scope.clone(), kind, 1000)
         };
-        let addresses = self.store.list(&owned(ResourceKind::Address)).await?.items;
+        let stored_addresses = self.store.list(&owned(ResourceKind::Address)).await?.items;
+        let addresses = stored_addresses
+            .iter()
+            .map(typed::decode::<Address>)
+            .collect::<Result<Vec<_>>>()?;
         let mut completed = owned(KIND);
         completed.filters.push(AttrFilter {
             path: vec!["status".into()],
             value: "complete".into(),
         });
-        let checks = self.store.list(&completed).await?.items;
+        let stored_checks = self.store.list(&completed).await?.items;
+        let mut checks = Vec::new();
+        for stored in &stored_checks {
+            let check: Check = typed::decode(stored)?;
+            if let Some(result) = check.result.filter(|_| check.check_type.is_screening()) {
+                checks.push((stored, result));
+            }
+        }
         let screenings: Vec<ScreeningEvidence<'_>> = checks
             .iter()
-            .filter(|c| check_type_of(c).is_ok_and(CheckType::is_screening))
-            .filter_map(|c| {
-                Some(ScreeningEvidence {
-                    check_id: &c.id,
-                    result: c.body.get("result")?,
-                    completed_at: c.updated_at,
-                })
+            .map(|(stored, result)| ScreeningEvidence {
+                check_id: &stored.id,
+                result,
+                completed_at: stored.updated_at,
             })
             .collect();
-        let updated_at = std::iter::once(client.updated_at)
-            .chain(addresses.iter().map(|a| a.updated_at))
+        let updated_at = std::iter::once(stored.updated_at)
+            .chain(stored_addresses.iter().map(|a| a.updated_at))
             .chain(screenings.iter().map(|s| s.completed_at))
             .max()
-            .unwrap_or(client.updated_at);
-        let address_bodies: Vec<&Map<String, Value>> = addresses.iter().map(|a| &a.body).collect();
+            .unwrap_or(stored.updated_at);
         let mode = match scope.mode {
             Mode::Test => RiskMode::Sandbox,
             Mode::Live => RiskMode::Live,
         };
         Ok(risk::risk_profile(
             mode,
-            &client.body,
-            &address_bodies,
+            &client,
+            &addresses,
             &screenings,
             updated_at,
         ))
