@@ -167,3 +167,41 @@ impl<T: ToSchema> ToSchema for PatchBody<T> {
         T::schemas(schemas);
     }
 }
+
+/// The body of a capture-API request (`/v1/sdk/…`), read as [`JsonBody`]: `T`'s fields with
+/// `clientId` optional, since the SDK token names the client. Named `Sdk<T>` in the OpenAPI
+/// document.
+pub struct SdkBody<T>(pub Value, pub PhantomData<T>);
+
+impl<T> FromRequest<AppState> for SdkBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let JsonBody(value) = JsonBody::from_request(request, state).await?;
+        Ok(SdkBody(value, PhantomData))
+    }
+}
+
+impl<T: ToSchema> PartialSchema for SdkBody<T> {
+    fn schema() -> RefOr<Schema> {
+        let mut schema = T::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            object.required.retain(|r| r != "clientId");
+            if let Some(RefOr::T(Schema::Object(client))) = object.properties.get_mut("clientId") {
+                client.description =
+                    Some("Optional; when given it must be the token's client.".into());
+            }
+        }
+        schema
+    }
+}
+
+impl<T: ToSchema> ToSchema for SdkBody<T> {
+    fn name() -> Cow<'static, str> {
+        Cow::Owned(format!("Sdk{}", T::name()))
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        T::schemas(schemas);
+    }
+}

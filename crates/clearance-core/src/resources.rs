@@ -5,6 +5,7 @@ pub mod client;
 pub mod custom_list;
 pub mod document;
 pub mod flow_session;
+pub mod media;
 pub mod webhook;
 
 /// Limits an operator may tune.

@@ -135,7 +135,9 @@ impl Analyser for DocumentCheckEngine {
         let Some(document) = &ctx.document else {
             return Ok(failed("The document of this check no longer exists"));
         };
-        let record = DeclaredDocument::of(document);
+        let document =
+            clearance_core::typed::decode(document).map_err(|e| TransientError(e.to_string()))?;
+        let record = DeclaredDocument::of(&document);
         let Some(front) = record.front.clone() else {
             return Ok(failed(
                 "The document has no usable front image, so the check could not run",

@@ -62,7 +62,8 @@ fn resource(kind: ResourceKind, id: &str, body: Value) -> Resource {
 }
 
 fn image(id: &str, side: &str, content_type: &str) -> Value {
-    json!({ "id": id, "fileName": "side.jpg", "documentSide": side, "contentType": content_type })
+    json!({ "id": id, "fileName": "side.jpg", "documentSide": side, "contentType": content_type,
+        "createdAt": "2024-05-02T12:00:00.000Z", "updatedAt": "2024-05-02T12:00:00.000Z" })
 }
 
 fn client() -> Resource {
@@ -95,7 +96,7 @@ async fn context(
         ResourceKind::Document,
         DOCUMENT_ID,
         json!({
-            "type": doc_type, "classification": "proof_of_identity",
+            "clientId": CLIENT_ID, "type": doc_type, "classification": "proof_of_identity",
             "issuingCountry": country, "documentNumber": "L898902C3", "images": listed,
         }),
     );

@@ -7,7 +7,7 @@ use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::extract::{Id, IdPair, ListParams, QueryPairs};
@@ -16,7 +16,7 @@ use super::schemas::{
     Image, ImageUpload,
 };
 use crate::auth::Caller;
-use crate::body::JsonBody;
+use crate::body::{JsonBody, NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::wire::{list_json, resource_json, stored_json_response};
@@ -27,7 +27,7 @@ use crate::wire::{list_json, resource_json, stored_json_response};
 pub async fn create_document(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    JsonBody(body): JsonBody,
+    NewBody(body, _): DocumentCreate,
 ) -> Result<Json<Value>, ApiError> {
     let doc = state
         .services
@@ -59,7 +59,7 @@ pub async fn update_document(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-    JsonBody(body): JsonBody,
+    PatchBody(body, _): DocumentUpdate,
 ) -> Result<Json<Value>, ApiError> {
     let doc = state
         .services
@@ -124,7 +124,7 @@ pub async fn upload_document_image(
     Extension(caller): Extension<Caller>,
     IdPair(id, side): IdPair,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Image>, ApiError> {
     let image = state
         .services
         .upload_document_image(&caller.scope, &Actor::default(), &id, &side, &body)
@@ -140,7 +140,7 @@ pub async fn download_document_image(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     IdPair(id, side): IdPair,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FileDownload>, ApiError> {
     Ok(Json(
         state
             .services
@@ -157,7 +157,7 @@ pub async fn download_document_image_by_id(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     IdPair(id, image_id): IdPair,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FileDownload>, ApiError> {
     let file = state
         .services
         .download_document_image_by_id(&caller.scope, &id, &image_id)
@@ -190,10 +190,10 @@ pub async fn redact_document(
     Extension(caller): Extension<Caller>,
     Id(id): Id,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Empty>, ApiError> {
     state
         .services
         .redact_document(&caller.scope, &Actor::default(), &id, &body)
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Empty {}))
 }

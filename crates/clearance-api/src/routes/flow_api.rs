@@ -143,8 +143,8 @@ pub async fn upload_document_image(
         )
         .await?;
     Ok(Json(json!({
-        "id": image.get("id"),
-        "documentSide": image.get("documentSide"),
+        "id": image.id,
+        "documentSide": image.document_side,
     })))
 }
 

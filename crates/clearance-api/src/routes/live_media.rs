@@ -7,7 +7,7 @@ use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::extract::{Id, ListParams, QueryPairs};
@@ -70,7 +70,7 @@ pub async fn download_live_photo(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FileDownload>, ApiError> {
     Ok(Json(
         state
             .services
@@ -86,12 +86,12 @@ pub async fn redact_live_photo(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Empty>, ApiError> {
     state
         .services
         .redact_live_photo(&caller.scope, &Actor::default(), &id)
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Empty {}))
 }
 
 /// Delete a live photo.
@@ -161,12 +161,12 @@ pub async fn redact_live_video(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Empty>, ApiError> {
     state
         .services
         .redact_live_video(&caller.scope, &Actor::default(), &id)
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Empty {}))
 }
 
 /// Delete a live video.

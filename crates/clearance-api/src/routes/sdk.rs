@@ -15,7 +15,7 @@ use super::schemas::{Check, Document, Image, ImageUpload, LivePhoto, LiveVideo};
 use super::sdk_schemas::{
     SdkCheckCreate, SdkDocumentCreate, SdkLivePhotoUpload, SdkLiveVideoCreate, SdkSession,
 };
-use crate::body::JsonBody;
+use crate::body::{JsonBody, SdkBody};
 use crate::error::ApiError;
 use crate::sdk_auth::SdkCaller;
 use crate::state::AppState;
@@ -82,7 +82,7 @@ fn for_own_client(body: Value, caller: &SdkCaller) -> Result<Value, ApiError> {
 pub async fn create_document(
     State(state): State<AppState>,
     Extension(caller): Extension<SdkCaller>,
-    JsonBody(body): JsonBody,
+    SdkBody(body, _): SdkDocumentCreate,
 ) -> Result<Json<Value>, ApiError> {
     let body = for_own_client(body, &caller)?;
     let doc = state
@@ -101,7 +101,7 @@ pub async fn upload_document_image(
     Extension(caller): Extension<SdkCaller>,
     IdPair(id, side): IdPair,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Image>, ApiError> {
     let scope = &caller.session.scope;
     let doc = state
         .services
@@ -123,7 +123,7 @@ pub async fn upload_document_image(
 pub async fn upload_live_photo(
     State(state): State<AppState>,
     Extension(caller): Extension<SdkCaller>,
-    JsonBody(body): JsonBody,
+    SdkBody(body, _): SdkLivePhotoUpload,
 ) -> Result<Json<Value>, ApiError> {
     let body = for_own_client(body, &caller)?;
     let photo = state
@@ -139,7 +139,7 @@ pub async fn upload_live_photo(
 pub async fn create_live_video(
     State(state): State<AppState>,
     Extension(caller): Extension<SdkCaller>,
-    JsonBody(body): JsonBody,
+    SdkBody(body, _): SdkLiveVideoCreate,
 ) -> Result<Json<Value>, ApiError> {
     let body = for_own_client(body, &caller)?;
     let video = state

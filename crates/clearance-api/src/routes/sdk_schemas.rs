@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::schemas::{CheckType, Classification, DocumentType};
+use super::schemas::CheckType;
+use crate::body::SdkBody;
 
 /// The mode of the key that issued a token.
 #[derive(Serialize, ToSchema)]
@@ -37,40 +38,13 @@ pub struct SdkSession {
 }
 
 /// Body of `POST /v1/sdk/documents`.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SdkDocumentCreate {
-    /// Optional; when given it must be the token's client.
-    client_id: Option<String>,
-    #[serde(rename = "type")]
-    kind: DocumentType,
-    classification: Option<Classification>,
-    document_number: Option<String>,
-    issuing_country: Option<String>,
-    issuing_state: Option<String>,
-}
+pub type SdkDocumentCreate = SdkBody<super::schemas::DocumentCreate>;
 
 /// Body of `POST /v1/sdk/livePhotos`.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SdkLivePhotoUpload {
-    /// Optional; when given it must be the token's client.
-    client_id: Option<String>,
-    /// Base64 JPG or PNG, 34 KB to 4 MB once decoded.
-    data: String,
-    perform_liveness_check: Option<bool>,
-}
+pub type SdkLivePhotoUpload = SdkBody<super::schemas::LivePhotoUpload>;
 
 /// Body of `POST /v1/sdk/liveVideos`.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SdkLiveVideoCreate {
-    /// Optional; when given it must be the token's client.
-    client_id: Option<String>,
-    language: Option<String>,
-    /// Up to 12 base64 JPG or PNG frames.
-    frames: Option<Vec<String>>,
-}
+pub type SdkLiveVideoCreate = SdkBody<super::schemas::LiveVideoCreate>;
 
 /// Body of `POST /v1/sdk/checks`; linked resources must belong to the token's client.
 #[derive(Serialize, ToSchema)]

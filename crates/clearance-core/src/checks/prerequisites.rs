@@ -4,11 +4,11 @@
 
 use std::str::FromStr;
 
-use clearance_idv::documents::{DocumentType, is_supported, two_sides_expected};
-use serde_json::{Map, Value};
-
 use super::kinds::CheckType;
 use crate::error::{CoreError, Result};
+use crate::resources::document::{Document, Image, Side};
+use crate::resources::media::LivePhoto;
+use clearance_idv::documents::{DocumentType, is_supported, two_sides_expected};
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> CoreError {
     CoreError::Unprocessable {
@@ -18,12 +18,11 @@ fn unprocessable(code: &'static str, message: impl Into<String>) -> CoreError {
 }
 
 /// The usable (not redacted) image of one side, if any.
-fn side<'a>(document: &'a Map<String, Value>, side: &str) -> Option<&'a Value> {
+fn side(document: &Document, side: Side) -> Option<&Image> {
     document
-        .get("images")
-        .and_then(Value::as_array)?
+        .images
         .iter()
-        .find(|i| i["documentSide"] == side && i.get("redacted").is_none())
+        .find(|i| i.document_side == side && i.redacted.is_none())
 }
 
 /// The identity-document type of a document resource's `type` (the resource API says
@@ -36,12 +35,9 @@ fn identity_type(resource_type: &str) -> Option<DocumentType> {
 }
 
 /// Checks a document against what `check_type` needs of it.
-pub fn document(check_type: CheckType, document: &Map<String, Value>) -> Result<()> {
-    let doc_type = document
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let country = document.get("issuingCountry").and_then(Value::as_str);
+pub fn document(check_type: CheckType, document: &Document) -> Result<()> {
+    let doc_type = document.kind.as_str();
+    let country = document.issuing_country.as_deref();
     let identity_document = check_type != CheckType::ProofOfAddress;
     if identity_document && country.is_none() {
         return Err(unprocessable(
@@ -49,7 +45,7 @@ pub fn document(check_type: CheckType, document: &Map<String, Value>) -> Result<
             "The document needs an 'issuingCountry' before a check can run on it",
         ));
     }
-    let Some(front) = side(document, "front") else {
+    let Some(front) = side(document, Side::Front) else {
         return Err(CoreError::invalid(
             "documentId",
             "The document has no front image; upload one before creating a check",
@@ -64,7 +60,7 @@ pub fn document(check_type: CheckType, document: &Map<String, Value>) -> Result<
                 format!("A document_check does not support a '{doc_type}' issued by '{country}'"),
             ));
         };
-        if two_sides_expected(known, country) && side(document, "back").is_none() {
+        if two_sides_expected(known, country) && side(document, Side::Back).is_none() {
             return Err(unprocessable(
                 "two_sides_expected",
                 format!("A '{doc_type}' issued by '{country}' needs both sides; upload the back"),
@@ -75,7 +71,7 @@ pub fn document(check_type: CheckType, document: &Map<String, Value>) -> Result<
         check_type,
         CheckType::Identity | CheckType::EnhancedIdentity
     );
-    if face_check && front["contentType"] == "application/pdf" {
+    if face_check && front.content_type.as_deref() == Some("application/pdf") {
         return Err(unprocessable(
             "unsupported_document_format",
             "Face matching needs a JPG or PNG image of the document, not a PDF",
@@ -85,8 +81,8 @@ pub fn document(check_type: CheckType, document: &Map<String, Value>) -> Result<
 }
 
 /// A live photo must still have its file (not redacted).
-pub fn live_photo(photo: &Map<String, Value>) -> Result<()> {
-    if photo.get("downloadLink").is_none() {
+pub fn live_photo(photo: &LivePhoto) -> Result<()> {
+    if photo.download_link.is_none() {
         return Err(CoreError::invalid(
             "livePhotoId",
             "The live photo has been redacted and cannot be used by a check",
@@ -98,10 +94,18 @@ pub fn live_photo(photo: &Map<String, Value>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
-    fn doc(v: Value) -> Map<String, Value> {
-        v.as_object().expect("object").clone()
+    fn doc(mut v: Value) -> Document {
+        v["clientId"] = json!("c");
+        if let Some(images) = v.get_mut("images").and_then(Value::as_array_mut) {
+            for (n, image) in images.iter_mut().enumerate() {
+                image["id"] = json!(format!("i{n}"));
+                image["createdAt"] = json!("2024-01-01T00:00:00.000Z");
+                image["updatedAt"] = json!("2024-01-01T00:00:00.000Z");
+            }
+        }
+        serde_json::from_value(v).expect("a document")
     }
 
     fn code(r: Result<()>) -> &'static str {

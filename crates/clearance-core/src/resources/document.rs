@@ -1,76 +1,148 @@
-//! Documents (core.md §12): the record rules. Image uploads live in `service/media.rs`.
+//! Documents (core.md §12): the resource, its images and the record rules. Image uploads live
+//! in `service/documents.rs`.
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::country::is_usps_state;
 use crate::error::{CoreError, Result};
-use crate::fields::{MAX_TEXT, Reader, object_of};
+use crate::fields::{MAX_TEXT, Reader};
 use crate::merge::deep_merge;
+use crate::typed;
 
-/// The 23 document types.
-pub const TYPES: &[&str] = &[
-    "passport",
-    "driving_license",
-    "national_insurance_number",
-    "social_security_number",
-    "utility_bill",
-    "tax_identification_number",
-    "national_identity_card",
-    "visa",
-    "polling_card",
-    "residence_permit",
-    "birth_certificate",
-    "bank_statement",
-    "change_of_name",
-    "tax_document",
-    "company_confirmation_statement",
-    "company_annual_accounts",
-    "company_statement_of_capital",
-    "company_change_of_address",
-    "company_incorporation",
-    "company_change_of_officers",
-    "company_change_of_beneficial_owners",
-    "unknown",
-    "other",
-];
-
-/// The six classifications.
-pub const CLASSIFICATIONS: &[&str] = &[
-    "proof_of_identity",
-    "source_of_wealth",
-    "source_of_funds",
-    "proof_of_address",
-    "company_filing",
-    "other",
-];
-
-/// The sides an image can be uploaded for.
-pub const SIDES: &[&str] = &["front", "back"];
-
-/// Validates a create request (the caller has checked `clientId`) and returns the body.
-pub fn validate_create(input: &Map<String, Value>) -> Result<Map<String, Value>> {
-    validate(input, None)
+wire_enum! {
+    /// The 23 document types.
+    pub enum DocumentType {
+        Passport = "passport",
+        DrivingLicense = "driving_license",
+        NationalInsuranceNumber = "national_insurance_number",
+        SocialSecurityNumber = "social_security_number",
+        UtilityBill = "utility_bill",
+        TaxIdentificationNumber = "tax_identification_number",
+        NationalIdentityCard = "national_identity_card",
+        Visa = "visa",
+        PollingCard = "polling_card",
+        ResidencePermit = "residence_permit",
+        BirthCertificate = "birth_certificate",
+        BankStatement = "bank_statement",
+        ChangeOfName = "change_of_name",
+        TaxDocument = "tax_document",
+        CompanyConfirmationStatement = "company_confirmation_statement",
+        CompanyAnnualAccounts = "company_annual_accounts",
+        CompanyStatementOfCapital = "company_statement_of_capital",
+        CompanyChangeOfAddress = "company_change_of_address",
+        CompanyIncorporation = "company_incorporation",
+        CompanyChangeOfOfficers = "company_change_of_officers",
+        CompanyChangeOfBeneficialOwners = "company_change_of_beneficial_owners",
+        Unknown = "unknown",
+        Other = "other",
+    }
 }
 
-/// Merges an update into the stored body. `clientId` and `images` cannot be changed here.
-pub fn validate_update(
-    existing: &Map<String, Value>,
-    patch: &Map<String, Value>,
-) -> Result<Map<String, Value>> {
+wire_enum! {
+    /// What a document proves.
+    pub enum Classification {
+        ProofOfIdentity = "proof_of_identity",
+        SourceOfWealth = "source_of_wealth",
+        SourceOfFunds = "source_of_funds",
+        ProofOfAddress = "proof_of_address",
+        CompanyFiling = "company_filing",
+        Other = "other",
+    }
+}
+
+wire_enum! {
+    /// The side of a document an image shows.
+    pub enum Side {
+        Front = "front",
+        Back = "back",
+    }
+}
+
+/// A client's identity or supporting document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Document {
+    pub client_id: String,
+    #[serde(rename = "type")]
+    pub kind: DocumentType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<Classification>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_state: Option<String>,
+    /// The uploaded sides, front first; set by the image endpoints, never by an update.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(read_only))]
+    pub images: Vec<Image>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_action_by: Option<String>,
+}
+
+/// An uploaded image (or, after redaction, its tombstone: `redacted: true`, no file fields).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// `front` or `back`.
+    pub document_side: Side,
+    /// Relative link without `/v1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_link: Option<String>,
+    /// `image/jpg`, `image/png` or `application/pdf`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub created_at: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub updated_at: String,
+}
+
+impl Document {
+    /// The image of one side.
+    pub fn image(&self, side: Side) -> Option<&Image> {
+        self.images.iter().find(|i| i.document_side == side)
+    }
+
+    /// Replaces the images, front first.
+    pub fn set_images(&mut self, mut images: Vec<Image>) {
+        images.sort_by_key(|i| i.document_side != Side::Front);
+        self.images = images;
+    }
+}
+
+/// Validates a create request (the caller has checked `clientId`).
+pub fn validate_create(input: &Map<String, Value>) -> Result<Document> {
+    validate(input, Vec::new())
+}
+
+/// Merges an update into the stored document. `clientId` and `images` cannot be changed here.
+pub fn validate_update(existing: &Document, patch: &Map<String, Value>) -> Result<Document> {
     if let Some(client) = patch.get("clientId").filter(|c| !c.is_null())
-        && Some(client) != existing.get("clientId")
+        && client.as_str() != Some(existing.client_id.as_str())
     {
         return Err(CoreError::invalid(
             "clientId",
             "'clientId' of a document cannot be changed",
         ));
     }
-    let mut merged = Value::Object(existing.clone());
+    let mut merged = Value::Object(typed::encode(existing));
     let mut patch = patch.clone();
     patch.remove("images");
     deep_merge(&mut merged, &Value::Object(patch));
     let merged = merged.as_object().cloned().unwrap_or_default();
-    validate(&merged, existing.get("images").cloned())
+    validate(&merged, existing.images.clone())
 }
 
 /// Reads the required `clientId` of a create request.
@@ -78,7 +150,7 @@ pub fn client_id(input: &Map<String, Value>) -> Result<String> {
     Reader::new(input).req_str("clientId", 64)
 }
 
-fn validate(input: &Map<String, Value>, images: Option<Value>) -> Result<Map<String, Value>> {
+fn validate(input: &Map<String, Value>, images: Vec<Image>) -> Result<Document> {
     let r = Reader::new(input);
     // Older references misspell one type; accept it and store the correct name.
     let raw_type = r.opt_str("type", MAX_TEXT)?.map(|t| {
@@ -88,12 +160,12 @@ fn validate(input: &Map<String, Value>, images: Option<Value>) -> Result<Map<Str
             t
         }
     });
-    let kind = match raw_type {
-        Some(t) if TYPES.contains(&t.as_str()) => t,
-        Some(_) => {
+    let kind = match raw_type.as_deref().map(DocumentType::parse) {
+        Some(Some(t)) => t,
+        Some(None) => {
             return Err(CoreError::invalid(
                 "type",
-                format!("'type' must be one of: {}", TYPES.join(", ")),
+                format!("'type' must be one of: {}", DocumentType::NAMES.join(", ")),
             ));
         }
         None => return Err(r.missing("type")),
@@ -109,63 +181,65 @@ fn validate(input: &Map<String, Value>, images: Option<Value>) -> Result<Map<Str
             "'issuingState' must be a USPS state code, such as NY",
         ));
     }
-    Ok(object_of(vec![
-        ("clientId", Some(json!(client_id(input)?))),
-        ("type", Some(json!(kind))),
-        (
+    Ok(Document {
+        client_id: client_id(input)?,
+        kind,
+        classification: r.opt_wire(
             "classification",
-            r.opt_enum("classification", CLASSIFICATIONS)?
-                .map(Value::from),
-        ),
-        (
-            "documentNumber",
-            r.opt_str("documentNumber", 64)?.map(Value::from),
-        ),
-        ("issuingCountry", country.map(Value::from)),
-        ("issuingState", state.map(Value::from)),
-        (
-            "images",
-            images.filter(|i| i.as_array().is_some_and(|a| !a.is_empty())),
-        ),
-        (
-            "lastActionBy",
-            r.opt_str("lastActionBy", MAX_TEXT)?.map(Value::from),
-        ),
-    ]))
+            Classification::NAMES,
+            Classification::parse,
+        )?,
+        document_number: r.opt_str("documentNumber", 64)?,
+        issuing_country: country,
+        issuing_state: state,
+        images,
+        last_action_by: r.opt_str("lastActionBy", MAX_TEXT)?,
+    })
+}
+
+/// Body of `POST /v1/documents/{id}/redact`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentRedact {
+    /// Only `images` is defined.
+    pub attributes: Option<Vec<String>>,
+}
+
+impl DocumentRedact {
+    /// Reads a redaction request; an absent body or `attributes` means the images.
+    pub fn read(input: &Value) -> Result<Self> {
+        let Some(attributes) = input.as_object().and_then(|i| i.get("attributes")) else {
+            return Ok(DocumentRedact::default());
+        };
+        let valid = attributes
+            .as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|v| v == "images"));
+        if !valid {
+            return Err(CoreError::invalid(
+                "attributes",
+                "'attributes' must be [\"images\"]",
+            ));
+        }
+        Ok(DocumentRedact {
+            attributes: Some(vec!["images".into()]),
+        })
+    }
 }
 
 /// Checks a side name from the path.
-pub fn check_side(side: &str) -> Result<&'static str> {
-    SIDES
-        .iter()
-        .find(|s| **s == side)
-        .copied()
+pub fn check_side(side: &str) -> Result<Side> {
+    Side::parse(side)
         .ok_or_else(|| CoreError::invalid("side", "The document side must be 'front' or 'back'"))
 }
 
-/// Reads the `fileName` of an upload: required, and named like a JPG, PNG or PDF file.
-pub fn check_file_name(input: &Map<String, Value>) -> Result<String> {
-    let name = Reader::new(input).req_str("fileName", MAX_TEXT)?;
-    let lower = name.to_ascii_lowercase();
-    if [".jpg", ".jpeg", ".png", ".pdf"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
-        && !name.contains(['/', '\\'])
-    {
-        Ok(name)
-    } else {
-        Err(CoreError::invalid(
-            "fileName",
-            "'fileName' must be a file name ending in .jpg, .jpeg, .png or .pdf",
-        ))
-    }
-}
+pub use super::media::check_file_name;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
-    fn param(r: Result<Map<String, Value>>) -> String {
+    fn param<T: std::fmt::Debug>(r: Result<T>) -> String {
         match r {
             Err(CoreError::Invalid { param, .. }) => param.unwrap_or_default(),
             other => panic!("expected invalid, got {other:?}"),
@@ -178,8 +252,8 @@ mod tests {
         assert!(validate_create(ok.as_object().unwrap()).is_ok());
         let typo = json!({"clientId": "c", "type": "tax_identification_numbe"});
         assert_eq!(
-            validate_create(typo.as_object().unwrap()).unwrap()["type"],
-            "tax_identification_number"
+            validate_create(typo.as_object().unwrap()).unwrap().kind,
+            DocumentType::TaxIdentificationNumber
         );
         for (patch, p) in [
             (json!({"type": "selfie"}), "type"),
@@ -207,7 +281,10 @@ mod tests {
                 .unwrap(),
         )
         .unwrap();
-        existing.insert("images".into(), json!([{"id": "i"}]));
+        let image: Image = serde_json::from_value(json!({"id": "i", "documentSide": "front",
+            "createdAt": "2024-01-01T00:00:00.000Z", "updatedAt": "2024-01-01T00:00:00.000Z"}))
+        .unwrap();
+        existing.images = vec![image.clone()];
         let updated = validate_update(
             &existing,
             json!({"issuingCountry": "FR", "images": []})
@@ -215,8 +292,8 @@ mod tests {
                 .unwrap(),
         )
         .unwrap();
-        assert_eq!(updated["images"], json!([{"id": "i"}]));
-        assert_eq!(updated["issuingCountry"], "FR");
+        assert_eq!(updated.images, [image]);
+        assert_eq!(updated.issuing_country.as_deref(), Some("FR"));
         assert_eq!(
             param(validate_update(
                 &existing,

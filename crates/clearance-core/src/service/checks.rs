@@ -109,12 +109,12 @@ impl Services {
             self.owned_by(scope, kind, id.clone(), param, &request.client_id)
         };
         if let Some(doc) = owned(ResourceKind::Document, &links.document_id, "documentId").await? {
-            prerequisites::document(request.check_type, &doc.body)?;
+            prerequisites::document(request.check_type, &typed::decode(&doc)?)?;
         }
         if let Some(photo) =
             owned(ResourceKind::LivePhoto, &links.live_photo_id, "livePhotoId").await?
         {
-            prerequisites::live_photo(&photo.body)?;
+            prerequisites::live_photo(&typed::decode(&photo)?)?;
         }
         owned(ResourceKind::LiveVideo, &links.live_video_id, "liveVideoId").await?;
         owned(ResourceKind::Address, &links.address_id, "addressId").await?;

@@ -2,7 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::{Services, accept_upload};
 use crate::audit::Actor;
@@ -10,34 +10,14 @@ use crate::blobs::{blob_key, resource_prefix};
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
 use crate::ids::new_resource_id;
-use crate::resources::document;
+use crate::resources::document::{self, Document, Image};
+use crate::resources::media::FileDownload;
 use crate::scope::Scope;
 use crate::store::{Change, Resource, ResourceKind};
 use crate::time::format_timestamp;
+use crate::typed;
 
 const KIND: ResourceKind = ResourceKind::Document;
-
-fn images(body: &Map<String, Value>) -> Vec<Value> {
-    body.get("images")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn with_images(body: &Map<String, Value>, mut list: Vec<Value>) -> Map<String, Value> {
-    let mut body = body.clone();
-    list.sort_by_key(|i| i["documentSide"] != "front");
-    if list.is_empty() {
-        body.remove("images");
-    } else {
-        body.insert("images".into(), Value::Array(list));
-    }
-    body
-}
-
-fn side_of(image: &Value) -> &str {
-    image["documentSide"].as_str().unwrap_or_default()
-}
 
 /// The image-specific event that accompanies `document.updated`.
 fn image_event(doc: &Resource, event_type: &str, now: i64) -> Vec<Change> {
@@ -48,6 +28,14 @@ fn image_event(doc: &Resource, event_type: &str, now: i64) -> Vec<Change> {
 
 fn owner(doc: &Resource) -> &str {
     doc.client_id.as_deref().unwrap_or_default()
+}
+
+/// Applies a change to a stored document's typed body.
+fn on_document(
+    body: &Map<String, Value>,
+    change: impl FnOnce(Document) -> Result<Document>,
+) -> Result<Map<String, Value>> {
+    typed::change(KIND.label(), body, change)
 }
 
 impl Services {
@@ -61,10 +49,17 @@ impl Services {
         let input = as_object(input, None)?;
         let client_id = document::client_id(input)?;
         self.require_client(scope, &client_id).await?;
-        let body = document::validate_create(input)?;
+        let document = document::validate_create(input)?;
         let now = self.now_ms();
-        self.insert(scope, actor, KIND, Some(client_id), body, now)
-            .await
+        self.insert(
+            scope,
+            actor,
+            KIND,
+            Some(client_id),
+            typed::encode(&document),
+            now,
+        )
+        .await
     }
 
     /// Updates type, classification, number, issuing country or state.
@@ -78,7 +73,7 @@ impl Services {
         let patch = as_object(patch, None)?;
         let (_, after) = self
             .update(scope, actor, KIND, id, move |existing| {
-                document::validate_update(existing, patch)
+                on_document(existing, |d| document::validate_update(&d, patch))
             })
             .await?;
         Ok(after)
@@ -103,7 +98,7 @@ impl Services {
         id: &str,
         side: &str,
         input: &Value,
-    ) -> Result<Value> {
+    ) -> Result<Image> {
         let doc = self.get(scope, KIND, id).await?;
         let side = document::check_side(side)?;
         let input = as_object(input, None)?;
@@ -111,16 +106,17 @@ impl Services {
         let accepted = accept_upload(input, &clearance_media::Policy::document()).await?;
         let now = self.now_ms();
         let image_id = new_resource_id(now);
-        let image = json!({
-            "id": image_id,
-            "fileName": file_name,
-            "documentSide": side,
-            "downloadLink": format!("/documents/{id}/images/{image_id}/download"),
-            "contentType": accepted.kind.content_type(),
-            "size": accepted.bytes.len(),
-            "createdAt": format_timestamp(now),
-            "updatedAt": format_timestamp(now),
-        });
+        let image = Image {
+            download_link: Some(format!("/documents/{id}/images/{image_id}/download")),
+            id: image_id.clone(),
+            file_name: Some(file_name),
+            document_side: side,
+            content_type: Some(accepted.kind.content_type().to_string()),
+            size: Some(accepted.bytes.len() as u64),
+            redacted: None,
+            created_at: format_timestamp(now),
+            updated_at: format_timestamp(now),
+        };
         let key = blob_key(scope, owner(&doc), id, &image_id);
         self.put_blob(&key, accepted.bytes).await?;
         let replaced = self
@@ -130,19 +126,23 @@ impl Services {
                 KIND,
                 id,
                 |body| {
-                    let mut list: Vec<Value> = images(body)
-                        .into_iter()
-                        .filter(|i| side_of(i) != side)
-                        .collect();
-                    list.push(image.clone());
-                    Ok(with_images(body, list))
+                    on_document(body, |mut d| {
+                        let mut list: Vec<Image> = d
+                            .images
+                            .drain(..)
+                            .filter(|i| i.document_side != side)
+                            .collect();
+                        list.push(image.clone());
+                        d.set_images(list);
+                        Ok(d)
+                    })
                 },
                 |_, after, now| image_event(after, "document.updated.image_uploaded", now),
             )
             .await;
         match replaced {
             Ok((before, _)) => {
-                self.forget_images(scope, &doc, &images(&before.body), |i| side_of(i) == side)
+                self.forget_images(scope, &before, |i| i.document_side == side)
                     .await;
                 Ok(image)
             }
@@ -159,30 +159,29 @@ impl Services {
         scope: &Scope,
         id: &str,
         side: &str,
-    ) -> Result<Value> {
-        let doc = self.get(scope, KIND, id).await?;
+    ) -> Result<FileDownload> {
+        let stored = self.get(scope, KIND, id).await?;
+        let doc: Document = typed::decode(&stored)?;
         let side = document::check_side(side)?;
-        let image = images(&doc.body)
-            .into_iter()
-            .find(|i| side_of(i) == side)
-            .ok_or_else(|| CoreError::Missing(format!("Document '{id}' has no {side} image")))?;
-        if image.get("redacted").is_some() {
+        let image = doc.image(side).ok_or_else(|| {
+            CoreError::Missing(format!(
+                "Document '{id}' has no {side} image",
+                side = side.as_str()
+            ))
+        })?;
+        if image.redacted.is_some() {
             return Err(CoreError::Missing(format!(
-                "The {side} image of document '{id}' was redacted"
+                "The {} image of document '{id}' was redacted",
+                side.as_str()
             )));
         }
-        let key = blob_key(
-            scope,
-            owner(&doc),
-            id,
-            image["id"].as_str().unwrap_or_default(),
-        );
+        let key = blob_key(scope, owner(&stored), id, &image.id);
         let bytes = self.read_blob(&key).await?;
-        Ok(json!({
-            "fileName": image["fileName"],
-            "contentType": image["contentType"],
-            "data": STANDARD.encode(bytes),
-        }))
+        Ok(FileDownload {
+            file_name: image.file_name.clone().unwrap_or_default(),
+            content_type: image.content_type.clone().unwrap_or_default(),
+            data: STANDARD.encode(bytes),
+        })
     }
 
     /// The image an image object's `downloadLink` names, as `{fileName, contentType, data}`.
@@ -191,14 +190,15 @@ impl Services {
         scope: &Scope,
         id: &str,
         image_id: &str,
-    ) -> Result<Value> {
-        let doc = self.get(scope, KIND, id).await?;
-        let side = images(&doc.body)
+    ) -> Result<FileDownload> {
+        let doc: Document = typed::decode(&self.get(scope, KIND, id).await?)?;
+        let side = doc
+            .images
             .iter()
-            .find(|i| i["id"] == image_id)
-            .map(|i| side_of(i).to_string())
+            .find(|i| i.id == image_id)
+            .map(|i| i.document_side)
             .ok_or_else(|| CoreError::not_found("image", image_id))?;
-        self.download_document_image(scope, id, &side).await
+        self.download_document_image(scope, id, side.as_str()).await
     }
 
     /// Removes the image of one side.
@@ -209,11 +209,12 @@ impl Services {
         id: &str,
         side: &str,
     ) -> Result<()> {
-        let doc = self.get(scope, KIND, id).await?;
+        let doc: Document = typed::decode(&self.get(scope, KIND, id).await?)?;
         let side = document::check_side(side)?;
-        if !images(&doc.body).iter().any(|i| side_of(i) == side) {
+        if doc.image(side).is_none() {
             return Err(CoreError::Missing(format!(
-                "Document '{id}' has no {side} image"
+                "Document '{id}' has no {} image",
+                side.as_str()
             )));
         }
         let (before, _) = self
@@ -223,18 +224,15 @@ impl Services {
                 KIND,
                 id,
                 |body| {
-                    Ok(with_images(
-                        body,
-                        images(body)
-                            .into_iter()
-                            .filter(|i| side_of(i) != side)
-                            .collect(),
-                    ))
+                    on_document(body, |mut d| {
+                        d.images.retain(|i| i.document_side != side);
+                        Ok(d)
+                    })
                 },
                 |_, after, now| image_event(after, "document.updated.image_deleted", now),
             )
             .await?;
-        self.forget_images(scope, &doc, &images(&before.body), |i| side_of(i) == side)
+        self.forget_images(scope, &before, |i| i.document_side == side)
             .await;
         Ok(())
     }
@@ -247,49 +245,45 @@ impl Services {
         id: &str,
         input: &Value,
     ) -> Result<()> {
-        let doc = self.get(scope, KIND, id).await?;
-        if let Some(attributes) = input.get("attributes") {
-            let valid = attributes
-                .as_array()
-                .is_some_and(|a| !a.is_empty() && a.iter().all(|v| v == "images"));
-            if !valid {
-                return Err(CoreError::invalid(
-                    "attributes",
-                    "'attributes' must be [\"images\"]",
-                ));
-            }
-        }
+        self.get(scope, KIND, id).await?;
+        // Images are all a document redaction can erase.
+        document::DocumentRedact::read(input)?;
         let now = format_timestamp(self.now_ms());
         let (before, _) = self
             .update(scope, actor, KIND, id, |body| {
-                let tombstones = images(body)
-                    .iter()
-                    .map(|i| {
-                        json!({"id": i["id"], "documentSide": i["documentSide"], "redacted": true,
-                        "createdAt": i["createdAt"], "updatedAt": now})
-                    })
-                    .collect();
-                Ok(with_images(body, tombstones))
+                on_document(body, |mut d| {
+                    let tombstones = d
+                        .images
+                        .iter()
+                        .map(|i| Image {
+                            id: i.id.clone(),
+                            file_name: None,
+                            document_side: i.document_side,
+                            download_link: None,
+                            content_type: None,
+                            size: None,
+                            redacted: Some(true),
+                            created_at: i.created_at.clone(),
+                            updated_at: now.clone(),
+                        })
+                        .collect();
+                    d.set_images(tombstones);
+                    Ok(d)
+                })
             })
             .await?;
-        self.forget_images(scope, &doc, &images(&before.body), |_| true)
-            .await;
+        self.forget_images(scope, &before, |_| true).await;
         Ok(())
     }
 
-    /// Deletes the files of the images that match.
-    async fn forget_images(
-        &self,
-        scope: &Scope,
-        doc: &Resource,
-        list: &[Value],
-        matches: impl Fn(&Value) -> bool,
-    ) {
-        for image in list.iter().filter(|i| matches(i)) {
-            if let Some(image_id) = image["id"].as_str() {
-                self.remove_blob(&blob_key(scope, owner(doc), &doc.id, image_id))
-                    .await;
-            }
+    /// Deletes the files of the images of a stored document that match.
+    async fn forget_images(&self, scope: &Scope, doc: &Resource, matches: impl Fn(&Image) -> bool) {
+        let Ok(document) = typed::decode::<Document>(doc) else {
+            return;
+        };
+        for image in document.images.iter().filter(|i| matches(i)) {
+            self.remove_blob(&blob_key(scope, owner(doc), &doc.id, &image.id))
+                .await;
         }
     }
 

@@ -3,19 +3,21 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rand::Rng;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::{Services, accept_upload};
 use crate::audit::Actor;
 use crate::blobs::{blob_key, resource_prefix};
 use crate::error::{CoreError, Result};
-use crate::fields::{Reader, as_object, object_of};
+use crate::fields::as_object;
 use crate::ids::new_resource_id;
+use crate::resources::media::{
+    Challenge, FileDownload, LivePhoto, LivePhotoUpload, LiveVideo, LiveVideoCreate,
+};
 use crate::scope::Scope;
 use crate::store::{Resource, ResourceKind};
+use crate::typed;
 
-/// Most frames a live video upload may carry.
-const MAX_FRAMES: usize = 12;
 const ACTIONS: &[&str] = &[
     "turnHeadLeft",
     "turnHeadRight",
@@ -37,9 +39,8 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         let input = as_object(input, None)?;
-        let r = Reader::new(input);
-        let client_id = r.req_str("clientId", 64)?;
-        let liveness = r.opt_bool("performLivenessCheck")?.unwrap_or(true);
+        let request = LivePhotoUpload::read(input)?;
+        let client_id = request.client_id;
         self.require_client(scope, &client_id).await?;
         let accepted = accept_upload(input, &clearance_media::Policy::photo()).await?;
         let now = self.now_ms();
@@ -50,16 +51,14 @@ impl Services {
         // docs/compatibility.md); downloads use the standard `image/jpg`.
         let content_type = format!("images/{}", accepted.kind.extension());
         self.put_blob(&key, accepted.bytes).await?;
-        let body = object_of(vec![
-            ("clientId", Some(json!(client_id))),
-            ("performLivenessCheck", Some(json!(liveness))),
-            (
-                "downloadLink",
-                Some(json!(format!("/livePhotos/{id}/download"))),
-            ),
-            ("contentType", Some(json!(content_type))),
-            ("size", Some(json!(size))),
-        ]);
+        let body = typed::encode(&LivePhoto {
+            client_id: client_id.clone(),
+            perform_liveness_check: request.perform_liveness_check.unwrap_or(true),
+            download_link: Some(format!("/livePhotos/{id}/download")),
+            content_type: Some(content_type),
+            size: Some(size as u64),
+            redacted: None,
+        });
         match self
             .insert_with_id(
                 scope,
@@ -81,9 +80,9 @@ impl Services {
     }
 
     /// The live photo as `{fileName, contentType, data}`.
-    pub async fn download_live_photo(&self, scope: &Scope, id: &str) -> Result<Value> {
+    pub async fn download_live_photo(&self, scope: &Scope, id: &str) -> Result<FileDownload> {
         let photo = self.get(scope, ResourceKind::LivePhoto, id).await?;
-        if photo.body.contains_key("redacted") {
+        if typed::decode::<LivePhoto>(&photo)?.redacted.is_some() {
             return Err(CoreError::Missing(format!(
                 "Live photo '{id}' was redacted"
             )));
@@ -92,11 +91,11 @@ impl Services {
             .read_blob(&blob_key(scope, owner(&photo), id, "photo"))
             .await?;
         let kind = clearance_media::sniff(&bytes).unwrap_or(clearance_media::MediaKind::Jpeg);
-        Ok(json!({
-            "fileName": format!("selfie_{}.{}", photo.created_at, kind.extension()),
-            "contentType": kind.content_type(),
-            "data": STANDARD.encode(bytes),
-        }))
+        Ok(FileDownload {
+            file_name: format!("selfie_{}.{}", photo.created_at, kind.extension()),
+            content_type: kind.content_type().to_string(),
+            data: STANDARD.encode(bytes),
+        })
     }
 
     /// Deletes a live photo and its file.
@@ -107,13 +106,9 @@ impl Services {
 
     /// Erases a live photo's file for good; the record stays as a tombstone.
     pub async fn redact_live_photo(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<()> {
-        self.redact_media(
-            scope,
-            actor,
-            ResourceKind::LivePhoto,
-            id,
-            &["downloadLink", "contentType", "size"],
-        )
+        self.redact_media(scope, actor, ResourceKind::LivePhoto, id, |body| {
+            typed::change("live photo", body, |p: LivePhoto| Ok(p.redacted()))
+        })
         .await
     }
 
@@ -125,35 +120,14 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         let input = as_object(input, None)?;
-        let r = Reader::new(input);
-        let client_id = r.req_str("clientId", 64)?;
-        let language = r.opt_str("language", 16)?.unwrap_or_else(|| "en-GB".into());
-        if !language
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-        {
-            return Err(CoreError::invalid(
-                "language",
-                "'language' must be a language tag such as en-GB",
-            ));
-        }
+        let request = LiveVideoCreate::read(input)?;
+        let client_id = request.client_id;
         self.require_client(scope, &client_id).await?;
-        let frames = match r.raw("frames") {
-            None => Vec::new(),
-            Some(Value::Array(list)) if list.len() <= MAX_FRAMES => list.clone(),
-            Some(_) => {
-                return Err(CoreError::invalid(
-                    "frames",
-                    format!(
-                        "'frames' must be an array of at most {MAX_FRAMES} base64 JPG or PNG images"
-                    ),
-                ));
-            }
-        };
+        let frames = request.frames.unwrap_or_default();
         let mut accepted = Vec::with_capacity(frames.len());
         for frame in &frames {
             let mut one = Map::new();
-            one.insert("data".into(), frame.clone());
+            one.insert("data".into(), Value::String(frame.clone()));
             let file = accept_upload(&one, &clearance_media::Policy::photo())
                 .await
                 .map_err(|e| match e {
@@ -171,15 +145,13 @@ impl Services {
             )
             .await?;
         }
-        let body = object_of(vec![
-            ("clientId", Some(json!(client_id))),
-            ("language", Some(json!(language))),
-            ("challenges", Some(challenges())),
-            (
-                "frameCount",
-                (!frames.is_empty()).then(|| json!(frames.len())),
-            ),
-        ]);
+        let body = typed::encode(&LiveVideo {
+            client_id: client_id.clone(),
+            language: request.language.unwrap_or_default(),
+            challenges: challenges(),
+            frame_count: (!frames.is_empty()).then_some(frames.len() as u64),
+            redacted: None,
+        });
         let created = self
             .insert_with_id(
                 scope,
@@ -206,8 +178,10 @@ impl Services {
 
     /// Erases a live video's frames for good; the record stays as a tombstone.
     pub async fn redact_live_video(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<()> {
-        self.redact_media(scope, actor, ResourceKind::LiveVideo, id, &["frameCount"])
-            .await
+        self.redact_media(scope, actor, ResourceKind::LiveVideo, id, |body| {
+            typed::change("live video", body, |v: LiveVideo| Ok(v.redacted()))
+        })
+        .await
     }
 
     async fn delete_media(
@@ -235,18 +209,10 @@ impl Services {
         actor: &Actor,
         kind: ResourceKind,
         id: &str,
-        drop: &[&str],
+        redact: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
     ) -> Result<()> {
         let media = self.get(scope, kind, id).await?;
-        self.update(scope, actor, kind, id, |body| {
-            let mut body = body.clone();
-            for key in drop {
-                body.remove(*key);
-            }
-            body.insert("redacted".into(), json!(true));
-            Ok(body)
-        })
-        .await?;
+        self.update(scope, actor, kind, id, redact).await?;
         self.remove_blobs(&resource_prefix(scope, owner(&media), id))
             .await;
         Ok(())
@@ -261,11 +227,20 @@ impl Services {
 }
 
 /// A recital of four digits and one head movement, drawn at random.
-fn challenges() -> Value {
+fn challenges() -> Vec<Challenge> {
     let mut rng = rand::rng();
     let digits: Vec<String> = (0..4)
         .map(|_| rng.random_range(0..10).to_string())
         .collect();
     let action = ACTIONS[rng.random_range(0..ACTIONS.len())];
-    json!([{"type": "voice", "value": digits}, {"type": "actions", "value": [action]}])
+    vec![
+        Challenge {
+            kind: "voice".into(),
+            value: digits,
+        },
+        Challenge {
+            kind: "actions".into(),
+            value: vec![action.to_string()],
+        },
+    ]
 }

@@ -5,9 +5,8 @@ use std::str::FromStr;
 
 use clearance_core::checks::input::CheckOptions;
 use clearance_core::resources::client::Client;
-use clearance_core::store::Resource;
+use clearance_core::resources::document::{Document, Side};
 use clearance_idv::{Date, DocumentType};
-use serde_json::{Map, Value};
 
 /// The check's `options` (checks-and-more.md §2.4).
 #[derive(Clone, Debug)]
@@ -62,20 +61,32 @@ pub(crate) struct DeclaredDocument {
 }
 
 impl DeclaredDocument {
-    pub(crate) fn of(document: &Resource) -> Self {
-        let body = &document.body;
-        let text = |key: &str| body.get(key).and_then(Value::as_str);
+    pub(crate) fn of(document: &Document) -> Self {
+        let image = |side: Side| {
+            document
+                .images
+                .iter()
+                .find(|i| i.document_side == side && i.redacted.is_none())
+                .map(|i| ImageRef {
+                    id: i.id.clone(),
+                    side: side.as_str(),
+                })
+        };
         DeclaredDocument {
-            document_type: text("type").and_then(identity_type),
-            issuing_country: text("issuingCountry")
+            document_type: identity_type(document.kind.as_str()),
+            issuing_country: document
+                .issuing_country
+                .as_deref()
                 .unwrap_or_default()
                 .trim()
                 .to_uppercase(),
-            document_number: text("documentNumber")
+            document_number: document
+                .document_number
+                .as_deref()
                 .filter(|n| !n.trim().is_empty())
                 .map(str::to_owned),
-            front: image(body, "front"),
-            back: image(body, "back"),
+            front: image(Side::Front),
+            back: image(Side::Back),
         }
     }
 }
@@ -87,19 +98,6 @@ fn identity_type(resource_type: &str) -> Option<DocumentType> {
         "national_identity_card" => Some(DocumentType::NationalId),
         other => DocumentType::from_str(other).ok(),
     }
-}
-
-fn image(body: &Map<String, Value>, side: &'static str) -> Option<ImageRef> {
-    body.get("images")
-        .and_then(Value::as_array)?
-        .iter()
-        .find(|i| i["documentSide"] == side && i.get("redacted").is_none())
-        .and_then(|i| {
-            Some(ImageRef {
-                id: i["id"].as_str()?.to_owned(),
-                side,
-            })
-        })
 }
 
 /// What `clientDataValidation` compares with the document (persons only).
@@ -142,7 +140,7 @@ pub(crate) fn today(now_ms: i64) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn options_default_and_parse() {
