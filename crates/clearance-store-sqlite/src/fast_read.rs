@@ -1,5 +1,7 @@
-//! The hot read path (`get` by id) on plain rusqlite connections driven from the blocking pool:
-//! sqlx's SQLite driver costs several times more per query, and reading one resource by id is
+//! The hot read path (`get` by id) on plain rusqlite connections, run inline on the calling
+//! task: no blocking pool, no worker thread. A primary-key read of a WAL database takes
+//! microseconds, less than handing it to another thread would; sqlx's SQLite driver (a worker
+//! thread and channels per query) costs several times more, and reading one resource by id is
 //! what API clients do most. Writes and everything else stay on sqlx.
 
 use std::path::PathBuf;
