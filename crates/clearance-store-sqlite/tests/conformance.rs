@@ -2,12 +2,11 @@
 
 use std::sync::Arc;
 
-use clearance_store_sqlite::SqliteStore;
 use clearance_store_tests::FreshStore;
 
 async fn fresh_store() -> Option<FreshStore> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("clearance.db"))
+    let store = clearance_store_sqlite::open(&dir.path().join("clearance.db"))
         .await
         .expect("open");
     Some(FreshStore::keeping(Arc::new(store), dir))
@@ -18,7 +17,7 @@ clearance_store_tests::conformance_tests!(fresh_store);
 #[tokio::test]
 async fn in_memory_databases_are_refused_with_a_clear_error() {
     for url in ["sqlite::memory:", "sqlite://:memory:"] {
-        let Err(e) = SqliteStore::connect(url).await else {
+        let Err(e) = clearance_store_sqlite::connect(url).await else {
             panic!("{url} was accepted");
         };
         assert!(

@@ -244,7 +244,7 @@ async fn new_client(server: &Server, key: &str) -> String {
 
 async fn sqlite_store(data_dir: &Path) -> Arc<dyn Store> {
     Arc::new(
-        clearance_store_sqlite::SqliteStore::open(&data_dir.join("clearance.db"))
+        clearance_store_sqlite::open(&data_dir.join("clearance.db"))
             .await
             .unwrap(),
     )
