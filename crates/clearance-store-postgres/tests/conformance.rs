@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use clearance_store_postgres::PgStore;
 use clearance_store_tests::FreshStore;
 
 async fn fresh_store() -> Option<FreshStore> {
@@ -11,8 +10,10 @@ async fn fresh_store() -> Option<FreshStore> {
         eprintln!("skipped: CLEARANCE_TEST_DATABASE_URL is not set");
         return None;
     };
-    let schema = PgStore::scratch_schema(&url).await.expect("scratch schema");
-    let store = PgStore::connect(&url, Some(&schema))
+    let schema = clearance_store_postgres::scratch_schema(&url)
+        .await
+        .expect("scratch schema");
+    let store = clearance_store_postgres::connect(&url, Some(&schema))
         .await
         .expect("connect");
     Some(FreshStore::new(Arc::new(store)))

@@ -20,7 +20,6 @@ use clearance_core::store::Store;
 use clearance_engines::screening::{Catalogue, ScreeningEngine};
 use clearance_idv::pdf_isolation::PdfIsolation;
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
-use clearance_store_postgres::PgStore;
 use clearance_tokens::KeySet;
 
 use crate::engines::{LazyDocumentEngine, SandboxWithLatency};
@@ -45,7 +44,7 @@ pub async fn open_store(
     let store: Arc<dyn Store> = match database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Arc::new(
-                PgStore::connect(url, None)
+                clearance_store_postgres::connect(url, None)
                     .await
                     .context("connecting to PostgreSQL")?,
             )
