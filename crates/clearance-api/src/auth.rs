@@ -337,7 +337,7 @@ mod tests {
     use super::*;
 
     async fn store_with_key(dir: &std::path::Path) -> (SqliteStore, String, String) {
-        let store = SqliteStore::open(&dir.join("db")).await.unwrap();
+        let store = clearance_store_sqlite::open(&dir.join("db")).await.unwrap();
         store.migrate().await.unwrap();
         let account = Account {
             id: "acc1".into(),

@@ -227,7 +227,6 @@ mod tests {
     use clearance_core::resources::Rules;
     use clearance_core::service::Services;
     use clearance_core::store::Store;
-    use clearance_store_sqlite::SqliteStore;
     use tower::ServiceExt;
 
     use super::*;
@@ -236,8 +235,11 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_handler_answers_500_without_the_panic_text() {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> =
-            Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
+        let store: Arc<dyn Store> = Arc::new(
+            clearance_store_sqlite::open(&dir.path().join("db"))
+                .await
+                .unwrap(),
+        );
         let blobs = Arc::new(clearance_core::blobs::MemoryBlobs::default());
         let services = Services::new(store, blobs, Arc::new(SystemClock), Rules::default());
         let state = AppState::new(services, ApiConfig::default());

@@ -1,19 +1,22 @@
-//! The shared store conformance suite on PostgreSQL, in a fresh schema. Skipped unless
-//! `CLEARANCE_TEST_DATABASE_URL` points at a PostgreSQL server (CI sets it).
+//! The shared store conformance suite on PostgreSQL, each scenario in a fresh schema. Skipped
+//! unless `CLEARANCE_TEST_DATABASE_URL` points at a PostgreSQL server (CI sets it).
 
 use std::sync::Arc;
 
-use clearance_store_postgres::PgStore;
+use clearance_store_tests::FreshStore;
 
-#[tokio::test]
-async fn postgres_store_conforms() {
+async fn fresh_store() -> Option<FreshStore> {
     let Ok(url) = std::env::var("CLEARANCE_TEST_DATABASE_URL") else {
         eprintln!("skipped: CLEARANCE_TEST_DATABASE_URL is not set");
-        return;
+        return None;
     };
-    let schema = PgStore::scratch_schema(&url).await.expect("scratch schema");
-    let store = PgStore::connect(&url, Some(&schema))
+    let schema = clearance_store_postgres::scratch_schema(&url)
+        .await
+        .expect("scratch schema");
+    let store = clearance_store_postgres::connect(&url, Some(&schema))
         .await
         .expect("connect");
-    clearance_store_tests::run_all(Arc::new(store)).await;
+    Some(FreshStore::new(Arc::new(store)))
 }
+
+clearance_store_tests::conformance_tests!(fresh_store);

@@ -1,12 +1,15 @@
-//! The hot read path (`get` by id) on plain rusqlite connections driven from the blocking pool:
-//! sqlx's SQLite driver costs several times more per query, and reading one resource by id is
+//! The hot read path (`get` by id) on plain rusqlite connections, run inline on the calling
+//! task: no blocking pool, no worker thread. A primary-key read of a WAL database takes
+//! microseconds, less than handing it to another thread would; sqlx's SQLite driver (a worker
+//! thread and channels per query) costs several times more, and reading one resource by id is
 //! what API clients do most. Writes and everything else stay on sqlx.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use clearance_core::Scope;
 use clearance_core::store::{Resource, ResourceKind, StoreError, StoredJson};
+use clearance_store_sql::ReadById;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::{Map, Value};
@@ -16,10 +19,9 @@ const GET_SQL: &str = "SELECT client_id, created_at, updated_at, version, body \
 const MAX_IDLE: usize = 8;
 
 /// A small pool of read-only connections.
-#[derive(Clone)]
 pub(crate) struct FastReader {
-    path: Arc<PathBuf>,
-    idle: Arc<Mutex<Vec<Connection>>>,
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
 }
 
 fn backend(e: impl std::fmt::Display) -> StoreError {
@@ -29,8 +31,8 @@ fn backend(e: impl std::fmt::Display) -> StoreError {
 impl FastReader {
     pub(crate) fn new(path: PathBuf) -> Self {
         FastReader {
-            path: Arc::new(path),
-            idle: Arc::new(Mutex::new(Vec::new())),
+            path,
+            idle: Mutex::new(Vec::new()),
         }
     }
 
@@ -39,7 +41,7 @@ impl FastReader {
             return Ok(conn);
         }
         let conn = Connection::open_with_flags(
-            self.path.as_ref(),
+            &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(backend)?;
@@ -56,7 +58,33 @@ impl FastReader {
         }
     }
 
-    pub(crate) async fn get(
+    /// Runs [`GET_SQL`] on a pooled connection. The id, account, mode and kind are the ones
+    /// asked for (the columns compare bytewise), so `columns` reads only the rest.
+    fn query_one<T>(
+        &self,
+        scope: &Scope,
+        kind: ResourceKind,
+        id: &str,
+        columns: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>, StoreError> {
+        let conn = self.connection()?;
+        let found = conn
+            .prepare_cached(GET_SQL)
+            .and_then(|mut stmt| {
+                stmt.query_row(
+                    (id, &scope.account_id, scope.mode.as_str(), kind.as_str()),
+                    columns,
+                )
+                .optional()
+            })
+            .map_err(backend);
+        self.give_back(conn);
+        found
+    }
+}
+
+impl ReadById for FastReader {
+    fn get(
         &self,
         scope: &Scope,
         kind: ResourceKind,
@@ -91,8 +119,8 @@ impl FastReader {
         }))
     }
 
-    /// As [`FastReader::get`], with the body left as the stored JSON text.
-    pub(crate) async fn get_json(
+    /// The body is left as the stored JSON text.
+    fn get_json(
         &self,
         scope: &Scope,
         kind: ResourceKind,
@@ -121,30 +149,6 @@ impl FastReader {
             return Err(corrupt_body());
         }
         Ok(Some(stored))
-    }
-
-    /// Runs [`GET_SQL`] on a pooled connection. The id, account, mode and kind are the ones
-    /// asked for (the columns compare bytewise), so `columns` reads only the rest.
-    fn query_one<T>(
-        &self,
-        scope: &Scope,
-        kind: ResourceKind,
-        id: &str,
-        columns: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<Option<T>, StoreError> {
-        let conn = self.connection()?;
-        let found = conn
-            .prepare_cached(GET_SQL)
-            .and_then(|mut stmt| {
-                stmt.query_row(
-                    (id, &scope.account_id, scope.mode.as_str(), kind.as_str()),
-                    columns,
-                )
-                .optional()
-            })
-            .map_err(backend);
-        self.give_back(conn);
-        found
     }
 }
 

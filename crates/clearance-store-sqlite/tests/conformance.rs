@@ -1,22 +1,23 @@
-//! The shared store conformance suite on a fresh SQLite file.
+//! The shared store conformance suite, each scenario on a fresh SQLite file.
 
 use std::sync::Arc;
 
-use clearance_store_sqlite::SqliteStore;
+use clearance_store_tests::FreshStore;
 
-#[tokio::test]
-async fn sqlite_store_conforms() {
+async fn fresh_store() -> Option<FreshStore> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("clearance.db"))
+    let store = clearance_store_sqlite::open(&dir.path().join("clearance.db"))
         .await
         .expect("open");
-    clearance_store_tests::run_all(Arc::new(store)).await;
+    Some(FreshStore::keeping(Arc::new(store), dir))
 }
+
+clearance_store_tests::conformance_tests!(fresh_store);
 
 #[tokio::test]
 async fn in_memory_databases_are_refused_with_a_clear_error() {
     for url in ["sqlite::memory:", "sqlite://:memory:"] {
-        let Err(e) = SqliteStore::connect(url).await else {
+        let Err(e) = clearance_store_sqlite::connect(url).await else {
             panic!("{url} was accepted");
         };
         assert!(

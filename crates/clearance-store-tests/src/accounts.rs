@@ -1,5 +1,7 @@
 //! Accounts and API keys.
 
+use std::sync::Arc;
+
 use clearance_core::Mode;
 use clearance_core::account::{Account, ApiKey, TeamMember};
 use clearance_core::store::{Store, StoreError};
@@ -22,7 +24,7 @@ pub(crate) fn account(id: &str) -> (Account, TeamMember) {
     )
 }
 
-pub(crate) async fn accounts_and_keys(store: &dyn Store) {
+pub async fn accounts_and_keys(store: &Arc<dyn Store>) {
     assert_eq!(store.count_accounts().await.unwrap(), 0);
     let (acc, owner) = account("acc1");
     store.create_account(&acc, &owner).await.unwrap();

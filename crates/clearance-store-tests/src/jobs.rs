@@ -27,7 +27,7 @@ fn queues(name: &str) -> Vec<String> {
     vec![name.to_string()]
 }
 
-pub async fn leases_retries_and_burial(store: &dyn Store) {
+pub async fn leases_retries_and_burial(store: &Arc<dyn Store>) {
     let q = queues("lease");
     store.enqueue(job("lease-1", "lease", 1_000)).await.unwrap();
     assert!(matches!(
@@ -123,7 +123,7 @@ pub async fn leases_retries_and_burial(store: &dyn Store) {
     );
 }
 
-pub async fn concurrent_claims_never_share_a_job(store: Arc<dyn Store>) {
+pub async fn concurrent_claims_never_share_a_job(store: &Arc<dyn Store>) {
     for i in 0..60 {
         store
             .enqueue(job(&format!("race-{i:02}"), "race", 10))
@@ -160,7 +160,7 @@ pub async fn concurrent_claims_never_share_a_job(store: Arc<dyn Store>) {
     );
 }
 
-pub async fn enqueues_and_events_commit_with_their_change(store: &dyn Store) {
+pub async fn enqueues_and_events_commit_with_their_change(store: &Arc<dyn Store>) {
     let scope = Scope::new("acct-outbox", Mode::Test);
     let resource = Resource {
         id: "outbox-res".into(),
@@ -287,7 +287,7 @@ fn now_ms() -> i64 {
         .as_millis() as i64
 }
 
-pub async fn worker_pools_share_a_queue(store: Arc<dyn Store>) {
+pub async fn worker_pools_share_a_queue(store: &Arc<dyn Store>) {
     let now = now_ms();
     for i in 0..40 {
         store
@@ -356,7 +356,7 @@ impl Handler for Sleeper {
     }
 }
 
-pub async fn shutdown_hands_back_unfinished_jobs(store: Arc<dyn Store>) {
+pub async fn shutdown_hands_back_unfinished_jobs(store: &Arc<dyn Store>) {
     store
         .enqueue(job("slow-1", "slow", now_ms()))
         .await

@@ -1,5 +1,6 @@
 //! The store conformance suite: behaviour both adapters must share, run from each adapter's own
-//! tests against a real database. Panics (test failures) name the broken rule.
+//! tests against a real database. [`conformance_tests!`] makes each scenario a test of its own,
+//! on a fresh database, so a failure names the broken rule.
 
 #![expect(
     clippy::unwrap_used,
@@ -15,21 +16,82 @@ use std::sync::Arc;
 
 use clearance_core::store::Store;
 
-/// Runs every conformance scenario against a freshly migrated, empty store.
-pub async fn run_all(store: Arc<dyn Store>) {
+pub use accounts::accounts_and_keys;
+pub use jobs::{
+    concurrent_claims_never_share_a_job, enqueues_and_events_commit_with_their_change,
+    leases_retries_and_burial, shutdown_hands_back_unfinished_jobs, worker_pools_share_a_queue,
+};
+pub use resources::{
+    change_sets_are_atomic, deleting_a_client_keeps_its_audit_trail,
+    insert_get_and_scope_isolation, lists_filter_sort_and_page, updates_are_versioned,
+};
+pub use screening_lists::lists_are_replaced_whole;
+
+/// A store opened for one scenario, with whatever must outlive it (a temporary directory).
+pub struct FreshStore {
+    pub store: Arc<dyn Store>,
+    _keep: Box<dyn Send>,
+}
+
+impl FreshStore {
+    /// A store that needs nothing kept beside it.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::keeping(store, ())
+    }
+
+    /// A store whose files live as long as `keep` does.
+    pub fn keeping(store: Arc<dyn Store>, keep: impl Send + 'static) -> Self {
+        FreshStore {
+            store,
+            _keep: Box::new(keep),
+        }
+    }
+}
+
+/// Migrates a freshly opened store, as a server does at start, before a scenario runs on it.
+pub async fn migrate(fresh: &FreshStore) {
+    fresh.store.migrate().await.unwrap();
+}
+
+/// Migrating an up-to-date store again changes nothing and leaves it usable.
+pub async fn migrating_again_changes_nothing(store: &Arc<dyn Store>) {
     store.migrate().await.unwrap();
-    store.migrate().await.unwrap(); // migrations are idempotent
     store.ping().await.unwrap();
-    accounts::accounts_and_keys(store.as_ref()).await;
-    resources::insert_get_and_scope_isolation(store.as_ref()).await;
-    resources::updates_are_versioned(store.as_ref()).await;
-    resources::change_sets_are_atomic(store.as_ref()).await;
-    resources::lists_filter_sort_and_page(store.as_ref()).await;
-    resources::deleting_a_client_keeps_its_audit_trail(store.as_ref()).await;
-    jobs::leases_retries_and_burial(store.as_ref()).await;
-    jobs::concurrent_claims_never_share_a_job(store.clone()).await;
-    jobs::enqueues_and_events_commit_with_their_change(store.as_ref()).await;
-    jobs::worker_pools_share_a_queue(store.clone()).await;
-    jobs::shutdown_hands_back_unfinished_jobs(store.clone()).await;
-    screening_lists::lists_are_replaced_whole(store.as_ref()).await;
+    assert_eq!(store.count_accounts().await.unwrap(), 0);
+}
+
+/// One `#[tokio::test]` per conformance scenario. `$fresh` names an `async fn() ->
+/// Option<FreshStore>` opening an empty store, a new one on each call; `None` skips the
+/// scenario (the function says why on stderr). The calling crate needs `tokio` with the
+/// `macros` and `rt` features among its dev-dependencies.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($fresh:path) => {
+        $crate::conformance_tests!(@each $fresh;
+            migrating_again_changes_nothing,
+            accounts_and_keys,
+            insert_get_and_scope_isolation,
+            updates_are_versioned,
+            change_sets_are_atomic,
+            lists_filter_sort_and_page,
+            deleting_a_client_keeps_its_audit_trail,
+            leases_retries_and_burial,
+            concurrent_claims_never_share_a_job,
+            enqueues_and_events_commit_with_their_change,
+            worker_pools_share_a_queue,
+            shutdown_hands_back_unfinished_jobs,
+            lists_are_replaced_whole,
+        );
+    };
+    (@each $fresh:path; $($scenario:ident,)+) => {
+        $(
+            #[tokio::test]
+            async fn $scenario() {
+                if let Some(fresh) = $fresh().await {
+                    $crate::migrate(&fresh).await;
+                    $crate::$scenario(&fresh.store).await;
+                }
+            }
+        )+
+    };
 }

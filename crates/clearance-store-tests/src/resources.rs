@@ -1,5 +1,7 @@
 //! Resource documents: isolation, versions, atomicity, filters, pages and cascades.
 
+use std::sync::Arc;
+
 use clearance_core::store::{
     AttrFilter, Change, ListQuery, Resource, ResourceKind, Store, StoreError, StoredJson,
 };
@@ -39,7 +41,7 @@ fn query(kind: ResourceKind) -> ListQuery {
     }
 }
 
-pub(crate) async fn insert_get_and_scope_isolation(store: &dyn Store) {
+pub async fn insert_get_and_scope_isolation(store: &Arc<dyn Store>) {
     let r = resource(
         "c-iso",
         ResourceKind::Client,
@@ -124,7 +126,7 @@ pub(crate) async fn insert_get_and_scope_isolation(store: &dyn Store) {
     ));
 }
 
-pub(crate) async fn updates_are_versioned(store: &dyn Store) {
+pub async fn updates_are_versioned(store: &Arc<dyn Store>) {
     let r = resource("c-ver", ResourceKind::Client, None, 10, json!({"v": 1}));
     store.apply(vec![Change::Insert(r.clone())]).await.unwrap();
     let v2 = Resource {
@@ -163,9 +165,14 @@ pub(crate) async fn updates_are_versioned(store: &dyn Store) {
     ));
 }
 
-pub(crate) async fn change_sets_are_atomic(store: &dyn Store) {
+pub async fn change_sets_are_atomic(store: &Arc<dyn Store>) {
+    let existing = resource("c-atom-b", ResourceKind::Client, None, 10, json!({}));
+    store
+        .apply(vec![Change::Insert(existing.clone())])
+        .await
+        .unwrap();
     let a = resource("c-atom-a", ResourceKind::Client, None, 10, json!({}));
-    let dupe = resource("c-iso", ResourceKind::Client, None, 10, json!({}));
+    let dupe = existing;
     let result = store
         .apply(vec![Change::Insert(a), Change::Insert(dupe)])
         .await;
@@ -180,7 +187,7 @@ pub(crate) async fn change_sets_are_atomic(store: &dyn Store) {
     );
 }
 
-pub(crate) async fn lists_filter_sort_and_page(store: &dyn Store) {
+pub async fn lists_filter_sort_and_page(store: &Arc<dyn Store>) {
     let items = [
         resource(
             "l1",
@@ -300,7 +307,7 @@ pub(crate) async fn lists_filter_sort_and_page(store: &dyn Store) {
     );
 }
 
-pub(crate) async fn deleting_a_client_keeps_its_audit_trail(store: &dyn Store) {
+pub async fn deleting_a_client_keeps_its_audit_trail(store: &Arc<dyn Store>) {
     let client = resource("c-del", ResourceKind::Client, None, 10, json!({}));
     let address = resource("a-del", ResourceKind::Address, Some("c-del"), 11, json!({}));
     let audit = resource(

@@ -1,5 +1,7 @@
 //! Imported screening lists: stored whole, replaced atomically, removed with their chunks.
 
+use std::sync::Arc;
+
 use clearance_core::screening_lists::StoredList;
 use clearance_core::store::Store;
 
@@ -18,7 +20,7 @@ fn list(name: &str, hash: &str, entities: i64) -> StoredList {
     }
 }
 
-pub async fn lists_are_replaced_whole(store: &dyn Store) {
+pub async fn lists_are_replaced_whole(store: &Arc<dyn Store>) {
     assert!(store.screening_lists().await.unwrap().is_empty());
     let chunks = vec![vec![1u8, 2, 3], vec![0u8; 70_000], vec![]];
     store

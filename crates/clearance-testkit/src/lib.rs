@@ -17,7 +17,6 @@ use clearance_blob::{BlobConfig, BlobStore, S3Settings};
 use clearance_core::Mode;
 use clearance_core::resources::Rules;
 use clearance_core::store::Store;
-use clearance_store_postgres::PgStore;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -114,8 +113,12 @@ impl TestApp {
         .unwrap();
         let store: Arc<dyn Store> = match std::env::var("CLEARANCE_TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
-                let schema = PgStore::scratch_schema(&url).await.unwrap();
-                let store = PgStore::connect(&url, Some(&schema)).await.unwrap();
+                let schema = clearance_store_postgres::scratch_schema(&url)
+                    .await
+                    .unwrap();
+                let store = clearance_store_postgres::connect(&url, Some(&schema))
+                    .await
+                    .unwrap();
                 store.migrate().await.unwrap();
                 Arc::new(store)
             }

@@ -20,8 +20,6 @@ use clearance_core::store::Store;
 use clearance_engines::screening::{Catalogue, ScreeningEngine};
 use clearance_idv::pdf_isolation::PdfIsolation;
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
-use clearance_store_postgres::PgStore;
-use clearance_store_sqlite::SqliteStore;
 use clearance_tokens::KeySet;
 
 use crate::engines::{LazyDocumentEngine, SandboxWithLatency};
@@ -46,14 +44,16 @@ pub async fn open_store(
     let store: Arc<dyn Store> = match database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Arc::new(
-                PgStore::connect(url, None)
+                clearance_store_postgres::connect(url, None)
                     .await
                     .context("connecting to PostgreSQL")?,
             )
         }
-        Some(url) if url.starts_with("sqlite:") => {
-            Arc::new(SqliteStore::connect(url).await.context("opening SQLite")?)
-        }
+        Some(url) if url.starts_with("sqlite:") => Arc::new(
+            clearance_store_sqlite::connect(url)
+                .await
+                .context("opening SQLite")?,
+        ),
         Some(other) => anyhow::bail!(
             "DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got a URL with scheme '{}')",
             other.split(':').next().unwrap_or_default()
@@ -61,7 +61,7 @@ pub async fn open_store(
         None => {
             create_private_dir(data_dir)?;
             Arc::new(
-                SqliteStore::open(&data_dir.join("clearance.db"))
+                clearance_store_sqlite::open(&data_dir.join("clearance.db"))
                     .await
                     .context("opening the SQLite database in the data folder")?,
             )

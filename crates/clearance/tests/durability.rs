@@ -244,7 +244,7 @@ async fn new_client(server: &Server, key: &str) -> String {
 
 async fn sqlite_store(data_dir: &Path) -> Arc<dyn Store> {
     Arc::new(
-        clearance_store_sqlite::SqliteStore::open(&data_dir.join("clearance.db"))
+        clearance_store_sqlite::open(&data_dir.join("clearance.db"))
             .await
             .unwrap(),
     )
@@ -331,7 +331,7 @@ async fn two_servers_on_one_postgres_database_share_the_backlog() {
     assert_eq!(accepted.len(), 300);
     wait_until_none_pending(&a, &key).await;
 
-    let store = clearance_store_postgres::PgStore::connect(&db_url, None)
+    let store = clearance_store_postgres::connect(&db_url, None)
         .await
         .unwrap();
     assert_completed_exactly_once(&a, &key, &store, &accepted).await;

@@ -1,0 +1,128 @@
+//! Imported screening lists (see `clearance_core::screening_lists`): one summary row per list and
+//! its content as ordered chunks, replaced together in one transaction.
+
+use async_trait::async_trait;
+use clearance_core::screening_lists::{ListStore, StoredList};
+use clearance_core::store::StoreError;
+use sqlx::{ColumnIndex, Executor, IntoArguments, Row};
+
+use crate::{Column, Db, DbArguments, DbConnection, DbRow, Dialect, Param, SqlStore, store_error};
+
+#[async_trait]
+impl<D: Dialect> ListStore for SqlStore<D>
+where
+    for<'c> &'c mut DbConnection<D>: Executor<'c, Database = Db<D>>,
+    for<'q> DbArguments<'q, D>: IntoArguments<'q, Db<D>>,
+    for<'q> &'q str: ColumnIndex<DbRow<D>> + Param<'q, Db<D>>,
+    for<'q> &'q [u8]: Param<'q, Db<D>>,
+    i64: Column<Db<D>>,
+    String: Column<Db<D>>,
+    Vec<u8>: Column<Db<D>>,
+{
+    async fn put_screening_list(
+        &self,
+        list: &StoredList,
+        chunks: &[Vec<u8>],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pools.writes.begin().await.map_err(store_error)?;
+        sqlx::query("DELETE FROM screening_list_chunks WHERE list_name = $1")
+            .bind(&list.name)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        for (seq, data) in chunks.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO screening_list_chunks (list_name, content_hash, seq, data) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&list.name)
+            .bind(&list.content_hash)
+            .bind(seq as i64)
+            .bind(data.as_slice())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        }
+        sqlx::query(
+            "INSERT INTO screening_lists (name, format, source, version, content_hash, entity_count, \
+             name_count, error_count, chunk_count, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (name) DO UPDATE SET format = excluded.format, source = excluded.source, \
+             version = excluded.version, content_hash = excluded.content_hash, \
+             entity_count = excluded.entity_count, name_count = excluded.name_count, \
+             error_count = excluded.error_count, chunk_count = excluded.chunk_count, \
+             imported_at = excluded.imported_at",
+        )
+        .bind(&list.name)
+        .bind(&list.format)
+        .bind(&list.source)
+        .bind(&list.version)
+        .bind(&list.content_hash)
+        .bind(list.entity_count)
+        .bind(list.name_count)
+        .bind(list.error_count)
+        .bind(chunks.len() as i64)
+        .bind(list.imported_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    async fn screening_lists(&self) -> Result<Vec<StoredList>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM screening_lists ORDER BY name")
+            .fetch_all(&self.pools.reads)
+            .await
+            .map_err(store_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredList {
+                    name: row.try_get("name")?,
+                    format: row.try_get("format")?,
+                    source: row.try_get("source")?,
+                    version: row.try_get("version")?,
+                    content_hash: row.try_get("content_hash")?,
+                    entity_count: row.try_get("entity_count")?,
+                    name_count: row.try_get("name_count")?,
+                    error_count: row.try_get("error_count")?,
+                    chunk_count: row.try_get("chunk_count")?,
+                    imported_at: row.try_get("imported_at")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(store_error)
+    }
+
+    async fn screening_list_chunks(
+        &self,
+        name: &str,
+        content_hash: &str,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT data FROM screening_list_chunks WHERE list_name = $1 AND content_hash = $2 ORDER BY seq",
+        )
+        .bind(name)
+        .bind(content_hash)
+        .fetch_all(&self.pools.reads)
+        .await
+        .map_err(store_error)?;
+        rows.iter()
+            .map(|r| r.try_get::<Vec<u8>, _>("data"))
+            .collect::<Result<_, _>>()
+            .map_err(store_error)
+    }
+
+    async fn remove_screening_list(&self, name: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pools.writes.begin().await.map_err(store_error)?;
+        sqlx::query("DELETE FROM screening_list_chunks WHERE list_name = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let done = sqlx::query("DELETE FROM screening_lists WHERE name = $1")
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(D::rows_affected(&done) > 0)
+    }
+}
