@@ -1,10 +1,11 @@
 //! What an SDK token may start for its one client: checks whose linked resources all belong to
 //! that client. Anything else is answered as if it did not exist.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Services;
 use crate::audit::Actor;
+use crate::checks::input::parse_create;
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
 use crate::scope::Scope;
@@ -30,6 +31,8 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         let mut body = as_object(input, None)?.clone();
+        // Foreign ids are refused before anything else, whatever the check type, so a token
+        // learns nothing about resources it does not own.
         for (param, kind) in LINKS {
             let Some(Value::String(id)) = body.get(*param) else {
                 continue;
@@ -42,7 +45,8 @@ impl Services {
                 _ => return Err(CoreError::not_found(kind.label(), id.clone())),
             }
         }
-        body.insert("clientId".into(), json!(client_id));
-        self.create_check(scope, actor, &Value::Object(body)).await
+        body.insert("clientId".into(), Value::String(client_id.to_string()));
+        let request = parse_create(&body)?;
+        self.create_requested_check(scope, actor, request).await
     }
 }

@@ -39,7 +39,7 @@ fn on_check(
 }
 
 impl Services {
-    /// Creates a pending check and queues its analysis.
+    /// `POST /v1/checks`: validates the body and creates the check it asks for.
     pub async fn create_check(
         &self,
         scope: &Scope,
@@ -47,6 +47,16 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         let request = parse_create(as_object(input, None)?)?;
+        self.create_requested_check(scope, actor, request).await
+    }
+
+    /// Creates a pending check for a validated request and queues its analysis.
+    pub async fn create_requested_check(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        request: CheckRequest,
+    ) -> Result<Resource> {
         let client = self.require_client(scope, &request.client_id).await?;
         if request.check_type.person_only() && client.body.get("type") == Some(&json!("company")) {
             return Err(CoreError::invalid(
