@@ -185,12 +185,29 @@ impl<T> FromRequest<AppState> for SdkBody<T> {
 impl<T: ToSchema> PartialSchema for SdkBody<T> {
     fn schema() -> RefOr<Schema> {
         let mut schema = T::schema();
-        if let RefOr::T(Schema::Object(object)) = &mut schema {
+        let optional_client = |object: &mut utoipa::openapi::schema::Object| {
             object.required.retain(|r| r != "clientId");
             if let Some(RefOr::T(Schema::Object(client))) = object.properties.get_mut("clientId") {
                 client.description =
                     Some("Optional; when given it must be the token's client.".into());
             }
+        };
+        // A body with flattened parts (a check's links) is an `allOf` of objects: one object
+        // with all their fields reads more simply.
+        if let RefOr::T(Schema::AllOf(all)) = &schema {
+            let mut merged = utoipa::openapi::schema::Object::new();
+            merged.description = all.description.clone();
+            for item in &all.items {
+                if let RefOr::T(Schema::Object(part)) = item {
+                    merged.properties.extend(part.properties.clone());
+                    merged.required.extend(part.required.clone());
+                    merged.description = merged.description.or_else(|| part.description.clone());
+                }
+            }
+            schema = RefOr::T(Schema::Object(merged));
+        }
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            optional_client(object);
         }
         schema
     }

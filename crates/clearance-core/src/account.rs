@@ -1,6 +1,6 @@
 //! Accounts, their API keys and their team members.
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::scope::Mode;
 
@@ -25,15 +25,42 @@ pub struct ApiKey {
     pub revoked_at: Option<i64>,
 }
 
+wire_enum! {
+    /// The roles a team member may have.
+    pub enum Role {
+        Owner = "owner",
+        Administrator = "administrator",
+        Developer = "developer",
+        Analyst = "analyst",
+        SupportSpecialist = "support-specialist",
+        ViewOnly = "view-only",
+    }
+}
+
 /// The roles a team member may have.
-pub const ROLES: &[&str] = &[
-    "owner",
-    "administrator",
-    "developer",
-    "analyst",
-    "support-specialist",
-    "view-only",
-];
+pub const ROLES: &[&str] = Role::NAMES;
+
+/// A member of the account's team.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = TeamMember))]
+#[serde(rename_all = "camelCase")]
+pub struct TeamMemberBody {
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+}
+
+/// Account information.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInfo {
+    pub username: String,
+    pub plan: String,
+    /// Absent: a self-hosted account has no credits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_credit: Option<f64>,
+}
 
 /// A person with access to the account (read-only through the API).
 #[derive(Clone, Debug, PartialEq)]
@@ -48,12 +75,14 @@ pub struct TeamMember {
 
 impl TeamMember {
     /// The stored body of the team member resource.
-    pub fn body(&self) -> serde_json::Map<String, Value> {
-        let v = json!({
-            "firstName": self.first_name,
-            "lastName": self.last_name,
-            "role": self.role,
+    pub fn body(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut body = crate::typed::encode(&TeamMemberBody {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            role: Role::parse(&self.role).unwrap_or(Role::ViewOnly),
         });
-        v.as_object().cloned().unwrap_or_default()
+        // A role this server does not know (an older or newer one) is kept as it was given.
+        body.insert("role".into(), self.role.clone().into());
+        body
     }
 }

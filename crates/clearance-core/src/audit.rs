@@ -1,12 +1,30 @@
 //! Audit-log entries, written in the same transaction as the change they describe.
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use crate::diff::diff;
-use crate::fields::object_of;
+use crate::diff::{DiffEntry, diff};
 use crate::ids::new_resource_id;
 use crate::scope::Scope;
 use crate::store::{Resource, ResourceKind};
+
+/// An audit-log entry (`diff` only on the single-entry read).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLog {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<String>,
+    pub resource_type: String,
+    pub resource_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub trigger: String,
+    /// `create`, `update` or `delete`.
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<Vec<DiffEntry>>,
+}
 
 /// Who made a change: API-key actions carry no team member.
 #[derive(Clone, Debug, Default)]
@@ -71,15 +89,15 @@ pub fn entry(
         &Value::Object(before.clone()),
         &Value::Object(after.clone()),
     );
-    let body = object_of(vec![
-        ("memberId", actor.member_id.clone().map(Value::from)),
-        ("resourceType", Some(json!(subject.kind.as_str()))),
-        ("resourceId", Some(json!(subject.id))),
-        ("clientId", client_id.clone().map(Value::from)),
-        ("trigger", Some(json!(trigger(action, subject.kind)))),
-        ("action", Some(json!(action.as_str()))),
-        ("diff", Some(Value::Array(changes))),
-    ]);
+    let body = crate::typed::encode(&AuditLog {
+        member_id: actor.member_id.clone(),
+        resource_type: subject.kind.as_str().to_string(),
+        resource_id: subject.id.clone(),
+        client_id: client_id.clone(),
+        trigger: trigger(action, subject.kind),
+        action: action.as_str().to_string(),
+        diff: Some(changes),
+    });
     Resource {
         id: new_resource_id(now_ms),
         scope: scope.clone(),

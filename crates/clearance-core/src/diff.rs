@@ -1,21 +1,36 @@
 //! The audit-log `diff`: what changed between two versions of a resource, as a list of
 //! `{action, path, old, new}` entries with `action` one of `new`, `delete`, `update`, `add`.
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// One change inside an audit entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DiffEntry {
+    /// `new`, `delete`, `update` or `add`.
+    pub action: String,
+    /// Keys and array indices from the resource root.
+    pub path: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
 
 /// Computes the documented diff from `old` to `new` (either may be `{}` for create and delete).
-pub fn diff(old: &Value, new: &Value) -> Vec<Value> {
+pub fn diff(old: &Value, new: &Value) -> Vec<DiffEntry> {
     let mut out = Vec::new();
     walk(&mut Vec::new(), old, new, &mut out);
     out
 }
 
-fn walk(path: &mut Vec<Value>, old: &Value, new: &Value, out: &mut Vec<Value>) {
+fn walk(path: &mut Vec<Value>, old: &Value, new: &Value, out: &mut Vec<DiffEntry>) {
     match (old, new) {
         (Value::Object(a), Value::Object(b)) => objects(path, a, b, out),
         (Value::Array(a), Value::Array(b)) => {
             for i in 0..a.len().max(b.len()) {
-                path.push(json!(i));
+                path.push(Value::from(i));
                 match (a.get(i), b.get(i)) {
                     (Some(x), Some(y)) => walk(path, x, y, out),
                     (None, Some(y)) => out.push(entry("add", path, None, Some(y))),
@@ -34,10 +49,10 @@ fn objects(
     path: &mut Vec<Value>,
     a: &Map<String, Value>,
     b: &Map<String, Value>,
-    out: &mut Vec<Value>,
+    out: &mut Vec<DiffEntry>,
 ) {
     for (key, old_value) in a {
-        path.push(json!(key));
+        path.push(Value::from(key.as_str()));
         match b.get(key) {
             Some(new_value) => walk(path, old_value, new_value, out),
             None => out.push(entry("delete", path, Some(old_value), None)),
@@ -46,29 +61,33 @@ fn objects(
     }
     for (key, new_value) in b {
         if !a.contains_key(key) {
-            path.push(json!(key));
+            path.push(Value::from(key.as_str()));
             out.push(entry("new", path, None, Some(new_value)));
             path.pop();
         }
     }
 }
 
-fn entry(action: &str, path: &[Value], old: Option<&Value>, new: Option<&Value>) -> Value {
-    let mut e = Map::new();
-    e.insert("action".into(), json!(action));
-    e.insert("path".into(), Value::Array(path.to_vec()));
-    if let Some(old) = old {
-        e.insert("old".into(), old.clone());
+fn entry(action: &str, path: &[Value], old: Option<&Value>, new: Option<&Value>) -> DiffEntry {
+    DiffEntry {
+        action: action.to_string(),
+        path: path.to_vec(),
+        old: old.cloned(),
+        new: new.cloned(),
     }
-    if let Some(new) = new {
-        e.insert("new".into(), new.clone());
-    }
-    Value::Object(e)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn diff(old: &Value, new: &Value) -> Vec<Value> {
+        super::diff(old, new)
+            .into_iter()
+            .map(|e| serde_json::to_value(e).unwrap())
+            .collect()
+    }
 
     #[test]
     fn reports_new_update_delete_and_add() {

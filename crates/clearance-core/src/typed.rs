@@ -51,50 +51,78 @@ pub struct Stored<T> {
     pub updated_at: String,
 }
 
+/// A resource that never changes once created (an audit entry, a team member), as answered:
+/// its id and creation time around its typed body.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Created<T> {
+    pub id: String,
+    #[serde(flatten)]
+    pub body: T,
+    pub created_at: String,
+}
+
+/// The OpenAPI schema of an answered resource: `allOf` its id and timestamps, and its body.
 #[cfg(feature = "openapi")]
-impl<T: utoipa::ToSchema> utoipa::PartialSchema for Stored<T> {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::KnownFormat;
-        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, SchemaFormat, Type};
-        let time = || {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
-        };
-        let meta = ObjectBuilder::new()
-            .property("id", ObjectBuilder::new().schema_type(Type::String))
-            .property("createdAt", time())
-            .property("updatedAt", time())
-            .required("id")
-            .required("createdAt")
-            .required("updatedAt");
-        let body = T::schema();
-        let description = match &body {
-            utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(o)) => {
-                o.description.clone()
+fn answered<T: utoipa::ToSchema>(
+    updated_at: bool,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::KnownFormat;
+    use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, SchemaFormat, Type};
+    let time = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+    };
+    let mut meta = ObjectBuilder::new()
+        .property("id", ObjectBuilder::new().schema_type(Type::String))
+        .property("createdAt", time())
+        .required("id")
+        .required("createdAt");
+    if updated_at {
+        meta = meta.property("updatedAt", time()).required("updatedAt");
+    }
+    let body = T::schema();
+    let description = match &body {
+        utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(o)) => {
+            o.description.clone()
+        }
+        _ => None,
+    };
+    AllOfBuilder::new()
+        .item(meta)
+        .item(body)
+        .description(description)
+        .into()
+}
+
+/// Both wrappers take their body's name in the OpenAPI document.
+macro_rules! answered_schema {
+    ($wrapper:ident, $updated_at:expr) => {
+        #[cfg(feature = "openapi")]
+        impl<T: utoipa::ToSchema> utoipa::PartialSchema for $wrapper<T> {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                answered::<T>($updated_at)
             }
-            _ => None,
-        };
-        AllOfBuilder::new()
-            .item(meta)
-            .item(body)
-            .description(description)
-            .into()
-    }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl<T: utoipa::ToSchema> utoipa::ToSchema for $wrapper<T> {
+            fn name() -> std::borrow::Cow<'static, str> {
+                T::name()
+            }
+
+            fn schemas(
+                schemas: &mut Vec<(
+                    String,
+                    utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+                )>,
+            ) {
+                T::schemas(schemas);
+            }
+        }
+    };
 }
 
-#[cfg(feature = "openapi")]
-impl<T: utoipa::ToSchema> utoipa::ToSchema for Stored<T> {
-    fn name() -> std::borrow::Cow<'static, str> {
-        T::name()
-    }
-
-    fn schemas(
-        schemas: &mut Vec<(
-            String,
-            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
-        )>,
-    ) {
-        T::schemas(schemas);
-    }
-}
+answered_schema!(Stored, true);
+answered_schema!(Created, false);

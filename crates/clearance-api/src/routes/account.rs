@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::{Extension, Json};
-use serde_json::{Value, json};
 
 use super::schemas::AccountInfo;
 use crate::auth::Caller;
@@ -18,7 +17,7 @@ const PLAN: &str = "Clearance self-hosted";
 pub async fn get_account_info(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AccountInfo>, ApiError> {
     let account = state
         .services
         .store()
@@ -26,5 +25,9 @@ pub async fn get_account_info(
         .await
         .map_err(|e| ApiError::from(clearance_core::CoreError::from(e)))?
         .ok_or_else(ApiError::unauthorized)?;
-    Ok(Json(json!({ "username": account.name, "plan": PLAN })))
+    Ok(Json(AccountInfo {
+        username: account.name,
+        plan: PLAN.to_string(),
+        remaining_credit: None,
+    }))
 }

@@ -75,7 +75,7 @@ pub async fn validate_check(
     Extension(caller): Extension<Caller>,
     Id(id): Id,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<ValidationOutcome>, ApiError> {
     let answer = state
         .services
         .validate_check(&caller.scope, &Actor::default(), &id, &body)

@@ -6,8 +6,6 @@ use axum::extract::State;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
-use clearance_core::time::format_timestamp;
-use clearance_tokens::Binding;
 use serde_json::{Map, Value, json};
 
 use super::extract::IdPair;
@@ -33,21 +31,8 @@ const ACTIONS: &[&str] = &[
 /// The token's client, mode, binding, expiry and allowed actions.
 #[utoipa::path(get, path = "/v1/sdk/session", tag = "Capture API",
     responses((status = 200, description = "What the token stands for", body = SdkSession)))]
-pub async fn session(Extension(caller): Extension<SdkCaller>) -> Json<Value> {
-    let s = &caller.session;
-    let mut out = Map::new();
-    out.insert("clientId".into(), json!(s.client_id));
-    out.insert("mode".into(), json!(s.scope.mode.as_str()));
-    match &s.binding {
-        Binding::Referrer(r) => out.insert("referrer".into(), json!(r)),
-        Binding::AppId(a) => out.insert("appId".into(), json!(a)),
-    };
-    out.insert(
-        "expiresAt".into(),
-        json!(format_timestamp(s.expires_at.saturating_mul(1000))),
-    );
-    out.insert("actions".into(), json!(ACTIONS));
-    Json(Value::Object(out))
+pub async fn session(Extension(caller): Extension<SdkCaller>) -> Json<SdkSession> {
+    Json(SdkSession::of(&caller.session, ACTIONS))
 }
 
 /// The body with `clientId` set to the token's client; another client id is refused.
@@ -155,7 +140,7 @@ pub async fn create_live_video(
 pub async fn create_check(
     State(state): State<AppState>,
     Extension(caller): Extension<SdkCaller>,
-    JsonBody(body): JsonBody,
+    SdkBody(body, _): SdkCheckCreate,
 ) -> Result<Json<Value>, ApiError> {
     let body = for_own_client(body, &caller)?;
     let s = &caller.session;

@@ -1,15 +1,13 @@
-//! Wire schemas of the capture API (`/v1/sdk/…`) for the OpenAPI document: the `/v1` bodies
-//! without a required `clientId`, which the SDK token supplies.
+//! Wire shapes of the capture API (`/v1/sdk/…`): what a token stands for, and the `/v1` bodies
+//! without a required `clientId`, which the SDK token supplies (derived with `SdkBody`).
 
-#![expect(dead_code, reason = "schema-only types: never constructed")]
-
-use std::collections::HashMap;
-
+use clearance_core::Mode;
+use clearance_core::service::SdkSession as Session;
+use clearance_core::time::format_timestamp;
+use clearance_tokens::Binding;
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::schemas::CheckType;
 use crate::body::SdkBody;
 
 /// The mode of the key that issued a token.
@@ -28,13 +26,36 @@ pub struct SdkSession {
     client_id: String,
     mode: SdkMode,
     /// The match pattern of a web token.
+    #[serde(skip_serializing_if = "Option::is_none")]
     referrer: Option<String>,
     /// The bundle id of a mobile token.
+    #[serde(skip_serializing_if = "Option::is_none")]
     app_id: Option<String>,
     #[schema(format = DateTime)]
     expires_at: String,
     /// The operations the token may perform, e.g. `documents.create`, `checks.create`.
     actions: Vec<String>,
+}
+
+impl SdkSession {
+    /// The answer for a verified token that may perform `actions`.
+    pub fn of(session: &Session, actions: &[&str]) -> Self {
+        let (referrer, app_id) = match &session.binding {
+            Binding::Referrer(r) => (Some(r.clone()), None),
+            Binding::AppId(a) => (None, Some(a.clone())),
+        };
+        SdkSession {
+            client_id: session.client_id.clone(),
+            mode: match session.scope.mode {
+                Mode::Test => SdkMode::Test,
+                Mode::Live => SdkMode::Live,
+            },
+            referrer,
+            app_id,
+            expires_at: format_timestamp(session.expires_at.saturating_mul(1000)),
+            actions: actions.iter().map(|a| (*a).to_string()).collect(),
+        }
+    }
 }
 
 /// Body of `POST /v1/sdk/documents`.
@@ -47,19 +68,4 @@ pub type SdkLivePhotoUpload = SdkBody<super::schemas::LivePhotoUpload>;
 pub type SdkLiveVideoCreate = SdkBody<super::schemas::LiveVideoCreate>;
 
 /// Body of `POST /v1/sdk/checks`; linked resources must belong to the token's client.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SdkCheckCreate {
-    /// Optional; when given it must be the token's client.
-    client_id: Option<String>,
-    #[serde(rename = "type")]
-    kind: CheckType,
-    enable_monitoring: Option<bool>,
-    document_id: Option<String>,
-    address_id: Option<String>,
-    live_photo_id: Option<String>,
-    live_video_id: Option<String>,
-    /// Type-specific options; an option the type does not take is refused by name.
-    options: Option<HashMap<String, Value>>,
-    client_consent: Option<bool>,
-}
+pub type SdkCheckCreate = SdkBody<super::schemas::CheckCreate>;

@@ -5,14 +5,13 @@ use std::sync::LazyLock;
 use axum::body::Bytes;
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde_json::Value;
 
 use super::schemas::SupportedDocuments;
 
 /// The table never changes while the process runs: serialise it once.
 static SUPPORTED: LazyLock<Bytes> = LazyLock::new(|| {
-    let table: Value = clearance_core::static_data::supported_documents();
-    Bytes::from(table.to_string())
+    let table = clearance_core::static_data::supported_documents();
+    Bytes::from(serde_json::to_vec(&table).unwrap_or_default())
 });
 
 /// The documents each check type accepts, with the sides to capture per country.

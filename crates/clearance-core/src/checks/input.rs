@@ -21,7 +21,9 @@ const ANALYSIS_COVERAGE: &[&str] = &[
 pub const SCREENING_CLASSIFICATIONS: &[&str] = &CLASSIFICATIONS;
 
 /// The resources a check links to, each checked against its type's rules.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
 pub struct Links {
     pub document_id: Option<String>,
     pub address_id: Option<String>,
@@ -29,14 +31,22 @@ pub struct Links {
     pub live_video_id: Option<String>,
 }
 
-/// A valid `POST /v1/checks` request.
-#[derive(Clone, Debug, PartialEq)]
+/// Body of `POST /v1/checks`, as validated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CheckCreate))]
+#[serde(rename_all = "camelCase")]
 pub struct CheckRequest {
     pub client_id: String,
+    #[serde(rename = "type")]
     pub check_type: CheckType,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub links: Links,
+    /// Screening checks only; default false.
+    #[serde(default)]
     pub enable_monitoring: bool,
     pub client_consent: Option<bool>,
+    /// Type-specific options; an option the type does not take is refused by name.
     pub options: Option<CheckOptions>,
 }
 

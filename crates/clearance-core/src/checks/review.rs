@@ -1,52 +1,15 @@
 //! Changes to a finished check: turning monitoring on or off, manual validation of its outcome,
 //! and redaction of extracted personal data.
 
+mod requests;
+
 use serde_json::{Map, Value};
 
+pub use requests::{CheckRedact, CheckUpdate, CheckValidate, ValidationOutcome};
+
 use super::check::{Check, CheckStatus};
-use super::kinds::CheckType;
 use super::result::{Breakdown, Outcome, Validation};
 use crate::error::{CoreError, Result};
-use crate::fields::Reader;
-
-const VALIDATION_OUTCOMES: &[&str] = &["confirmed", "rejected", "attention", "pending"];
-const REJECTION_REASONS: &[&str] = &[
-    "document_appears_fake",
-    "document_has_expired",
-    "document_is_specimen",
-    "document_is_blacklisted",
-    "document_age_below_threshold",
-    "document_misread",
-];
-const REDACTABLE_ATTRIBUTES: &[&str] = &[
-    "address",
-    "birthPlace",
-    "dob",
-    "documentDiscriminator",
-    "documentNumber",
-    "expirationDate",
-    "firstName",
-    "gender",
-    "healthInsuranceNumber",
-    "issuingAuthority",
-    "issuingCountry",
-    "issuingDate",
-    "issuingPlace",
-    "lastName",
-    "mrz",
-    "nationality",
-    "personalNumber",
-    "taxIdentificationNumber",
-];
-const REDACTABLE_IMAGES: &[&str] = &[
-    "all",
-    "face",
-    "securityElements",
-    "signature",
-    "code",
-    "fingerprint",
-];
-const MAX_COMMENT: usize = 4_000;
 
 /// Refuses changes to a check that has not completed yet.
 fn require_complete(check: &Check) -> Result<()> {
@@ -75,18 +38,9 @@ pub fn update(check: &Check, input: &Map<String, Value>) -> Result<Check> {
         });
     }
     require_complete(check)?;
-    let r = Reader::new(input);
-    if let Some(other) = r.keys().into_iter().find(|k| k != "enableMonitoring") {
-        return Err(CoreError::invalid(
-            &other,
-            format!("'{other}' cannot be updated; only 'enableMonitoring' can"),
-        ));
-    }
-    let monitoring = r
-        .opt_bool("enableMonitoring")?
-        .ok_or_else(|| r.missing("enableMonitoring"))?;
+    let update = CheckUpdate::read(input)?;
     Ok(Check {
-        enable_monitoring: monitoring,
+        enable_monitoring: update.enable_monitoring,
         ..check.clone()
     })
 }
@@ -94,7 +48,7 @@ pub fn update(check: &Check, input: &Map<String, Value>) -> Result<Check> {
 /// What a validation did: the updated check and the outcome to answer with.
 pub struct Validated {
     pub check: Check,
-    pub outcome: String,
+    pub outcome: ValidationOutcome,
 }
 
 /// `POST /v1/checks/:id/validate`. Screening checks are validated one match at a time: every
@@ -106,23 +60,13 @@ pub fn validate(
     validated_at: &str,
 ) -> Result<Validated> {
     require_complete(check)?;
-    let check_type = check.check_type;
-    let r = Reader::new(input);
-    let given = r
-        .opt_enum("outcome", VALIDATION_OUTCOMES)?
-        .ok_or_else(|| r.missing("outcome"))?;
-    // API v1.7.2 called `attention` `pending`.
-    let outcome = if given == "pending" {
-        "attention".to_string()
-    } else {
-        given
-    };
-    let mut record = Validation {
-        outcome: outcome.clone(),
-        comment: r.opt_str("comment", MAX_COMMENT)?,
+    let request = CheckValidate::read(check.check_type, input)?;
+    let record = Validation {
+        outcome: request.outcome.clone(),
+        comment: request.comment,
         validated_at: validated_at.to_string(),
-        rejection_reasons: None,
-        user_supplied_data: None,
+        rejection_reasons: request.rejection_reasons,
+        user_supplied_data: request.user_supplied_data,
     };
     let mut check = check.clone();
     let Some(result) = check.result.as_mut() else {
@@ -132,9 +76,11 @@ pub fn validate(
         });
     };
     if let Breakdown::Screening(breakdown) = &mut result.breakdown {
-        let match_id = r.req_str("matchId", 255)?;
         let matches = &mut breakdown.matches;
-        let Some(found) = matches.iter_mut().find(|m| m.id == match_id) else {
+        let Some(found) = matches
+            .iter_mut()
+            .find(|m| Some(&m.id) == request.match_id.as_ref())
+        else {
             return Err(CoreError::invalid("matchId", "'matchId' is invalid"));
         };
         found.validation = Some(record);
@@ -150,97 +96,46 @@ pub fn validate(
             Outcome::Attention
         };
     } else {
-        for key in ["rejectionReasons", "userSuppliedData"] {
-            if r.raw(key).is_some() && check_type != CheckType::Document {
-                return Err(CoreError::invalid(
-                    key,
-                    format!("'{key}' only applies to a document_check"),
-                ));
-            }
-        }
-        if r.raw("matchId").is_some() {
-            return Err(CoreError::invalid(
-                "matchId",
-                "'matchId' only applies to screening checks",
-            ));
-        }
-        if r.raw("rejectionReasons").is_some() {
-            record.rejection_reasons =
-                Some(string_list(&r, "rejectionReasons", REJECTION_REASONS)?);
-        }
-        // Checked to be an object; kept as given, next to (not over) the extracted data.
-        if r.opt_object("userSuppliedData")?.is_some() {
-            record.user_supplied_data = r
-                .raw("userSuppliedData")
-                .and_then(Value::as_object)
-                .cloned();
-        }
-        result.outcome = match outcome.as_str() {
+        result.outcome = match request.outcome.as_str() {
             "confirmed" => Outcome::Clear,
             "rejected" => Outcome::Rejected,
             _ => Outcome::Attention,
         };
         result.validation = Some(record);
     }
-    Ok(Validated { check, outcome })
+    Ok(Validated {
+        check,
+        outcome: ValidationOutcome {
+            outcome: request.outcome,
+        },
+    })
 }
 
 /// `POST /v1/checks/:id/redact`: removes extracted attributes and images from a completed
 /// document check's result for good.
 pub fn redact(check: &Check, input: &Map<String, Value>) -> Result<Check> {
-    if check.check_type != CheckType::Document {
+    if check.check_type != super::CheckType::Document {
         return Err(CoreError::invalid_request(format!(
             "Only a document_check can be redacted, not a {}",
             check.check_type.as_str()
         )));
     }
     require_complete(check)?;
-    let r = Reader::new(input);
-    let attributes = string_list(&r, "attributes", REDACTABLE_ATTRIBUTES)?;
-    let images = string_list(&r, "images", REDACTABLE_IMAGES)?;
-    if attributes.is_empty() && images.is_empty() {
-        return Err(CoreError::invalid(
-            "attributes",
-            "'attributes' or 'images' must name something to redact",
-        ));
-    }
+    let request = CheckRedact::read(input)?;
     let mut check = check.clone();
     if let Some(result) = check.result.as_mut()
         && let Breakdown::Document(breakdown) = &mut result.breakdown
     {
-        for attribute in &attributes {
+        for attribute in request.attributes.iter().flatten() {
             breakdown.extracted_data.redact(attribute);
         }
         // Clearance keeps no crops beyond the uploaded sides, so any image redaction empties
         // the extracted images list.
-        if !images.is_empty() {
+        if request.images.is_some_and(|i| !i.is_empty()) {
             breakdown.extracted_images.clear();
         }
     }
     Ok(check)
-}
-
-fn string_list(r: &Reader<'_>, key: &str, allowed: &[&str]) -> Result<Vec<String>> {
-    let Some(value) = r.raw(key) else {
-        return Ok(Vec::new());
-    };
-    let bad = || {
-        CoreError::invalid(
-            key,
-            format!("'{key}' must be an array of: {}", allowed.join(", ")),
-        )
-    };
-    value
-        .as_array()
-        .ok_or_else(bad)?
-        .iter()
-        .map(|v| {
-            v.as_str()
-                .filter(|s| allowed.contains(s))
-                .map(str::to_string)
-                .ok_or_else(bad)
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -248,6 +143,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::checks::CheckType;
     use crate::checks::result::{
         CheckResult, DocumentBreakdown, DocumentExtractedData, HolderDetails, MrzDetails,
         ScreeningBreakdown, ScreeningMatch,
@@ -303,7 +199,7 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(outcome(&twice.check), Outcome::Clear);
-        assert_eq!(twice.outcome, "rejected");
+        assert_eq!(twice.outcome.outcome, "rejected");
         let confirmed = validate(
             &twice.check,
             &obj(json!({"outcome": "confirmed", "matchId": "m2"})),

@@ -55,7 +55,7 @@ pub fn validate_create(input: &Map<String, Value>) -> Result<Address> {
 /// Merges a partial update into the stored address and validates the result; `clientId` is
 /// fixed.
 pub fn validate_update(existing: &Address, patch: &Map<String, Value>) -> Result<Address> {
-    if let Some(client) = patch.get("clientId").filter(|c| !c.is_null())
+    if let Some(client) = Reader::new(patch).raw("clientId")
         && client.as_str() != Some(existing.client_id.as_str())
     {
         return Err(CoreError::invalid(

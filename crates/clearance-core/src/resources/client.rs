@@ -160,7 +160,7 @@ pub fn validate_update(
     today: NaiveDate,
     rules: &Rules,
 ) -> Result<Client> {
-    if let Some(new_type) = patch.get("type").filter(|t| !t.is_null())
+    if let Some(new_type) = Reader::new(patch).raw("type")
         && new_type.as_str() != Some(existing.kind.as_str())
     {
         return Err(CoreError::invalid(

@@ -129,7 +129,7 @@ pub fn validate_create(input: &Map<String, Value>) -> Result<Document> {
 
 /// Merges an update into the stored document. `clientId` and `images` cannot be changed here.
 pub fn validate_update(existing: &Document, patch: &Map<String, Value>) -> Result<Document> {
-    if let Some(client) = patch.get("clientId").filter(|c| !c.is_null())
+    if let Some(client) = Reader::new(patch).raw("clientId")
         && client.as_str() != Some(existing.client_id.as_str())
     {
         return Err(CoreError::invalid(
@@ -208,7 +208,10 @@ pub struct DocumentRedact {
 impl DocumentRedact {
     /// Reads a redaction request; an absent body or `attributes` means the images.
     pub fn read(input: &Value) -> Result<Self> {
-        let Some(attributes) = input.as_object().and_then(|i| i.get("attributes")) else {
+        let Some(attributes) = input
+            .as_object()
+            .and_then(|i| Reader::new(i).raw("attributes"))
+        else {
             return Ok(DocumentRedact::default());
         };
         let valid = attributes

@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use clearance_jobs::{Handler, HandlerError, Job, NewJob};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::Services;
 use crate::audit::{self, Action, Actor};
 use crate::checks::analyser::{Analysis, CheckContext};
 use crate::checks::input::{CheckRequest, parse_create};
+use crate::checks::review::ValidationOutcome;
 use crate::checks::{Check, CheckStatus, prerequisites, review};
 use crate::error::{CoreError, Result};
 use crate::events::check_event;
@@ -57,8 +58,8 @@ impl Services {
         actor: &Actor,
         request: CheckRequest,
     ) -> Result<Resource> {
-        let client = self.require_client(scope, &request.client_id).await?;
-        if request.check_type.person_only() && client.body.get("type") == Some(&json!("company")) {
+        let client: Client = typed::decode(&self.require_client(scope, &request.client_id).await?)?;
+        if request.check_type.person_only() && client.is_company() {
             return Err(CoreError::invalid(
                 "clientId",
                 format!(
@@ -68,11 +69,7 @@ impl Services {
             ));
         }
         self.check_links(scope, &request).await?;
-        let entity_name = client
-            .body
-            .get("entityName")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let entity_name = Some(client.entity_name);
         let now = self.now_ms();
         let id = new_resource_id(now);
         let check = Resource {
@@ -97,7 +94,12 @@ impl Services {
         let job = NewJob::now(
             id.clone(),
             CHECK_QUEUE,
-            json!({"checkId": id, "accountId": scope.account_id, "mode": scope.mode.as_str()}),
+            CheckJob {
+                check_id: id.clone(),
+                account_id: scope.account_id.clone(),
+                mode: scope.mode.as_str().to_string(),
+            }
+            .payload(),
             now,
         );
         let event = check_event(&check, "check.pending", now);
@@ -208,10 +210,10 @@ impl Services {
         actor: &Actor,
         id: &str,
         input: &Value,
-    ) -> Result<Value> {
+    ) -> Result<ValidationOutcome> {
         let input = as_object(input, None)?;
         let at = format_timestamp(self.now_ms());
-        let answer = std::sync::Mutex::new(String::new());
+        let answer = std::sync::Mutex::new(None);
         self.update_with(
             scope,
             actor,
@@ -221,27 +223,34 @@ impl Services {
                 on_check(body, |c| {
                     let validated = review::validate(c, input, &at)?;
                     if let Ok(mut a) = answer.lock() {
-                        *a = validated.outcome;
+                        *a = Some(validated.outcome);
                     }
                     Ok(validated.check)
                 })
             },
             |before, after, now| {
-                let outcome_of =
-                    |r: &Resource| r.body.get("result").and_then(|x| x.get("outcome")).cloned();
+                let outcome_of = |r: &Resource| {
+                    typed::decode::<Check>(r)
+                        .ok()
+                        .and_then(|c| c.result)
+                        .map(|result| result.outcome)
+                };
                 let mut events = vec![Change::Event(check_event(after, "check.updated", now))];
                 if outcome_of(before) != outcome_of(after)
-                    && let Some(Value::String(outcome)) = outcome_of(after)
+                    && let Some(outcome) = outcome_of(after)
                 {
-                    let name = format!("check.completed.{outcome}");
+                    let name = format!("check.completed.{}", outcome.as_str());
                     events.push(Change::Event(check_event(after, &name, now)));
                 }
                 events
             },
         )
         .await?;
-        let outcome = answer.into_inner().unwrap_or_default();
-        Ok(json!({ "outcome": outcome }))
+        answer
+            .into_inner()
+            .ok()
+            .flatten()
+            .ok_or_else(|| CoreError::internal("a validation recorded no outcome"))
     }
 
     /// `POST /v1/checks/:id/redact`: erases extracted data from a document check's result.
@@ -424,6 +433,21 @@ impl Services {
     }
 }
 
+/// What a check job carries: the check and its scope.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CheckJob {
+    check_id: String,
+    account_id: String,
+    mode: String,
+}
+
+impl CheckJob {
+    fn payload(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
 /// The job handler that runs checks.
 pub struct CheckRunner {
     services: Arc<Services>,
@@ -438,17 +462,15 @@ impl CheckRunner {
 #[async_trait]
 impl Handler for CheckRunner {
     async fn handle(&self, job: &Job) -> std::result::Result<(), HandlerError> {
-        let field = |k: &str| job.payload.get(k).and_then(Value::as_str);
-        let (Some(id), Some(account), Some(mode)) = (
-            field("checkId"),
-            field("accountId"),
-            field("mode").and_then(Mode::parse),
-        ) else {
+        let Some((job, mode)) = serde_json::from_value::<CheckJob>(job.payload.clone())
+            .ok()
+            .and_then(|j| Mode::parse(&j.mode).map(|m| (j, m)))
+        else {
             return Err(HandlerError::Permanent("malformed check job".into()));
         };
-        let scope = Scope::new(account, mode);
+        let scope = Scope::new(job.account_id, mode);
         self.services
-            .run_check(&scope, id)
+            .run_check(&scope, &job.check_id)
             .await
             .map_err(|e| HandlerError::Retry(e.to_string()))
     }

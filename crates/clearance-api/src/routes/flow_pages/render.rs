@@ -105,14 +105,11 @@ fn supported(types: &[&str]) -> String {
     let table = clearance_core::static_data::supported_documents();
     let mut out = Map::new();
     for ty in types {
-        let countries: Map<String, Value> = table["document_check"][*ty]
-            .as_object()
-            .map(|c| {
-                c.iter()
-                    .map(|(country, v)| (country.clone(), v["sides"].clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let countries: Map<String, Value> = table
+            .countries("document_check", ty)
+            .into_iter()
+            .map(|(country, sides)| (country.to_string(), Value::from(sides)))
+            .collect();
         out.insert((*ty).to_string(), Value::Object(countries));
     }
     Value::Object(out).to_string()
