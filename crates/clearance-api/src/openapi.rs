@@ -21,7 +21,7 @@ use crate::routes::schemas::ErrorBody;
             from `POST /v1/tokens` as `Authorization: Bearer <token>` (never an API key), from a page \
             whose origin the token's `referrer` admits or with `X-Application-Id` equal to its `appId`, \
             and acts on the token's client only.",
-        license(name = "AGPL-3.0-only")
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     components(schemas(ErrorBody)),
     modifiers(&Security)
