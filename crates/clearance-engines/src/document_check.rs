@@ -28,6 +28,7 @@ use clearance_core::autofill::{AutofillReading, DocumentReader};
 use clearance_core::blobs::blob_key;
 use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
 use clearance_idv::check::Declared;
+use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::{IdvError, MrzReader};
 use tokio::sync::Semaphore;
 
@@ -38,6 +39,8 @@ use result::Expectations;
 /// The live document-check engine. Cheap to share: the OCR model is loaded once.
 pub struct DocumentCheckEngine {
     reader: Arc<MrzReader>,
+    /// How uploaded PDFs are rasterised (a limited child process on servers).
+    pdf: Arc<PdfRendering>,
     /// Bounds the analyses running at once (each is CPU-bound and holds decoded images).
     permits: Arc<Semaphore>,
 }
@@ -56,6 +59,7 @@ impl DocumentCheckEngine {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         DocumentCheckEngine {
             reader,
+            pdf: Arc::new(PdfRendering::InProcess),
             permits: Arc::new(Semaphore::new(cores)),
         }
     }
@@ -67,6 +71,12 @@ impl DocumentCheckEngine {
     /// [`IdvError::Model`] when a model file is missing or not a model.
     pub fn load(models_dir: &Path) -> Result<Self, IdvError> {
         Ok(Self::new(Arc::new(MrzReader::load(models_dir)?)))
+    }
+
+    /// Rasterises uploaded PDFs as `pdf` says (default: in this process, for trusted input).
+    pub fn with_pdf_rendering(mut self, pdf: PdfRendering) -> Self {
+        self.pdf = Arc::new(pdf);
+        self
     }
 
     /// Caps the analyses running at once (at least one).
@@ -108,7 +118,8 @@ impl DocumentCheckEngine {
             .await
             .map_err(|e| TransientError(e.to_string()))?;
         let reader = self.reader.clone();
-        tokio::task::spawn_blocking(move || autofill::read(&reader, &image, today))
+        let pdf = self.pdf.clone();
+        tokio::task::spawn_blocking(move || autofill::read(&reader, &image, today, &pdf))
             .await
             .map_err(|e| TransientError(format!("document reading stopped: {e}")))?
             .map_err(|e| TransientError(format!("document reading failed: {e}")))
@@ -185,6 +196,7 @@ impl Analyser for DocumentCheckEngine {
             .map_err(|e| TransientError(e.to_string()))?;
         let started = Instant::now();
         let reader = self.reader.clone();
+        let pdf = self.pdf.clone();
         let task_declared = declared.clone();
         let reading = tokio::task::spawn_blocking(move || {
             reading::read(
@@ -193,6 +205,7 @@ impl Analyser for DocumentCheckEngine {
                 back_bytes.as_deref(),
                 &task_declared,
                 today,
+                &pdf,
             )
         })
         .await;

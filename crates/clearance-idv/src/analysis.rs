@@ -8,8 +8,9 @@ use crate::check::{Declared, ExtractedData, MrzFindings, assess_mrz, extract};
 use crate::date::Date;
 use crate::documents::Side;
 use crate::error::Result;
-use crate::image::DocumentImage;
+use crate::image::{DecodeLimits, DocumentImage};
 use crate::ocr::{MrzReader, MrzReading};
+use crate::pdf_isolation::PdfRendering;
 use crate::quality::{QualityReport, assess};
 use crate::visual_zone::{TextLine, VisualZoneFindings, compare};
 
@@ -82,9 +83,11 @@ pub fn analyse_document(
     back: Option<&[u8]>,
     declared: &Declared,
     today: Date,
+    pdf: &PdfRendering,
 ) -> Result<DocumentAnalysis> {
-    let front = DocumentImage::decode(front)?;
-    let back = back.map(DocumentImage::decode).transpose()?;
+    let decode = |bytes| DocumentImage::decode_with(bytes, DecodeLimits::default(), pdf);
+    let front = decode(front)?;
+    let back = back.map(decode).transpose()?;
     let info = declared.document_type.info();
     let mrz_expected = !info.mrz_formats.is_empty();
     let mut mrz = None;

@@ -7,6 +7,7 @@ use std::io::Cursor;
 use image::{GrayImage, ImageFormat, ImageReader, Limits, RgbImage};
 
 use crate::error::{IdvError, Result};
+use crate::pdf_isolation::PdfRendering;
 
 /// Limits applied while decoding an upload.
 #[derive(Clone, Copy, Debug)]
@@ -51,14 +52,14 @@ impl DocumentImage {
     /// Decodes a JPEG, a PNG or the first page of a PDF from memory with
     /// [`DecodeLimits::default`].
     ///
-    /// PDFs are rasterised as [`crate::pdf_isolation::pdf_rendering`] says: in this process
-    /// by default, in a child process under OS limits once isolation is turned on.
+    /// PDFs are rasterised in this process ([`PdfRendering::InProcess`]): for trusted input.
+    /// Uploads go through [`DocumentImage::decode_with`] with the server's rendering.
     ///
     /// # Errors
     /// [`IdvError::ImageUnreadable`] for other formats, corrupt data, encrypted or empty
     /// PDFs, or an image over the limits.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
-        Self::decode_with_limits(bytes, DecodeLimits::default())
+        Self::decode_with(bytes, DecodeLimits::default(), &PdfRendering::InProcess)
     }
 
     /// Decodes a JPEG, a PNG or the first page of a PDF from memory with explicit limits.
@@ -66,11 +67,20 @@ impl DocumentImage {
     /// # Errors
     /// As [`DocumentImage::decode`].
     pub fn decode_with_limits(bytes: &[u8], limits: DecodeLimits) -> Result<Self> {
+        Self::decode_with(bytes, limits, &PdfRendering::InProcess)
+    }
+
+    /// Decodes with explicit limits, rasterising a PDF as `pdf` says (in this process, or in a
+    /// child process under OS limits for uploads).
+    ///
+    /// # Errors
+    /// As [`DocumentImage::decode`].
+    pub fn decode_with(bytes: &[u8], limits: DecodeLimits, pdf: &PdfRendering) -> Result<Self> {
         if bytes.len() > limits.max_bytes {
             return Err(IdvError::ImageUnreadable("file too large"));
         }
         if bytes.starts_with(b"%PDF-") {
-            return crate::pdf_isolation::pdf_rendering().render(bytes, limits);
+            return pdf.render(bytes, limits);
         }
         let reader = ImageReader::new(Cursor::new(bytes))
             .with_guessed_format()

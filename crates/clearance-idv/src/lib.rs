@@ -1,7 +1,7 @@
 //! Document analysis for Clearance: MRZ parsing with check-digit-confirmed OCR
 //! correction, the supported-documents table, and (feature `ocr`) reading the MRZ
-//! from an image plus image-quality verdicts. No clock or network; the one global is how
-//! PDFs are rasterised ([`pdf_isolation`]), set once by the server.
+//! from an image plus image-quality verdicts. No clock, network or global state: how PDFs are
+//! rasterised ([`pdf_isolation`]) is passed to whatever decodes them.
 
 #[cfg(feature = "ocr")]
 pub mod analysis;

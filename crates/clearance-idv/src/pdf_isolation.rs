@@ -4,12 +4,12 @@
 //! bomb, a huge image XObject, a slow JBIG2 stream…) can ask for gigabytes or minutes. A child
 //! with `RLIMIT_AS` and `RLIMIT_CPU` set, killed after a wall timeout, bounds what one upload
 //! can cost; when it fails for any reason the upload is simply unreadable. In-process stays the
-//! default so that tests and library users need no extra binary; `clearance serve` turns
-//! isolation on, with the `clearance rasterise-pdf` subcommand as the child.
+//! default so that tests and library users need no extra binary; `clearance serve` hands the
+//! document engine a [`PdfRendering::Isolated`] with the `clearance rasterise-pdf` subcommand as
+//! the child. The choice travels with the engine that decodes, never through a global.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use crate::error::Result;
@@ -83,27 +83,4 @@ impl PdfRendering {
         }
         .map(DocumentImage::from_rgb)
     }
-}
-
-/// The process-wide choice; a lock rather than a `OnceLock` so tests may switch it.
-static RENDERING: RwLock<Option<Arc<PdfRendering>>> = RwLock::new(None);
-
-/// Makes every later [`DocumentImage::decode`] of a PDF use `rendering`.
-pub fn set_pdf_rendering(rendering: PdfRendering) {
-    *RENDERING.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(rendering));
-}
-
-/// Makes every later [`DocumentImage::decode`] of a PDF run in a child process.
-pub fn isolate_pdfs(isolation: PdfIsolation) {
-    set_pdf_rendering(PdfRendering::Isolated(isolation));
-}
-
-/// The current process-wide choice ([`PdfRendering::InProcess`] unless set).
-#[must_use]
-pub fn pdf_rendering() -> Arc<PdfRendering> {
-    RENDERING
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
-        .unwrap_or_default()
 }

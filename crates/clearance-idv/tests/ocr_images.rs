@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::quality::{QualityIssue, assess};
 use clearance_idv::{Date, DocumentImage, MrzReader};
 
@@ -142,7 +143,15 @@ fn passport_page_analysis_reports_specimen_and_expiry() {
         issuing_country: "GB".into(),
         minimum_age: 18,
     };
-    let a = analyse_document(reader(), &bytes, None, &declared, today()).expect("runs");
+    let a = analyse_document(
+        reader(),
+        &bytes,
+        None,
+        &declared,
+        today(),
+        &PdfRendering::InProcess,
+    )
+    .expect("runs");
     assert_eq!(a.quality_problem(), None);
     assert!(!a.mrz_missing());
     let (side, reading) = a.mrz.as_ref().expect("MRZ read");
@@ -174,9 +183,27 @@ fn passport_page_analysis_reports_specimen_and_expiry() {
         document_type: DocumentType::DrivingLicense,
         ..declared
     };
-    let a = analyse_document(reader(), &bytes, None, &dl, today()).expect("runs");
+    let a = analyse_document(
+        reader(),
+        &bytes,
+        None,
+        &dl,
+        today(),
+        &PdfRendering::InProcess,
+    )
+    .expect("runs");
     assert!(a.mrz.is_none() && !a.mrz_missing());
-    assert!(analyse_document(reader(), b"junk", None, &dl, today()).is_err());
+    assert!(
+        analyse_document(
+            reader(),
+            b"junk",
+            None,
+            &dl,
+            today(),
+            &PdfRendering::InProcess
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -341,7 +368,15 @@ fn passport_scanned_into_a_pdf_reads_like_the_photo() {
         issuing_country: "GB".into(),
         minimum_age: 18,
     };
-    let a = analyse_document(reader(), &pdf, None, &declared, today()).expect("runs");
+    let a = analyse_document(
+        reader(),
+        &pdf,
+        None,
+        &declared,
+        today(),
+        &PdfRendering::InProcess,
+    )
+    .expect("runs");
     assert_eq!(a.quality_problem(), None);
     let (_, reading) = a.mrz.as_ref().expect("MRZ read from the PDF");
     assert_eq!(reading.document.lines, specimens()["td3"]);

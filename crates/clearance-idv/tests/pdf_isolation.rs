@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering, pdf_rendering};
+use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering};
 use clearance_idv::{DecodeLimits, IdvError};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
@@ -29,7 +29,7 @@ fn assert_unreadable(result: Result<(), IdvError>) {
 
 #[test]
 fn in_process_is_the_default() {
-    assert!(matches!(*pdf_rendering(), PdfRendering::InProcess));
+    assert!(matches!(PdfRendering::default(), PdfRendering::InProcess));
 }
 
 #[test]

@@ -10,6 +10,7 @@ use clearance_core::checks::analyser::{
     Analyser, Analysis, CheckContext, SandboxAnalyser, TransientError,
 };
 use clearance_engines::DocumentCheckEngine;
+use clearance_idv::pdf_isolation::PdfRendering;
 use tokio::sync::OnceCell;
 
 /// The sandbox simulator with an optional processing delay, so integrators can rehearse a
@@ -33,13 +34,16 @@ impl Analyser for SandboxWithLatency {
 /// reason naming the folder.
 pub struct LazyDocumentEngine {
     models_dir: PathBuf,
+    pdf: PdfRendering,
     engine: OnceCell<Result<Arc<DocumentCheckEngine>, String>>,
 }
 
 impl LazyDocumentEngine {
-    pub fn new(models_dir: PathBuf) -> Self {
+    /// The engine over the models in `models_dir`, rasterising uploaded PDFs as `pdf` says.
+    pub fn new(models_dir: PathBuf, pdf: PdfRendering) -> Self {
         LazyDocumentEngine {
             models_dir,
+            pdf,
             engine: OnceCell::new(),
         }
     }
@@ -49,10 +53,11 @@ impl LazyDocumentEngine {
             .get_or_init(|| async {
                 let dir = self.models_dir.join("ocr");
                 let shown = dir.display().to_string();
+                let pdf = self.pdf.clone();
                 tokio::task::spawn_blocking(move || DocumentCheckEngine::load(&dir))
                     .await
                     .map_err(|e| format!("loading the OCR model failed: {e}"))?
-                    .map(Arc::new)
+                    .map(|engine| Arc::new(engine.with_pdf_rendering(pdf)))
                     .map_err(|e| {
                         tracing::error!(error = %e, dir = %shown, "the OCR model could not be loaded");
                         format!("The document OCR model could not be loaded from {shown}")

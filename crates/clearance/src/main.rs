@@ -11,7 +11,7 @@ use clearance::blobs::open_blobs;
 use clearance::config::{BlobArgs, OnOff, ServeArgs, StorageArgs, TokenArgs};
 use clearance::lists::{ListsCommand, ScreenArgs, lists, screen};
 use clearance::wiring::{
-    WorkerSettings, build_app, isolate_pdfs, load_token_keys, open_store, run_dispatcher,
+    WorkerSettings, build_app, load_token_keys, open_store, pdf_rendering, run_dispatcher,
 };
 use clearance_api::ApiConfig;
 use clearance_core::Mode;
@@ -185,9 +185,6 @@ async fn serve(
     token_keys: Arc<clearance_tokens::KeySet>,
     args: ServeArgs,
 ) -> anyhow::Result<()> {
-    if args.pdf_isolation == OnOff::On {
-        isolate_pdfs()?;
-    }
     if store.count_accounts().await? == 0 {
         let account = find_or_create_account(store.as_ref(), DEFAULT_ACCOUNT).await?;
         let test = create_key(store.as_ref(), &account.id, Mode::Test).await?;
@@ -221,6 +218,7 @@ async fn serve(
             .clone()
             .unwrap_or_else(clearance::engines::default_models_dir),
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
+        pdf: pdf_rendering(args.pdf_isolation == OnOff::On)?,
         ..WorkerSettings::default()
     };
     let app = build_app(store, blobs, config, rules, &settings, token_keys);

@@ -18,22 +18,28 @@ use clearance_core::service::{
 };
 use clearance_core::store::Store;
 use clearance_engines::screening::{Catalogue, ScreeningEngine};
-use clearance_idv::pdf_isolation::PdfIsolation;
+use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_tokens::KeySet;
 
 use crate::engines::{LazyDocumentEngine, SandboxWithLatency};
 use crate::webhook_sender::HttpWebhookSender;
 
-/// Makes uploaded PDFs render in a child process: this same binary's hidden `rasterise-pdf`
-/// subcommand, under the default memory, CPU and time limits of [`PdfIsolation`].
+/// How a server rasterises uploaded PDFs: with `isolate`, in a child process (this same
+/// binary's hidden `rasterise-pdf` subcommand) under the default memory, CPU and time limits of
+/// [`PdfIsolation`]; otherwise in this process.
 ///
 /// # Errors
 /// When the path of this program cannot be found.
-pub fn isolate_pdfs() -> anyhow::Result<()> {
+pub fn pdf_rendering(isolate: bool) -> anyhow::Result<PdfRendering> {
+    if !isolate {
+        return Ok(PdfRendering::InProcess);
+    }
     let program = std::env::current_exe().context("finding this program to rasterise PDFs")?;
-    clearance_idv::pdf_isolation::isolate_pdfs(PdfIsolation::new(program, ["rasterise-pdf"]));
-    Ok(())
+    Ok(PdfRendering::Isolated(PdfIsolation::new(
+        program,
+        ["rasterise-pdf"],
+    )))
 }
 
 /// Opens and migrates the store named by `database_url`, or the SQLite file in `data_dir`.
@@ -119,6 +125,8 @@ pub struct WorkerSettings {
     pub models_dir: std::path::PathBuf,
     /// How long a webhook endpoint has to answer.
     pub webhook_timeout: Duration,
+    /// How the document engine rasterises uploaded PDFs.
+    pub pdf: PdfRendering,
 }
 
 impl Default for WorkerSettings {
@@ -130,6 +138,7 @@ impl Default for WorkerSettings {
             lease: Duration::from_secs(15),
             models_dir: crate::engines::default_models_dir(),
             webhook_timeout: Duration::from_secs(15),
+            pdf: PdfRendering::InProcess,
         }
     }
 }
@@ -210,7 +219,10 @@ pub fn build_app(
     let workers = Workers::new(queue, worker_config);
     let waker = workers.waker();
     // One lazily loaded OCR model for live document checks and autofill.
-    let document_engine = Arc::new(LazyDocumentEngine::new(settings.models_dir.clone()));
+    let document_engine = Arc::new(LazyDocumentEngine::new(
+        settings.models_dir.clone(),
+        settings.pdf.clone(),
+    ));
     let analysers = Analysers::default()
         .with_sandbox(Arc::new(SandboxWithLatency {
             latency: settings.sandbox_latency,

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering, isolate_pdfs, pdf_rendering};
+use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering};
 use clearance_idv::{DecodeLimits, DocumentImage, IdvError};
 use flate2::{Compress, Compression, FlushCompress};
 
@@ -213,15 +213,11 @@ fn the_specimen_pdf_renders_in_the_child_as_in_process() {
 }
 
 #[test]
-fn decoding_uses_the_child_once_isolation_is_on() {
-    // Every test in this binary renders only through the child, so this global is safe here.
-    isolate_pdfs(isolation());
-    assert!(matches!(*pdf_rendering(), PdfRendering::Isolated(_)));
-    let page = DocumentImage::decode(&specimen_pdf()).unwrap();
+fn decoding_with_isolation_uses_the_child() {
+    let rendering = PdfRendering::Isolated(isolation());
+    let decode = |pdf: &[u8]| DocumentImage::decode_with(pdf, DecodeLimits::default(), &rendering);
+    let page = decode(&specimen_pdf()).unwrap();
     assert!(page.width() > 1000 && page.height() > 600, "{page:?}");
     let bomb = a4_page(stream("/Filter /FlateDecode", &zlib_bomb(4096)), None);
-    assert!(matches!(
-        DocumentImage::decode(&bomb),
-        Err(IdvError::ImageUnreadable(_))
-    ));
+    assert!(matches!(decode(&bomb), Err(IdvError::ImageUnreadable(_))));
 }

@@ -9,8 +9,9 @@ use clearance_core::autofill::{Autofill, AutofillReading, FieldSource};
 use clearance_idv::analysis::read_visual_zone;
 use clearance_idv::check::Verdict;
 use clearance_idv::mrz::CheckedField;
+use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::visual_zone::VisualZoneFindings;
-use clearance_idv::{Date, DocumentImage, IdvError, MrzDocument, MrzReader, quality};
+use clearance_idv::{Date, DecodeLimits, DocumentImage, IdvError, MrzDocument, MrzReader, quality};
 use indexmap::IndexMap;
 
 use super::result::extracted;
@@ -33,8 +34,9 @@ pub(crate) fn read(
     reader: &MrzReader,
     bytes: &[u8],
     today: Date,
+    pdf: &PdfRendering,
 ) -> Result<AutofillReading, IdvError> {
-    let image = match DocumentImage::decode(bytes) {
+    let image = match DocumentImage::decode_with(bytes, DecodeLimits::default(), pdf) {
         Ok(image) => image,
         Err(IdvError::ImageUnreadable(_)) => {
             return Ok(AutofillReading::Unusable("image_unreadable"));

@@ -4,9 +4,10 @@
 
 use clearance_idv::analysis::analyse_document;
 use clearance_idv::check::{Declared, Verdict};
+use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::quality::DOCUMENT_TYPE_UNDETECTED;
 use clearance_idv::visual_zone::VisualZoneFindings;
-use clearance_idv::{Date, DocumentImage, IdvError, MrzDocument, MrzReader, Side};
+use clearance_idv::{Date, DecodeLimits, DocumentImage, IdvError, MrzDocument, MrzReader, Side};
 
 /// What reading the images gave.
 pub(crate) enum Reading {
@@ -48,8 +49,9 @@ pub(crate) fn read(
     back: Option<&[u8]>,
     declared: &Declared,
     today: Date,
+    pdf: &PdfRendering,
 ) -> Result<Reading, IdvError> {
-    let analysis = match analyse_document(reader, front, back, declared, today) {
+    let analysis = match analyse_document(reader, front, back, declared, today, pdf) {
         Err(IdvError::ImageUnreadable(_)) => return Ok(Reading::Unusable("image_unreadable")),
         other => other?,
     };
@@ -62,7 +64,7 @@ pub(crate) fn read(
     let Some((side, reading)) = analysis.mrz else {
         return Ok(Reading::NoMrzExpected);
     };
-    let front_and_back = front_and_back(reader, side, front, back, today)?;
+    let front_and_back = front_and_back(reader, side, front, back, today, pdf)?;
     Ok(Reading::Mrz {
         document: Box::new(reading.document),
         front_and_back,
@@ -83,6 +85,7 @@ fn front_and_back(
     front: &[u8],
     back: Option<&[u8]>,
     today: Date,
+    pdf: &PdfRendering,
 ) -> Result<Verdict, IdvError> {
     let Some(back) = back else {
         return Ok(Verdict::NotProcessed);
@@ -94,7 +97,7 @@ fn front_and_back(
         Side::Front => back,
         Side::Back => front,
     };
-    let other = match DocumentImage::decode(other) {
+    let other = match DocumentImage::decode_with(other, DecodeLimits::default(), pdf) {
         Ok(image) => image,
         Err(IdvError::ImageUnreadable(_)) => return Ok(Verdict::NotProcessed),
         Err(e) => return Err(e),
