@@ -10,6 +10,7 @@ mod addresses;
 mod audit_logs;
 mod autofill;
 mod checks;
+mod checks_live;
 mod clients;
 mod documents;
 mod edge;

@@ -1,0 +1,201 @@
+//! Checks with a live key: what cannot run fails with a reason, the document check reads the
+//! specimen passport, and risk profiles come from the country table and screenings.
+
+use clearance_testkit::TestApp;
+use clearance_testkit::fixtures::b64;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::person;
+
+use crate::checks::{events_of, id_of, settled};
+
+#[tokio::test]
+async fn live_checks_that_cannot_run_fail_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let key = app.live_key.clone();
+    let client = app
+        .send(
+            Method::POST,
+            "/v1/clients",
+            Some(&key),
+            Some(&person("Ada", "attention")),
+        )
+        .await;
+    let client = id_of(&client.body);
+    let created = app
+        .send(
+            Method::POST,
+            "/v1/checks",
+            Some(&key),
+            Some(&json!({"clientId": client, "type": "multi_bureau_check", "addressId": "x"})),
+        )
+        .await;
+    assert_eq!(created.error().1.as_deref(), Some("addressId"));
+    let created = app
+        .send(
+            Method::POST,
+            "/v1/checks",
+            Some(&key),
+            Some(&json!({"clientId": client, "type": "extensive_screening_check"})),
+        )
+        .await;
+    let id = id_of(&created.body);
+    let done = settled(&app, &key, &id).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    assert!(done.get("result").is_none(), "no invented outcome: {done}");
+    assert!(
+        done["failureReason"]
+            .as_str()
+            .unwrap()
+            .contains("No screening lists are loaded"),
+        "{done}"
+    );
+    assert_eq!(
+        events_of(&app, &id).await,
+        ["check.pending", "check.failed"]
+    );
+}
+
+#[tokio::test]
+async fn a_live_document_check_reads_the_specimen_passport() {
+    live_document_check_reads_the_specimen("synthetic_passport_td3_specimen.jpg").await;
+}
+
+#[tokio::test]
+async fn a_live_document_check_reads_the_specimen_passport_scanned_into_a_pdf() {
+    // The same page placed on an A4 PDF (`tests/fixtures/make_specimen_pdf.py`).
+    live_document_check_reads_the_specimen("synthetic_passport_td3_specimen.pdf").await;
+}
+
+async fn live_document_check_reads_the_specimen(file: &str) {
+    let app = TestApp::spawn().await;
+    let key = app.live_key.clone();
+    let send = |method: Method, path: String, body: Value| {
+        let app = &app;
+        let key = key.clone();
+        async move { app.send(method, &path, Some(&key), Some(&body)).await }
+    };
+    let client = send(
+        Method::POST,
+        "/v1/clients".into(),
+        json!({"type": "person", "email": "anna@example.org",
+            "personDetails": {"firstName": "Anna Maria", "lastName": "Eriksson", "dob": "1974-08-12"}}),
+    )
+    .await;
+    let client = id_of(&client.body);
+    let doc = send(
+        Method::POST,
+        "/v1/documents".into(),
+        json!({"clientId": client, "type": "passport", "classification": "proof_of_identity", "issuingCountry": "GB"}),
+    )
+    .await;
+    let doc = id_of(&doc.body);
+    let specimen = std::fs::read(format!(
+        "{}/../../tests/fixtures/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let up = send(
+        Method::POST,
+        format!("/v1/documents/{doc}/upload/front"),
+        json!({"fileName": file, "data": b64(&specimen)}),
+    )
+    .await;
+    assert_eq!(up.status, 200, "{}", up.text);
+    let created = send(
+        Method::POST,
+        "/v1/checks".into(),
+        json!({"clientId": client, "type": "document_check", "documentId": doc,
+            "options": {"clientDataValidation": true}}),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let done = settled(&app, &key, &id_of(&created.body)).await;
+    assert_eq!(done["status"], "complete", "{done}");
+    let result = &done["result"];
+    let extracted = &result["breakdown"]["extractedData"];
+    assert_eq!(
+        extracted["documentDetails"]["documentNumber"], "L898902C3",
+        "{result}"
+    );
+    assert_eq!(
+        extracted["holderDetails"]["lastName"],
+        json!(["ERIKSSON"]),
+        "{result}"
+    );
+    // The visual zone prints what the MRZ says, and the issue date no MRZ carries.
+    for key in ["firstName", "lastName", "dob"] {
+        assert_eq!(
+            result["breakdown"]["consistencyAnalysis"][key], "clear",
+            "{key}: {result}"
+        );
+    }
+    assert_eq!(
+        extracted["documentDetails"]["issuingDate"],
+        json!({"day": 16, "month": 4, "year": 2007}),
+        "{result}"
+    );
+    // The specimen expired in 2012: a real reading flags it.
+    assert_eq!(result["outcome"], "attention", "{result}");
+    assert_eq!(
+        result["breakdown"]["forensicAnalysis"]["imageTampering"], "not_processed",
+        "no offline model can judge tampering, so it never reports a pass"
+    );
+}
+
+#[tokio::test]
+async fn live_risk_profiles_come_from_the_country_table_and_screenings() {
+    let app = TestApp::spawn().await;
+    let key = app.live_key.clone();
+    let mut body = person("Ada", "Lovelace");
+    body["personDetails"]["nationality"] = json!("KP");
+    let client = app
+        .send(Method::POST, "/v1/clients", Some(&key), Some(&body))
+        .await;
+    let id = id_of(&client.body);
+    let profile = app
+        .send(
+            Method::GET,
+            &format!("/v1/clients/{id}/riskProfile"),
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(profile.status, 200, "{}", profile.text);
+    assert_eq!(
+        profile.body["countryRisk"]["country"], "KP",
+        "{}",
+        profile.text
+    );
+    assert_eq!(profile.body["countryRisk"]["risk"], "high");
+    assert!(
+        profile.body["countryRisk"]["breakdown"]
+            .as_array()
+            .is_some_and(|b| !b.is_empty())
+    );
+    assert_eq!(
+        profile.body["overall"], "high",
+        "the highest component drives it"
+    );
+    // No screening has run: the screening-driven components are not set, never guessed.
+    assert_eq!(profile.body["politicalExposureRisk"]["risk"], "not_set");
+    assert_eq!(profile.body["watchlistRisk"]["risk"], "not_set");
+    let gb = app
+        .send(
+            Method::POST,
+            "/v1/clients",
+            Some(&key),
+            Some(&person("Ada", "Byron")),
+        )
+        .await;
+    let gb_profile = app
+        .send(
+            Method::GET,
+            &format!("/v1/clients/{}/riskProfile", id_of(&gb.body)),
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(gb_profile.body["overall"], "low", "{}", gb_profile.text);
+}
