@@ -38,6 +38,13 @@ pub struct Caller {
     pub key_id: String,
 }
 
+impl Caller {
+    /// Who the audit log names for this caller's changes: its API key.
+    pub fn actor(&self) -> clearance_core::audit::Actor {
+        clearance_core::audit::Actor::api_key(self.key_id.clone())
+    }
+}
+
 /// A keyed 128-bit tag of a presented key (see [`KeyCache::tag`]).
 type Tag = u128;
 

@@ -15,6 +15,9 @@ use crate::store::{Resource, ResourceKind};
 pub struct AuditLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
+    /// The id of the API key that made the change (never the key itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     pub resource_type: String,
     pub resource_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26,10 +29,22 @@ pub struct AuditLog {
     pub diff: Option<Vec<DiffEntry>>,
 }
 
-/// Who made a change: API-key actions carry no team member.
+/// Who made a change: a team member (console actions), or an API key (`key_id`, the key
+/// record's id); changes the server makes on its own carry neither.
 #[derive(Clone, Debug, Default)]
 pub struct Actor {
     pub member_id: Option<String>,
+    pub key_id: Option<String>,
+}
+
+impl Actor {
+    /// A change made through the API with the key whose record id is `key_id`.
+    pub fn api_key(key_id: impl Into<String>) -> Self {
+        Actor {
+            member_id: None,
+            key_id: Some(key_id.into()),
+        }
+    }
 }
 
 /// What happened to the resource.
@@ -91,6 +106,7 @@ pub fn entry(
     );
     let body = crate::typed::encode(&AuditLog {
         member_id: actor.member_id.clone(),
+        key_id: actor.key_id.clone(),
         resource_type: subject.kind.as_str().to_string(),
         resource_id: subject.id.clone(),
         client_id: client_id.clone(),

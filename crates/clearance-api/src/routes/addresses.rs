@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
-use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
 use serde_json::Value;
@@ -28,7 +27,7 @@ pub async fn create_address(
 ) -> Result<Json<Value>, ApiError> {
     let address = state
         .services
-        .create_address(&caller.scope, &Actor::default(), &body)
+        .create_address(&caller.scope, &caller.actor(), &body)
         .await?;
     Ok(Json(resource_json(&address)))
 }
@@ -60,7 +59,7 @@ pub async fn update_address(
 ) -> Result<Json<Value>, ApiError> {
     let address = state
         .services
-        .update_address(&caller.scope, &Actor::default(), &id, &body)
+        .update_address(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(resource_json(&address)))
 }
@@ -75,7 +74,7 @@ pub async fn delete_address(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_address(&caller.scope, &Actor::default(), &id)
+        .delete_address(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

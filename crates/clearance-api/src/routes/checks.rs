@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::{Extension, Json};
-use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
 use serde_json::Value;
@@ -29,7 +28,7 @@ pub async fn create_check(
 ) -> Result<Json<Value>, ApiError> {
     let check = state
         .services
-        .create_check(&caller.scope, &Actor::default(), &body)
+        .create_check(&caller.scope, &caller.actor(), &body)
         .await?;
     Ok(Json(resource_json(&check)))
 }
@@ -61,7 +60,7 @@ pub async fn update_check(
 ) -> Result<Json<Value>, ApiError> {
     let check = state
         .services
-        .update_check(&caller.scope, &Actor::default(), &id, &body)
+        .update_check(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(resource_json(&check)))
 }
@@ -78,7 +77,7 @@ pub async fn validate_check(
 ) -> Result<Json<ValidationOutcome>, ApiError> {
     let answer = state
         .services
-        .validate_check(&caller.scope, &Actor::default(), &id, &body)
+        .validate_check(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(answer))
 }
@@ -95,7 +94,7 @@ pub async fn redact_check(
 ) -> Result<Json<Value>, ApiError> {
     let check = state
         .services
-        .redact_check(&caller.scope, &Actor::default(), &id, &body)
+        .redact_check(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(resource_json(&check)))
 }

@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
-use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
 use serde_json::Value;
@@ -30,7 +29,7 @@ pub async fn create_client(
 ) -> Result<Json<Value>, ApiError> {
     let client = state
         .services
-        .create_client(&caller.scope, &Actor::default(), &body)
+        .create_client(&caller.scope, &caller.actor(), &body)
         .await?;
     Ok(Json(resource_json(&client)))
 }
@@ -74,7 +73,7 @@ pub async fn update_client(
 ) -> Result<Json<Value>, ApiError> {
     let client = state
         .services
-        .update_client(&caller.scope, &Actor::default(), &id, &body)
+        .update_client(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(resource_json(&client)))
 }
@@ -89,7 +88,7 @@ pub async fn delete_client(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_client(&caller.scope, &Actor::default(), &id)
+        .delete_client(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

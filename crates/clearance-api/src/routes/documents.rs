@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
-use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
 use serde_json::Value;
@@ -31,7 +30,7 @@ pub async fn create_document(
 ) -> Result<Json<Value>, ApiError> {
     let doc = state
         .services
-        .create_document(&caller.scope, &Actor::default(), &body)
+        .create_document(&caller.scope, &caller.actor(), &body)
         .await?;
     Ok(Json(resource_json(&doc)))
 }
@@ -63,7 +62,7 @@ pub async fn update_document(
 ) -> Result<Json<Value>, ApiError> {
     let doc = state
         .services
-        .update_document(&caller.scope, &Actor::default(), &id, &body)
+        .update_document(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(resource_json(&doc)))
 }
@@ -78,7 +77,7 @@ pub async fn delete_document(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_document(&caller.scope, &Actor::default(), &id)
+        .delete_document(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -127,7 +126,7 @@ pub async fn upload_document_image(
 ) -> Result<Json<Image>, ApiError> {
     let image = state
         .services
-        .upload_document_image(&caller.scope, &Actor::default(), &id, &side, &body)
+        .upload_document_image(&caller.scope, &caller.actor(), &id, &side, &body)
         .await?;
     Ok(Json(image))
 }
@@ -176,7 +175,7 @@ pub async fn delete_document_image(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_document_image(&caller.scope, &Actor::default(), &id, &side)
+        .delete_document_image(&caller.scope, &caller.actor(), &id, &side)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -193,7 +192,7 @@ pub async fn redact_document(
 ) -> Result<Json<Empty>, ApiError> {
     state
         .services
-        .redact_document(&caller.scope, &Actor::default(), &id, &body)
+        .redact_document(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(Empty {}))
 }

@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
-use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
 use serde_json::Value;
@@ -43,7 +42,7 @@ pub async fn upload_live_photo(
 ) -> Result<Json<Value>, ApiError> {
     let photo = state
         .services
-        .upload_live_photo(&caller.scope, &Actor::default(), &body)
+        .upload_live_photo(&caller.scope, &caller.actor(), &body)
         .await?;
     Ok(Json(resource_json(&photo)))
 }
@@ -89,7 +88,7 @@ pub async fn redact_live_photo(
 ) -> Result<Json<Empty>, ApiError> {
     state
         .services
-        .redact_live_photo(&caller.scope, &Actor::default(), &id)
+        .redact_live_photo(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(Json(Empty {}))
 }
@@ -104,7 +103,7 @@ pub async fn delete_live_photo(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_live_photo(&caller.scope, &Actor::default(), &id)
+        .delete_live_photo(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -134,7 +133,7 @@ pub async fn create_live_video(
 ) -> Result<Json<Value>, ApiError> {
     let video = state
         .services
-        .create_live_video(&caller.scope, &Actor::default(), &body)
+        .create_live_video(&caller.scope, &caller.actor(), &body)
         .await?;
     Ok(Json(resource_json(&video)))
 }
@@ -164,7 +163,7 @@ pub async fn redact_live_video(
 ) -> Result<Json<Empty>, ApiError> {
     state
         .services
-        .redact_live_video(&caller.scope, &Actor::default(), &id)
+        .redact_live_video(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(Json(Empty {}))
 }
@@ -179,7 +178,7 @@ pub async fn delete_live_video(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_live_video(&caller.scope, &Actor::default(), &id)
+        .delete_live_video(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -41,6 +41,13 @@ async fn creates_updates_and_deletes_are_audited() {
         items[2].get("memberId").is_none(),
         "API-key actions have no member"
     );
+    // The key that acted is named by its record id: the same for every change it made, and
+    // never the key itself.
+    let key_id = items[2]["keyId"]
+        .as_str()
+        .expect("the acting key is recorded");
+    assert!(items.iter().all(|e| e["keyId"] == key_id), "{items:?}");
+    assert!(!key_id.is_empty() && !app.test_key.contains(key_id));
 
     let update = app
         .get(&format!(
