@@ -13,6 +13,7 @@ pub mod flow;
 pub mod flow_api;
 pub mod flow_pages;
 pub mod health;
+pub mod list;
 pub mod live_media;
 pub mod schemas;
 pub mod sdk;

@@ -83,6 +83,22 @@ pub fn stored_json_response(r: &StoredJson) -> Result<Response, ApiError> {
     Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
+/// The list envelope of `T`s; `summary` turns each stored resource into its list form.
+pub fn list_page<T>(
+    request: &ListRequest,
+    page: &Page<Resource>,
+    summary: impl Fn(&Resource) -> Value,
+) -> crate::routes::list::ListPage<T> {
+    crate::routes::list::ListPage {
+        page: request.page,
+        page_size: request.page_size,
+        total_items: page.total,
+        pages: page_count(page.total, request.page_size),
+        items: page.items.iter().map(summary).collect(),
+        item: std::marker::PhantomData,
+    }
+}
+
 /// The list envelope; `summary` turns each stored resource into its list form.
 pub fn list_json(
     request: &ListRequest,

@@ -5,17 +5,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::store::ResourceKind;
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::IntoParams;
 
-use super::extract::{Id, ListParams, QueryPairs};
-use super::schemas::{Address, AddressCreate, AddressList, AddressUpdate};
+use super::extract::Id;
+use super::list::ListQuery;
+use super::schemas::{Address, AddressCreate, AddressList, AddressQuery, AddressUpdate};
 use crate::auth::Caller;
 use crate::body::{NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json, stored_json_response};
+use crate::wire::{list_page, resource_json, stored_json_response};
 
 /// Create an address for a client.
 #[utoipa::path(post, path = "/v1/addresses", tag = "Addresses", request_body = AddressCreate,
@@ -79,35 +78,17 @@ pub async fn delete_address(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Address list filters; `clientId` is required.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct AddressFilters {
-    /// The client whose addresses to list.
-    client_id: String,
-    #[serde(rename = "type")]
-    #[param(rename = "type")]
-    kind: Option<String>,
-    city: Option<String>,
-    country: Option<String>,
-}
-
 /// List a client's addresses, newest first.
-#[utoipa::path(get, path = "/v1/addresses", tag = "Addresses", params(AddressFilters, ListParams),
+#[utoipa::path(get, path = "/v1/addresses", tag = "Addresses", params(AddressQuery),
     responses((status = 200, description = "A page of addresses", body = AddressList)))]
 pub async fn list_addresses(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): AddressQuery,
+) -> Result<Json<AddressList>, ApiError> {
     let (request, page) = state
         .services
         .list(&caller.scope, ResourceKind::Address, &pairs, true)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }

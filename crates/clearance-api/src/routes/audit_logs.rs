@@ -4,16 +4,15 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::store::{Resource, ResourceKind};
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::IntoParams;
 
-use super::extract::{Id, ListParams, QueryPairs};
-use super::schemas::{AuditLog, AuditLogList};
+use super::extract::Id;
+use super::list::ListQuery;
+use super::schemas::{AuditLog, AuditLogList, AuditLogQuery};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json, stored_json_response};
+use crate::wire::{list_page, resource_json, stored_json_response};
 
 /// Get an audit-log entry with its `diff`.
 #[utoipa::path(get, path = "/v1/auditLogs/{id}", tag = "Audit logs", params(("id" = String, Path, description = "Audit log id")),
@@ -30,23 +29,6 @@ pub async fn get_audit_log(
     stored_json_response(&entry)
 }
 
-/// Audit-log filters.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct AuditLogFilters {
-    member_id: Option<String>,
-    resource_type: Option<String>,
-    resource_id: Option<String>,
-    client_id: Option<String>,
-    trigger: Option<String>,
-    action: Option<String>,
-}
-
 fn summary(entry: &Resource) -> Value {
     let mut json = resource_json(entry);
     if let Value::Object(m) = &mut json {
@@ -56,16 +38,16 @@ fn summary(entry: &Resource) -> Value {
 }
 
 /// List audit-log entries, newest first (without their `diff`).
-#[utoipa::path(get, path = "/v1/auditLogs", tag = "Audit logs", params(ListParams, AuditLogFilters),
+#[utoipa::path(get, path = "/v1/auditLogs", tag = "Audit logs", params(AuditLogQuery),
     responses((status = 200, description = "A page of entries", body = AuditLogList)))]
 pub async fn list_audit_logs(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): AuditLogQuery,
+) -> Result<Json<AuditLogList>, ApiError> {
     let (request, page) = state
         .services
         .list(&caller.scope, ResourceKind::AuditLog, &pairs, false)
         .await?;
-    Ok(Json(list_json(&request, &page, summary)))
+    Ok(Json(list_page(&request, &page, summary)))
 }

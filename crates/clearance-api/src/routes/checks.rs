@@ -4,19 +4,19 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::store::ResourceKind;
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::IntoParams;
 
-use super::extract::{Id, ListParams, QueryPairs};
+use super::extract::Id;
+use super::list::ListQuery;
 use super::schemas::{
-    Check, CheckCreate, CheckList, CheckRedact, CheckUpdate, CheckValidate, ValidationOutcome,
+    Check, CheckCreate, CheckList, CheckQuery, CheckRedact, CheckUpdate, CheckValidate,
+    ValidationOutcome,
 };
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json, stored_json_response};
+use crate::wire::{list_page, resource_json, stored_json_response};
 
 /// Create a check; it answers `pending` at once and completes in the background.
 #[utoipa::path(post, path = "/v1/checks", tag = "Checks", request_body = CheckCreate,
@@ -99,40 +99,17 @@ pub async fn redact_check(
     Ok(Json(resource_json(&check)))
 }
 
-/// Check list filters (all optional).
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct CheckFilters {
-    client_id: Option<String>,
-    #[serde(rename = "type")]
-    #[param(rename = "type")]
-    kind: Option<String>,
-    status: Option<String>,
-    document_id: Option<String>,
-    address_id: Option<String>,
-    live_photo_id: Option<String>,
-    live_video_id: Option<String>,
-    #[serde(rename = "result.outcome")]
-    #[param(rename = "result.outcome")]
-    outcome: Option<String>,
-}
-
 /// List the account's checks, newest first.
-#[utoipa::path(get, path = "/v1/checks", tag = "Checks", params(CheckFilters, ListParams),
+#[utoipa::path(get, path = "/v1/checks", tag = "Checks", params(CheckQuery),
     responses((status = 200, description = "A page of checks", body = CheckList)))]
 pub async fn list_checks(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): CheckQuery,
+) -> Result<Json<CheckList>, ApiError> {
     let (request, page) = state
         .services
         .list(&caller.scope, ResourceKind::Check, &pairs, false)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }

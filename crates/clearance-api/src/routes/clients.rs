@@ -5,19 +5,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::store::ResourceKind;
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::IntoParams;
 
-use super::extract::{Id, ListParams, QueryPairs};
+use super::extract::Id;
 use clearance_core::risk::RiskProfile;
 
-use super::schemas::{Client, ClientCreate, ClientList, ClientUpdate};
+use super::list::ListQuery;
+use super::schemas::{Client, ClientCreate, ClientList, ClientQuery, ClientUpdate};
 use crate::auth::Caller;
 use crate::body::{NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json, stored_json_response};
+use crate::wire::{list_page, resource_json, stored_json_response};
 
 /// Create a client.
 #[utoipa::path(post, path = "/v1/clients", tag = "Clients", request_body = ClientCreate,
@@ -93,40 +92,17 @@ pub async fn delete_client(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Documented client filters (any attribute path works; these are the usual ones).
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct ClientFilters {
-    #[serde(rename = "type")]
-    #[param(rename = "type")]
-    kind: Option<String>,
-    email: Option<String>,
-    #[serde(rename = "personDetails.firstName")]
-    #[param(rename = "personDetails.firstName")]
-    first_name: Option<String>,
-    #[serde(rename = "personDetails.lastName")]
-    #[param(rename = "personDetails.lastName")]
-    last_name: Option<String>,
-    #[serde(rename = "companyDetails.name")]
-    #[param(rename = "companyDetails.name")]
-    company_name: Option<String>,
-}
-
 /// List clients, newest first.
-#[utoipa::path(get, path = "/v1/clients", tag = "Clients", params(ListParams, ClientFilters),
+#[utoipa::path(get, path = "/v1/clients", tag = "Clients", params(ClientQuery),
     responses((status = 200, description = "A page of clients", body = ClientList)))]
 pub async fn list_clients(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): ClientQuery,
+) -> Result<Json<ClientList>, ApiError> {
     let (request, page) = state
         .services
         .list(&caller.scope, ResourceKind::Client, &pairs, false)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }

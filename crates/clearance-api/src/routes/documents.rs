@@ -5,20 +5,19 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::store::ResourceKind;
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::IntoParams;
 
-use super::extract::{Id, IdPair, ListParams, QueryPairs};
+use super::extract::{Id, IdPair};
+use super::list::ListQuery;
 use super::schemas::{
-    Document, DocumentCreate, DocumentList, DocumentRedact, DocumentUpdate, Empty, FileDownload,
-    Image, ImageUpload,
+    Document, DocumentCreate, DocumentList, DocumentQuery, DocumentRedact, DocumentUpdate, Empty,
+    FileDownload, Image, ImageUpload,
 };
 use crate::auth::Caller;
 use crate::body::{JsonBody, NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json, stored_json_response};
+use crate::wire::{list_page, resource_json, stored_json_response};
 
 /// Create a document record (upload its images afterwards).
 #[utoipa::path(post, path = "/v1/documents", tag = "Documents", request_body = DocumentCreate,
@@ -82,36 +81,19 @@ pub async fn delete_document(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Document list filters; `clientId` is required.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct DocumentFilters {
-    client_id: String,
-    #[serde(rename = "type")]
-    #[param(rename = "type")]
-    kind: Option<String>,
-    classification: Option<String>,
-    issuing_country: Option<String>,
-}
-
 /// List a client's documents, newest first.
-#[utoipa::path(get, path = "/v1/documents", tag = "Documents", params(DocumentFilters, ListParams),
+#[utoipa::path(get, path = "/v1/documents", tag = "Documents", params(DocumentQuery),
     responses((status = 200, description = "A page of documents", body = DocumentList)))]
 pub async fn list_documents(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): DocumentQuery,
+) -> Result<Json<DocumentList>, ApiError> {
     let (request, page) = state
         .services
         .list(&caller.scope, ResourceKind::Document, &pairs, true)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }
 
 /// Upload the image of one side (`front` or `back`), replacing an earlier one.

@@ -5,32 +5,19 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::store::ResourceKind;
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::IntoParams;
 
-use super::extract::{Id, ListParams, QueryPairs};
+use super::extract::Id;
+use super::list::ListQuery;
 use super::schemas::{
-    Empty, FileDownload, LivePhoto, LivePhotoList, LivePhotoUpload, LiveVideo, LiveVideoCreate,
-    LiveVideoList,
+    Empty, FileDownload, LivePhoto, LivePhotoList, LivePhotoQuery, LivePhotoUpload, LiveVideo,
+    LiveVideoCreate, LiveVideoList, LiveVideoQuery,
 };
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json, stored_json_response};
-
-/// `clientId` is required on these lists.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct ClientFilter {
-    client_id: String,
-}
+use crate::wire::{list_page, resource_json, stored_json_response};
 
 /// Upload a live photo (selfie).
 #[utoipa::path(post, path = "/v1/livePhotos", tag = "Live photos", request_body = LivePhotoUpload,
@@ -109,18 +96,18 @@ pub async fn delete_live_photo(
 }
 
 /// List a client's live photos, newest first.
-#[utoipa::path(get, path = "/v1/livePhotos", tag = "Live photos", params(ClientFilter, ListParams),
+#[utoipa::path(get, path = "/v1/livePhotos", tag = "Live photos", params(LivePhotoQuery),
     responses((status = 200, description = "A page of photos", body = LivePhotoList)))]
 pub async fn list_live_photos(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): LivePhotoQuery,
+) -> Result<Json<LivePhotoList>, ApiError> {
     let (request, page) = state
         .services
         .list(&caller.scope, ResourceKind::LivePhoto, &pairs, true)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }
 
 /// Create a live video record with generated challenges (used by capture flows).
@@ -184,16 +171,16 @@ pub async fn delete_live_video(
 }
 
 /// List a client's live videos, newest first.
-#[utoipa::path(get, path = "/v1/liveVideos", tag = "Live videos", params(ClientFilter, ListParams),
+#[utoipa::path(get, path = "/v1/liveVideos", tag = "Live videos", params(LiveVideoQuery),
     responses((status = 200, description = "A page of live videos", body = LiveVideoList)))]
 pub async fn list_live_videos(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): LiveVideoQuery,
+) -> Result<Json<LiveVideoList>, ApiError> {
     let (request, page) = state
         .services
         .list(&caller.scope, ResourceKind::LiveVideo, &pairs, true)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }

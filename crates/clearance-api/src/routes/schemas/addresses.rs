@@ -1,9 +1,8 @@
 //! Addresses: the resource is `clearance_core::resources::address::Address`.
 
+use crate::routes::list::{ListPage, ListQuery};
 use clearance_core::resources::address;
 use clearance_core::typed::Stored;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::body::{NewBody, PatchBody};
 
@@ -16,4 +15,8 @@ pub type AddressCreate = NewBody<address::Address>;
 /// Body of `POST /v1/addresses/{id}`.
 pub type AddressUpdate = PatchBody<address::Address>;
 
-list_schema!(AddressList, Address);
+/// A page of addresses.
+pub type AddressList = ListPage<Address>;
+
+/// The query of `GET /v1/addresses`.
+pub type AddressQuery = ListQuery<address::Address>;

@@ -1,8 +1,7 @@
 //! Checks: the check, its result and the review bodies are `clearance_core::checks` types.
 
+use crate::routes::list::{ListPage, ListQuery};
 use clearance_core::typed::Stored;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 pub use clearance_core::checks::input::CheckRequest as CheckCreate;
 pub use clearance_core::checks::review::{
@@ -12,4 +11,8 @@ pub use clearance_core::checks::review::{
 /// A check.
 pub type Check = Stored<clearance_core::checks::Check>;
 
-list_schema!(CheckList, Check);
+/// A page of checks.
+pub type CheckList = ListPage<Check>;
+
+/// The query of `GET /v1/checks`: filters on the check's attributes (`result.outcome` too).
+pub type CheckQuery = ListQuery<clearance_core::checks::Check>;

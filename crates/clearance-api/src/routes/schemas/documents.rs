@@ -1,6 +1,7 @@
 //! Documents, live photos and live videos: the resources are
 //! `clearance_core::resources::document` and `clearance_core::resources::media`.
 
+use crate::routes::list::{ListPage, ListQuery};
 use clearance_core::resources::{document, media};
 use clearance_core::typed::Stored;
 use serde::Serialize;
@@ -30,6 +31,16 @@ pub type LiveVideo = Stored<media::LiveVideo>;
 #[derive(Serialize, ToSchema)]
 pub struct Empty {}
 
-list_schema!(DocumentList, Document);
-list_schema!(LivePhotoList, LivePhoto);
-list_schema!(LiveVideoList, LiveVideo);
+/// A page of documents.
+pub type DocumentList = ListPage<Document>;
+/// A page of live photos.
+pub type LivePhotoList = ListPage<LivePhoto>;
+/// A page of live videos.
+pub type LiveVideoList = ListPage<LiveVideo>;
+
+/// The query of `GET /v1/documents`.
+pub type DocumentQuery = ListQuery<document::Document>;
+/// The query of `GET /v1/livePhotos` (`clientId` required).
+pub type LivePhotoQuery = ListQuery<media::LivePhoto, true>;
+/// The query of `GET /v1/liveVideos` (`clientId` required).
+pub type LiveVideoQuery = ListQuery<media::LiveVideo, true>;
