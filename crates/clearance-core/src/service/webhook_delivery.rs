@@ -13,7 +13,7 @@ use clearance_jobs::{Handler, HandlerError, Job};
 use serde_json::{Map, Value, json};
 
 use super::Services;
-use super::webhook_dispatch::event_body;
+use super::webhook_queue::event_body;
 use crate::error::{CoreError, Result};
 use crate::events::StoredEvent;
 use crate::ids::new_resource_id;
@@ -22,8 +22,6 @@ use crate::scope::{Mode, Scope};
 use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
 use crate::time::format_timestamp;
 
-/// The queue delivery jobs go on.
-pub const DELIVERY_QUEUE: &str = "webhook.deliver";
 /// Seconds after a failed attempt before the next: the documented 60 s, 120 s, 480 s, then
 /// doubling, ten retries in all (about 35 hours).
 pub const RETRY_SCHEDULE_SECS: [u64; 10] = [

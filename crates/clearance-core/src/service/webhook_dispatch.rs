@@ -5,17 +5,15 @@
 
 use std::collections::HashMap;
 
-use clearance_jobs::NewJob;
 use serde_json::{Map, Value, json};
 
 use super::Services;
-use super::webhook_delivery::DELIVERY_QUEUE;
+use super::webhook_queue::{drain_job, pending_delivery};
 use crate::error::Result;
 use crate::events::StoredEvent;
 use crate::resources::webhook::subscribed;
 use crate::scope::{Mode, Scope};
 use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
-use crate::time::format_timestamp;
 
 /// How long a gap in the outbox's sequence may still fill in. On PostgreSQL a sequence number
 /// is taken before its transaction commits, so a later event can become visible first; the
@@ -23,67 +21,9 @@ use crate::time::format_timestamp;
 /// write (rare: events are written after the checks that can roll a change back).
 const GAP_SETTLE_MS: i64 = 10_000;
 const CURSOR_ID: &str = "webhook-dispatch";
-/// Delivery jobs keep their own attempt count in the delivery record (the documented schedule);
-/// the queue's count only guards against a handler that keeps failing for other reasons.
-const DRAIN_JOB_ATTEMPTS: u32 = 1_000_000;
 
 fn system_scope() -> Scope {
     Scope::new("_system", Mode::Live)
-}
-
-/// The wire body of an event, as signed and sent.
-pub fn event_body(e: &StoredEvent) -> String {
-    json!({
-        "id": e.event.id,
-        "type": e.event.event_type,
-        "resourceType": e.event.resource_type,
-        "payload": e.event.payload,
-        "createdAt": format_timestamp(e.event.created_at),
-    })
-    .to_string()
-}
-
-/// The id of the pending delivery of event `seq` to a webhook: fixed, so an event is queued at
-/// most once per endpoint, and ordered by `seq` among the endpoint's deliveries.
-pub(crate) fn delivery_id(webhook_id: &str, seq: i64) -> String {
-    format!("{webhook_id}-{seq:016x}")
-}
-
-/// A pending delivery of `e` to `hook`: the entry of the endpoint's queue. It holds ids only,
-/// never the payload (the body is rebuilt from the outbox when sent).
-pub(crate) fn pending_delivery(hook: &Resource, e: &StoredEvent, now: i64) -> Resource {
-    Resource {
-        id: delivery_id(&hook.id, e.seq),
-        scope: hook.scope.clone(),
-        kind: ResourceKind::WebhookDelivery,
-        client_id: Some(hook.id.clone()),
-        // Ordering key: the endpoint's queue is read oldest first by (created_at, id).
-        created_at: e.event.created_at,
-        updated_at: now,
-        version: 1,
-        body: Map::from_iter([
-            ("webhookId".to_string(), json!(hook.id)),
-            ("eventId".to_string(), json!(e.event.id)),
-            ("eventType".to_string(), json!(e.event.event_type)),
-            ("seq".to_string(), json!(e.seq)),
-            ("attempts".to_string(), json!(0)),
-        ]),
-    }
-}
-
-/// A job that drains one webhook's queue; `job_id` must be unique.
-pub(crate) fn drain_job(scope: &Scope, webhook_id: &str, job_id: String, now: i64) -> NewJob {
-    NewJob {
-        id: job_id,
-        queue: DELIVERY_QUEUE.into(),
-        payload: json!({
-            "accountId": scope.account_id,
-            "mode": scope.mode.as_str(),
-            "webhookId": webhook_id,
-        }),
-        run_at_ms: now,
-        max_attempts: DRAIN_JOB_ATTEMPTS,
-    }
 }
 
 /// The events after `after` that can be dispatched now: the run without gaps in the sequence,

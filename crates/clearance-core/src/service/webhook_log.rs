@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::Services;
-use super::webhook_dispatch::{delivery_id, drain_job, pending_delivery};
+use super::webhook_queue::{delivery_id, drain_job, pending_delivery};
 use crate::error::{CoreError, Result};
 use crate::events::EventQuery;
 use crate::fields::{Reader, as_object};

@@ -8,7 +8,7 @@ use clearance_jobs::{Handler, HandlerError, Job, NewJob};
 use serde_json::{Map, Value, json};
 
 use super::Services;
-use super::webhook_dispatch::drain_job;
+use super::webhook_queue::drain_job;
 use crate::audit::{self, Action, Actor};
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
