@@ -28,7 +28,7 @@ pub use tokens::{SdkSession, SdkTokenRefusal};
 pub use webhook_delivery::{DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats};
 pub use webhook_log::MAX_REDELIVER;
 pub use webhook_queue::{DELIVERY_QUEUE, event_body};
-pub use webhooks::{FORGET_SECRET_QUEUE, RotatedSecret, SecretForgetter};
+pub use webhooks::{FORGET_SECRET_QUEUE, SecretForgetter};
 
 use crate::audit::{self, Action, Actor};
 use crate::blobs::{Blobs, client_prefix};

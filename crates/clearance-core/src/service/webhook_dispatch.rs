@@ -5,15 +5,16 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::Services;
 use super::webhook_queue::{drain_job, pending_delivery};
 use crate::error::Result;
 use crate::events::StoredEvent;
-use crate::resources::webhook::subscribed;
+use crate::resources::webhook::Webhook;
 use crate::scope::{Mode, Scope};
 use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
+use crate::typed;
 
 /// How long a gap in the outbox's sequence may still fill in. On PostgreSQL a sequence number
 /// is taken before its transaction commits, so a later event can become visible first; the
@@ -21,6 +22,13 @@ use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
 /// write (rare: events are written after the checks that can roll a change back).
 const GAP_SETTLE_MS: i64 = 10_000;
 const CURSOR_ID: &str = "webhook-dispatch";
+
+/// How far the dispatcher has read the outbox (`ResourceKind::DispatchCursor`).
+#[derive(Serialize, Deserialize)]
+struct DispatchCursor {
+    /// The last event dispatched.
+    seq: i64,
+}
 
 fn system_scope() -> Scope {
     Scope::new("_system", Mode::Live)
@@ -53,17 +61,16 @@ impl Services {
                 .store
                 .get(&scope, ResourceKind::DispatchCursor, CURSOR_ID)
                 .await?;
-            let after = cursor
-                .as_ref()
-                .and_then(|c| c.body.get("seq"))
-                .and_then(Value::as_i64)
-                .unwrap_or(0);
+            let after = match &cursor {
+                Some(c) => typed::decode::<DispatchCursor>(c)?.seq,
+                None => 0,
+            };
             let fetched = self.store.events_after(after, batch).await?;
             let events = settled_prefix(after, fetched, self.now_ms() - GAP_SETTLE_MS);
             let Some(last) = events.last().map(|e| e.seq) else {
                 return Ok(0);
             };
-            let mut hooks: HashMap<Scope, Vec<Resource>> = HashMap::new();
+            let mut hooks: HashMap<Scope, Vec<(Resource, Webhook)>> = HashMap::new();
             let mut changes = Vec::new();
             let now = self.now_ms();
             for e in &events {
@@ -71,10 +78,9 @@ impl Services {
                     let list = self.enabled_webhooks(&e.event.scope).await?;
                     hooks.insert(e.event.scope.clone(), list);
                 }
-                for hook in hooks.get(&e.event.scope).into_iter().flatten() {
-                    let events = hook.body.get("events").cloned().unwrap_or(Value::Null);
+                for (hook, webhook) in hooks.get(&e.event.scope).into_iter().flatten() {
                     // A webhook receives what happens after it exists, not the backlog before.
-                    if !subscribed(&events, &e.event.event_type)
+                    if !webhook.receives(&e.event.event_type)
                         || e.event.created_at < hook.created_at
                     {
                         continue;
@@ -88,7 +94,7 @@ impl Services {
                     )));
                 }
             }
-            let cursor_body = Map::from_iter([("seq".to_string(), json!(last))]);
+            let cursor_body = typed::encode(&DispatchCursor { seq: last });
             changes.insert(
                 0,
                 match cursor {
@@ -125,7 +131,9 @@ impl Services {
         Ok(0)
     }
 
-    async fn enabled_webhooks(&self, scope: &Scope) -> Result<Vec<Resource>> {
+    /// The scope's enabled webhooks. One whose stored body no longer reads is left out (and
+    /// logged) rather than holding up every account's deliveries.
+    async fn enabled_webhooks(&self, scope: &Scope) -> Result<Vec<(Resource, Webhook)>> {
         let page = self
             .store
             .list(&ListQuery {
@@ -136,12 +144,24 @@ impl Services {
                 ..ListQuery::newest(scope.clone(), ResourceKind::Webhook, 1000)
             })
             .await?;
-        Ok(page.items)
+        Ok(page
+            .items
+            .into_iter()
+            .filter_map(|hook| match typed::decode(&hook) {
+                Ok(webhook) => Some((hook, webhook)),
+                Err(e) => {
+                    tracing::error!(webhook = %hook.id, error = %e, "webhook left out of dispatch");
+                    None
+                }
+            })
+            .collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Map;
+
     use super::*;
     use crate::events::Event;
 

@@ -2,13 +2,15 @@
 //! the ids and records of a webhook's pending deliveries, the job that drains them, and the body
 //! an event is sent as. They all depend on this module and never on each other.
 
-use clearance_jobs::NewJob;
-use serde_json::{Map, json};
+use clearance_jobs::{Job, NewJob};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
 
 use crate::events::StoredEvent;
-use crate::scope::Scope;
+use crate::scope::{Mode, Scope};
 use crate::store::{Resource, ResourceKind};
 use crate::time::format_timestamp;
+use crate::typed;
 
 /// The queue delivery jobs go on.
 pub const DELIVERY_QUEUE: &str = "webhook.deliver";
@@ -61,12 +63,42 @@ pub(crate) fn drain_job(scope: &Scope, webhook_id: &str, job_id: String, now: i6
     NewJob {
         id: job_id,
         queue: DELIVERY_QUEUE.into(),
-        payload: json!({
-            "accountId": scope.account_id,
-            "mode": scope.mode.as_str(),
-            "webhookId": webhook_id,
-        }),
+        payload: WebhookJob::new(scope, webhook_id).payload(),
         run_at_ms: now,
         max_attempts: DRAIN_JOB_ATTEMPTS,
+    }
+}
+
+/// The payload of a webhook's jobs (draining its queue, forgetting a rotated-out secret): which
+/// webhook, of which account and mode.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WebhookJob {
+    pub account_id: String,
+    pub mode: Mode,
+    pub webhook_id: String,
+}
+
+impl WebhookJob {
+    pub fn new(scope: &Scope, webhook_id: &str) -> Self {
+        WebhookJob {
+            account_id: scope.account_id.clone(),
+            mode: scope.mode,
+            webhook_id: webhook_id.to_string(),
+        }
+    }
+
+    /// The job payload.
+    pub fn payload(&self) -> Value {
+        Value::Object(typed::encode(self))
+    }
+
+    /// The webhook a job is for; `None` when its payload is not a webhook job's.
+    pub fn read(job: &Job) -> Option<Self> {
+        WebhookJob::deserialize(&job.payload).ok()
+    }
+
+    pub fn scope(&self) -> Scope {
+        Scope::new(self.account_id.clone(), self.mode)
     }
 }
