@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
+use clearance_core::resources::webhook::DeliveryStatus;
 use clearance_core::store::ResourceKind;
 use serde::Deserialize;
 use serde_json::Value;
@@ -123,7 +124,7 @@ pub async fn list_webhooks(
 pub struct DeliveryFilters {
     event_id: Option<String>,
     /// `delivered` or `failed`.
-    status: Option<String>,
+    status: Option<DeliveryStatus>,
     event_type: Option<String>,
 }
 

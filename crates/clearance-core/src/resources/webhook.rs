@@ -1,6 +1,6 @@
 //! Webhook endpoints: the resource and its creation and update rules (checks-and-more.md §6.3),
 //! the address check that keeps deliveries off private networks, and (in submodules) the
-//! signing secret and redelivery requests.
+//! signing secret, the delivery queue and log, and redelivery requests.
 
 use std::net::IpAddr;
 
@@ -11,9 +11,14 @@ use crate::error::{CoreError, Result};
 use crate::fields::{MAX_TEXT, Reader};
 use crate::typed;
 
+mod delivery;
 mod redelivery;
 mod secret;
 
+pub use delivery::{
+    Answer, DeliveryOutcome, DeliveryStatus, LoggedAttempt, QueueState, WebhookAttempt,
+    WebhookDelivery,
+};
 pub use redelivery::{Redeliver, Redelivered};
 pub use secret::{
     DEFAULT_OVERLAP_SECS, MAX_OVERLAP_SECS, RotateSecret, RotatedSecret, WebhookSecret, signature,

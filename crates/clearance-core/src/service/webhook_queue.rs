@@ -4,9 +4,11 @@
 
 use clearance_jobs::{Job, NewJob};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
+use crate::error::{CoreError, Result};
 use crate::events::StoredEvent;
+use crate::resources::webhook::WebhookDelivery;
 use crate::scope::{Mode, Scope};
 use crate::store::{Resource, ResourceKind};
 use crate::time::format_timestamp;
@@ -18,16 +20,29 @@ pub const DELIVERY_QUEUE: &str = "webhook.deliver";
 /// the queue's count only guards against a handler that keeps failing for other reasons.
 const DRAIN_JOB_ATTEMPTS: u32 = 1_000_000;
 
+/// An event as its subscribers receive it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EventBody<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    resource_type: &'a str,
+    payload: &'a Map<String, Value>,
+    created_at: String,
+}
+
 /// The wire body of an event, as signed and sent.
-pub fn event_body(e: &StoredEvent) -> String {
-    json!({
-        "id": e.event.id,
-        "type": e.event.event_type,
-        "resourceType": e.event.resource_type,
-        "payload": e.event.payload,
-        "createdAt": format_timestamp(e.event.created_at),
+pub fn event_body(e: &StoredEvent) -> Result<String> {
+    let event = &e.event;
+    serde_json::to_string(&EventBody {
+        id: &event.id,
+        event_type: &event.event_type,
+        resource_type: &event.resource_type,
+        payload: &event.payload,
+        created_at: format_timestamp(event.created_at),
     })
-    .to_string()
+    .map_err(|err| CoreError::internal(format!("event {} cannot be written: {err}", event.id)))
 }
 
 /// The id of the pending delivery of event `seq` to a webhook: fixed, so an event is queued at
@@ -48,13 +63,7 @@ pub(crate) fn pending_delivery(hook: &Resource, e: &StoredEvent, now: i64) -> Re
         created_at: e.event.created_at,
         updated_at: now,
         version: 1,
-        body: Map::from_iter([
-            ("webhookId".to_string(), json!(hook.id)),
-            ("eventId".to_string(), json!(e.event.id)),
-            ("eventType".to_string(), json!(e.event.event_type)),
-            ("seq".to_string(), json!(e.seq)),
-            ("attempts".to_string(), json!(0)),
-        ]),
+        body: typed::encode(&WebhookDelivery::new(&hook.id, e)),
     }
 }
 

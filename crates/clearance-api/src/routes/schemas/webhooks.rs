@@ -9,8 +9,9 @@ use utoipa::ToSchema;
 use crate::body::{NewBody, PatchBody};
 
 pub use webhook::{
-    Redeliver as WebhookRedeliver, Redelivered as WebhookRedelivered,
-    RotateSecret as WebhookRotateSecret, RotatedSecret as WebhookRotatedSecret,
+    LoggedAttempt as WebhookDelivery, Redeliver as WebhookRedeliver,
+    Redelivered as WebhookRedelivered, RotateSecret as WebhookRotateSecret,
+    RotatedSecret as WebhookRotatedSecret,
 };
 
 /// A webhook as answered (with its `secret` only when just created).
@@ -23,31 +24,5 @@ pub type WebhookCreate = NewBody<webhook::Webhook>;
 pub type WebhookUpdate = PatchBody<webhook::Webhook>;
 
 list_schema!(WebhookList, Webhook);
-
-/// One delivery attempt in a webhook's log. No payload is kept: the event id identifies it.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookDelivery {
-    id: String,
-    webhook_id: String,
-    event_id: String,
-    event_type: String,
-    /// 1 for the first attempt at this event, counting retries.
-    attempt: u32,
-    /// `delivered` (a 2xx answer) or `failed`.
-    status: String,
-    /// The endpoint's HTTP status, when it answered.
-    response_status: Option<u16>,
-    /// Why the attempt failed (refused connection, timeout, error status).
-    error: Option<String>,
-    latency_ms: u64,
-    /// `delivered`, `retrying` (see `nextRetryAt`) or `disabled` (the last attempt failed).
-    outcome: String,
-    #[schema(format = DateTime)]
-    next_retry_at: Option<String>,
-    /// When the attempt started.
-    #[schema(format = DateTime)]
-    created_at: String,
-}
 
 list_schema!(WebhookDeliveryList, WebhookDelivery);
