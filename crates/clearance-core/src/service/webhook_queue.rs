@@ -1,6 +1,7 @@
-//! What the dispatcher, the delivery runner and redelivery share: the queue delivery jobs go on,
-//! the ids and records of a webhook's pending deliveries, the job that drains them, and the body
-//! an event is sent as. They all depend on this module and never on each other.
+//! What the dispatcher, the delivery runner, redelivery and the webhook service share: the
+//! queue delivery jobs go on, the ids and records of a webhook's pending deliveries, the job that
+//! drains them (and the payload every webhook job carries), and the body an event is sent as.
+//! They all depend on this module and never on each other.
 
 use clearance_jobs::{Job, NewJob};
 use serde::{Deserialize, Serialize};
