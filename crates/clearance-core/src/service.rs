@@ -17,6 +17,7 @@ mod tokens;
 mod webhook_delivery;
 mod webhook_dispatch;
 mod webhook_log;
+mod webhook_queue;
 mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
@@ -24,12 +25,10 @@ pub use custom_lists::{custom_list_records, custom_lists};
 pub use flow::FlowLink;
 pub use flow_finish::FlowOutcome;
 pub use tokens::{SdkSession, SdkTokenRefusal};
-pub use webhook_delivery::{
-    DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats,
-};
-pub use webhook_dispatch::event_body;
+pub use webhook_delivery::{DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats};
 pub use webhook_log::MAX_REDELIVER;
-pub use webhooks::{FORGET_SECRET_QUEUE, RotatedSecret, SecretForgetter};
+pub use webhook_queue::{DELIVERY_QUEUE, event_body};
+pub use webhooks::{FORGET_SECRET_QUEUE, SecretForgetter};
 
 use crate::audit::{self, Action, Actor};
 use crate::blobs::{Blobs, client_prefix};

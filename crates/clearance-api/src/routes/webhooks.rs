@@ -5,10 +5,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
 use clearance_core::audit::Actor;
+use clearance_core::resources::webhook::DeliveryStatus;
 use clearance_core::store::ResourceKind;
-use clearance_core::time::format_timestamp;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::extract::{Id, ListParams, QueryPairs};
@@ -17,7 +17,7 @@ use super::schemas::{
     WebhookRotateSecret, WebhookRotatedSecret, WebhookUpdate,
 };
 use crate::auth::Caller;
-use crate::body::JsonBody;
+use crate::body::{JsonBody, NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::wire::{list_json, resource_json, stored_json_response};
@@ -28,17 +28,13 @@ use crate::wire::{list_json, resource_json, stored_json_response};
 pub async fn create_webhook(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let (hook, secret) = state
+    NewBody(body, _): WebhookCreate,
+) -> Result<Json<Webhook>, ApiError> {
+    let created = state
         .services
         .create_webhook(&caller.scope, &Actor::default(), &body)
         .await?;
-    let mut answer = resource_json(&hook);
-    if let Some(obj) = answer.as_object_mut() {
-        obj.insert("secret".into(), json!(secret));
-    }
-    Ok(Json(answer))
+    Ok(Json(created))
 }
 
 /// Get a webhook.
@@ -64,7 +60,7 @@ pub async fn update_webhook(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-    JsonBody(body): JsonBody,
+    PatchBody(body, _): WebhookUpdate,
 ) -> Result<Json<Value>, ApiError> {
     let hook = state
         .services
@@ -128,7 +124,7 @@ pub async fn list_webhooks(
 pub struct DeliveryFilters {
     event_id: Option<String>,
     /// `delivered` or `failed`.
-    status: Option<String>,
+    status: Option<DeliveryStatus>,
     event_type: Option<String>,
 }
 
@@ -160,12 +156,12 @@ pub async fn redeliver_webhook(
     Extension(caller): Extension<Caller>,
     Id(id): Id,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
-    let count = state
+) -> Result<Json<WebhookRedelivered>, ApiError> {
+    let redelivered = state
         .services
         .redeliver_webhook(&caller.scope, &id, &body)
         .await?;
-    Ok(Json(json!({ "redelivered": count })))
+    Ok(Json(redelivered))
 }
 
 /// Replace the signing secret; the answer shows the new one once. The old secret keeps signing
@@ -178,14 +174,10 @@ pub async fn rotate_webhook_secret(
     Extension(caller): Extension<Caller>,
     Id(id): Id,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<WebhookRotatedSecret>, ApiError> {
     let rotated = state
         .services
         .rotate_webhook_secret(&caller.scope, &Actor::default(), &id, &body)
         .await?;
-    let mut answer = json!({"id": id, "secret": rotated.secret});
-    if let Some(ends) = rotated.previous_expires_at {
-        answer["previousSecretExpiresAt"] = json!(format_timestamp(ends));
-    }
-    Ok(Json(answer))
+    Ok(Json(rotated))
 }

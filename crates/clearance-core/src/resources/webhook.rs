@@ -1,71 +1,108 @@
-//! Webhook endpoints: creation and update rules (checks-and-more.md §6.3), and the signature
-//! subscribers verify.
+//! Webhook endpoints: the resource and its creation and update rules (checks-and-more.md §6.3),
+//! the address check that keeps deliveries off private networks, and (in submodules) the
+//! signing secret, the delivery queue and log, and redelivery requests.
 
 use std::net::IpAddr;
 
-use hmac::{Hmac, Mac};
-use serde_json::{Map, Value, json};
-use sha2::Sha256;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::error::{CoreError, Result};
-use crate::fields::{MAX_TEXT, Reader, object_of};
+use crate::fields::{MAX_TEXT, Reader};
+use crate::typed;
 
-/// Every event a webhook can subscribe to, besides `*`.
-pub const EVENT_TYPES: &[&str] = &[
-    "check.pending",
-    "check.completed",
-    "check.completed.clear",
-    "check.completed.attention",
-    "check.completed.not_processed",
-    "check.completed.rejected",
-    "check.completed.match_confirmed",
-    "check.monitoring.attention",
-    "check.failed",
-    "check.updated",
-    "client.created",
-    "client.updated",
-    "client.deleted",
-    "document.created",
-    "document.updated",
-    "document.updated.image_uploaded",
-    "document.updated.image_deleted",
-    "document.deleted",
-    "address.created",
-    "address.updated",
-    "address.deleted",
-    "workflow.session.started",
-    "workflow.session.cancelled",
-    "workflow.session.processing",
-    "workflow.session.completed",
-    "workflow.session.updated",
-];
+mod delivery;
+mod redelivery;
+mod secret;
+
+pub use delivery::{
+    Answer, DeliveryOutcome, DeliveryStatus, LoggedAttempt, QueueState, WebhookAttempt,
+    WebhookDelivery,
+};
+pub use redelivery::{Redeliver, Redelivered};
+pub use secret::{
+    DEFAULT_OVERLAP_SECS, MAX_OVERLAP_SECS, RotateSecret, RotatedSecret, WebhookSecret, signature,
+    standard_signature,
+};
+
+wire_enum! {
+    /// An event a webhook can subscribe to, or `*` for every event.
+    pub enum WebhookEvent {
+        All = "*",
+        CheckPending = "check.pending",
+        CheckCompleted = "check.completed",
+        CheckCompletedClear = "check.completed.clear",
+        CheckCompletedAttention = "check.completed.attention",
+        CheckCompletedNotProcessed = "check.completed.not_processed",
+        CheckCompletedRejected = "check.completed.rejected",
+        CheckCompletedMatchConfirmed = "check.completed.match_confirmed",
+        CheckMonitoringAttention = "check.monitoring.attention",
+        CheckFailed = "check.failed",
+        CheckUpdated = "check.updated",
+        ClientCreated = "client.created",
+        ClientUpdated = "client.updated",
+        ClientDeleted = "client.deleted",
+        DocumentCreated = "document.created",
+        DocumentUpdated = "document.updated",
+        DocumentImageUploaded = "document.updated.image_uploaded",
+        DocumentImageDeleted = "document.updated.image_deleted",
+        DocumentDeleted = "document.deleted",
+        AddressCreated = "address.created",
+        AddressUpdated = "address.updated",
+        AddressDeleted = "address.deleted",
+        WorkflowSessionStarted = "workflow.session.started",
+        WorkflowSessionCancelled = "workflow.session.cancelled",
+        WorkflowSessionProcessing = "workflow.session.processing",
+        WorkflowSessionCompleted = "workflow.session.completed",
+        WorkflowSessionUpdated = "workflow.session.updated",
+    }
+}
+
+/// A webhook endpoint. `secret` appears only in the create answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    /// An https URL on a public address.
+    pub url: String,
+    pub enabled: bool,
+    /// Event types, or `["*"]` for all.
+    pub events: Vec<WebhookEvent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The signing secret; only in the answer to `POST /v1/webhooks`.
+    // Never stored with the webhook: it lives in its `WebhookSecret` record, which no read
+    // answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(read_only))]
+    pub secret: Option<String>,
+}
+
+impl Webhook {
+    /// Whether an event of `event_type` is delivered to this webhook.
+    pub fn receives(&self, event_type: &str) -> bool {
+        self.events
+            .iter()
+            .any(|e| *e == WebhookEvent::All || e.as_str() == event_type)
+    }
+}
 
 /// Largest number of webhooks per account and mode.
 pub const MAX_WEBHOOKS: u64 = 20;
 const MAX_URL: usize = 2048;
 
-/// Whether `event_type` is delivered to a webhook subscribed to `events`.
-pub fn subscribed(events: &Value, event_type: &str) -> bool {
-    events
-        .as_array()
-        .is_some_and(|list| list.iter().any(|e| e == "*" || e == event_type))
-}
-
-/// Validates a create request and returns the stored body (the secret is kept elsewhere).
-pub fn validate_create(
-    input: &Map<String, Value>,
-    allow_private: bool,
-) -> Result<Map<String, Value>> {
+/// Validates a create request and returns the webhook (the secret is kept elsewhere).
+pub fn validate_create(input: &Map<String, Value>, allow_private: bool) -> Result<Webhook> {
     validate(input, allow_private)
 }
 
-/// Applies an update (any create field) and validates the result.
+/// Applies an update (any create field; `null` removes one) and validates the result.
 pub fn validate_update(
-    existing: &Map<String, Value>,
+    existing: &Webhook,
     patch: &Map<String, Value>,
     allow_private: bool,
-) -> Result<Map<String, Value>> {
-    let mut merged = existing.clone();
+) -> Result<Webhook> {
+    let mut merged = typed::encode(existing);
     for (k, v) in patch {
         if v.is_null() {
             merged.remove(k);
@@ -76,26 +113,24 @@ pub fn validate_update(
     validate(&merged, allow_private)
 }
 
-fn validate(input: &Map<String, Value>, allow_private: bool) -> Result<Map<String, Value>> {
+fn validate(input: &Map<String, Value>, allow_private: bool) -> Result<Webhook> {
     let r = Reader::new(input);
     let url = r.req_str("url", MAX_URL)?;
     check_url(&url, allow_private)?;
     let enabled = r.opt_bool("enabled")?.ok_or_else(|| r.missing("enabled"))?;
     let events = events(r.raw("events"))?;
-    Ok(object_of(vec![
-        ("url", Some(json!(url))),
-        ("enabled", Some(json!(enabled))),
-        ("events", Some(json!(events))),
-        (
-            "description",
-            r.opt_str("description", MAX_TEXT)?.map(Value::from),
-        ),
-    ]))
+    Ok(Webhook {
+        url,
+        enabled,
+        events,
+        description: r.opt_str("description", MAX_TEXT)?,
+        secret: None,
+    })
 }
 
 /// `events`: a non-empty array of documented names or `*`. API v1.7.2's `check.complete…`
 /// spellings are accepted and stored under their current names.
-fn events(value: Option<&Value>) -> Result<Vec<String>> {
+fn events(value: Option<&Value>) -> Result<Vec<WebhookEvent>> {
     let bad = |message: String| CoreError::invalid("events", message);
     let Some(value) = value else {
         return Err(bad("'events' must be provided".into()));
@@ -104,7 +139,7 @@ fn events(value: Option<&Value>) -> Result<Vec<String>> {
         .as_array()
         .filter(|l| !l.is_empty())
         .ok_or_else(|| bad("'events' must be a non-empty array of event names".into()))?;
-    let mut out: Vec<String> = Vec::new();
+    let mut out = Vec::new();
     for item in list {
         let name = item
             .as_str()
@@ -113,11 +148,10 @@ fn events(value: Option<&Value>) -> Result<Vec<String>> {
             Some(rest) if !rest.starts_with('d') => format!("check.completed{rest}"),
             _ => name.to_string(),
         };
-        if name != "*" && !EVENT_TYPES.contains(&name.as_str()) {
-            return Err(bad(format!("'{name}' is not a known event type")));
-        }
-        if !out.contains(&name) {
-            out.push(name);
+        let event = WebhookEvent::parse(&name)
+            .ok_or_else(|| bad(format!("'{name}' is not a known event type")))?;
+        if !out.contains(&event) {
+            out.push(event);
         }
     }
     Ok(out)
@@ -191,51 +225,28 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-/// `ComplyCube-Signature`: lowercase hex HMAC-SHA256 of the exact body bytes with the secret.
-pub fn signature(secret: &str, body: &[u8]) -> String {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
-}
-
-/// The Standard Webhooks `webhook-signature` value: `v1,` + base64 HMAC-SHA256 of
-/// `{id}.{timestamp}.{body}`, keyed with the secret's bytes. Unlike `ComplyCube-Signature` it
-/// covers the timestamp, so a receiver can refuse replays.
-pub fn standard_signature(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> String {
-    use base64::Engine;
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(format!("{id}.{timestamp}.").as_bytes());
-    mac.update(body);
-    format!(
-        "v1,{}",
-        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn obj(v: Value) -> Map<String, Value> {
         v.as_object().expect("object").clone()
     }
 
-    fn param(r: Result<Map<String, Value>>) -> Option<String> {
+    fn param(r: Result<Webhook>) -> Option<String> {
         match r {
             Err(CoreError::Invalid { param, .. }) => param,
             other => panic!("unexpected {other:?}"),
         }
     }
 
-    #[test]
-    fn the_official_test_vector_reproduces() {
-        assert_eq!(
-            signature("a_webhook_signature", br#"{"id":"value"}"#),
-            "bc00414fa4d54277a3ed01e5ee258d9800a918a7791c7cda16d38b82f38f2150"
-        );
+    fn hook(events: Value) -> Webhook {
+        validate_create(
+            &obj(json!({"url": "https://h.example.com", "enabled": true, "events": events})),
+            false,
+        )
+        .expect("valid")
     }
 
     #[test]
@@ -263,12 +274,11 @@ mod tests {
 
     #[test]
     fn events_are_checked_and_legacy_names_normalised() {
-        let body = validate_create(
-            &obj(json!({"url": "https://h.example.com", "enabled": false,
-                "events": ["check.complete.clear", "client.created", "client.created"]})),
-            false,
-        )
-        .expect("valid");
+        let body = typed::encode(&hook(json!([
+            "check.complete.clear",
+            "client.created",
+            "client.created"
+        ])));
         assert_eq!(
             body["events"],
             json!(["check.completed.clear", "client.created"])
@@ -280,9 +290,50 @@ mod tests {
             );
             assert_eq!(param(r).as_deref(), Some("events"));
         }
-        assert!(subscribed(&json!(["*"]), "check.failed"));
-        assert!(subscribed(&json!(["check.failed"]), "check.failed"));
-        assert!(!subscribed(&json!(["check.pending"]), "check.failed"));
+        assert!(hook(json!(["*"])).receives("check.failed"));
+        assert!(hook(json!(["check.failed"])).receives("check.failed"));
+        assert!(!hook(json!(["check.pending"])).receives("check.failed"));
+    }
+
+    #[test]
+    fn the_stored_body_keeps_its_keys_in_order_and_never_a_secret() {
+        let body = typed::encode(&hook(json!(["*"])));
+        let keys: Vec<&str> = body.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["url", "enabled", "events"]);
+        let described = json!({"url": "https://h.example.com", "enabled": true,
+            "events": ["*"], "description": "CRM", "secret": "chosen"});
+        let stored = typed::encode(&validate_create(&obj(described), false).expect("valid"));
+        let keys: Vec<&str> = stored.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["url", "enabled", "events", "description"]);
+    }
+
+    #[test]
+    fn updates_replace_fields_and_null_removes_one() {
+        let existing = validate_create(
+            &obj(json!({"url": "https://h.example.com", "enabled": true,
+                "events": ["*"], "description": "CRM"})),
+            false,
+        )
+        .expect("valid");
+        let updated = validate_update(
+            &existing,
+            &obj(json!({"enabled": false, "description": null})),
+            false,
+        )
+        .expect("valid");
+        assert!(!updated.enabled);
+        assert_eq!(updated.description, None);
+        assert_eq!(updated.url, existing.url);
+        let r = validate_update(&existing, &obj(json!({"url": null})), false);
+        assert_eq!(param(r).as_deref(), Some("url"));
+    }
+
+    #[test]
+    fn every_event_name_reads_back() {
+        for name in WebhookEvent::NAMES {
+            let event = WebhookEvent::parse(name).expect("known");
+            assert_eq!(serde_json::to_value(event).expect("json"), *name);
+        }
     }
 
     #[test]

@@ -10,20 +10,21 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use clearance_jobs::{Handler, HandlerError, Job};
-use serde_json::{Map, Value, json};
+use serde::de::DeserializeOwned;
 
 use super::Services;
-use super::webhook_dispatch::event_body;
+use super::webhook_queue::{WebhookJob, event_body};
 use crate::error::{CoreError, Result};
 use crate::events::StoredEvent;
 use crate::ids::new_resource_id;
-use crate::resources::webhook::{signature, standard_signature};
-use crate::scope::{Mode, Scope};
+use crate::resources::webhook::{
+    Answer, QueueState, Webhook, WebhookAttempt, WebhookDelivery, signature, standard_signature,
+};
+use crate::scope::Scope;
 use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
 use crate::time::format_timestamp;
+use crate::typed;
 
-/// The queue delivery jobs go on.
-pub const DELIVERY_QUEUE: &str = "webhook.deliver";
 /// Seconds after a failed attempt before the next: the documented 60 s, 120 s, 480 s, then
 /// doubling, ten retries in all (about 35 hours).
 pub const RETRY_SCHEDULE_SECS: [u64; 10] = [
@@ -78,9 +79,12 @@ impl Services {
                 ResourceKind::Webhook,
                 id,
                 |body| {
-                    let mut body = body.clone();
-                    body.insert("enabled".into(), json!(false));
-                    Ok(body)
+                    typed::change("webhook", body, |hook: Webhook| {
+                        Ok(Webhook {
+                            enabled: false,
+                            ..hook
+                        })
+                    })
                 },
                 |_, _, _| also.clone(),
             )
@@ -145,8 +149,17 @@ fn retry(e: impl Into<CoreError>) -> HandlerError {
     HandlerError::Retry(e.into().to_string())
 }
 
-fn str_of<'a>(r: &'a Resource, key: &str) -> &'a str {
-    r.body.get(key).and_then(Value::as_str).unwrap_or_default()
+/// A stored record and its body read as `T`.
+struct Loaded<T> {
+    record: Resource,
+    body: T,
+}
+
+impl<T: DeserializeOwned> Loaded<T> {
+    fn read(record: Resource) -> std::result::Result<Self, HandlerError> {
+        let body = typed::decode(&record).map_err(retry)?;
+        Ok(Loaded { record, body })
+    }
 }
 
 /// What one attempt led to.
@@ -185,15 +198,11 @@ impl DeliveryRunner {
     }
 
     async fn run(&self, job: &Job) -> std::result::Result<(), HandlerError> {
-        let field = |k: &str| job.payload.get(k).and_then(Value::as_str);
-        let (Some(account), Some(mode), Some(hook_id)) = (
-            field("accountId"),
-            field("mode").and_then(Mode::parse),
-            field("webhookId"),
-        ) else {
+        let Some(target) = WebhookJob::read(job) else {
             return Err(HandlerError::Permanent("malformed delivery job".into()));
         };
-        let scope = Scope::new(account, mode);
+        let scope = target.scope();
+        let hook_id = target.webhook_id.as_str();
         // Another task of this process drains the hook; it will look again before it stops.
         let Some(guard) = self.begin(hook_id) else {
             return Ok(());
@@ -223,6 +232,7 @@ impl DeliveryRunner {
             else {
                 return Ok(()); // deleted since: its queue went with it
             };
+            let hook = Loaded::<Webhook>::read(hook)?;
             let Some(head) = services
                 .delivery_head(scope, hook_id)
                 .await
@@ -230,9 +240,9 @@ impl DeliveryRunner {
             else {
                 return Ok(());
             };
-            let owner = head.body.get("drainer").and_then(Value::as_str);
-            let mine = owner == Some(job.id.as_str());
-            if hook.body.get("enabled") != Some(&json!(true)) {
+            let head = Loaded::<WebhookDelivery>::read(head)?;
+            let mine = head.body.drainer.as_deref() == Some(job.id.as_str());
+            if !hook.body.enabled {
                 // Leave the queue for re-enabling; hand the head back so the resume job can
                 // take it over.
                 if mine {
@@ -241,10 +251,9 @@ impl DeliveryRunner {
                 return Ok(());
             }
             let now = services.now_ms();
-            let due = head.body.get("nextAttemptAt").and_then(Value::as_i64);
-            if let Some(next) = due.filter(|n| *n > now) {
-                let wait = Duration::from_millis((next - now) as u64);
-                match owner {
+            if let QueueState::Waiting { until, drainer } = head.body.state(now) {
+                let wait = Duration::from_millis((until - now) as u64);
+                match drainer {
                     // The job that scheduled the retry is alive and will send it.
                     Some(_) if !mine => return Ok(()),
                     Some(_) => {}
@@ -259,19 +268,19 @@ impl DeliveryRunner {
                     wait,
                 ));
             }
-            let seq = head.body.get("seq").and_then(Value::as_i64).unwrap_or(0);
+            let seq = head.body.seq;
             let event = store
                 .events_after(seq - 1, 1)
                 .await
                 .map_err(retry)?
                 .into_iter()
-                .find(|e| e.seq == seq && e.event.id == str_of(&head, "eventId"));
+                .find(|e| e.seq == seq && e.event.id == head.body.event_id);
             let Some(event) = event else {
                 // The event is gone from the outbox: nothing left to send.
                 self.settle(vec![Change::Delete {
                     scope: scope.clone(),
                     kind: ResourceKind::WebhookDelivery,
-                    id: head.id.clone(),
+                    id: head.record.id.clone(),
                 }])
                 .await?;
                 continue;
@@ -288,19 +297,18 @@ impl DeliveryRunner {
     /// changed meanwhile.
     async fn set_owner(
         &self,
-        head: &Resource,
+        head: &Loaded<WebhookDelivery>,
         owner: Option<&str>,
     ) -> std::result::Result<bool, HandlerError> {
-        let mut body = head.body.clone();
-        match owner {
-            Some(o) => body.insert("drainer".into(), json!(o)),
-            None => body.remove("drainer"),
+        let delivery = WebhookDelivery {
+            drainer: owner.map(str::to_string),
+            ..head.body.clone()
         };
         let updated = Resource {
-            body,
-            version: head.version + 1,
+            body: typed::encode(&delivery),
+            version: head.record.version + 1,
             updated_at: self.services.now_ms(),
-            ..head.clone()
+            ..head.record.clone()
         };
         match self
             .services
@@ -337,17 +345,18 @@ impl DeliveryRunner {
     async fn attempt(
         &self,
         job: &Job,
-        hook: &Resource,
-        head: &Resource,
+        hook: &Loaded<Webhook>,
+        head: &Loaded<WebhookDelivery>,
         event: &StoredEvent,
     ) -> std::result::Result<Next, HandlerError> {
         let services = &self.services;
-        let scope = &hook.scope;
+        let scope = &hook.record.scope;
+        let hook_id = hook.record.id.as_str();
         let (secret, previous) = services
-            .webhook_signing_secrets(scope, &hook.id)
+            .webhook_signing_secrets(scope, hook_id)
             .await
             .map_err(retry)?;
-        let body = event_body(event);
+        let body = event_body(event).map_err(retry)?;
         let event_id = event.event.id.as_str();
         let timestamp = services.now_ms() / 1000;
         let mut standard = standard_signature(&secret, event_id, timestamp, body.as_bytes());
@@ -375,11 +384,11 @@ impl DeliveryRunner {
         let started = Instant::now();
         let answer = self
             .sender
-            .post(str_of(hook, "url"), &headers, body.as_bytes())
+            .post(&hook.body.url, &headers, body.as_bytes())
             .await;
-        let latency = started.elapsed().as_millis() as u64;
+        let latency_ms = started.elapsed().as_millis() as u64;
         let now = services.now_ms();
-        let (status, failure) = match answer {
+        let (response_status, failure) = match answer {
             Ok(code) if (200..300).contains(&code) => (Some(code), None),
             Ok(code) => (
                 Some(code),
@@ -387,70 +396,63 @@ impl DeliveryRunner {
             ),
             Err(e) => (None, Some(e)),
         };
-        let number = head
-            .body
-            .get("attempts")
-            .and_then(Value::as_u64)
-            .unwrap_or(0)
-            + 1;
-        let mut log = Map::from_iter([
-            ("webhookId".to_string(), json!(hook.id)),
-            ("eventId".to_string(), json!(event_id)),
-            ("eventType".to_string(), json!(event.event.event_type)),
-            ("attempt".to_string(), json!(number)),
-            ("latencyMs".to_string(), json!(latency)),
-        ]);
-        if let Some(code) = status {
-            log.insert("responseStatus".into(), json!(code));
-        }
+        let answer = Answer {
+            latency_ms,
+            response_status,
+        };
         let remove_head = Change::Delete {
             scope: scope.clone(),
             kind: ResourceKind::WebhookDelivery,
-            id: head.id.clone(),
+            id: head.record.id.clone(),
         };
         let stats = &services.webhook_stats;
         let Some(failure) = failure else {
             stats.delivered.fetch_add(1, Ordering::Relaxed);
-            log.insert("status".into(), json!("delivered"));
-            log.insert("outcome".into(), json!("delivered"));
-            let entry = attempt_record(hook, log, started_at);
+            let entry = attempt_record(
+                &hook.record,
+                &WebhookAttempt::delivered(&head.body, answer),
+                started_at,
+            );
             self.settle(vec![remove_head, entry]).await?;
             return Ok(Next::Continue);
         };
         stats.failed.fetch_add(1, Ordering::Relaxed);
-        tracing::info!(webhook = %hook.id, attempt = number, error = %failure, "webhook delivery failed");
-        log.insert("status".into(), json!("failed"));
-        log.insert("error".into(), json!(failure));
-        let retries = RETRY_SCHEDULE_SECS.len() as u64;
-        if number > retries {
-            log.insert("outcome".into(), json!("disabled"));
-            let entry = attempt_record(hook, log, started_at);
+        let number = head.body.attempts + 1;
+        tracing::info!(webhook = %hook_id, attempt = number, error = %failure, "webhook delivery failed");
+        let Some(&retry_secs) = RETRY_SCHEDULE_SECS.get(head.body.attempts as usize) else {
+            // That was the last attempt: give up on the event and disable the webhook.
+            let last = WebhookAttempt::failed(&head.body, answer, failure, None);
+            let entry = attempt_record(&hook.record, &last, started_at);
             let disabled = services
-                .disable_webhook(scope, &hook.id, vec![remove_head, entry])
+                .disable_webhook(scope, hook_id, vec![remove_head, entry])
                 .await
                 .map_err(retry)?;
             if disabled {
                 stats.disabled.fetch_add(1, Ordering::Relaxed);
             }
             return Ok(Next::Stop);
-        }
-        let index = (number - 1) as usize;
-        let delay = Duration::from_secs(RETRY_SCHEDULE_SECS[index])
-            / services.rules.webhook_retry_divisor.max(1);
+        };
+        let delay = Duration::from_secs(retry_secs) / services.rules.webhook_retry_divisor.max(1);
         let next = now + delay.as_millis() as i64;
-        log.insert("outcome".into(), json!("retrying"));
-        log.insert("nextRetryAt".into(), json!(format_timestamp(next)));
-        let mut body = head.body.clone();
-        body.insert("attempts".into(), json!(number));
-        body.insert("nextAttemptAt".into(), json!(next));
-        body.insert("drainer".into(), json!(job.id));
+        let logged = WebhookAttempt::failed(
+            &head.body,
+            answer,
+            failure.clone(),
+            Some(format_timestamp(next)),
+        );
+        let entry = attempt_record(&hook.record, &logged, started_at);
+        let waiting = WebhookDelivery {
+            attempts: number,
+            next_attempt_at: Some(next),
+            drainer: Some(job.id.clone()),
+            ..head.body.clone()
+        };
         let rescheduled = Change::Update(Resource {
-            body,
-            version: head.version + 1,
+            body: typed::encode(&waiting),
+            version: head.record.version + 1,
             updated_at: now,
-            ..head.clone()
+            ..head.record.clone()
         });
-        let entry = attempt_record(hook, log, started_at);
         match services.store.apply(vec![rescheduled, entry.clone()]).await {
             Ok(()) => Ok(Next::RetryAfter(failure, delay)),
             Err(StoreError::Conflict(_) | StoreError::NotFound) => {
@@ -464,7 +466,7 @@ impl DeliveryRunner {
 }
 
 /// One entry of a webhook's delivery log (ids, status and timing only: no payload).
-fn attempt_record(hook: &Resource, body: Map<String, Value>, at: i64) -> Change {
+fn attempt_record(hook: &Resource, attempt: &WebhookAttempt, at: i64) -> Change {
     Change::Insert(Resource {
         id: new_resource_id(at),
         scope: hook.scope.clone(),
@@ -473,7 +475,7 @@ fn attempt_record(hook: &Resource, body: Map<String, Value>, at: i64) -> Change 
         created_at: at,
         updated_at: at,
         version: 1,
-        body,
+        body: typed::encode(attempt),
     })
 }
 

@@ -5,17 +5,16 @@
 
 use std::collections::HashMap;
 
-use clearance_jobs::NewJob;
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::Services;
-use super::webhook_delivery::DELIVERY_QUEUE;
+use super::webhook_queue::{drain_job, pending_delivery};
 use crate::error::Result;
 use crate::events::StoredEvent;
-use crate::resources::webhook::subscribed;
+use crate::resources::webhook::Webhook;
 use crate::scope::{Mode, Scope};
 use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
-use crate::time::format_timestamp;
+use crate::typed;
 
 /// How long a gap in the outbox's sequence may still fill in. On PostgreSQL a sequence number
 /// is taken before its transaction commits, so a later event can become visible first; the
@@ -23,67 +22,16 @@ use crate::time::format_timestamp;
 /// write (rare: events are written after the checks that can roll a change back).
 const GAP_SETTLE_MS: i64 = 10_000;
 const CURSOR_ID: &str = "webhook-dispatch";
-/// Delivery jobs keep their own attempt count in the delivery record (the documented schedule);
-/// the queue's count only guards against a handler that keeps failing for other reasons.
-const DRAIN_JOB_ATTEMPTS: u32 = 1_000_000;
+
+/// How far the dispatcher has read the outbox (`ResourceKind::DispatchCursor`).
+#[derive(Serialize, Deserialize)]
+struct DispatchCursor {
+    /// The last event dispatched.
+    seq: i64,
+}
 
 fn system_scope() -> Scope {
     Scope::new("_system", Mode::Live)
-}
-
-/// The wire body of an event, as signed and sent.
-pub fn event_body(e: &StoredEvent) -> String {
-    json!({
-        "id": e.event.id,
-        "type": e.event.event_type,
-        "resourceType": e.event.resource_type,
-        "payload": e.event.payload,
-        "createdAt": format_timestamp(e.event.created_at),
-    })
-    .to_string()
-}
-
-/// The id of the pending delivery of event `seq` to a webhook: fixed, so an event is queued at
-/// most once per endpoint, and ordered by `seq` among the endpoint's deliveries.
-pub(crate) fn delivery_id(webhook_id: &str, seq: i64) -> String {
-    format!("{webhook_id}-{seq:016x}")
-}
-
-/// A pending delivery of `e` to `hook`: the entry of the endpoint's queue. It holds ids only,
-/// never the payload (the body is rebuilt from the outbox when sent).
-pub(crate) fn pending_delivery(hook: &Resource, e: &StoredEvent, now: i64) -> Resource {
-    Resource {
-        id: delivery_id(&hook.id, e.seq),
-        scope: hook.scope.clone(),
-        kind: ResourceKind::WebhookDelivery,
-        client_id: Some(hook.id.clone()),
-        // Ordering key: the endpoint's queue is read oldest first by (created_at, id).
-        created_at: e.event.created_at,
-        updated_at: now,
-        version: 1,
-        body: Map::from_iter([
-            ("webhookId".to_string(), json!(hook.id)),
-            ("eventId".to_string(), json!(e.event.id)),
-            ("eventType".to_string(), json!(e.event.event_type)),
-            ("seq".to_string(), json!(e.seq)),
-            ("attempts".to_string(), json!(0)),
-        ]),
-    }
-}
-
-/// A job that drains one webhook's queue; `job_id` must be unique.
-pub(crate) fn drain_job(scope: &Scope, webhook_id: &str, job_id: String, now: i64) -> NewJob {
-    NewJob {
-        id: job_id,
-        queue: DELIVERY_QUEUE.into(),
-        payload: json!({
-            "accountId": scope.account_id,
-            "mode": scope.mode.as_str(),
-            "webhookId": webhook_id,
-        }),
-        run_at_ms: now,
-        max_attempts: DRAIN_JOB_ATTEMPTS,
-    }
 }
 
 /// The events after `after` that can be dispatched now: the run without gaps in the sequence,
@@ -113,17 +61,16 @@ impl Services {
                 .store
                 .get(&scope, ResourceKind::DispatchCursor, CURSOR_ID)
                 .await?;
-            let after = cursor
-                .as_ref()
-                .and_then(|c| c.body.get("seq"))
-                .and_then(Value::as_i64)
-                .unwrap_or(0);
+            let after = match &cursor {
+                Some(c) => typed::decode::<DispatchCursor>(c)?.seq,
+                None => 0,
+            };
             let fetched = self.store.events_after(after, batch).await?;
             let events = settled_prefix(after, fetched, self.now_ms() - GAP_SETTLE_MS);
             let Some(last) = events.last().map(|e| e.seq) else {
                 return Ok(0);
             };
-            let mut hooks: HashMap<Scope, Vec<Resource>> = HashMap::new();
+            let mut hooks: HashMap<Scope, Vec<(Resource, Webhook)>> = HashMap::new();
             let mut changes = Vec::new();
             let now = self.now_ms();
             for e in &events {
@@ -131,10 +78,9 @@ impl Services {
                     let list = self.enabled_webhooks(&e.event.scope).await?;
                     hooks.insert(e.event.scope.clone(), list);
                 }
-                for hook in hooks.get(&e.event.scope).into_iter().flatten() {
-                    let events = hook.body.get("events").cloned().unwrap_or(Value::Null);
+                for (hook, webhook) in hooks.get(&e.event.scope).into_iter().flatten() {
                     // A webhook receives what happens after it exists, not the backlog before.
-                    if !subscribed(&events, &e.event.event_type)
+                    if !webhook.receives(&e.event.event_type)
                         || e.event.created_at < hook.created_at
                     {
                         continue;
@@ -148,7 +94,7 @@ impl Services {
                     )));
                 }
             }
-            let cursor_body = Map::from_iter([("seq".to_string(), json!(last))]);
+            let cursor_body = typed::encode(&DispatchCursor { seq: last });
             changes.insert(
                 0,
                 match cursor {
@@ -185,7 +131,9 @@ impl Services {
         Ok(0)
     }
 
-    async fn enabled_webhooks(&self, scope: &Scope) -> Result<Vec<Resource>> {
+    /// The scope's enabled webhooks. One whose stored body no longer reads is left out (and
+    /// logged) rather than holding up every account's deliveries.
+    async fn enabled_webhooks(&self, scope: &Scope) -> Result<Vec<(Resource, Webhook)>> {
         let page = self
             .store
             .list(&ListQuery {
@@ -196,12 +144,24 @@ impl Services {
                 ..ListQuery::newest(scope.clone(), ResourceKind::Webhook, 1000)
             })
             .await?;
-        Ok(page.items)
+        Ok(page
+            .items
+            .into_iter()
+            .filter_map(|hook| match typed::decode(&hook) {
+                Ok(webhook) => Some((hook, webhook)),
+                Err(e) => {
+                    tracing::error!(webhook = %hook.id, error = %e, "webhook left out of dispatch");
+                    None
+                }
+            })
+            .collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Map;
+
     use super::*;
     use crate::events::Event;
 

@@ -2,19 +2,18 @@
 //! (`GET /v1/webhooks/:id/deliveries`) and redelivery of past events
 //! (`POST /v1/webhooks/:id/redeliver`).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Services;
-use super::webhook_dispatch::{delivery_id, drain_job, pending_delivery};
+use super::webhook_queue::{delivery_id, drain_job, pending_delivery};
 use crate::error::{CoreError, Result};
 use crate::events::EventQuery;
-use crate::fields::{Reader, as_object};
 use crate::ids::new_resource_id;
 use crate::list::{ListRequest, parse_list_request};
-use crate::resources::webhook::subscribed;
+use crate::resources::webhook::{Redeliver, Redelivered, Webhook};
 use crate::scope::Scope;
 use crate::store::{Change, Page, Resource, ResourceKind, StoreError};
-use crate::time::parse_time_filter;
+use crate::typed;
 
 /// Most events one redelivery request may queue.
 pub const MAX_REDELIVER: u32 = 1000;
@@ -46,10 +45,24 @@ impl Services {
     /// Queues fresh deliveries of past events (`eventId`, or a `createdAfter`/`createdBefore`
     /// window) that the webhook subscribes to; answers how many were queued. Events already
     /// waiting in the webhook's queue are not queued twice.
-    pub async fn redeliver_webhook(&self, scope: &Scope, id: &str, input: &Value) -> Result<u64> {
+    pub async fn redeliver_webhook(
+        &self,
+        scope: &Scope,
+        id: &str,
+        input: &Value,
+    ) -> Result<Redelivered> {
         let hook = self.get(scope, ResourceKind::Webhook, id).await?;
-        let query = redelivery_query(scope, input)?;
-        if hook.body.get("enabled") != Some(&json!(true)) {
+        let webhook: Webhook = typed::decode(&hook)?;
+        let request = Redeliver::read(input)?;
+        let (created_after, created_before) = request.window();
+        let query = EventQuery {
+            scope: scope.clone(),
+            id: request.event_id,
+            created_after,
+            created_before,
+            limit: MAX_REDELIVER + 1,
+        };
+        if !webhook.enabled {
             return Err(CoreError::InvalidState {
                 code: "webhook_disabled",
                 param: "enabled",
@@ -71,13 +84,12 @@ impl Services {
                 format!("More than {MAX_REDELIVER} events in the window; narrow it"),
             ));
         }
-        let events = hook.body.get("events").cloned().unwrap_or(Value::Null);
         for _ in 0..5 {
             let now = self.now_ms();
             let mut changes = Vec::new();
             for e in found
                 .iter()
-                .filter(|e| subscribed(&events, &e.event.event_type))
+                .filter(|e| webhook.receives(&e.event.event_type))
             {
                 let queued = self
                     .store
@@ -93,14 +105,14 @@ impl Services {
             }
             let count = changes.len() as u64;
             if count == 0 {
-                return Ok(0);
+                return Ok(Redelivered { redelivered: 0 });
             }
             let job_id = format!("{id}:redeliver:{}", new_resource_id(now));
             changes.push(Change::Enqueue(drain_job(scope, id, job_id, now)));
             match self.store.apply(changes).await {
                 Ok(()) => {
                     (self.on_enqueue)();
-                    return Ok(count);
+                    return Ok(Redelivered { redelivered: count });
                 }
                 // The dispatcher queued one of them meanwhile: look again.
                 Err(StoreError::Conflict(_)) => continue,
@@ -111,51 +123,4 @@ impl Services {
             "the webhook's queue kept changing; try again".into(),
         )))
     }
-}
-
-/// `{"eventId": …}` or `{"createdAfter": …, "createdBefore": …}` (either bound may be left out,
-/// not both), as an outbox search.
-fn redelivery_query(scope: &Scope, input: &Value) -> Result<EventQuery> {
-    let body = as_object(input, None)?;
-    let r = Reader::new(body);
-    let event_id = r.opt_str("eventId", 64)?;
-    let time = |name: &str| -> Result<Option<i64>> {
-        r.opt_str(name, 64)?
-            .map(|raw| {
-                parse_time_filter(&raw).ok_or_else(|| {
-                    CoreError::invalid(name, format!("'{name}' must be an ISO 8601 timestamp"))
-                })
-            })
-            .transpose()
-    };
-    let (after, before) = (time("createdAfter")?, time("createdBefore")?);
-    match (&event_id, after, before) {
-        (Some(_), None, None) => {}
-        (Some(_), _, _) => {
-            return Err(CoreError::invalid(
-                "eventId",
-                "Send either 'eventId' or a 'createdAfter'/'createdBefore' window, not both",
-            ));
-        }
-        (None, None, None) => {
-            return Err(CoreError::invalid(
-                "eventId",
-                "'eventId' or 'createdAfter'/'createdBefore' must be provided",
-            ));
-        }
-        (None, Some(a), Some(b)) if a >= b => {
-            return Err(CoreError::invalid(
-                "createdBefore",
-                "'createdBefore' must be later than 'createdAfter'",
-            ));
-        }
-        (None, _, _) => {}
-    }
-    Ok(EventQuery {
-        scope: scope.clone(),
-        id: event_id,
-        created_after: after,
-        created_before: before,
-        limit: MAX_REDELIVER + 1,
-    })
 }

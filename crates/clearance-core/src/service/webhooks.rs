@@ -5,28 +5,44 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use clearance_jobs::{Handler, HandlerError, Job, NewJob};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::Services;
-use super::webhook_dispatch::drain_job;
+use super::webhook_queue::{WebhookJob, drain_job};
 use crate::audit::{self, Action, Actor};
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
 use crate::ids::{new_resource_id, random_alphanumeric};
-use crate::resources::webhook::{self, MAX_WEBHOOKS};
-use crate::scope::{Mode, Scope};
+use crate::resources::webhook::{
+    self, MAX_WEBHOOKS, RotateSecret, RotatedSecret, Webhook, WebhookSecret,
+};
+use crate::scope::Scope;
 use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
+use crate::time::format_timestamp;
+use crate::typed::{self, Stored};
 
 /// The queue of jobs that forget a rotated-out secret when its overlap ends.
 pub const FORGET_SECRET_QUEUE: &str = "webhook.forget_secret";
-/// Default and largest overlap of a secret rotation, in seconds.
-pub const DEFAULT_OVERLAP_SECS: i64 = 24 * 3600;
-pub const MAX_OVERLAP_SECS: i64 = 7 * 24 * 3600;
 
 const KIND: ResourceKind = ResourceKind::Webhook;
 
 fn secret_id(webhook_id: &str) -> String {
     format!("{webhook_id}-secret")
+}
+
+/// What the audit log shows of a secret rotation: the secret's version and when the old one
+/// stops signing, never a secret.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretAudit {
+    secret_version: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_secret_expires_at: Option<String>,
+}
+
+fn enabled(r: &Resource) -> bool {
+    typed::decode::<Webhook>(r).is_ok_and(|w| w.enabled)
 }
 
 impl Services {
@@ -36,8 +52,8 @@ impl Services {
         scope: &Scope,
         actor: &Actor,
         input: &Value,
-    ) -> Result<(Resource, String)> {
-        let body =
+    ) -> Result<Stored<Webhook>> {
+        let hook =
             webhook::validate_create(as_object(input, None)?, self.rules.webhook_allow_private)?;
         let existing = self
             .store
@@ -51,7 +67,7 @@ impl Services {
         let now = self.now_ms();
         let id = new_resource_id(now);
         let secret = random_alphanumeric(40);
-        let hook = Resource {
+        let stored = Resource {
             id: id.clone(),
             scope: scope.clone(),
             kind: KIND,
@@ -59,31 +75,39 @@ impl Services {
             created_at: now,
             updated_at: now,
             version: 1,
-            body,
+            body: typed::encode(&hook),
         };
         let secret_record = Resource {
             id: secret_id(&id),
             kind: ResourceKind::WebhookSecret,
-            body: Map::from_iter([("secret".to_string(), json!(secret))]),
-            ..hook.clone()
+            body: typed::encode(&WebhookSecret::new(secret.clone())),
+            ..stored.clone()
         };
         let entry = audit::entry(
             scope,
             actor,
             Action::Create,
-            &hook,
+            &stored,
             &Map::new(),
-            &hook.body,
+            &stored.body,
             now,
         );
         self.store
             .apply(vec![
-                Change::Insert(hook.clone()),
+                Change::Insert(stored),
                 Change::Insert(secret_record),
                 Change::Insert(entry),
             ])
             .await?;
-        Ok((hook, secret))
+        Ok(Stored {
+            id,
+            body: Webhook {
+                secret: Some(secret),
+                ..hook
+            },
+            created_at: format_timestamp(now),
+            updated_at: format_timestamp(now),
+        })
     }
 
     /// Updates any of the create fields. Re-enabling a webhook resumes its delivery queue (the
@@ -97,14 +121,17 @@ impl Services {
     ) -> Result<Resource> {
         let patch = as_object(patch, None)?;
         let allow_private = self.rules.webhook_allow_private;
-        let enabled = |r: &Resource| r.body.get("enabled") == Some(&json!(true));
         let (before, after) = self
             .update_with(
                 scope,
                 actor,
                 KIND,
                 id,
-                |existing| webhook::validate_update(existing, patch, allow_private),
+                |existing| {
+                    typed::change("webhook", existing, |hook| {
+                        webhook::validate_update(&hook, patch, allow_private)
+                    })
+                },
                 |before, after, now| {
                     if enabled(before) || !enabled(after) {
                         return Vec::new();
@@ -135,6 +162,23 @@ impl Services {
             .await
     }
 
+    /// A webhook's secret record and the secrets it holds.
+    async fn webhook_secret(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> Result<Option<(Resource, WebhookSecret)>> {
+        let Some(record) = self
+            .store
+            .get(scope, ResourceKind::WebhookSecret, &secret_id(id))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let secret = typed::decode(&record)?;
+        Ok(Some((record, secret)))
+    }
+
     /// The secrets that sign a webhook's deliveries: the current one, and the one it replaced
     /// while the rotation's overlap lasts.
     pub async fn webhook_signing_secrets(
@@ -142,25 +186,12 @@ impl Services {
         scope: &Scope,
         id: &str,
     ) -> Result<(String, Option<String>)> {
-        let record = self
-            .store
-            .get(scope, ResourceKind::WebhookSecret, &secret_id(id))
+        let (_, secret) = self
+            .webhook_secret(scope, id)
             .await?
             .ok_or_else(|| CoreError::not_found("webhook", id))?;
-        let text = |k: &str| {
-            record
-                .body
-                .get(k)
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        };
-        let overlap_ends = record
-            .body
-            .get("previousExpiresAt")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
-        let previous = text("previousSecret").filter(|_| overlap_ends > self.now_ms());
-        Ok((text("secret").unwrap_or_default(), previous))
+        let (current, previous) = secret.signing(self.now_ms());
+        Ok((current.to_string(), previous.map(str::to_string)))
     }
 
     /// Replaces a webhook's signing secret and answers the new one (shown this once). For
@@ -175,67 +206,58 @@ impl Services {
         id: &str,
         input: &Value,
     ) -> Result<RotatedSecret> {
-        let overlap = overlap_secs(input)?;
+        let overlap = i64::from(RotateSecret::read(input)?.overlap_secs());
         let hook = self.get(scope, KIND, id).await?;
         for _ in 0..5 {
-            let record = self
-                .store
-                .get(scope, ResourceKind::WebhookSecret, &secret_id(id))
+            let (record, current) = self
+                .webhook_secret(scope, id)
                 .await?
                 .ok_or_else(|| CoreError::not_found("webhook", id))?;
             let now = self.now_ms();
             let secret = random_alphanumeric(40);
-            let mut body = Map::from_iter([("secret".to_string(), json!(secret))]);
-            let mut changes = Vec::new();
             let ends = (overlap > 0).then_some(now + overlap * 1000);
+            let mut changes = vec![Change::Update(Resource {
+                body: typed::encode(&current.rotated(secret.clone(), ends)),
+                updated_at: now,
+                version: record.version + 1,
+                ..record.clone()
+            })];
             if let Some(ends) = ends {
-                body.insert("previousSecret".into(), record.body["secret"].clone());
-                body.insert("previousExpiresAt".into(), json!(ends));
                 changes.push(Change::Enqueue(NewJob {
                     run_at_ms: ends,
                     ..NewJob::now(
                         format!("{id}:forget:{}", new_resource_id(now)),
                         FORGET_SECRET_QUEUE,
-                        json!({"accountId": scope.account_id, "mode": scope.mode.as_str(), "webhookId": id}),
+                        WebhookJob::new(scope, id).payload(),
                         now,
                     )
                 }));
             }
-            let version = |v: i64| Map::from_iter([("secretVersion".to_string(), json!(v))]);
-            let mut after = version(record.version + 1);
-            if let Some(ends) = ends {
-                after.insert(
-                    "previousSecretExpiresAt".into(),
-                    json!(crate::time::format_timestamp(ends)),
-                );
-            }
+            let audited = |version: i64, ends: Option<i64>| {
+                typed::encode(&SecretAudit {
+                    secret_version: version,
+                    previous_secret_expires_at: ends.map(format_timestamp),
+                })
+            };
             let mut entry = audit::entry(
                 scope,
                 actor,
                 Action::Update,
                 &hook,
-                &version(record.version),
-                &after,
+                &audited(record.version, None),
+                &audited(record.version + 1, ends),
                 now,
             );
             entry
                 .body
-                .insert("trigger".into(), json!("rotateWebhookSecret"));
+                .insert("trigger".into(), "rotateWebhookSecret".into());
             changes.push(Change::Insert(entry));
-            changes.insert(
-                0,
-                Change::Update(Resource {
-                    body,
-                    updated_at: now,
-                    version: record.version + 1,
-                    ..record
-                }),
-            );
             match self.store.apply(changes).await {
                 Ok(()) => {
                     return Ok(RotatedSecret {
+                        id: id.to_string(),
                         secret,
-                        previous_expires_at: ends,
+                        previous_secret_expires_at: ends.map(format_timestamp),
                     });
                 }
                 Err(StoreError::Conflict(_)) => continue,
@@ -250,24 +272,17 @@ impl Services {
     /// Drops a rotated-out secret whose overlap has ended.
     async fn forget_previous_secret(&self, scope: &Scope, id: &str) -> Result<()> {
         for _ in 0..5 {
-            let Some(record) = self
-                .store
-                .get(scope, ResourceKind::WebhookSecret, &secret_id(id))
-                .await?
-            else {
+            let Some((record, secret)) = self.webhook_secret(scope, id).await? else {
                 return Ok(());
             };
-            let ends = record.body.get("previousExpiresAt").and_then(Value::as_i64);
-            // None: already forgotten; later: a newer rotation, whose own job will forget it.
-            if ends.is_none_or(|e| e > self.now_ms()) {
+            let now = self.now_ms();
+            // None: already forgotten, or a newer rotation whose own job will forget it.
+            let Some(kept) = secret.forgetting_expired(now) else {
                 return Ok(());
-            }
-            let mut body = record.body.clone();
-            body.remove("previousSecret");
-            body.remove("previousExpiresAt");
+            };
             let updated = Resource {
-                body,
-                updated_at: self.now_ms(),
+                body: typed::encode(&kept),
+                updated_at: now,
                 version: record.version + 1,
                 ..record
             };
@@ -277,32 +292,6 @@ impl Services {
             }
         }
         Ok(())
-    }
-}
-
-/// The answer to a rotation: the new secret, and when the old one stops signing.
-pub struct RotatedSecret {
-    pub secret: String,
-    pub previous_expires_at: Option<i64>,
-}
-
-/// `overlapSeconds` of a rotation request (the body may be empty).
-fn overlap_secs(input: &Value) -> Result<i64> {
-    if input.is_null() {
-        return Ok(DEFAULT_OVERLAP_SECS);
-    }
-    let body = as_object(input, None)?;
-    match body.get("overlapSeconds") {
-        None | Some(Value::Null) => Ok(DEFAULT_OVERLAP_SECS),
-        Some(v) => v
-            .as_i64()
-            .filter(|n| (0..=MAX_OVERLAP_SECS).contains(n))
-            .ok_or_else(|| {
-                CoreError::invalid(
-                    "overlapSeconds",
-                    format!("'overlapSeconds' must be a whole number from 0 to {MAX_OVERLAP_SECS}"),
-                )
-            }),
     }
 }
 
@@ -320,16 +309,11 @@ impl SecretForgetter {
 #[async_trait]
 impl Handler for SecretForgetter {
     async fn handle(&self, job: &Job) -> std::result::Result<(), HandlerError> {
-        let field = |k: &str| job.payload.get(k).and_then(Value::as_str);
-        let (Some(account), Some(mode), Some(id)) = (
-            field("accountId"),
-            field("mode").and_then(Mode::parse),
-            field("webhookId"),
-        ) else {
+        let Some(target) = WebhookJob::read(job) else {
             return Err(HandlerError::Permanent("malformed job".into()));
         };
         self.services
-            .forget_previous_secret(&Scope::new(account, mode), id)
+            .forget_previous_secret(&target.scope(), &target.webhook_id)
             .await
             .map_err(|e| HandlerError::Retry(e.to_string()))
     }
