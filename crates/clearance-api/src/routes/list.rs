@@ -121,6 +121,10 @@ fn is_null(object: &utoipa::openapi::schema::Object) -> bool {
     )
 }
 
+/// Attributes answered but not stored with the resource, so never offered as filters: a
+/// webhook's `secret` appears only in the create answer.
+const NOT_FILTERS: &[&str] = &["secret"];
+
 /// Every filterable attribute of an object schema: scalars and enums by their dotted path, with
 /// their descriptions; nested objects to `depth` 1.
 fn attributes(
@@ -130,10 +134,21 @@ fn attributes(
     components: &[(String, RefOr<Schema>)],
     out: &mut Vec<(String, Option<String>)>,
 ) {
-    let Some(Schema::Object(object)) = resolve(schema, components) else {
-        return;
+    let object = match resolve(schema, components) {
+        Some(Schema::Object(object)) => object,
+        // A resource as answered (`Stored`, `Created`): its parts' attributes.
+        Some(Schema::AllOf(all)) => {
+            for part in &all.items {
+                attributes(part, prefix, depth, components, out);
+            }
+            return;
+        }
+        _ => return,
     };
     for (name, property) in &object.properties {
+        if NOT_FILTERS.contains(&name.as_str()) {
+            continue;
+        }
         let path = format!("{prefix}{name}");
         let description = match property {
             RefOr::T(Schema::Object(o)) => o.description.clone(),
@@ -141,12 +156,27 @@ fn attributes(
             _ => None,
         };
         match resolve(property, components) {
-            Some(Schema::Object(o)) if !o.properties.is_empty() => {
-                if depth < 1 {
-                    attributes(property, &format!("{path}."), depth + 1, components, out);
-                }
+            Some(Schema::Object(o)) if !o.properties.is_empty() && depth < 1 => {
+                attributes(property, &format!("{path}."), depth + 1, components, out);
             }
             Some(Schema::Object(o)) if is_scalar(o) => out.push((path, description)),
+            // An array attribute matches when one of its elements equals the value.
+            Some(Schema::Array(array)) => {
+                let items = match &array.items {
+                    utoipa::openapi::schema::ArrayItems::RefOrSchema(items) => {
+                        resolve(items, components)
+                    }
+                    utoipa::openapi::schema::ArrayItems::False => None,
+                };
+                if matches!(items, Some(Schema::Object(o)) if is_scalar(o)) {
+                    let note = "Matches when one element equals the value.";
+                    let description = Some(match description {
+                        Some(d) => format!("{d} {note}"),
+                        None => note.to_string(),
+                    });
+                    out.push((path, description));
+                }
+            }
             _ => {}
         }
     }

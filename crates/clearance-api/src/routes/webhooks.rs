@@ -4,23 +4,20 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Json};
-use clearance_core::audit::Actor;
-use clearance_core::resources::webhook::DeliveryStatus;
 use clearance_core::store::ResourceKind;
-use serde::Deserialize;
 use serde_json::Value;
-use utoipa::IntoParams;
 
-use super::extract::{Id, ListParams, QueryPairs};
+use super::extract::Id;
+use super::list::ListQuery;
 use super::schemas::{
-    Webhook, WebhookCreate, WebhookDeliveryList, WebhookList, WebhookRedeliver, WebhookRedelivered,
-    WebhookRotateSecret, WebhookRotatedSecret, WebhookUpdate,
+    Webhook, WebhookCreate, WebhookDeliveryList, WebhookDeliveryQuery, WebhookList, WebhookQuery,
+    WebhookRedeliver, WebhookRedelivered, WebhookRotateSecret, WebhookRotatedSecret, WebhookUpdate,
 };
 use crate::auth::Caller;
 use crate::body::{JsonBody, NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json, stored_json_response};
+use crate::wire::{list_page, resource_json, stored_json_response};
 
 /// Create a webhook; the answer carries its signing `secret`, shown this once.
 #[utoipa::path(post, path = "/v1/webhooks", tag = "Webhooks", request_body = WebhookCreate,
@@ -32,7 +29,7 @@ pub async fn create_webhook(
 ) -> Result<Json<Webhook>, ApiError> {
     let created = state
         .services
-        .create_webhook(&caller.scope, &Actor::default(), &body)
+        .create_webhook(&caller.scope, &caller.actor(), &body)
         .await?;
     Ok(Json(created))
 }
@@ -64,7 +61,7 @@ pub async fn update_webhook(
 ) -> Result<Json<Value>, ApiError> {
     let hook = state
         .services
-        .update_webhook(&caller.scope, &Actor::default(), &id, &body)
+        .update_webhook(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(resource_json(&hook)))
 }
@@ -79,70 +76,41 @@ pub async fn delete_webhook(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_webhook(&caller.scope, &Actor::default(), &id)
+        .delete_webhook(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Webhook list filters.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct WebhookFilters {
-    enabled: Option<bool>,
-    url: Option<String>,
-    /// Webhooks subscribed to this event type.
-    events: Option<String>,
-}
-
 /// List the account's webhooks, newest first.
-#[utoipa::path(get, path = "/v1/webhooks", tag = "Webhooks", params(WebhookFilters, ListParams),
+#[utoipa::path(get, path = "/v1/webhooks", tag = "Webhooks", params(WebhookQuery),
     responses((status = 200, description = "A page of webhooks", body = WebhookList)))]
 pub async fn list_webhooks(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): WebhookQuery,
+) -> Result<Json<WebhookList>, ApiError> {
     let (request, page) = state
         .services
         .list(&caller.scope, ResourceKind::Webhook, &pairs, false)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
-}
-
-/// Delivery log filters.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct DeliveryFilters {
-    event_id: Option<String>,
-    /// `delivered` or `failed`.
-    status: Option<DeliveryStatus>,
-    event_type: Option<String>,
+    Ok(Json(list_page(&request, &page, resource_json)))
 }
 
 /// A webhook's delivery attempts, newest first.
 #[utoipa::path(get, path = "/v1/webhooks/{id}/deliveries", tag = "Webhooks",
-    params(("id" = String, Path, description = "Webhook id"), DeliveryFilters, ListParams),
+    params(("id" = String, Path, description = "Webhook id"), WebhookDeliveryQuery),
     responses((status = 200, description = "A page of delivery attempts", body = WebhookDeliveryList)))]
 pub async fn list_webhook_deliveries(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): WebhookDeliveryQuery,
+) -> Result<Json<WebhookDeliveryList>, ApiError> {
     let (request, page) = state
         .services
         .list_webhook_deliveries(&caller.scope, &id, &pairs)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }
 
 /// Queue past events for delivery again: one `eventId`, or a `createdAfter`/`createdBefore`
@@ -177,7 +145,7 @@ pub async fn rotate_webhook_secret(
 ) -> Result<Json<WebhookRotatedSecret>, ApiError> {
     let rotated = state
         .services
-        .rotate_webhook_secret(&caller.scope, &Actor::default(), &id, &body)
+        .rotate_webhook_secret(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(rotated))
 }

@@ -18,5 +18,5 @@ pub type AddressUpdate = PatchBody<address::Address>;
 /// A page of addresses.
 pub type AddressList = ListPage<Address>;
 
-/// The query of `GET /v1/addresses`.
-pub type AddressQuery = ListQuery<address::Address>;
+/// The query of `GET /v1/addresses` (`clientId` required).
+pub type AddressQuery = ListQuery<address::Address, true>;

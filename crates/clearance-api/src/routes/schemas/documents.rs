@@ -38,8 +38,8 @@ pub type LivePhotoList = ListPage<LivePhoto>;
 /// A page of live videos.
 pub type LiveVideoList = ListPage<LiveVideo>;
 
-/// The query of `GET /v1/documents`.
-pub type DocumentQuery = ListQuery<document::Document>;
+/// The query of `GET /v1/documents` (`clientId` required).
+pub type DocumentQuery = ListQuery<document::Document, true>;
 /// The query of `GET /v1/livePhotos` (`clientId` required).
 pub type LivePhotoQuery = ListQuery<media::LivePhoto, true>;
 /// The query of `GET /v1/liveVideos` (`clientId` required).

@@ -3,8 +3,8 @@
 
 use clearance_core::resources::webhook;
 use clearance_core::typed::Stored;
-use serde::Serialize;
-use utoipa::ToSchema;
+
+use crate::routes::list::{ListPage, ListQuery};
 
 use crate::body::{NewBody, PatchBody};
 
@@ -23,6 +23,14 @@ pub type WebhookCreate = NewBody<webhook::Webhook>;
 /// Body of `POST /v1/webhooks/{id}`.
 pub type WebhookUpdate = PatchBody<webhook::Webhook>;
 
-list_schema!(WebhookList, Webhook);
+/// A page of webhooks.
+pub type WebhookList = ListPage<Webhook>;
 
-list_schema!(WebhookDeliveryList, WebhookDelivery);
+/// A page of a webhook's delivery attempts.
+pub type WebhookDeliveryList = ListPage<WebhookDelivery>;
+
+/// The query of `GET /v1/webhooks`.
+pub type WebhookQuery = ListQuery<webhook::Webhook>;
+
+/// The query of `GET /v1/webhooks/{id}/deliveries`.
+pub type WebhookDeliveryQuery = ListQuery<webhook::WebhookAttempt>;
