@@ -13,6 +13,7 @@ mod documents;
 mod flow;
 mod flow_finish;
 mod live_media;
+mod retry;
 mod tokens;
 mod webhook_delivery;
 mod webhook_dispatch;
@@ -44,9 +45,7 @@ use crate::scope::{Mode, Scope};
 use crate::store::{Change, Page, Resource, ResourceKind, Store, StoreError, StoredJson};
 use crate::time::date_of;
 use crate::typed;
-
-/// How often an update is retried when another writer changed the resource in between.
-const UPDATE_ATTEMPTS: usize = 5;
+use retry::{Tried, kept_changing, retry_on_conflict};
 
 /// The domain services, shared by every request handler.
 #[derive(Clone)]
@@ -400,11 +399,12 @@ impl Services {
         change: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
         also: impl Fn(&Resource, &Resource, i64) -> Vec<Change>,
     ) -> Result<(Resource, Resource)> {
-        for _ in 0..UPDATE_ATTEMPTS {
+        let (change, also) = (&change, &also);
+        retry_on_conflict(|| async move {
             let existing = self.get(scope, kind, id).await?;
             let body = change(&existing.body)?;
             if body == existing.body {
-                return Ok((existing.clone(), existing));
+                return Ok(Tried::Done((existing.clone(), existing)));
             }
             let now = self.now_ms().max(existing.updated_at);
             let updated = Resource {
@@ -426,15 +426,12 @@ impl Services {
             changes.extend(lifecycle_event(&updated, "updated", now));
             changes.extend(also(&existing, &updated, now));
             match self.commit(changes).await {
-                Ok(()) => return Ok((existing, updated)),
-                Err(StoreError::Conflict(_)) => continue,
-                Err(StoreError::NotFound) => return Err(CoreError::not_found(kind.label(), id)),
-                Err(e) => return Err(e.into()),
+                Err(StoreError::NotFound) => Err(CoreError::not_found(kind.label(), id)),
+                commit => Tried::committed(commit, || (existing, updated)),
             }
-        }
-        Err(CoreError::Store(StoreError::Conflict(
-            "the resource kept changing; try again".into(),
-        )))
+        })
+        .await?
+        .ok_or_else(|| kept_changing("the resource"))
     }
 
     async fn delete(

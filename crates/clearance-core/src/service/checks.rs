@@ -8,6 +8,7 @@ use clearance_jobs::{Handler, HandlerError, Job, NewJob};
 use serde_json::{Map, Value};
 
 use super::Services;
+use super::retry::{Tried, kept_changing, retry_on_conflict};
 use crate::audit::{self, Action, Actor};
 use crate::checks::analyser::{Analysis, CheckContext};
 use crate::checks::input::{CheckRequest, parse_create};
@@ -28,8 +29,6 @@ use crate::typed;
 /// The queue check jobs go on.
 pub const CHECK_QUEUE: &str = "check.run";
 const KIND: ResourceKind = ResourceKind::Check;
-/// How often a write racing with another writer is retried before giving up for now.
-const WRITE_ATTEMPTS: usize = 5;
 
 /// Applies a change to a stored check's typed body.
 fn on_check(
@@ -283,13 +282,13 @@ impl Services {
     /// writes the result with its events in one transaction. Idempotent: a check that is no
     /// longer pending (or no longer exists) is left alone.
     pub async fn run_check(&self, scope: &Scope, id: &str) -> Result<()> {
-        for _ in 0..WRITE_ATTEMPTS {
+        retry_on_conflict(|| async move {
             let Some(check) = self.store.get(scope, KIND, id).await? else {
-                return Ok(());
+                return Ok(Tried::Done(()));
             };
             let typed: Check = typed::decode(&check)?;
             if typed.status != CheckStatus::Pending {
-                return Ok(());
+                return Ok(Tried::Done(()));
             }
             let check_type = typed.check_type;
             let client_id = check.client_id.clone().unwrap_or_default();
@@ -298,7 +297,7 @@ impl Services {
                 .get(scope, ResourceKind::Client, &client_id)
                 .await?
             else {
-                return Ok(());
+                return Ok(Tried::Done(()));
             };
             let link = |kind: ResourceKind, id: &Option<String>| {
                 let id = id.clone();
@@ -369,15 +368,13 @@ impl Services {
                     .map(|t| Change::Event(check_event(&done, t, now))),
             );
             match self.commit(changes).await {
-                Ok(()) => return Ok(()),
-                Err(StoreError::Conflict(_)) => continue,
-                Err(StoreError::NotFound) => return Ok(()),
-                Err(e) => return Err(e.into()),
+                // Deleted while it ran: nothing left to complete.
+                Err(StoreError::NotFound) => Ok(Tried::Done(())),
+                commit => Tried::committed(commit, || ()),
             }
-        }
-        Err(CoreError::Store(StoreError::Conflict(
-            "the check kept changing while it ran".into(),
-        )))
+        })
+        .await?
+        .ok_or_else(|| kept_changing("the check"))
     }
 
     /// `GET /v1/clients/:id/riskProfile`.

@@ -8,12 +8,13 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::Services;
+use super::retry::{Tried, retry_on_conflict};
 use super::webhook_queue::{drain_job, pending_delivery};
 use crate::error::Result;
 use crate::events::StoredEvent;
 use crate::resources::webhook::Webhook;
 use crate::scope::{Mode, Scope};
-use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
+use crate::store::{Change, ListQuery, Resource, ResourceKind};
 use crate::typed;
 
 /// How long a gap in the outbox's sequence may still fill in. On PostgreSQL a sequence number
@@ -55,11 +56,11 @@ impl Services {
     /// returns how many events it consumed. Safe to run in every process: the cursor is
     /// versioned, so a range is dispatched by exactly one of them.
     pub async fn dispatch_events(&self, batch: u32) -> Result<usize> {
-        let scope = system_scope();
-        for _ in 0..5 {
+        let scope = &system_scope();
+        let dispatched = retry_on_conflict(|| async move {
             let cursor = self
                 .store
-                .get(&scope, ResourceKind::DispatchCursor, CURSOR_ID)
+                .get(scope, ResourceKind::DispatchCursor, CURSOR_ID)
                 .await?;
             let after = match &cursor {
                 Some(c) => typed::decode::<DispatchCursor>(c)?.seq,
@@ -68,7 +69,7 @@ impl Services {
             let fetched = self.store.events_after(after, batch).await?;
             let events = settled_prefix(after, fetched, self.now_ms() - GAP_SETTLE_MS);
             let Some(last) = events.last().map(|e| e.seq) else {
-                return Ok(0);
+                return Ok(Tried::Done(0));
             };
             let mut hooks: HashMap<Scope, Vec<(Resource, Webhook)>> = HashMap::new();
             let mut changes = Vec::new();
@@ -117,18 +118,15 @@ impl Services {
                 },
             );
             let deliveries = changes.len() - 1;
-            match self.store.apply(changes).await {
-                Ok(()) => {
-                    if deliveries > 0 {
-                        (self.on_enqueue)();
-                    }
-                    return Ok(events.len());
-                }
-                Err(StoreError::Conflict(_)) => continue,
-                Err(e) => return Err(e.into()),
+            let commit = self.store.apply(changes).await;
+            if commit.is_ok() && deliveries > 0 {
+                (self.on_enqueue)();
             }
-        }
-        Ok(0)
+            Tried::committed(commit, || events.len())
+        })
+        .await?;
+        // Another process kept dispatching the same range: it has them.
+        Ok(dispatched.unwrap_or(0))
     }
 
     /// The scope's enabled webhooks. One whose stored body no longer reads is left out (and

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::Services;
+use super::retry::{Tried, kept_changing, retry_on_conflict};
 use super::webhook_queue::{delivery_id, drain_job, pending_delivery};
 use crate::error::{CoreError, Result};
 use crate::events::EventQuery;
@@ -12,7 +13,7 @@ use crate::ids::new_resource_id;
 use crate::list::{ListRequest, parse_list_request};
 use crate::resources::webhook::{Redeliver, Redelivered, Webhook};
 use crate::scope::Scope;
-use crate::store::{Change, Page, Resource, ResourceKind, StoreError};
+use crate::store::{Change, Page, Resource, ResourceKind};
 use crate::typed;
 
 /// Most events one redelivery request may queue.
@@ -84,7 +85,8 @@ impl Services {
                 format!("More than {MAX_REDELIVER} events in the window; narrow it"),
             ));
         }
-        for _ in 0..5 {
+        let (found, webhook, hook) = (&found, &webhook, &hook);
+        retry_on_conflict(|| async move {
             let now = self.now_ms();
             let mut changes = Vec::new();
             for e in found
@@ -100,27 +102,23 @@ impl Services {
                     )
                     .await?;
                 if queued.is_none() {
-                    changes.push(Change::Insert(pending_delivery(&hook, e, now)));
+                    changes.push(Change::Insert(pending_delivery(hook, e, now)));
                 }
             }
             let count = changes.len() as u64;
             if count == 0 {
-                return Ok(Redelivered { redelivered: 0 });
+                return Ok(Tried::Done(Redelivered { redelivered: 0 }));
             }
             let job_id = format!("{id}:redeliver:{}", new_resource_id(now));
             changes.push(Change::Enqueue(drain_job(scope, id, job_id, now)));
-            match self.store.apply(changes).await {
-                Ok(()) => {
-                    (self.on_enqueue)();
-                    return Ok(Redelivered { redelivered: count });
-                }
-                // The dispatcher queued one of them meanwhile: look again.
-                Err(StoreError::Conflict(_)) => continue,
-                Err(e) => return Err(e.into()),
+            // A conflict: the dispatcher queued one of them meanwhile, so look again.
+            let commit = self.store.apply(changes).await;
+            if commit.is_ok() {
+                (self.on_enqueue)();
             }
-        }
-        Err(CoreError::Store(StoreError::Conflict(
-            "the webhook's queue kept changing; try again".into(),
-        )))
+            Tried::committed(commit, || Redelivered { redelivered: count })
+        })
+        .await?
+        .ok_or_else(|| kept_changing("the webhook's queue"))
     }
 }

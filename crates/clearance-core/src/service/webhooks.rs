@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::Services;
+use super::retry::{Tried, kept_changing, retry_on_conflict};
 use super::webhook_queue::{WebhookJob, drain_job};
 use crate::audit::{self, Action, Actor};
 use crate::error::{CoreError, Result};
@@ -18,7 +19,7 @@ use crate::resources::webhook::{
     self, MAX_WEBHOOKS, RotateSecret, RotatedSecret, Webhook, WebhookSecret,
 };
 use crate::scope::Scope;
-use crate::store::{Change, ListQuery, Resource, ResourceKind, StoreError};
+use crate::store::{Change, ListQuery, Resource, ResourceKind};
 use crate::time::format_timestamp;
 use crate::typed::{self, Stored};
 
@@ -207,8 +208,8 @@ impl Services {
         input: &Value,
     ) -> Result<RotatedSecret> {
         let overlap = i64::from(RotateSecret::read(input)?.overlap_secs());
-        let hook = self.get(scope, KIND, id).await?;
-        for _ in 0..5 {
+        let hook = &self.get(scope, KIND, id).await?;
+        retry_on_conflict(|| async move {
             let (record, current) = self
                 .webhook_secret(scope, id)
                 .await?
@@ -243,7 +244,7 @@ impl Services {
                 scope,
                 actor,
                 Action::Update,
-                &hook,
+                hook,
                 &audited(record.version, None),
                 &audited(record.version + 1, ends),
                 now,
@@ -252,33 +253,27 @@ impl Services {
                 .body
                 .insert("trigger".into(), "rotateWebhookSecret".into());
             changes.push(Change::Insert(entry));
-            match self.store.apply(changes).await {
-                Ok(()) => {
-                    return Ok(RotatedSecret {
-                        id: id.to_string(),
-                        secret,
-                        previous_secret_expires_at: ends.map(format_timestamp),
-                    });
-                }
-                Err(StoreError::Conflict(_)) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(CoreError::Store(StoreError::Conflict(
-            "the secret kept changing; try again".into(),
-        )))
+            Tried::committed(self.store.apply(changes).await, || RotatedSecret {
+                id: id.to_string(),
+                secret,
+                previous_secret_expires_at: ends.map(format_timestamp),
+            })
+        })
+        .await?
+        .ok_or_else(|| kept_changing("the secret"))
     }
 
     /// Drops a rotated-out secret whose overlap has ended.
     async fn forget_previous_secret(&self, scope: &Scope, id: &str) -> Result<()> {
-        for _ in 0..5 {
+        // Still changing after every try means a rotation is under way; its own job forgets.
+        retry_on_conflict(|| async move {
             let Some((record, secret)) = self.webhook_secret(scope, id).await? else {
-                return Ok(());
+                return Ok(Tried::Done(()));
             };
             let now = self.now_ms();
             // None: already forgotten, or a newer rotation whose own job will forget it.
             let Some(kept) = secret.forgetting_expired(now) else {
-                return Ok(());
+                return Ok(Tried::Done(()));
             };
             let updated = Resource {
                 body: typed::encode(&kept),
@@ -286,11 +281,9 @@ impl Services {
                 version: record.version + 1,
                 ..record
             };
-            match self.store.apply(vec![Change::Update(updated)]).await {
-                Err(StoreError::Conflict(_)) => continue,
-                other => return other.map_err(Into::into),
-            }
-        }
+            Tried::committed(self.store.apply(vec![Change::Update(updated)]).await, || ())
+        })
+        .await?;
         Ok(())
     }
 }
