@@ -383,6 +383,8 @@ impl TestResponse {
 }
 
 /// Generated test images (noise keeps them above the 34 KB minimum).
+pub mod process;
+
 pub mod fixtures {
     use std::io::Cursor;
 

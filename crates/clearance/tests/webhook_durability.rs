@@ -9,7 +9,6 @@
 )]
 
 use std::collections::HashSet;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,6 +17,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use clearance_testkit::process::{Cluster, ServerProcess};
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_clearance");
@@ -112,99 +112,7 @@ impl Receiver {
     }
 }
 
-struct Server {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    async fn call(&self, key: &str, path: &str, body: Option<&Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.base);
-        let request = match body {
-            Some(b) => self.http.post(url).json(b),
-            None => self.http.get(url),
-        };
-        let response = request.header("Authorization", key).send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
-    }
-}
-
-struct Env {
-    data_dir: std::path::PathBuf,
-    database_url: Option<String>,
-}
-
-impl Env {
-    fn command(&self) -> Command {
-        let mut c = Command::new(BIN);
-        c.env("CLEARANCE_DATA_DIR", &self.data_dir)
-            .env("CLEARANCE_RATE_LIMIT_TEST", "0")
-            .env("CLEARANCE_LOG", "warn")
-            .env("CLEARANCE_JOB_LEASE_SECS", "2")
-            .env("CLEARANCE_WEBHOOK_ALLOW_PRIVATE", "true")
-            .env("CLEARANCE_WEBHOOK_TIMEOUT_MS", "300")
-            // 60 s → 50 ms, 120 s → 100 ms, 480 s → 400 ms, …: ten retries in about 100 s.
-            .env("CLEARANCE_WEBHOOK_RETRY_DIVISOR", "1200")
-            .env_remove("DATABASE_URL");
-        if let Some(url) = &self.database_url {
-            c.env("DATABASE_URL", url);
-        }
-        c
-    }
-
-    fn test_key(&self) -> String {
-        let out = self
-            .command()
-            .args(["keys", "create", "--mode", "test"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_string()
-    }
-
-    async fn serve(&self) -> Server {
-        let port = free_port();
-        let child = self
-            .command()
-            .arg("serve")
-            .env("CLEARANCE_LISTEN", format!("127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while server
-            .http
-            .get(format!("{}/readyz", server.base))
-            .send()
-            .await
-            .is_err()
-        {
-            assert!(Instant::now() < deadline, "server did not start");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        server
-    }
-}
-
-async fn create_clients(server: &Server, key: &str, n: usize, into: &mut Vec<String>) {
+async fn create_clients(server: &ServerProcess, key: &str, n: usize, into: &mut Vec<String>) {
     for _ in 0..n {
         let (status, client) = server
             .call(
@@ -230,16 +138,17 @@ async fn until(what: &str, mut done: impl AsyncFnMut() -> bool) {
 
 async fn nothing_lost(database_url: Option<String>) {
     let dir = tempfile::tempdir().unwrap();
-    let env = Env {
-        data_dir: dir.path().join("data"),
-        database_url,
-    };
+    let env = Cluster::new(BIN, dir.path().join("data"), database_url)
+        .env("CLEARANCE_WEBHOOK_ALLOW_PRIVATE", "true")
+        .env("CLEARANCE_WEBHOOK_TIMEOUT_MS", "300")
+        // 60 s → 50 ms, 120 s → 100 ms, 480 s → 400 ms, …: ten retries in about 100 s.
+        .env("CLEARANCE_WEBHOOK_RETRY_DIVISOR", "1200");
     let key = env.test_key();
     let mut receiver = Receiver::down();
     let mut clients = Vec::new();
 
     // Down: connections refused.
-    let first = env.serve().await;
+    let first = env.serve(&[]).await;
     let (status, hook) = first
         .call(
             &key,
@@ -262,7 +171,7 @@ async fn nothing_lost(database_url: Option<String>) {
 
     // 500s, across a restart.
     receiver.up(Mode::Fail).await;
-    let second = env.serve().await;
+    let second = env.serve(&[]).await;
     create_clients(&second, &key, 3, &mut clients).await;
     let inbox = receiver.inbox.clone();
     until("two 500s", async || inbox.lock().unwrap().failed >= 2).await;
@@ -279,7 +188,7 @@ async fn nothing_lost(database_url: Option<String>) {
 
     // Recovered.
     receiver.up(Mode::Ok).await;
-    let third = env.serve().await;
+    let third = env.serve(&[]).await;
     create_clients(&third, &key, 2, &mut clients).await;
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
