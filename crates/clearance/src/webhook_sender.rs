@@ -48,7 +48,10 @@ impl WebhookSender for HttpWebhookSender {
         if !self.allow_private && addrs.iter().any(|a| !is_public(a.ip())) {
             return Err("the host resolves to a private address; refused".into());
         }
+        // No proxy from the environment (HTTP(S)_PROXY): a proxy would connect wherever the
+        // URL points, bypassing the address pinning above.
         let client = reqwest::Client::builder()
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(self.timeout)
             .resolve_to_addrs(&host, &addrs)

@@ -197,7 +197,7 @@ fn check_url(url: &str, allow_private: bool) -> Result<()> {
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
+            let [a, b, c, _] = v4.octets();
             !(v4.is_private()
                 || v4.is_loopback()
                 || v4.is_link_local()
@@ -208,19 +208,28 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a == 0
                 || (a == 100 && (64..128).contains(&b))
                 || (a == 198 && (b == 18 || b == 19))
+                // IETF protocol assignments (192.0.0.0/24).
+                || (a == 192 && b == 0 && c == 0)
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let [first, second, ..] = v6.segments();
+            // Prefixes that carry or translate to an IPv4 address (NAT64 64:ff9b::/96 and
+            // 64:ff9b:1::/48, 6to4 2002::/16) could reach a private IPv4 host through a
+            // translator, so none of them counts as public.
+            let embeds_v4 = (first == 0x0064 && second == 0xff9b) || first == 0x2002;
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
+                || embeds_v4
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                // Deprecated site-local (fec0::/10).
+                || (first & 0xffc0) == 0xfec0
+                || first == 0x2001 && second == 0x0db8)
         }
     }
 }
@@ -338,7 +347,7 @@ mod tests {
 
     #[test]
     fn public_addresses() {
-        for ip in ["8.8.8.8", "2606:4700::1111"] {
+        for ip in ["8.8.8.8", "2606:4700::1111", "192.0.1.1", "2003::1"] {
             assert!(is_public(ip.parse().expect("ip")), "{ip}");
         }
         for ip in [
@@ -349,6 +358,12 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "0.0.0.0",
+            // The ranges #21 found missing: IETF assignments, NAT64, 6to4, site-local.
+            "192.0.0.1",
+            "64:ff9b::a00:1",
+            "64:ff9b:1::a00:1",
+            "2002:a00:1::1",
+            "fec0::1",
         ] {
             assert!(!is_public(ip.parse().expect("ip")), "{ip}");
         }
