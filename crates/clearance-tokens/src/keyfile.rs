@@ -36,8 +36,18 @@ pub fn load_or_create(path: &Path, now: i64) -> Result<KeySet, KeyFileError> {
         create_private_dir(dir).map_err(io_error(dir))?;
     }
     let keys = KeySet::generate(now);
-    match write_private(path, &keys.to_json(), true) {
-        Ok(()) => Ok(keys),
+    // Written whole to a file of this process's own, then linked into place: the link fails if
+    // another process got there first, so no reader ever sees a half-written key file, and a
+    // crash leaves at most a stray temporary file.
+    let tmp = temporary(path);
+    write_private(&tmp, &keys.to_json(), true).map_err(io_error(&tmp))?;
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            sync_dir(path).map_err(io_error(path))?;
+            Ok(keys)
+        }
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             let text = fs::read_to_string(path).map_err(io_error(path))?;
             parse(path, &text)
@@ -46,14 +56,30 @@ pub fn load_or_create(path: &Path, now: i64) -> Result<KeySet, KeyFileError> {
     }
 }
 
+/// A temporary name next to `path`, unique to this process and moment.
+fn temporary(path: &Path) -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    path.with_extension(format!("tmp.{}.{nanos}", std::process::id()))
+}
+
+/// Makes a rename or link in `path`'s folder durable.
+fn sync_dir(path: &Path) -> io::Result<()> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => fs::File::open(dir)?.sync_all(),
+        None => Ok(()),
+    }
+}
+
 /// Adds a new signing key to the file at `path` (creating it if needed) and returns the set.
 pub fn rotate(path: &Path, now: i64) -> Result<(KeySet, String), KeyFileError> {
     let mut keys = load_or_create(path, now)?;
     let kid = keys.rotate(now);
-    let tmp = path.with_extension("tmp");
-    let _ = fs::remove_file(&tmp);
+    let tmp = temporary(path);
     write_private(&tmp, &keys.to_json(), true).map_err(io_error(&tmp))?;
     fs::rename(&tmp, path).map_err(io_error(path))?;
+    sync_dir(path).map_err(io_error(path))?;
     Ok((keys, kid))
 }
 
@@ -136,6 +162,37 @@ mod tests {
             let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "still private after rotation");
         }
+    }
+
+    #[test]
+    fn processes_starting_together_agree_and_never_read_half_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokens").join("keys.json");
+        let kids: Vec<String> = std::thread::scope(|s| {
+            let starts: Vec<_> = (0..16)
+                .map(|n| {
+                    let path = &path;
+                    s.spawn(move || load_or_create(path, 1_000 + n))
+                })
+                .collect();
+            starts
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .unwrap()
+                        .expect("every start reads a whole file")
+                        .keys()[0]
+                        .kid
+                        .clone()
+                })
+                .collect()
+        });
+        assert!(kids.iter().all(|k| *k == kids[0]), "{kids:?}");
+        let strays: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(strays, ["keys.json"], "no temporary file left behind");
     }
 
     #[test]

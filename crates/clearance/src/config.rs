@@ -17,8 +17,9 @@ pub struct StorageArgs {
     )]
     pub data_dir: PathBuf,
     /// Database URL: `postgres://…` selects PostgreSQL, `sqlite:…` a SQLite file; default is
-    /// `clearance.db` in the data folder.
-    #[arg(long, env = "DATABASE_URL", global = true)]
+    /// `clearance.db` in the data folder. Its value never shows in `--help` (it may hold a
+    /// password).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
 }
 

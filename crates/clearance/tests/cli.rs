@@ -154,3 +154,27 @@ fn custom_lists_are_managed_from_the_command_line() {
     let listed = run(data, &["lists", "custom", "list"], "");
     assert!(!text(&listed.stdout).contains(&id));
 }
+
+#[test]
+fn help_never_shows_secret_values_from_the_environment() {
+    let secrets = [
+        (
+            "DATABASE_URL",
+            "postgres://clearance:hunter2-db@db.internal/clearance",
+        ),
+        ("CLEARANCE_MASTER_KEY", "hunter2-master"),
+        ("CLEARANCE_TOKEN_KEYS", "hunter2-tokens"),
+        ("AWS_SECRET_ACCESS_KEY", "hunter2-aws"),
+    ];
+    for args in [&["--help"][..], &["serve", "--help"]] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clearance"));
+        command.args(args);
+        for (key, value) in secrets {
+            command.env(key, value);
+        }
+        let out = command.output().unwrap();
+        let help = text(&out.stdout) + &text(&out.stderr);
+        assert!(help.contains("DATABASE_URL"), "{args:?}: {help}");
+        assert!(!help.contains("hunter2"), "{args:?} shows a secret: {help}");
+    }
+}
