@@ -126,6 +126,28 @@ pub fn entry(
     }
 }
 
+/// An audit entry with the values of the changes `erase` picks erased, ready to store; `None`
+/// when it holds none of them. Who, what and when stay.
+pub fn redacted(
+    entry: &Resource,
+    erase: impl Fn(&DiffEntry) -> bool,
+    now_ms: i64,
+) -> crate::error::Result<Option<Resource>> {
+    let mut log: AuditLog = crate::typed::decode(entry)?;
+    let mut changed = false;
+    for change in log.diff.iter_mut().flatten() {
+        if erase(change) {
+            changed |= change.redact();
+        }
+    }
+    Ok(changed.then(|| Resource {
+        body: crate::typed::encode(&log),
+        updated_at: now_ms,
+        version: entry.version + 1,
+        ..entry.clone()
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

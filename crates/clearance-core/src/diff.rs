@@ -16,6 +16,33 @@ pub struct DiffEntry {
     pub old: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new: Option<Value>,
+    /// Set when the values were erased with the data they held (a deleted client, a redacted
+    /// check); the change itself stays on record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
+}
+
+impl DiffEntry {
+    /// Erases the old and new values, keeping what changed where.
+    pub fn redact(&mut self) -> bool {
+        if self.old.is_none() && self.new.is_none() {
+            return false;
+        }
+        self.old = None;
+        self.new = None;
+        self.redacted = Some(true);
+        true
+    }
+
+    /// Whether the change is at `prefix` or below it.
+    pub fn is_under(&self, prefix: &[&str]) -> bool {
+        self.path.len() >= prefix.len()
+            && self
+                .path
+                .iter()
+                .zip(prefix)
+                .all(|(p, k)| p.as_str() == Some(k))
+    }
 }
 
 /// Computes the documented diff from `old` to `new` (either may be `{}` for create and delete).
@@ -74,6 +101,7 @@ fn entry(action: &str, path: &[Value], old: Option<&Value>, new: Option<&Value>)
         path: path.to_vec(),
         old: old.cloned(),
         new: new.cloned(),
+        redacted: None,
     }
 }
 

@@ -10,6 +10,7 @@ mod capture;
 mod checks;
 mod custom_lists;
 mod documents;
+mod erasure;
 mod flow;
 mod flow_finish;
 mod live_media;
@@ -239,13 +240,15 @@ impl Services {
         Ok(after)
     }
 
-    /// Deletes a client and everything it owns (its audit trail stays).
+    /// Deletes a client and everything it owns. Its audit trail stays, with every recorded value
+    /// erased: who changed what, and when, without the personal data.
     pub async fn delete_client(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<()> {
-        let cascade = Change::DeleteOwnedBy {
+        let mut changes = vec![Change::DeleteOwnedBy {
             scope: scope.clone(),
             client_id: id.to_string(),
-        };
-        self.delete(scope, actor, ResourceKind::Client, id, vec![cascade])
+        }];
+        changes.extend(self.erase_client_trail(scope, id, self.now_ms()).await?);
+        self.delete_erasing(scope, actor, ResourceKind::Client, id, changes, true)
             .await?;
         self.remove_blobs(&client_prefix(scope, id)).await;
         Ok(())
@@ -399,7 +402,27 @@ impl Services {
         change: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
         also: impl Fn(&Resource, &Resource, i64) -> Vec<Change>,
     ) -> Result<(Resource, Resource)> {
-        let (change, also) = (&change, &also);
+        self.update_erasing(scope, actor, kind, id, change, also, |_| false)
+            .await
+    }
+
+    /// [`Self::update_with`], erasing from the change's own audit entry the values `erase`
+    /// picks (a redaction must not record what it removed).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "update_with's arguments and the erasure; a struct would only rename them"
+    )]
+    async fn update_erasing(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        kind: ResourceKind,
+        id: &str,
+        change: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
+        also: impl Fn(&Resource, &Resource, i64) -> Vec<Change>,
+        erase: impl Fn(&crate::diff::DiffEntry) -> bool,
+    ) -> Result<(Resource, Resource)> {
+        let (change, also, erase) = (&change, &also, &erase);
         retry_on_conflict(|| async move {
             let existing = self.get(scope, kind, id).await?;
             let body = change(&existing.body)?;
@@ -413,15 +436,18 @@ impl Services {
                 body,
                 ..existing.clone()
             };
-            let entry = audit::entry(
-                scope,
-                actor,
-                Action::Update,
-                &updated,
-                &existing.body,
-                &updated.body,
-                now,
-            );
+            let entry = erasure::erased_entry(
+                audit::entry(
+                    scope,
+                    actor,
+                    Action::Update,
+                    &updated,
+                    &existing.body,
+                    &updated.body,
+                    now,
+                ),
+                erase,
+            )?;
             let mut changes = vec![Change::Update(updated.clone()), Change::Insert(entry)];
             changes.extend(lifecycle_event(&updated, "updated", now));
             changes.extend(also(&existing, &updated, now));
@@ -440,11 +466,25 @@ impl Services {
         actor: &Actor,
         kind: ResourceKind,
         id: &str,
+        extra: Vec<Change>,
+    ) -> Result<()> {
+        self.delete_erasing(scope, actor, kind, id, extra, false)
+            .await
+    }
+
+    /// [`Self::delete`]; with `erase`, the deletion's own audit entry records no values.
+    async fn delete_erasing(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        kind: ResourceKind,
+        id: &str,
         mut extra: Vec<Change>,
+        erase: bool,
     ) -> Result<()> {
         let existing = self.get(scope, kind, id).await?;
         let now = self.now_ms();
-        let entry = audit::entry(
+        let mut entry = audit::entry(
             scope,
             actor,
             Action::Delete,
@@ -453,6 +493,9 @@ impl Services {
             &Map::new(),
             now,
         );
+        if erase {
+            entry = erasure::erased_entry(entry, |_| true)?;
+        }
         let mut changes = vec![Change::Delete {
             scope: scope.clone(),
             kind,

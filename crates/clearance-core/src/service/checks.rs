@@ -265,14 +265,22 @@ impl Services {
             Value::Null => &empty,
             other => as_object(other, None)?,
         };
+        // The check's earlier audit entries lose what they recorded of the extracted data, and
+        // the redaction's own entry never records it.
+        let earlier = self.erase_extracted_data(scope, id, self.now_ms()).await?;
         let (_, after) = self
-            .update_with(
+            .update_erasing(
                 scope,
                 actor,
                 KIND,
                 id,
                 |body| on_check(body, |c| review::redact(c, input)),
-                |_, after, now| vec![Change::Event(check_event(after, "check.updated", now))],
+                |_, after, now| {
+                    let mut changes = earlier.clone();
+                    changes.push(Change::Event(check_event(after, "check.updated", now)));
+                    changes
+                },
+                super::erasure::extracted,
             )
             .await?;
         Ok(after)

@@ -20,6 +20,15 @@ async fn creates_updates_and_deletes_are_audited() {
         &json!({"email": "ada@example.net"}),
     )
     .await;
+    // Before the client is deleted, its trail records the values that changed.
+    let before = app
+        .get(&format!("/v1/auditLogs?resourceId={id}&action=update"))
+        .await;
+    let update_id = before.body["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.get(&format!("/v1/auditLogs/{update_id}")).await.body["diff"],
+        json!([{"action": "update", "path": ["email"], "old": "ada.lovelace@example.org", "new": "ada@example.net"}])
+    );
     app.delete(&format!("/v1/clients/{id}")).await;
 
     let list = app.get(&format!("/v1/auditLogs?resourceId={id}")).await;
@@ -56,9 +65,10 @@ async fn creates_updates_and_deletes_are_audited() {
         ))
         .await;
     assert_eq!(update.status, 200);
+    // Deleting the client erased the values, not the record of the change (#21, finding 6).
     assert_eq!(
         update.body["diff"],
-        json!([{"action": "update", "path": ["email"], "old": "ada.lovelace@example.org", "new": "ada@example.net"}])
+        json!([{"action": "update", "path": ["email"], "redacted": true}])
     );
     let create = app
         .get(&format!(
@@ -73,6 +83,17 @@ async fn creates_updates_and_deletes_are_audited() {
             .iter()
             .any(|d| d["action"] == "new" && d["path"] == json!(["personDetails"]))
     );
+    // No entry of the deleted client's trail, the deletion's own included, holds a value.
+    for entry in items {
+        let entry = app
+            .get(&format!("/v1/auditLogs/{}", entry["id"].as_str().unwrap()))
+            .await;
+        let text = entry.body["diff"].to_string();
+        assert!(
+            !text.contains("Lovelace") && !text.contains("example"),
+            "{text}"
+        );
+    }
 
     let filtered = app
         .get("/v1/auditLogs?action=update&resourceType=client")

@@ -300,6 +300,32 @@ async fn document_checks_are_reviewed_and_redacted() {
         "{extracted}"
     );
     assert!(extracted.get("mrzDetails").is_none(), "{extracted}");
+    // The redaction's audit entry records that the data went, not the data (#21, finding 6).
+    let trail = app
+        .get(&format!(
+            "/v1/auditLogs?resourceId={id}&trigger=updateCheck"
+        ))
+        .await;
+    let newest = trail.body["items"][0]["id"].as_str().unwrap().to_string();
+    let entry = app.get(&format!("/v1/auditLogs/{newest}")).await;
+    let diff = entry.body["diff"].as_array().unwrap();
+    let erased: Vec<_> = diff
+        .iter()
+        .filter(|d| {
+            d["path"].as_array().is_some_and(|p| {
+                p.len() >= 3
+                    && p[..3] == [json!("result"), json!("breakdown"), json!("extractedData")]
+            })
+        })
+        .collect();
+    assert!(!erased.is_empty(), "{diff:?}");
+    for change in erased {
+        assert_eq!(change["redacted"], true, "{change}");
+        assert!(
+            change.get("old").is_none() && change.get("new").is_none(),
+            "{change}"
+        );
+    }
 
     // A document used by a check cannot be deleted; deleting the client removes both.
     let in_use = app.delete(&format!("/v1/documents/{}", s.document)).await;
