@@ -154,6 +154,13 @@ pub struct ServeArgs {
     /// server process (trusted uploads only).
     #[arg(long, env = "CLEARANCE_PDF_ISOLATION", value_enum, default_value_t = OnOff::On)]
     pub pdf_isolation: OnOff,
+    /// Milliseconds a client has to send a request's headers (and an idle keep-alive
+    /// connection to start the next request) before the connection is closed.
+    #[arg(long, env = "CLEARANCE_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+    /// Most connections open at once; further ones wait to be accepted.
+    #[arg(long, env = "CLEARANCE_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
 }
 
 /// A setting that is either on or off.

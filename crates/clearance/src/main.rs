@@ -238,17 +238,18 @@ async fn serve(
         pdf_isolation = args.pdf_isolation == OnOff::On,
         "clearance is serving"
     );
-    let served = axum::serve(listener, app.router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP");
+    let limits = clearance::http_server::Limits {
+        header_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
+        max_connections: args.max_connections,
+    };
+    clearance::http_server::serve(listener, app.router, limits, shutdown_signal()).await;
     // Running checks finish (or go back to the queue) before the process exits.
     let _ = stop_workers.send(true);
     if let Some(workers) = workers {
         let _ = workers.await;
     }
     let _ = dispatcher.await;
-    served
+    Ok(())
 }
 
 async fn shutdown_signal() {
