@@ -21,7 +21,7 @@ mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
 pub use custom_lists::{custom_list_records, custom_lists};
-pub use flow::FlowLink;
+pub use flow::{FlowLink, LinkedSession};
 pub use flow_finish::FlowOutcome;
 pub use tokens::{SdkSession, SdkTokenRefusal};
 pub use webhook_delivery::{
