@@ -11,6 +11,7 @@ mod audit_logs;
 mod autofill;
 mod checks;
 mod clients;
+mod custom_lists;
 mod documents;
 mod edge;
 mod events;
