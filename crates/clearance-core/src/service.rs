@@ -23,7 +23,7 @@ pub use checks::{CHECK_QUEUE, CheckRunner};
 pub use custom_lists::{custom_list_records, custom_lists};
 pub use flow::{FlowLink, LinkedSession};
 pub use flow_finish::FlowOutcome;
-pub use tokens::{SdkSession, SdkTokenRefusal};
+pub use tokens::{SdkSession, SdkTokenRefusal, Token, TokenCreate};
 pub use webhook_delivery::{
     DELIVERY_QUEUE, DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats,
 };
