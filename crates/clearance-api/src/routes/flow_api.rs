@@ -10,8 +10,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use clearance_core::audit::Actor;
+use clearance_core::resources::document::Document;
 use clearance_core::service::{FlowLink, LinkedSession};
 use clearance_core::store::ResourceKind;
+use clearance_core::typed;
 use serde_json::{Map, Value, json};
 
 use crate::body::JsonBody;
@@ -100,14 +102,15 @@ pub async fn create_document(
         ));
     }
     let request = for_client(&linked, body, &["type", "issuingCountry"]);
-    let doc = state
+    let created = state
         .services
         .create_document(&linked.scope, &Actor::default(), &request)
         .await?;
+    let doc: Document = typed::decode(&created)?;
     Ok(Json(json!({
-        "id": doc.id,
-        "type": doc.body.get("type"),
-        "issuingCountry": doc.body.get("issuingCountry"),
+        "id": created.id,
+        "type": doc.kind,
+        "issuingCountry": doc.issuing_country,
     })))
 }
 
