@@ -24,9 +24,9 @@ mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
 pub use custom_lists::{custom_list_records, custom_lists};
-pub use flow::FlowLink;
+pub use flow::{FlowLink, LinkedSession};
 pub use flow_finish::FlowOutcome;
-pub use tokens::{SdkSession, SdkTokenRefusal};
+pub use tokens::{SdkSession, SdkTokenRefusal, Token, TokenCreate};
 pub use webhook_delivery::{DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats};
 pub use webhook_log::MAX_REDELIVER;
 pub use webhook_queue::{DELIVERY_QUEUE, event_body};

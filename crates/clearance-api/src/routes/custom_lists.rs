@@ -13,7 +13,7 @@ use super::schemas::{
     CustomListRecordList, CustomListUpdate,
 };
 use crate::auth::Caller;
-use crate::body::JsonBody;
+use crate::body::{NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::wire::{list_json, resource_json};
@@ -24,7 +24,7 @@ use crate::wire::{list_json, resource_json};
 pub async fn create_custom_list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    JsonBody(body): JsonBody,
+    NewBody(body, _): CustomListCreate,
 ) -> Result<Json<Value>, ApiError> {
     let services = &state.services;
     let list = services
@@ -59,7 +59,7 @@ pub async fn update_custom_list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-    JsonBody(body): JsonBody,
+    PatchBody(body, _): CustomListUpdate,
 ) -> Result<Json<Value>, ApiError> {
     let services = &state.services;
     let list = services
@@ -114,7 +114,7 @@ pub async fn add_custom_list_record(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-    JsonBody(body): JsonBody,
+    NewBody(body, _): CustomListRecordCreate,
 ) -> Result<Json<Value>, ApiError> {
     let record = state
         .services

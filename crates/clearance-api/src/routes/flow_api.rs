@@ -10,9 +10,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use clearance_core::audit::Actor;
-use clearance_core::resources::flow_session::offers_document_type;
-use clearance_core::service::FlowLink;
-use clearance_core::store::{Resource, ResourceKind};
+use clearance_core::resources::document::Document;
+use clearance_core::service::{FlowLink, LinkedSession};
+use clearance_core::store::ResourceKind;
+use clearance_core::typed;
 use serde_json::{Map, Value, json};
 
 use crate::body::JsonBody;
@@ -49,10 +50,14 @@ fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// The open session behind the token of a same-origin request.
-async fn open(state: &AppState, headers: &HeaderMap, token: &str) -> Result<Resource, ApiError> {
+async fn open(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+) -> Result<LinkedSession, ApiError> {
     same_origin(headers)?;
     match state.services.look_up_flow(token).await? {
-        FlowLink::Open(session) => Ok(session),
+        FlowLink::Open(linked) => Ok(linked),
         FlowLink::Completed(_) | FlowLink::Closed => Err(gone()),
     }
 }
@@ -68,9 +73,9 @@ fn object(body: &Value) -> Result<&Map<String, Value>, ApiError> {
 }
 
 /// The session's client with only `keys` of the request copied over.
-fn for_client(session: &Resource, body: &Map<String, Value>, keys: &[&str]) -> Value {
+fn for_client(linked: &LinkedSession, body: &Map<String, Value>, keys: &[&str]) -> Value {
     let mut out = Map::new();
-    out.insert("clientId".into(), json!(session.client_id));
+    out.insert("clientId".into(), json!(linked.session.client_id));
     for key in keys {
         if let Some(v) = body.get(*key) {
             out.insert((*key).to_string(), v.clone());
@@ -87,24 +92,25 @@ pub async fn create_document(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let session = open(&state, &headers, &token).await?;
+    let linked = open(&state, &headers, &token).await?;
     let body = object(&body)?;
     let doc_type = body.get("type").and_then(Value::as_str).unwrap_or_default();
-    if !offers_document_type(&session.body, doc_type) {
+    if !linked.session.offers_document_type(doc_type) {
         return Err(ApiError::invalid(
             "'type' is not a document type this verification asks for",
             Some("type".into()),
         ));
     }
-    let request = for_client(&session, body, &["type", "issuingCountry"]);
-    let doc = state
+    let request = for_client(&linked, body, &["type", "issuingCountry"]);
+    let created = state
         .services
-        .create_document(&session.scope, &Actor::default(), &request)
+        .create_document(&linked.scope, &Actor::default(), &request)
         .await?;
+    let doc: Document = typed::decode(&created)?;
     Ok(Json(json!({
-        "id": doc.id,
-        "type": doc.body.get("type"),
-        "issuingCountry": doc.body.get("issuingCountry"),
+        "id": created.id,
+        "type": doc.kind,
+        "issuingCountry": doc.issuing_country,
     })))
 }
 
@@ -116,14 +122,14 @@ pub async fn upload_document_image(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let session = open(&state, &headers, &token).await?;
+    let linked = open(&state, &headers, &token).await?;
     let body = object(&body)?;
     let not_found = || clearance_core::CoreError::not_found("document", id.clone());
     let doc = state
         .services
-        .get(&session.scope, ResourceKind::Document, &id)
+        .get(&linked.scope, ResourceKind::Document, &id)
         .await?;
-    if doc.client_id != session.client_id {
+    if doc.client_id.as_deref() != Some(linked.session.client_id.as_str()) {
         return Err(not_found().into());
     }
     let mut request = Map::new();
@@ -135,7 +141,7 @@ pub async fn upload_document_image(
     let image = state
         .services
         .upload_document_image(
-            &session.scope,
+            &linked.scope,
             &Actor::default(),
             &id,
             &side,
@@ -155,11 +161,11 @@ pub async fn upload_live_photo(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let session = open(&state, &headers, &token).await?;
-    let request = for_client(&session, object(&body)?, &["data"]);
+    let linked = open(&state, &headers, &token).await?;
+    let request = for_client(&linked, object(&body)?, &["data"]);
     let photo = state
         .services
-        .upload_live_photo(&session.scope, &Actor::default(), &request)
+        .upload_live_photo(&linked.scope, &Actor::default(), &request)
         .await?;
     Ok(Json(json!({ "id": photo.id })))
 }
@@ -171,11 +177,11 @@ pub async fn create_live_video(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let session = open(&state, &headers, &token).await?;
-    let request = for_client(&session, object(&body)?, &["frames"]);
+    let linked = open(&state, &headers, &token).await?;
+    let request = for_client(&linked, object(&body)?, &["frames"]);
     let video = state
         .services
-        .create_live_video(&session.scope, &Actor::default(), &request)
+        .create_live_video(&linked.scope, &Actor::default(), &request)
         .await?;
     Ok(Json(json!({ "id": video.id })))
 }

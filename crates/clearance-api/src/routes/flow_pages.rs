@@ -10,7 +10,6 @@ mod render;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clearance_core::resources::flow_session::{Needs, check_types};
 use clearance_core::service::FlowLink;
 
 use crate::state::AppState;
@@ -60,9 +59,9 @@ fn html(status: StatusCode, body: String) -> Response {
 /// token (or a session whose client was deleted).
 pub async fn flow_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let session = match state.services.look_up_flow(&token).await {
-        Ok(FlowLink::Open(session)) => session,
-        Ok(FlowLink::Completed(session)) => {
-            let t = Catalogue::for_session(&session.body);
+        Ok(FlowLink::Open(linked)) => linked.session,
+        Ok(FlowLink::Completed(linked)) => {
+            let t = Catalogue::for_session(&linked.session);
             return html(
                 StatusCode::GONE,
                 render::gone_page(&t, "gone_title", "gone_text"),
@@ -84,9 +83,8 @@ pub async fn flow_page(State(state): State<AppState>, Path(token): Path<String>)
             );
         }
     };
-    let t = Catalogue::for_session(&session.body);
-    let needs = Needs::of(check_types(&session.body));
-    html(StatusCode::OK, render::flow_page(&session.body, &t, needs))
+    let t = Catalogue::for_session(&session);
+    html(StatusCode::OK, render::flow_page(&session, &t))
 }
 
 /// `GET /flow-assets/flow.js`.

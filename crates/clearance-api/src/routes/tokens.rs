@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::{Extension, Json};
-use serde_json::{Value, json};
 
 use super::schemas::{Token, TokenCreate};
 use crate::auth::Caller;
@@ -18,10 +17,10 @@ pub async fn create_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Token>, ApiError> {
     let token = state
         .services
         .create_sdk_token(&caller.scope, &body)
         .await?;
-    Ok(Json(json!({ "token": token })))
+    Ok(Json(token))
 }

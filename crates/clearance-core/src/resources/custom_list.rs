@@ -1,37 +1,203 @@
 //! Custom screening lists (checks-and-more.md §4): the list and the person or company records on
 //! it. The spec leaves list creation to a portal; Clearance creates lists through the API.
 
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
+use super::client::Gender;
 use crate::error::{CoreError, Result};
-use crate::fields::{MAX_TEXT, Reader, as_object, object_of};
-
-/// The `screeningClassification` values a list's matches may be reported under (the ones a
-/// screening summary has a key for that comes from a list rather than from media).
-pub const LIST_CLASSIFICATIONS: &[&str] = &[
-    "watchlistSanctionsLists",
-    "watchlistOtherOfficialLists",
-    "watchlistWarCrimes",
-    "watchlistTerror",
-    "watchlistOtherExclusionLists",
-    "watchlistSanctionsControlAndOwnership",
-    "pepLevel1",
-    "pepLevel2",
-    "pepLevel3",
-    "pepLevel4",
-];
-
-/// Where matches on a custom list show in a screening summary unless the list says otherwise:
-/// covered by standard and extensive checks alike, and not a claim of an official sanction.
-pub const DEFAULT_CLASSIFICATION: &str = "watchlistOtherOfficialLists";
+use crate::fields::{MAX_TEXT, Reader, as_object};
 
 const MAX_DESCRIPTION: usize = 1000;
 const MAX_NAMES: usize = 50;
 const MAX_ITEMS: usize = 50;
 const MAX_URI: usize = 2048;
 
+wire_enum! {
+    /// The `screeningClassification` values a list's matches may be reported under (the ones a
+    /// screening summary has a key for that comes from a list rather than from media).
+    #[derive(Default)]
+    pub enum CustomListClassification {
+        WatchlistSanctionsLists = "watchlistSanctionsLists",
+        // The default: covered by standard and extensive checks alike, and not a claim of an
+        // official sanction.
+        #[default]
+        WatchlistOtherOfficialLists = "watchlistOtherOfficialLists",
+        WatchlistWarCrimes = "watchlistWarCrimes",
+        WatchlistTerror = "watchlistTerror",
+        WatchlistOtherExclusionLists = "watchlistOtherExclusionLists",
+        WatchlistSanctionsControlAndOwnership = "watchlistSanctionsControlAndOwnership",
+        PepLevel1 = "pepLevel1",
+        PepLevel2 = "pepLevel2",
+        PepLevel3 = "pepLevel3",
+        PepLevel4 = "pepLevel4",
+    }
+}
+
+wire_enum! {
+    /// Whether a record is a person or a company.
+    pub enum CustomListEntityType {
+        Person = "person",
+        Company = "company",
+    }
+}
+
+wire_enum! {
+    /// Whether a name is the record's main name or another it is known by.
+    pub enum CustomListNameType {
+        Primary = "primary",
+        Alias = "alias",
+    }
+}
+
+/// An account's own screening list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomList {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `screeningClassification` its matches are reported under (default
+    /// `watchlistOtherOfficialLists`).
+    #[serde(default)]
+    pub classification: CustomListClassification,
+}
+
+/// Person and company counts of a custom list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomListStats {
+    pub person_count: u64,
+    pub company_count: u64,
+}
+
+/// A custom list as answered: the list and its counts, which are counted, never stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomListWithStats {
+    #[serde(flatten)]
+    pub list: CustomList,
+    pub stats: CustomListStats,
+}
+
+/// A person or company on a custom list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomListRecord {
+    /// The list it is on, named by the request's path.
+    #[cfg_attr(feature = "openapi", schema(read_only))]
+    pub custom_list_id: String,
+    /// `person` or `company`.
+    pub entity_type: CustomListEntityType,
+    pub names: Vec<CustomListName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Persons only: `male`, `female` or `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<CustomListCountry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dates: Vec<CustomListDate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<String>,
+}
+
+/// A name on a custom-list record: first and last name for a person, `companyName` for a
+/// company.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomListName {
+    /// `primary` or `alias`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CustomListNameType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+}
+
+/// A country of a custom-list record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomListCountry {
+    /// e.g. `Jurisdiction`, `Resident of`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub country: String,
+}
+
+/// A date of a custom-list record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomListDate {
+    /// e.g. `Date of Birth`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    pub date: CustomListDateParts,
+}
+
+/// Date parts (strings such as `"01"` or numbers are accepted; numbers are returned).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomListDateParts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u32>,
+    pub year: u32,
+}
+
+/// The answered list's schema is the list's, under its name, with the counts added; and
+/// `classification`, optional in requests, is always answered.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for CustomListWithStats {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::ToSchema;
+        use utoipa::openapi::schema::Schema;
+        use utoipa::openapi::{Ref, RefOr};
+        let mut schema = CustomList::schema();
+        if let RefOr::T(Schema::Object(list)) = &mut schema {
+            list.properties.insert(
+                "stats".into(),
+                Ref::from_schema_name(CustomListStats::name()).into(),
+            );
+            list.required
+                .extend(["classification".to_string(), "stats".to_string()]);
+        }
+        schema
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for CustomListWithStats {
+    fn name() -> std::borrow::Cow<'static, str> {
+        <CustomList as utoipa::ToSchema>::name()
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::{PartialSchema, ToSchema};
+        <CustomList as ToSchema>::schemas(schemas);
+        schemas.push((
+            CustomListStats::name().into_owned(),
+            CustomListStats::schema(),
+        ));
+    }
+}
+
 /// Validates a list create request.
-pub fn validate_list(input: &Map<String, Value>) -> Result<Map<String, Value>> {
+pub fn validate_list(input: &Map<String, Value>) -> Result<CustomList> {
     let r = Reader::new(input);
     for key in r.keys() {
         if !["name", "description", "classification"].contains(&key.as_str()) {
@@ -42,24 +208,25 @@ pub fn validate_list(input: &Map<String, Value>) -> Result<Map<String, Value>> {
         }
     }
     let classification = r
-        .opt_enum("classification", LIST_CLASSIFICATIONS)?
-        .unwrap_or_else(|| DEFAULT_CLASSIFICATION.into());
-    Ok(object_of(vec![
-        ("name", Some(json!(r.req_str("name", MAX_TEXT)?))),
-        (
-            "description",
-            r.opt_str("description", MAX_DESCRIPTION)?.map(Value::from),
-        ),
-        ("classification", Some(json!(classification))),
-    ]))
+        .opt_wire(
+            "classification",
+            CustomListClassification::NAMES,
+            CustomListClassification::parse,
+        )?
+        .unwrap_or_default();
+    Ok(CustomList {
+        name: r.req_str("name", MAX_TEXT)?,
+        description: r.opt_str("description", MAX_DESCRIPTION)?,
+        classification,
+    })
 }
 
 /// Applies an update (any create field; `null` removes the description) and validates it.
 pub fn validate_list_update(
-    existing: &Map<String, Value>,
+    existing: &CustomList,
     patch: &Map<String, Value>,
-) -> Result<Map<String, Value>> {
-    let mut merged = existing.clone();
+) -> Result<CustomList> {
+    let mut merged = crate::typed::encode(existing);
     for (k, v) in patch {
         if v.is_null() {
             merged.remove(k);
@@ -70,8 +237,8 @@ pub fn validate_list_update(
     validate_list(&merged)
 }
 
-/// Validates a `POST /customLists/:id/records` body into the stored record (without the list id).
-pub fn validate_record(input: &Map<String, Value>) -> Result<Map<String, Value>> {
+/// Validates a `POST /customLists/:id/records` body into the record for the list `list_id`.
+pub fn validate_record(list_id: &str, input: &Map<String, Value>) -> Result<CustomListRecord> {
     let r = Reader::new(input);
     const KNOWN: &[&str] = &[
         "entityType",
@@ -91,9 +258,13 @@ pub fn validate_record(input: &Map<String, Value>) -> Result<Map<String, Value>>
         }
     }
     let entity_type = r
-        .opt_enum("entityType", &["person", "company"])?
+        .opt_wire(
+            "entityType",
+            CustomListEntityType::NAMES,
+            CustomListEntityType::parse,
+        )?
         .ok_or_else(|| r.missing("entityType"))?;
-    let person = entity_type == "person";
+    let person = entity_type == CustomListEntityType::Person;
     let names = array(&r, "names", MAX_NAMES)?.ok_or_else(|| r.missing("names"))?;
     if names.is_empty() {
         return Err(CoreError::invalid(
@@ -101,54 +272,27 @@ pub fn validate_record(input: &Map<String, Value>) -> Result<Map<String, Value>>
             "'names' must contain at least one name",
         ));
     }
-    let names = names
-        .iter()
-        .enumerate()
-        .map(|(i, v)| name(v, &format!("names[{i}]"), person))
-        .collect::<Result<Vec<_>>>()?;
-    let gender = r.opt_enum("gender", &["male", "female", "other"])?;
+    let names = items(names, "names", |v, p| name(v, p, person))?;
+    let gender = r.opt_wire("gender", Gender::NAMES, Gender::parse)?;
     if gender.is_some() && !person {
         return Err(CoreError::invalid(
             "gender",
             "'gender' only applies to a person",
         ));
     }
-    let countries = array(&r, "countries", MAX_ITEMS)?
-        .map(|list| {
-            list.iter()
-                .enumerate()
-                .map(|(i, v)| country(v, &format!("countries[{i}]")))
-                .collect::<Result<Vec<_>>>()
-        })
-        .transpose()?;
-    let dates = array(&r, "dates", MAX_ITEMS)?
-        .map(|list| {
-            list.iter()
-                .enumerate()
-                .map(|(i, v)| date(v, &format!("dates[{i}]")))
-                .collect::<Result<Vec<_>>>()
-        })
-        .transpose()?;
-    let images = array(&r, "images", MAX_ITEMS)?
-        .map(|list| {
-            list.iter()
-                .enumerate()
-                .map(|(i, v)| image(v, &format!("images[{i}]")))
-                .collect::<Result<Vec<_>>>()
-        })
-        .transpose()?;
-    Ok(object_of(vec![
-        ("entityType", Some(json!(entity_type))),
-        ("names", Some(json!(names))),
-        ("active", r.opt_bool("active")?.map(Value::from)),
-        ("gender", gender.map(Value::from)),
-        (
-            "countries",
-            countries.filter(|c| !c.is_empty()).map(Value::from),
-        ),
-        ("dates", dates.filter(|d| !d.is_empty()).map(Value::from)),
-        ("images", images.filter(|i| !i.is_empty()).map(Value::from)),
-    ]))
+    let countries = optional_items(&r, "countries", country)?;
+    let dates = optional_items(&r, "dates", date)?;
+    let images = optional_items(&r, "images", image)?;
+    Ok(CustomListRecord {
+        custom_list_id: list_id.to_string(),
+        entity_type,
+        names,
+        active: r.opt_bool("active")?,
+        gender,
+        countries,
+        dates,
+        images,
+    })
 }
 
 /// An optional array of at most `max` items.
@@ -168,11 +312,30 @@ fn array<'a>(r: &Reader<'a>, key: &str, max: usize) -> Result<Option<&'a Vec<Val
     Ok(Some(list))
 }
 
-fn name(value: &Value, p: &str, person: bool) -> Result<Value> {
+/// Reads each item of an array, naming it `<key>[i]` in errors.
+fn items<T>(list: &[Value], key: &str, read: impl Fn(&Value, &str) -> Result<T>) -> Result<Vec<T>> {
+    list.iter()
+        .enumerate()
+        .map(|(i, v)| read(v, &format!("{key}[{i}]")))
+        .collect()
+}
+
+/// The items of an optional array of at most [`MAX_ITEMS`]; absent reads as empty.
+fn optional_items<T>(
+    r: &Reader<'_>,
+    key: &str,
+    read: impl Fn(&Value, &str) -> Result<T>,
+) -> Result<Vec<T>> {
+    match array(r, key, MAX_ITEMS)? {
+        Some(list) => items(list, key, read),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn name(value: &Value, p: &str, person: bool) -> Result<CustomListName> {
     let r = Reader::nested(as_object(value, Some(p))?, p);
-    let kind = r.opt_enum("type", &["primary", "alias"])?;
-    let field = |key: &str| r.opt_str(key, MAX_TEXT);
-    let out = if person {
+    let kind = r.opt_wire("type", CustomListNameType::NAMES, CustomListNameType::parse)?;
+    if person {
         if r.raw("companyName").is_some() {
             let q = r.param("companyName");
             return Err(CoreError::invalid(
@@ -180,12 +343,13 @@ fn name(value: &Value, p: &str, person: bool) -> Result<Value> {
                 format!("'{q}' only applies to a company"),
             ));
         }
-        object_of(vec![
-            ("type", kind.map(Value::from)),
-            ("firstName", Some(json!(r.req_str("firstName", MAX_TEXT)?))),
-            ("middleName", field("middleName")?.map(Value::from)),
-            ("lastName", Some(json!(r.req_str("lastName", MAX_TEXT)?))),
-        ])
+        Ok(CustomListName {
+            kind,
+            first_name: Some(r.req_str("firstName", MAX_TEXT)?),
+            middle_name: r.opt_str("middleName", MAX_TEXT)?,
+            last_name: Some(r.req_str("lastName", MAX_TEXT)?),
+            company_name: None,
+        })
     } else {
         for key in ["firstName", "middleName", "lastName"] {
             if r.raw(key).is_some() {
@@ -196,46 +360,40 @@ fn name(value: &Value, p: &str, person: bool) -> Result<Value> {
                 ));
             }
         }
-        object_of(vec![
-            ("type", kind.map(Value::from)),
-            (
-                "companyName",
-                Some(json!(r.req_str("companyName", MAX_TEXT)?)),
-            ),
-        ])
-    };
-    Ok(Value::Object(out))
+        Ok(CustomListName {
+            kind,
+            company_name: Some(r.req_str("companyName", MAX_TEXT)?),
+            ..CustomListName::default()
+        })
+    }
 }
 
-fn country(value: &Value, p: &str) -> Result<Value> {
+fn country(value: &Value, p: &str) -> Result<CustomListCountry> {
     let r = Reader::nested(as_object(value, Some(p))?, p);
-    Ok(Value::Object(object_of(vec![
-        ("type", r.opt_str("type", MAX_TEXT)?.map(Value::from)),
-        ("country", Some(json!(r.req_country("country")?))),
-    ])))
+    Ok(CustomListCountry {
+        kind: r.opt_str("type", MAX_TEXT)?,
+        country: r.req_country("country")?,
+    })
 }
 
 /// `{type?, date: {day?, month?, year}}`; parts may be strings (`"01"`) or numbers and are
 /// stored as numbers.
-fn date(value: &Value, p: &str) -> Result<Value> {
+fn date(value: &Value, p: &str) -> Result<CustomListDate> {
     let r = Reader::nested(as_object(value, Some(p))?, p);
     let parts = r.opt_object("date")?.ok_or_else(|| r.missing("date"))?;
-    let part = |key: &str, lo: i64, hi: i64| -> Result<Option<i64>> {
+    let part = |key: &str, lo: u32, hi: u32| -> Result<Option<u32>> {
         let q = parts.param(key);
         let bad = || CoreError::invalid(&q, format!("'{q}' must be a number from {lo} to {hi}"));
+        let in_range = |n: i64| u32::try_from(n).ok().filter(|n| (lo..=hi).contains(n));
         match parts.raw(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .filter(|n| (lo..=hi).contains(n))
-                .map(Some)
-                .ok_or_else(bad),
+            Some(Value::Number(n)) => n.as_i64().and_then(in_range).map(Some).ok_or_else(bad),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => s
                 .trim()
                 .parse::<i64>()
                 .ok()
-                .filter(|n| (lo..=hi).contains(n))
+                .and_then(in_range)
                 .map(Some)
                 .ok_or_else(bad),
             Some(_) => Err(bad()),
@@ -247,104 +405,20 @@ fn date(value: &Value, p: &str) -> Result<Value> {
     if day.is_some() && month.is_none() {
         return Err(parts.missing("month"));
     }
-    let date = object_of(vec![
-        ("day", day.map(Value::from)),
-        ("month", month.map(Value::from)),
-        ("year", Some(json!(year))),
-    ]);
-    Ok(Value::Object(object_of(vec![
-        ("type", r.opt_str("type", MAX_TEXT)?.map(Value::from)),
-        ("date", Some(Value::Object(date))),
-    ])))
+    let date = CustomListDateParts { day, month, year };
+    Ok(CustomListDate {
+        kind: r.opt_str("type", MAX_TEXT)?,
+        date,
+    })
 }
 
-fn image(value: &Value, p: &str) -> Result<Value> {
-    let s = value
+fn image(value: &Value, p: &str) -> Result<String> {
+    value
         .as_str()
         .filter(|s| !s.trim().is_empty() && s.len() <= MAX_URI)
-        .ok_or_else(|| CoreError::invalid(p, format!("'{p}' must be an image URI")))?;
-    Ok(json!(s))
+        .map(str::to_string)
+        .ok_or_else(|| CoreError::invalid(p, format!("'{p}' must be an image URI")))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn obj(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
-    }
-
-    fn param(e: CoreError) -> Option<String> {
-        match e {
-            CoreError::Invalid { param, .. } => param,
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn a_person_record_is_normalised() {
-        let body = validate_record(&obj(json!({
-            "entityType": "person",
-            "names": [{"type": "primary", "firstName": "Jane", "lastName": "Doe"}],
-            "gender": "female",
-            "countries": [{"type": "Resident of", "country": "US"}],
-            "dates": [{"type": "Date of Birth", "date": {"day": "01", "month": "02", "year": "1987"}}],
-            "active": true
-        })))
-        .unwrap_or_default();
-        assert_eq!(
-            body["dates"][0]["date"],
-            json!({"day": 1, "month": 2, "year": 1987})
-        );
-        assert_eq!(body["names"][0]["lastName"], "Doe");
-        assert_eq!(body["gender"], "female");
-    }
-
-    #[test]
-    fn bad_records_name_the_field() {
-        let cases = [
-            (json!({"names": [{"companyName": "X"}]}), "entityType"),
-            (json!({"entityType": "person"}), "names"),
-            (json!({"entityType": "person", "names": []}), "names"),
-            (
-                json!({"entityType": "person", "names": [{"firstName": "A"}]}),
-                "names[0].lastName",
-            ),
-            (
-                json!({"entityType": "company", "names": [{"companyName": "X", "lastName": "Y"}]}),
-                "names[0].lastName",
-            ),
-            (
-                json!({"entityType": "company", "names": [{"companyName": "X"}], "gender": "male"}),
-                "gender",
-            ),
-            (
-                json!({"entityType": "company", "names": [{"companyName": "X"}], "countries": [{"country": "XX"}]}),
-                "countries[0].country",
-            ),
-            (
-                json!({"entityType": "company", "names": [{"companyName": "X"}], "dates": [{"date": {"month": 13, "year": 1990}}]}),
-                "dates[0].date.month",
-            ),
-            (
-                json!({"entityType": "company", "names": [{"companyName": "X"}], "colour": 1}),
-                "colour",
-            ),
-        ];
-        for (input, expected) in cases {
-            let e = validate_record(&obj(input.clone())).err();
-            assert_eq!(e.and_then(param).as_deref(), Some(expected), "{input}");
-        }
-    }
-
-    #[test]
-    fn lists_default_their_classification() {
-        let body = validate_list(&obj(json!({"name": "Blocked"}))).unwrap_or_default();
-        assert_eq!(body["classification"], DEFAULT_CLASSIFICATION);
-        let e = validate_list(&obj(
-            json!({"name": "B", "classification": "adverseMediaRegulatory"}),
-        ))
-        .err();
-        assert_eq!(e.and_then(param).as_deref(), Some("classification"));
-    }
-}
+mod tests;

@@ -1,45 +1,243 @@
 //! Flow sessions (`POST /flow/sessions`, check-driven style): the hosted verification pages for
 //! one client, the checks to create when the client finishes, and where to send them after.
 
-use serde_json::{Map, Value, json};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::client::is_email;
+use super::document::DocumentType;
 use crate::checks::CheckType;
 use crate::error::{CoreError, Result};
-use crate::fields::{MAX_TEXT, Reader, object_of};
+use crate::fields::{MAX_TEXT, Reader};
+use crate::scope::Mode;
+use crate::time::format_timestamp;
 
 /// A session expires this long after creation (or when the client completes it).
 pub const SESSION_TTL_MS: i64 = 14 * 24 * 60 * 60 * 1000;
 
 /// The check types a flow may run (the documented list: every type but multi-bureau).
-pub const FLOW_CHECK_TYPES: &[&str] = &[
-    "standard_screening_check",
-    "extensive_screening_check",
-    "document_check",
-    "identity_check",
-    "enhanced_identity_check",
-    "proof_of_address_check",
-    "face_authentication_check",
-    "age_estimation_check",
+pub const FLOW_CHECK_TYPES: [CheckType; 8] = [
+    CheckType::StandardScreening,
+    CheckType::ExtensiveScreening,
+    CheckType::Document,
+    CheckType::Identity,
+    CheckType::EnhancedIdentity,
+    CheckType::ProofOfAddress,
+    CheckType::FaceAuthentication,
+    CheckType::AgeEstimation,
 ];
 
-/// The documented UI languages.
-pub const LANGUAGES: &[&str] = &[
-    "en", "ar", "de", "es", "fr", "hi", "hk", "id", "it", "ja", "ko", "nl", "no", "pl", "pt", "sv",
-    "th", "vi", "zh",
+/// The document types a flow may offer, in the order the pages list them.
+pub const DOCUMENT_TYPES: [DocumentType; 4] = [
+    DocumentType::Passport,
+    DocumentType::DrivingLicense,
+    DocumentType::ResidencePermit,
+    DocumentType::NationalIdentityCard,
 ];
 
-/// The document types a flow may offer.
-pub const DOCUMENT_TYPES: &[&str] = &[
-    "passport",
-    "driving_license",
-    "residence_permit",
-    "national_identity_card",
+/// The proof-of-address document types the hosted pages offer.
+pub const ADDRESS_DOCUMENT_TYPES: [DocumentType; 3] = [
+    DocumentType::UtilityBill,
+    DocumentType::BankStatement,
+    DocumentType::TaxDocument,
 ];
 
 const MAX_URL: usize = 2048;
 const MAX_MESSAGES: usize = 100;
 const MAX_MESSAGE_LEN: usize = 2000;
+
+wire_enum! {
+    /// The documented UI languages.
+    #[derive(Default)]
+    pub enum FlowLanguage {
+        #[default]
+        En = "en",
+        Ar = "ar",
+        De = "de",
+        Es = "es",
+        Fr = "fr",
+        Hi = "hi",
+        Hk = "hk",
+        Id = "id",
+        It = "it",
+        Ja = "ja",
+        Ko = "ko",
+        Nl = "nl",
+        No = "no",
+        Pl = "pl",
+        Pt = "pt",
+        Sv = "sv",
+        Th = "th",
+        Vi = "vi",
+        Zh = "zh",
+    }
+}
+
+wire_enum! {
+    /// The colours of the hosted pages.
+    #[derive(Default)]
+    pub enum FlowTheme {
+        #[default]
+        Light = "light",
+        Dark = "dark",
+    }
+}
+
+wire_enum! {
+    /// Where a session is: `created` until the client finishes, `finishing` while its checks
+    /// are made, then `completed` (its link no longer opens the pages).
+    pub enum FlowStatus {
+        Created = "created",
+        Finishing = "finishing",
+        Completed = "completed",
+    }
+}
+
+/// A hosted verification session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct FlowSession {
+    pub client_id: String,
+    /// Checks to create when the client finishes: any type but `multi_bureau_check`.
+    pub check_types: Vec<CheckType>,
+    /// Absolute http(s) URL the client is sent to when done.
+    pub success_url: String,
+    /// Absolute http(s) URL the client is sent to on cancel.
+    pub cancel_url: String,
+    /// Only with a screening check type (default false).
+    #[serde(default)]
+    pub enable_monitoring: bool,
+    /// `en` (default), `ar`, `de`, `es`, `fr`, `hi`, `hk`, `id`, `it`, `ja`, `ko`, `nl`, `no`,
+    /// `pl`, `pt`, `sv`, `th`, `vi`, `zh`.
+    #[serde(default)]
+    pub language: FlowLanguage,
+    /// `light` (default) or `dark`.
+    #[serde(default)]
+    pub theme: FlowTheme,
+    /// Default true; false forces camera capture.
+    #[serde(default = "allowed")]
+    pub allow_document_upload: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_email: Option<String>,
+    /// Custom UI texts, by key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<IndexMap<String, String>>,
+    /// `passport`, `driving_license`, `residence_permit`, `national_identity_card` → allowed;
+    /// absent: all.
+    #[serde(default)]
+    pub document_types: FlowDocumentTypes,
+    #[serde(default)]
+    pub short_url: bool,
+    /// Kept by the server, never part of a request.
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub progress: FlowProgress,
+}
+
+fn allowed() -> bool {
+    true
+}
+
+/// The identity documents a session offers. Stored in full; a request that lists any type
+/// offers only the ones it sets to true.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlowDocumentTypes {
+    #[serde(default)]
+    pub passport: bool,
+    #[serde(default)]
+    pub driving_license: bool,
+    #[serde(default)]
+    pub residence_permit: bool,
+    #[serde(default)]
+    pub national_identity_card: bool,
+}
+
+/// Where a session is in its life.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowProgress {
+    pub status: FlowStatus,
+    pub expires_at: String,
+    // Field order: a session finished at the first attempt is stored as it always was
+    // (`status`, `expiresAt`, `completedAt`, `checks`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    /// The checks made so far, each recorded as soon as it exists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<FlowCheck>,
+    /// When the finisher holding the session claimed it (ms); only while `finishing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finishing_ms: Option<i64>,
+}
+
+/// A check made for a session.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlowCheck {
+    #[serde(rename = "type")]
+    pub check_type: CheckType,
+    pub id: String,
+}
+
+/// What a flow link's token leads to. Kept under the token's hash outside any account, since a
+/// link is opened before its account is known.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowLinkRecord {
+    pub account_id: String,
+    pub mode: Mode,
+    pub session_id: String,
+}
+
+impl Default for FlowDocumentTypes {
+    /// Every type offered: what a request without `documentTypes` asks for.
+    fn default() -> Self {
+        FlowDocumentTypes {
+            passport: true,
+            driving_license: true,
+            residence_permit: true,
+            national_identity_card: true,
+        }
+    }
+}
+
+impl FlowDocumentTypes {
+    /// Whether each of [`DOCUMENT_TYPES`] is offered, in that order.
+    fn flags(self) -> [bool; 4] {
+        [
+            self.passport,
+            self.driving_license,
+            self.residence_permit,
+            self.national_identity_card,
+        ]
+    }
+
+    /// The offered types, in [`DOCUMENT_TYPES`] order.
+    pub fn offered(self) -> Vec<DocumentType> {
+        DOCUMENT_TYPES
+            .into_iter()
+            .zip(self.flags())
+            .filter_map(|(t, on)| on.then_some(t))
+            .collect()
+    }
+
+    /// Whether `doc_type` is offered.
+    pub fn offers(self, doc_type: DocumentType) -> bool {
+        self.offered().contains(&doc_type)
+    }
+
+    fn set(&mut self, doc_type: DocumentType, on: bool) {
+        match doc_type {
+            DocumentType::Passport => self.passport = on,
+            DocumentType::DrivingLicense => self.driving_license = on,
+            DocumentType::ResidencePermit => self.residence_permit = on,
+            DocumentType::NationalIdentityCard => self.national_identity_card = on,
+            _ => {}
+        }
+    }
+}
 
 /// What the hosted pages must collect for a session's `checkTypes`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -55,10 +253,10 @@ pub struct Needs {
 }
 
 impl Needs {
-    /// The captures the named check types need; screening alone needs none.
-    pub fn of<'a>(check_types: impl IntoIterator<Item = &'a str>) -> Needs {
+    /// The captures these check types need; screening alone needs none.
+    pub fn of(check_types: impl IntoIterator<Item = CheckType>) -> Needs {
         let mut needs = Needs::default();
-        for t in check_types.into_iter().filter_map(CheckType::parse) {
+        for t in check_types {
             needs.document |= matches!(
                 t,
                 CheckType::Document | CheckType::Identity | CheckType::EnhancedIdentity
@@ -79,37 +277,32 @@ impl Needs {
     }
 }
 
-/// The proof-of-address document types the hosted pages offer.
-pub const ADDRESS_DOCUMENT_TYPES: &[&str] = &["utility_bill", "bank_statement", "tax_document"];
+impl FlowSession {
+    /// The captures the session's checks need.
+    pub fn needs(&self) -> Needs {
+        Needs::of(self.check_types.iter().copied())
+    }
 
-/// Whether the hosted pages may create a document of this type for the session: one of its
-/// offered identity-document types, or a proof-of-address type when it asks for one.
-pub fn offers_document_type(session: &Map<String, Value>, doc_type: &str) -> bool {
-    let needs = Needs::of(check_types(session));
-    let offered = session
-        .get("documentTypes")
-        .and_then(|d| d.get(doc_type))
-        .is_some_and(|v| v == &json!(true));
-    (needs.document && offered)
-        || (needs.address_document && ADDRESS_DOCUMENT_TYPES.contains(&doc_type))
+    /// Whether the session runs a screening check.
+    pub fn screens(&self) -> bool {
+        self.check_types.iter().any(|t| t.is_screening())
+    }
+
+    /// Whether the hosted pages may create a document of this type for the session: one of its
+    /// offered identity-document types, or a proof-of-address type when it asks for one.
+    pub fn offers_document_type(&self, doc_type: &str) -> bool {
+        let Some(doc_type) = DocumentType::parse(doc_type) else {
+            return false;
+        };
+        let needs = self.needs();
+        (needs.document && self.document_types.offers(doc_type))
+            || (needs.address_document && ADDRESS_DOCUMENT_TYPES.contains(&doc_type))
+    }
 }
 
-/// The check types of a stored session body, in request order.
-pub fn check_types(body: &Map<String, Value>) -> Vec<&str> {
-    body.get("checkTypes")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
-/// The `clientId` of a create request.
-pub fn client_id(input: &Map<String, Value>) -> Result<String> {
-    Reader::new(input).req_str("clientId", 64)
-}
-
-/// Validates a check-driven create request; answers the stored body (without the session's
-/// status and expiry, which the service adds).
-pub fn validate_create(input: &Map<String, Value>) -> Result<Map<String, Value>> {
+/// Validates a check-driven create request into a new session, open for [`SESSION_TTL_MS`]
+/// from `now_ms`.
+pub fn validate_create(input: &Map<String, Value>, now_ms: i64) -> Result<FlowSession> {
     let r = Reader::new(input);
     let client_id = r.req_str("clientId", 64)?;
     if r.raw("workflowTemplateId").is_some() {
@@ -122,24 +315,19 @@ pub fn validate_create(input: &Map<String, Value>) -> Result<Map<String, Value>>
     let success_url = url(&r, "successUrl")?;
     let cancel_url = url(&r, "cancelUrl")?;
     let enable_monitoring = r.opt_bool("enableMonitoring")?.unwrap_or(false);
-    if enable_monitoring
-        && !check_types
-            .iter()
-            .filter_map(|t| CheckType::parse(t))
-            .any(CheckType::is_screening)
-    {
+    if enable_monitoring && !check_types.iter().any(|t| t.is_screening()) {
         return Err(CoreError::invalid(
             "enableMonitoring",
             "'enableMonitoring' applies only to screening checks; add one to 'checkTypes'",
         ));
     }
     let language = r
-        .opt_enum("language", LANGUAGES)?
-        .unwrap_or_else(|| "en".into());
+        .opt_wire("language", FlowLanguage::NAMES, FlowLanguage::parse)?
+        .unwrap_or_default();
     let theme = r
-        .opt_enum("theme", &["light", "dark"])?
-        .unwrap_or_else(|| "light".into());
-    let allow_upload = r.opt_bool("allowDocumentUpload")?.unwrap_or(true);
+        .opt_wire("theme", FlowTheme::NAMES, FlowTheme::parse)?
+        .unwrap_or_default();
+    let allow_document_upload = r.opt_bool("allowDocumentUpload")?.unwrap_or(true);
     let support_email = match r.opt_str("supportEmail", 254)? {
         Some(e) if is_email(&e) => Some(e),
         Some(_) => {
@@ -153,29 +341,37 @@ pub fn validate_create(input: &Map<String, Value>) -> Result<Map<String, Value>>
     let messages = messages(&r)?;
     let document_types = document_types(&r)?;
     let short_url = r.opt_bool("shortUrl")?.unwrap_or(false);
-    Ok(object_of(vec![
-        ("clientId", Some(json!(client_id))),
-        ("checkTypes", Some(json!(check_types))),
-        ("successUrl", Some(json!(success_url))),
-        ("cancelUrl", Some(json!(cancel_url))),
-        ("enableMonitoring", Some(json!(enable_monitoring))),
-        ("language", Some(json!(language))),
-        ("theme", Some(json!(theme))),
-        ("allowDocumentUpload", Some(json!(allow_upload))),
-        ("supportEmail", support_email.map(|e| json!(e))),
-        ("messages", messages),
-        ("documentTypes", Some(document_types)),
-        ("shortUrl", Some(json!(short_url))),
-    ]))
+    Ok(FlowSession {
+        client_id,
+        check_types,
+        success_url,
+        cancel_url,
+        enable_monitoring,
+        language,
+        theme,
+        allow_document_upload,
+        support_email,
+        messages,
+        document_types,
+        short_url,
+        progress: FlowProgress {
+            status: FlowStatus::Created,
+            expires_at: format_timestamp(now_ms + SESSION_TTL_MS),
+            completed_at: None,
+            checks: Vec::new(),
+            finishing_ms: None,
+        },
+    })
 }
 
-fn requested_check_types(r: &Reader<'_>) -> Result<Vec<String>> {
+fn requested_check_types(r: &Reader<'_>) -> Result<Vec<CheckType>> {
     let invalid = || {
+        let names: Vec<_> = FLOW_CHECK_TYPES.iter().map(|t| t.as_str()).collect();
         CoreError::invalid(
             "checkTypes",
             format!(
                 "'checkTypes' must be a non-empty array of: {}",
-                FLOW_CHECK_TYPES.join(", ")
+                names.join(", ")
             ),
         )
     };
@@ -186,14 +382,15 @@ fn requested_check_types(r: &Reader<'_>) -> Result<Vec<String>> {
     if items.is_empty() || items.len() > FLOW_CHECK_TYPES.len() * 2 {
         return Err(invalid());
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<CheckType> = Vec::new();
     for item in items {
-        let name = item.as_str().ok_or_else(invalid)?;
-        if !FLOW_CHECK_TYPES.contains(&name) {
-            return Err(invalid());
-        }
-        if !out.iter().any(|t| t == name) {
-            out.push(name.to_string());
+        let check_type = item
+            .as_str()
+            .and_then(CheckType::parse)
+            .filter(|t| FLOW_CHECK_TYPES.contains(t))
+            .ok_or_else(invalid)?;
+        if !out.contains(&check_type) {
+            out.push(check_type);
         }
     }
     Ok(out)
@@ -219,7 +416,7 @@ fn url(r: &Reader<'_>, key: &str) -> Result<String> {
     }
 }
 
-fn messages(r: &Reader<'_>) -> Result<Option<Value>> {
+fn messages(r: &Reader<'_>) -> Result<Option<IndexMap<String, String>>> {
     let Some(m) = r.opt_object("messages")? else {
         return Ok(None);
     };
@@ -230,7 +427,7 @@ fn messages(r: &Reader<'_>) -> Result<Option<Value>> {
             format!("'messages' may hold at most {MAX_MESSAGES} texts"),
         ));
     }
-    let mut out = Map::new();
+    let mut out = IndexMap::new();
     for key in keys {
         if key.len() > MAX_TEXT {
             return Err(CoreError::invalid(
@@ -239,135 +436,48 @@ fn messages(r: &Reader<'_>) -> Result<Option<Value>> {
             ));
         }
         if let Some(text) = m.opt_str(&key, MAX_MESSAGE_LEN)? {
-            out.insert(key, json!(text));
+            out.insert(key, text);
         }
     }
-    Ok((!out.is_empty()).then_some(Value::Object(out)))
+    Ok((!out.is_empty()).then_some(out))
 }
 
-/// `documentTypes`: booleans per type; absent means all. Answers the full map.
-fn document_types(r: &Reader<'_>) -> Result<Value> {
-    let mut out = Map::new();
+/// `documentTypes`: booleans per type; absent means all.
+fn document_types(r: &Reader<'_>) -> Result<FlowDocumentTypes> {
     let Some(d) = r.opt_object("documentTypes")? else {
-        for t in DOCUMENT_TYPES {
-            out.insert((*t).to_string(), json!(true));
-        }
-        return Ok(Value::Object(out));
+        return Ok(FlowDocumentTypes::default());
     };
+    let names: Vec<_> = DOCUMENT_TYPES.iter().map(|t| t.as_str()).collect();
     for key in d.keys() {
-        if !DOCUMENT_TYPES.contains(&key.as_str()) {
+        if !names.contains(&key.as_str()) {
             return Err(CoreError::invalid(
                 d.param(&key),
                 format!(
                     "'{}' is not a document type; use: {}",
                     d.param(&key),
-                    DOCUMENT_TYPES.join(", ")
+                    names.join(", ")
                 ),
             ));
         }
     }
+    // A type the request leaves out is not offered once any type is listed.
+    let mut offered = FlowDocumentTypes {
+        passport: false,
+        driving_license: false,
+        residence_permit: false,
+        national_identity_card: false,
+    };
     for t in DOCUMENT_TYPES {
-        // A type the request leaves out is not offered once any type is listed.
-        out.insert((*t).to_string(), json!(d.opt_bool(t)?.unwrap_or(false)));
+        offered.set(t, d.opt_bool(t.as_str())?.unwrap_or(false));
     }
-    if !out.values().any(|v| v == &json!(true)) {
+    if offered.offered().is_empty() {
         return Err(CoreError::invalid(
             "documentTypes",
             "'documentTypes' must allow at least one document type",
         ));
     }
-    Ok(Value::Object(out))
+    Ok(offered)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn base() -> Value {
-        json!({"clientId": "c1", "checkTypes": ["document_check", "identity_check"],
-            "successUrl": "https://www.example.com/success", "cancelUrl": "https://www.example.com/cancel"})
-    }
-
-    fn param(body: Value) -> Option<String> {
-        match validate_create(body.as_object().unwrap()) {
-            Err(CoreError::Invalid { param, .. }) => param,
-            other => panic!("expected a refusal, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn needs_follow_the_check_types() {
-        assert!(Needs::of(["standard_screening_check"]).none());
-        let idv = Needs::of(["identity_check"]);
-        assert!(idv.document && idv.selfie && !idv.video && !idv.address_document);
-        let enhanced = Needs::of(["enhanced_identity_check", "proof_of_address_check"]);
-        assert!(enhanced.document && enhanced.video && enhanced.address_document);
-        assert!(!enhanced.selfie);
-        assert!(Needs::of(["age_estimation_check"]).selfie);
-    }
-
-    #[test]
-    fn defaults_are_filled_in() {
-        let body = validate_create(base().as_object().unwrap()).unwrap();
-        assert_eq!(body["language"], "en");
-        assert_eq!(body["theme"], "light");
-        assert_eq!(body["allowDocumentUpload"], true);
-        assert_eq!(body["enableMonitoring"], false);
-        assert_eq!(body["shortUrl"], false);
-        assert_eq!(body["documentTypes"]["passport"], true);
-        assert!(body.get("supportEmail").is_none());
-    }
-
-    #[test]
-    fn each_bad_field_is_named() {
-        let with = |k: &str, v: Value| {
-            let mut b = base();
-            b[k] = v;
-            b
-        };
-        assert_eq!(
-            param(with("checkTypes", json!([]))).as_deref(),
-            Some("checkTypes")
-        );
-        assert_eq!(
-            param(with("checkTypes", json!(["multi_bureau_check"]))).as_deref(),
-            Some("checkTypes")
-        );
-        assert_eq!(
-            param(with("successUrl", json!("javascript:alert(1)"))).as_deref(),
-            Some("successUrl")
-        );
-        assert_eq!(
-            param(with("cancelUrl", json!("/relative"))).as_deref(),
-            Some("cancelUrl")
-        );
-        assert_eq!(
-            param(with("language", json!("xx"))).as_deref(),
-            Some("language")
-        );
-        assert_eq!(
-            param(with("theme", json!("blue"))).as_deref(),
-            Some("theme")
-        );
-        assert_eq!(
-            param(with("supportEmail", json!("nope"))).as_deref(),
-            Some("supportEmail")
-        );
-        assert_eq!(
-            param(with("enableMonitoring", json!(true))).as_deref(),
-            Some("enableMonitoring")
-        );
-        assert_eq!(
-            param(with("documentTypes", json!({"visa": true}))).as_deref(),
-            Some("documentTypes.visa")
-        );
-        assert_eq!(
-            param(with("documentTypes", json!({"passport": false}))).as_deref(),
-            Some("documentTypes")
-        );
-        assert_eq!(
-            param(with("shortUrl", json!("yes"))).as_deref(),
-            Some("shortUrl")
-        );
-    }
-}
+mod tests;

@@ -1,16 +1,19 @@
 //! Custom screening lists: an account's own people and companies to screen against, kept per
 //! account and mode like every other resource.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Services;
 use crate::audit::Actor;
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;
 use crate::list::ListRequest;
-use crate::resources::custom_list;
+use crate::resources::custom_list::{
+    self, CustomList, CustomListEntityType, CustomListRecord, CustomListStats, CustomListWithStats,
+};
 use crate::scope::Scope;
 use crate::store::{AttrFilter, Change, ListQuery, Page, Resource, ResourceKind, Store};
+use crate::typed;
 
 const LIST: ResourceKind = ResourceKind::CustomList;
 const RECORD: ResourceKind = ResourceKind::CustomListRecord;
@@ -32,9 +35,10 @@ impl Services {
         actor: &Actor,
         input: &Value,
     ) -> Result<Resource> {
-        let body = custom_list::validate_list(as_object(input, None)?)?;
+        let list = custom_list::validate_list(as_object(input, None)?)?;
         let now = self.now_ms();
-        self.insert(scope, actor, LIST, None, body, now).await
+        self.insert(scope, actor, LIST, None, typed::encode(&list), now)
+            .await
     }
 
     /// Renames a list, or changes its description or classification.
@@ -48,7 +52,9 @@ impl Services {
         let patch = as_object(patch, None)?;
         let (_, after) = self
             .update(scope, actor, LIST, id, |existing| {
-                custom_list::validate_list_update(existing, patch)
+                typed::change(LIST.label(), existing, |list: CustomList| {
+                    custom_list::validate_list_update(&list, patch)
+                })
             })
             .await?;
         Ok(after)
@@ -69,27 +75,40 @@ impl Services {
         self.delete(scope, actor, LIST, id, extra).await
     }
 
-    /// `stats.personCount` / `stats.companyCount` of a list, added to its wire body.
+    /// A list as answered: its body with its person and company counts.
     pub async fn with_custom_list_stats(&self, mut list: Resource) -> Result<Resource> {
-        let mut counts = Vec::new();
-        for entity_type in ["person", "company"] {
-            let query = ListQuery {
-                filters: vec![
-                    on_list(&list.id),
-                    AttrFilter {
-                        path: vec!["entityType".into()],
-                        value: entity_type.into(),
-                    },
-                ],
-                ..ListQuery::newest(list.scope.clone(), RECORD, 1)
-            };
-            counts.push(self.store.list(&query).await?.total);
-        }
-        list.body.insert(
-            "stats".into(),
-            json!({"personCount": counts[0], "companyCount": counts[1]}),
-        );
+        let stats = CustomListStats {
+            person_count: self
+                .count_records(&list, CustomListEntityType::Person)
+                .await?,
+            company_count: self
+                .count_records(&list, CustomListEntityType::Company)
+                .await?,
+        };
+        list.body = typed::encode(&CustomListWithStats {
+            list: typed::decode(&list)?,
+            stats,
+        });
         Ok(list)
+    }
+
+    /// How many records of one entity type a list holds.
+    async fn count_records(
+        &self,
+        list: &Resource,
+        entity_type: CustomListEntityType,
+    ) -> Result<u64> {
+        let query = ListQuery {
+            filters: vec![
+                on_list(&list.id),
+                AttrFilter {
+                    path: vec!["entityType".into()],
+                    value: entity_type.as_str().into(),
+                },
+            ],
+            ..ListQuery::newest(list.scope.clone(), RECORD, 1)
+        };
+        Ok(self.store.list(&query).await?.total)
     }
 
     /// Adds a person or company to a list.
@@ -101,12 +120,10 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         self.get(scope, LIST, list_id).await?;
-        let record = custom_list::validate_record(as_object(input, None)?)?;
-        let mut body = serde_json::Map::new();
-        body.insert("customListId".into(), json!(list_id));
-        body.extend(record);
+        let record = custom_list::validate_record(list_id, as_object(input, None)?)?;
         let now = self.now_ms();
-        self.insert(scope, actor, RECORD, None, body, now).await
+        self.insert(scope, actor, RECORD, None, typed::encode(&record), now)
+            .await
     }
 
     /// A page of a list's records, with the usual list parameters and filters.
@@ -134,8 +151,8 @@ impl Services {
         list_id: &str,
         record_id: &str,
     ) -> Result<()> {
-        let record = self.get(scope, RECORD, record_id).await?;
-        if record.body.get("customListId").and_then(Value::as_str) != Some(list_id) {
+        let record: CustomListRecord = typed::decode(&self.get(scope, RECORD, record_id).await?)?;
+        if record.custom_list_id != list_id {
             return Err(CoreError::not_found(RECORD.label(), record_id));
         }
         self.delete(scope, actor, RECORD, record_id, Vec::new())

@@ -1,7 +1,7 @@
 //! Flow sessions: create one (answering the opaque token of its link, shown once) and look it
 //! up again from that token.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::Services;
 use crate::audit::{self, Action, Actor};
@@ -9,10 +9,13 @@ use crate::error::Result;
 use crate::fields::as_object;
 use crate::ids::{new_resource_id, random_alphanumeric};
 use crate::keys::hash_key;
-use crate::resources::flow_session::{self, SESSION_TTL_MS};
+use crate::resources::flow_session::{
+    self, FlowLinkRecord, FlowSession, FlowStatus, SESSION_TTL_MS,
+};
 use crate::scope::{Mode, Scope};
 use crate::store::{Change, Resource, ResourceKind};
-use crate::time::{format_timestamp, parse_time_filter};
+use crate::time::parse_time_filter;
+use crate::typed;
 
 /// Where link records live: they are looked up before the account is known.
 fn link_scope() -> Scope {
@@ -21,6 +24,25 @@ fn link_scope() -> Scope {
 
 /// Length of the opaque token in a flow link (about 238 bits).
 const LINK_TOKEN_LEN: usize = 40;
+
+/// A session reached through its link: where it lives and what it is.
+#[derive(Clone, Debug)]
+pub struct LinkedSession {
+    pub id: String,
+    pub scope: Scope,
+    pub session: FlowSession,
+}
+
+/// Where a flow link leads.
+#[derive(Clone, Debug)]
+pub enum FlowLink {
+    /// A live session the client can still complete.
+    Open(LinkedSession),
+    /// A session the client has finished (its link no longer opens the pages).
+    Completed(LinkedSession),
+    /// An unknown token, an expired session, or one whose client was deleted.
+    Closed,
+}
 
 impl Services {
     /// Creates a flow session for a client of this scope; answers it and its link token.
@@ -31,24 +53,18 @@ impl Services {
         input: &Value,
     ) -> Result<(Resource, String)> {
         let input = as_object(input, None)?;
-        let mut body = flow_session::validate_create(input)?;
-        let client_id = flow_session::client_id(input)?;
-        self.require_client(scope, &client_id).await?;
         let now = self.now_ms();
-        body.insert("status".into(), json!("created"));
-        body.insert(
-            "expiresAt".into(),
-            json!(format_timestamp(now + SESSION_TTL_MS)),
-        );
+        let session = flow_session::validate_create(input, now)?;
+        self.require_client(scope, &session.client_id).await?;
         let session = Resource {
             id: new_resource_id(now),
             scope: scope.clone(),
             kind: ResourceKind::FlowSession,
-            client_id: Some(client_id),
+            client_id: Some(session.client_id.clone()),
             created_at: now,
             updated_at: now,
             version: 1,
-            body,
+            body: typed::encode(&session),
         };
         let token = random_alphanumeric(LINK_TOKEN_LEN);
         let link = Resource {
@@ -59,11 +75,11 @@ impl Services {
             created_at: now,
             updated_at: now,
             version: 1,
-            body: Map::from_iter([
-                ("accountId".to_string(), json!(scope.account_id)),
-                ("mode".to_string(), json!(scope.mode.as_str())),
-                ("sessionId".to_string(), json!(session.id)),
-            ]),
+            body: typed::encode(&FlowLinkRecord {
+                account_id: scope.account_id.clone(),
+                mode: scope.mode,
+                session_id: session.id.clone(),
+            }),
         };
         let entry = audit::entry(
             scope,
@@ -96,19 +112,16 @@ impl Services {
         else {
             return Ok(FlowLink::Closed);
         };
-        let field = |k: &str| link.body.get(k).and_then(Value::as_str).unwrap_or_default();
-        let Some(mode) = Mode::parse(field("mode")) else {
-            return Ok(FlowLink::Closed);
-        };
-        let scope = Scope::new(field("accountId"), mode);
-        let Some(session) = self
+        let link: FlowLinkRecord = typed::decode(&link)?;
+        let scope = Scope::new(link.account_id, link.mode);
+        let Some(stored) = self
             .store
-            .get(&scope, ResourceKind::FlowSession, field("sessionId"))
+            .get(&scope, ResourceKind::FlowSession, &link.session_id)
             .await?
         else {
             return Ok(FlowLink::Closed);
         };
-        let client = session.client_id.as_deref().unwrap_or_default();
+        let client = stored.client_id.as_deref().unwrap_or_default();
         if self
             .store
             .get(&scope, ResourceKind::Client, client)
@@ -117,31 +130,23 @@ impl Services {
         {
             return Ok(FlowLink::Closed);
         }
-        if session.body.get("status").and_then(Value::as_str) == Some("completed") {
-            return Ok(FlowLink::Completed(session));
-        }
+        let session: FlowSession = typed::decode(&stored)?;
+        let completed = session.progress.status == FlowStatus::Completed;
         // The stored expiry, and never later than the TTL allows.
-        let expires = session
-            .body
-            .get("expiresAt")
-            .and_then(Value::as_str)
-            .and_then(parse_time_filter)
+        let expires = parse_time_filter(&session.progress.expires_at)
             .unwrap_or(i64::MAX)
-            .min(session.created_at + SESSION_TTL_MS);
+            .min(stored.created_at + SESSION_TTL_MS);
+        let linked = LinkedSession {
+            id: stored.id,
+            scope,
+            session,
+        };
+        if completed {
+            return Ok(FlowLink::Completed(linked));
+        }
         if self.now_ms() >= expires {
             return Ok(FlowLink::Closed);
         }
-        Ok(FlowLink::Open(session))
+        Ok(FlowLink::Open(linked))
     }
-}
-
-/// Where a flow link leads.
-#[derive(Clone, Debug)]
-pub enum FlowLink {
-    /// A live session the client can still complete.
-    Open(Resource),
-    /// A session the client has finished (its link no longer opens the pages).
-    Completed(Resource),
-    /// An unknown token, an expired session, or one whose client was deleted.
-    Closed,
 }

@@ -5,22 +5,26 @@
 //! check is recorded on the session at once, and a retry after a failure skips the recorded
 //! ones. Finishing a completed session answers the recorded outcome again.
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use super::Services;
-use super::flow::FlowLink;
+use super::flow::{FlowLink, LinkedSession};
 use crate::audit::Actor;
 use crate::checks::CheckType;
+use crate::checks::input::{CheckRequest, Links};
 use crate::checks::kinds::Link;
 use crate::error::{CoreError, Result};
 use crate::fields::{Reader, as_object};
-use crate::resources::flow_session::{Needs, check_types};
+use crate::resources::flow_session::{FlowCheck, FlowSession, FlowStatus, Needs};
 use crate::scope::Scope;
-use crate::store::{Resource, ResourceKind, StoreError};
+use crate::store::{ResourceKind, StoreError};
 use crate::time::format_timestamp;
+use crate::typed;
 
 /// A claim older than this is taken to be from a finisher that died, and may be taken over.
 const CLAIM_TTL_MS: i64 = 2 * 60 * 1000;
+
+const KIND: ResourceKind = ResourceKind::FlowSession;
 
 /// What a finished session answers: where to send the client, and the checks made.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +34,7 @@ pub struct FlowOutcome {
 }
 
 /// The captures a finish request names.
+#[derive(Debug, Default)]
 struct Captures {
     document_id: Option<String>,
     address_document_id: Option<String>,
@@ -66,76 +71,44 @@ fn read_captures(input: &Value, needs: Needs) -> Result<Captures> {
     })
 }
 
-fn status(session: &Map<String, Value>) -> &str {
-    session
-        .get("status")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}
-
-/// The `{type, id}` of the checks already made for a session.
-fn made(session: &Map<String, Value>) -> Vec<Value> {
-    session
-        .get("checks")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
-fn outcome(session: &Resource) -> FlowOutcome {
+fn outcome(session: &FlowSession) -> FlowOutcome {
     FlowOutcome {
-        redirect_url: session
-            .body
-            .get("successUrl")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        check_ids: made(&session.body)
+        redirect_url: session.success_url.clone(),
+        check_ids: session
+            .progress
+            .checks
             .iter()
-            .filter_map(|c| c.get("id").and_then(Value::as_str).map(str::to_string))
+            .map(|c| c.id.clone())
             .collect(),
     }
 }
 
-/// The `POST /v1/checks` body for one check type of the session.
+/// The check request for one check type of the session: the captures its type takes, the
+/// client's consent, and monitoring for screening when the session asks for it. The captures
+/// were checked against the session's needs, which are exactly the links its types require.
 fn check_request(
-    session: &Resource,
+    session: &FlowSession,
     check_type: CheckType,
     captures: &Captures,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    out.insert("clientId".into(), json!(session.client_id));
-    out.insert("type".into(), json!(check_type.as_str()));
-    out.insert("clientConsent".into(), json!(true));
+) -> CheckRequest {
     let document = match check_type {
         CheckType::ProofOfAddress => &captures.address_document_id,
         _ => &captures.document_id,
     };
-    let link = |id: &Option<String>| id.as_ref().map(|v| json!(v));
-    for (key, rule, value) in [
-        ("documentId", check_type.document(), link(document)),
-        (
-            "livePhotoId",
-            check_type.live_photo(),
-            link(&captures.live_photo_id),
-        ),
-        (
-            "liveVideoId",
-            check_type.live_video(),
-            link(&captures.live_video_id),
-        ),
-    ] {
-        if rule != Link::Refused
-            && let Some(value) = value
-        {
-            out.insert(key.into(), value);
-        }
+    let taken = |rule: Link, id: &Option<String>| id.clone().filter(|_| rule != Link::Refused);
+    CheckRequest {
+        client_id: session.client_id.clone(),
+        check_type,
+        links: Links {
+            document_id: taken(check_type.document(), document),
+            address_id: None,
+            live_photo_id: taken(check_type.live_photo(), &captures.live_photo_id),
+            live_video_id: taken(check_type.live_video(), &captures.live_video_id),
+        },
+        enable_monitoring: check_type.is_screening() && session.enable_monitoring,
+        client_consent: Some(true),
+        options: None,
     }
-    let monitoring = session.body.get("enableMonitoring") == Some(&json!(true));
-    if check_type.is_screening() && monitoring {
-        out.insert("enableMonitoring".into(), json!(true));
-    }
-    out
 }
 
 impl Services {
@@ -147,26 +120,28 @@ impl Services {
         actor: &Actor,
         input: &Value,
     ) -> Result<Option<FlowOutcome>> {
-        let session = match self.look_up_flow(token).await? {
+        let linked = match self.look_up_flow(token).await? {
             FlowLink::Closed => return Ok(None),
-            FlowLink::Completed(session) => return Ok(Some(outcome(&session))),
-            FlowLink::Open(session) => session,
+            FlowLink::Completed(linked) => return Ok(Some(outcome(&linked.session))),
+            FlowLink::Open(linked) => linked,
         };
-        let needs = Needs::of(check_types(&session.body));
-        let captures = read_captures(input, needs)?;
-        let scope = session.scope.clone();
-        let claimed = self.claim(&scope, actor, &session.id).await?;
-        if status(&claimed.body) == "completed" {
+        let captures = read_captures(input, linked.session.needs())?;
+        let LinkedSession { id, scope, .. } = linked;
+        let claimed = self.claim(&scope, actor, &id).await?;
+        if claimed.progress.status == FlowStatus::Completed {
             return Ok(Some(outcome(&claimed)));
         }
-        match self.make_checks(&scope, actor, &claimed, &captures).await {
+        match self
+            .make_checks(&scope, actor, &id, &claimed, &captures)
+            .await
+        {
             Ok(()) => {
                 let now = self.now_ms();
-                let (_, done) = self
-                    .set_session(&scope, actor, &session.id, |body| {
-                        body.insert("status".into(), json!("completed"));
-                        body.insert("completedAt".into(), json!(format_timestamp(now)));
-                        body.remove("finishingMs");
+                let done = self
+                    .set_session(&scope, actor, &id, |session| {
+                        session.progress.status = FlowStatus::Completed;
+                        session.progress.completed_at = Some(format_timestamp(now));
+                        session.progress.finishing_ms = None;
                     })
                     .await?;
                 Ok(Some(outcome(&done)))
@@ -174,9 +149,9 @@ impl Services {
             Err(e) => {
                 // Give the session back so the client can correct the capture and retry.
                 let _ = self
-                    .set_session(&scope, actor, &session.id, |body| {
-                        body.insert("status".into(), json!("created"));
-                        body.remove("finishingMs");
+                    .set_session(&scope, actor, &id, |session| {
+                        session.progress.status = FlowStatus::Created;
+                        session.progress.finishing_ms = None;
                     })
                     .await;
                 Err(e)
@@ -185,38 +160,37 @@ impl Services {
     }
 
     /// Marks the session `finishing`; refuses while another finisher holds a fresh claim.
-    async fn claim(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<Resource> {
+    async fn claim(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<FlowSession> {
         let now = self.now_ms();
         let (_, claimed) = self
             .update_with(
                 scope,
                 actor,
-                ResourceKind::FlowSession,
+                KIND,
                 id,
                 |body| {
-                    let since = body
-                        .get("finishingMs")
-                        .and_then(Value::as_i64)
-                        .unwrap_or_default();
-                    match status(body) {
-                        "completed" => Ok(body.clone()),
-                        "finishing" if now - since < CLAIM_TTL_MS => {
+                    let session: FlowSession = typed::decode_body(KIND.label(), body)?;
+                    let since = session.progress.finishing_ms.unwrap_or_default();
+                    match session.progress.status {
+                        // Unchanged, so nothing is written.
+                        FlowStatus::Completed => Ok(body.clone()),
+                        FlowStatus::Finishing if now - since < CLAIM_TTL_MS => {
                             Err(CoreError::Store(StoreError::Conflict(
                                 "this session is being finished; try again in a moment".into(),
                             )))
                         }
                         _ => {
-                            let mut body = body.clone();
-                            body.insert("status".into(), json!("finishing"));
-                            body.insert("finishingMs".into(), json!(now));
-                            Ok(body)
+                            let mut session = session;
+                            session.progress.status = FlowStatus::Finishing;
+                            session.progress.finishing_ms = Some(now);
+                            Ok(typed::encode(&session))
                         }
                     }
                 },
                 |_, _, _| Vec::new(),
             )
             .await?;
-        Ok(claimed)
+        typed::decode(&claimed)
     }
 
     /// Creates each check the session names that is not made yet, recording each at once.
@@ -224,51 +198,117 @@ impl Services {
         &self,
         scope: &Scope,
         actor: &Actor,
-        session: &Resource,
+        id: &str,
+        session: &FlowSession,
         captures: &Captures,
     ) -> Result<()> {
-        let done: Vec<String> = made(&session.body)
-            .iter()
-            .filter_map(|c| c.get("type").and_then(Value::as_str).map(str::to_string))
-            .collect();
-        for check_type in check_types(&session.body)
-            .into_iter()
-            .filter_map(CheckType::parse)
-        {
-            if done.iter().any(|t| t == check_type.as_str()) {
+        let made = &session.progress.checks;
+        for &check_type in &session.check_types {
+            if made.iter().any(|c| c.check_type == check_type) {
                 continue;
             }
-            let request = Value::Object(check_request(session, check_type, captures));
-            let check = self.create_check(scope, actor, &request).await?;
-            self.set_session(scope, actor, &session.id, |body| {
-                let mut list = made(body);
-                list.push(json!({"type": check_type.as_str(), "id": check.id}));
-                body.insert("checks".into(), Value::Array(list));
+            let request = check_request(session, check_type, captures);
+            let check = self.create_requested_check(scope, actor, request).await?;
+            self.set_session(scope, actor, id, |session| {
+                session.progress.checks.push(FlowCheck {
+                    check_type,
+                    id: check.id.clone(),
+                });
             })
             .await?;
         }
         Ok(())
     }
 
+    /// Applies `change` to the stored session; answers the session after it.
     async fn set_session(
         &self,
         scope: &Scope,
         actor: &Actor,
         id: &str,
-        change: impl Fn(&mut Map<String, Value>),
-    ) -> Result<(Resource, Resource)> {
-        self.update_with(
-            scope,
-            actor,
-            ResourceKind::FlowSession,
-            id,
-            |body| {
-                let mut body = body.clone();
-                change(&mut body);
-                Ok(body)
-            },
-            |_, _, _| Vec::new(),
-        )
-        .await
+        change: impl Fn(&mut FlowSession),
+    ) -> Result<FlowSession> {
+        let (_, after) = self
+            .update_with(
+                scope,
+                actor,
+                KIND,
+                id,
+                |body| {
+                    typed::change(KIND.label(), body, |mut session: FlowSession| {
+                        change(&mut session);
+                        Ok(session)
+                    })
+                },
+                |_, _, _| Vec::new(),
+            )
+            .await?;
+        typed::decode(&after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn session(check_types: Value, monitoring: bool) -> FlowSession {
+        let body = json!({"clientId": "c1", "checkTypes": check_types,
+            "enableMonitoring": monitoring,
+            "successUrl": "https://example.com/ok", "cancelUrl": "https://example.com/no"});
+        crate::resources::flow_session::validate_create(body.as_object().unwrap(), 0).unwrap()
+    }
+
+    fn all_captures() -> Captures {
+        Captures {
+            document_id: Some("doc".into()),
+            address_document_id: Some("bill".into()),
+            live_photo_id: Some("photo".into()),
+            live_video_id: Some("video".into()),
+        }
+    }
+
+    #[test]
+    fn each_request_links_what_its_type_requires_and_nothing_it_refuses() {
+        let all = crate::resources::flow_session::FLOW_CHECK_TYPES;
+        let names: Vec<_> = all.iter().map(|t| t.as_str()).collect();
+        let session = session(json!(names), true);
+        for check_type in all {
+            let needs = Needs::of([check_type]);
+            let only_needed = Captures {
+                document_id: Some("doc".into()).filter(|_| needs.document),
+                address_document_id: Some("bill".into()).filter(|_| needs.address_document),
+                live_photo_id: Some("photo".into()).filter(|_| needs.selfie),
+                live_video_id: Some("video".into()).filter(|_| needs.video),
+            };
+            for captures in [only_needed, all_captures()] {
+                let request = check_request(&session, check_type, &captures);
+                let links = &request.links;
+                for (rule, link) in [
+                    (check_type.document(), &links.document_id),
+                    (check_type.live_photo(), &links.live_photo_id),
+                    (check_type.live_video(), &links.live_video_id),
+                ] {
+                    match rule {
+                        Link::Required => assert!(link.is_some(), "{check_type:?}"),
+                        Link::Refused => assert!(link.is_none(), "{check_type:?}"),
+                        Link::Optional => {}
+                    }
+                }
+                assert_eq!(request.enable_monitoring, check_type.is_screening());
+                assert_eq!(request.client_consent, Some(true));
+                assert_eq!(request.client_id, "c1");
+            }
+        }
+    }
+
+    #[test]
+    fn proof_of_address_takes_the_address_document() {
+        let session = session(json!(["document_check", "proof_of_address_check"]), false);
+        let poa = check_request(&session, CheckType::ProofOfAddress, &all_captures());
+        assert_eq!(poa.links.document_id.as_deref(), Some("bill"));
+        let doc = check_request(&session, CheckType::Document, &all_captures());
+        assert_eq!(doc.links.document_id.as_deref(), Some("doc"));
+        assert!(!doc.enable_monitoring);
     }
 }

@@ -2,7 +2,8 @@
 //! (`referrer` match pattern) or the app (`appId`) that may use it; the capture API accepts it.
 
 use clearance_tokens::{Binding, MatchPattern, SdkClaims, TokenError, validate_app_id};
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::Services;
 use crate::error::{CoreError, Result};
@@ -12,6 +13,71 @@ use crate::store::ResourceKind;
 
 /// Longest `referrer` or `appId` accepted.
 const MAX_BINDING_LEN: usize = 2048;
+
+/// Body of `POST /v1/tokens`: `clientId` and exactly one of `referrer` and `appId`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TokenCreate {
+    /// A client of the key's account and mode.
+    pub client_id: String,
+    /// Web SDK: a URL match pattern (Chrome semantics) the page's origin must satisfy, e.g.
+    /// `https://*.example.com/*`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer: Option<String>,
+    /// Mobile SDKs: the app's bundle id, e.g. `com.example.app`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+
+/// An SDK token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Token {
+    /// A JWT (EdDSA), valid for 60 minutes.
+    pub token: String,
+}
+
+impl TokenCreate {
+    /// Reads a request's fields; [`TokenCreate::binding`] checks what they bind the token to.
+    pub fn read(input: &Map<String, Value>) -> Result<Self> {
+        let r = Reader::new(input);
+        Ok(TokenCreate {
+            client_id: r.req_str("clientId", 64)?,
+            referrer: r.opt_str("referrer", MAX_BINDING_LEN)?,
+            app_id: r.opt_str("appId", MAX_BINDING_LEN)?,
+        })
+    }
+
+    /// The one binding the request names: a valid match pattern or a valid bundle id.
+    pub fn binding(&self) -> Result<Binding> {
+        match (&self.referrer, &self.app_id) {
+            (Some(_), Some(_)) => Err(CoreError::invalid(
+                "appId",
+                "Provide either 'referrer' (web) or 'appId' (mobile), not both",
+            )),
+            (None, None) => Err(CoreError::invalid(
+                "referrer",
+                "'referrer' (web) or 'appId' (mobile) must be provided",
+            )),
+            (Some(referrer), None) => {
+                MatchPattern::parse(referrer).map_err(|e| {
+                    CoreError::invalid(
+                        "referrer",
+                        format!("'referrer' is not a valid URL match pattern: {e}"),
+                    )
+                })?;
+                Ok(Binding::Referrer(referrer.clone()))
+            }
+            (None, Some(app_id)) => {
+                validate_app_id(app_id).map_err(|e| {
+                    CoreError::invalid("appId", format!("'appId' is not a valid bundle id: {e}"))
+                })?;
+                Ok(Binding::AppId(app_id.clone()))
+            }
+        }
+    }
+}
 
 /// A verified SDK token: who it acts for and what it is bound to.
 #[derive(Clone, Debug)]
@@ -41,52 +107,22 @@ pub enum SdkTokenRefusal {
 
 impl Services {
     /// Issues an SDK token for a client of this scope (`POST /v1/tokens`).
-    pub async fn create_sdk_token(&self, scope: &Scope, input: &Value) -> Result<String> {
-        let r = Reader::new(as_object(input, None)?);
-        let client_id = r.req_str("clientId", 64)?;
-        let referrer = r.opt_str("referrer", MAX_BINDING_LEN)?;
-        let app_id = r.opt_str("appId", MAX_BINDING_LEN)?;
-        let binding = match (referrer, app_id) {
-            (Some(_), Some(_)) => {
-                return Err(CoreError::invalid(
-                    "appId",
-                    "Provide either 'referrer' (web) or 'appId' (mobile), not both",
-                ));
-            }
-            (None, None) => {
-                return Err(CoreError::invalid(
-                    "referrer",
-                    "'referrer' (web) or 'appId' (mobile) must be provided",
-                ));
-            }
-            (Some(referrer), None) => {
-                MatchPattern::parse(&referrer).map_err(|e| {
-                    CoreError::invalid(
-                        "referrer",
-                        format!("'referrer' is not a valid URL match pattern: {e}"),
-                    )
-                })?;
-                Binding::Referrer(referrer)
-            }
-            (None, Some(app_id)) => {
-                validate_app_id(&app_id).map_err(|e| {
-                    CoreError::invalid("appId", format!("'appId' is not a valid bundle id: {e}"))
-                })?;
-                Binding::AppId(app_id)
-            }
-        };
-        self.require_client(scope, &client_id).await?;
+    pub async fn create_sdk_token(&self, scope: &Scope, input: &Value) -> Result<Token> {
+        let request = TokenCreate::read(as_object(input, None)?)?;
+        let binding = request.binding()?;
+        self.require_client(scope, &request.client_id).await?;
         let claims = SdkClaims::new(
             &scope.account_id,
             scope.mode.as_str(),
-            &client_id,
+            &request.client_id,
             binding,
             self.now_ms().div_euclid(1000),
         );
-        self.token_keys.sign(&claims).map_err(|e| {
+        let token = self.token_keys.sign(&claims).map_err(|e| {
             tracing::error!(error = %e, "signing an SDK token failed");
             CoreError::internal("the SDK token could not be signed")
-        })
+        })?;
+        Ok(Token { token })
     }
 
     /// Verifies an SDK token: signature, lifetime, and that its client still exists.

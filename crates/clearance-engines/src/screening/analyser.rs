@@ -6,6 +6,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use super::catalogue::Catalogue;
+use super::result::{self, Source};
 use async_trait::async_trait;
 use clearance_core::Scope;
 use clearance_core::checks::Check;
@@ -17,6 +19,7 @@ use clearance_core::checks::result::{
     ScreeningMatch, ScreeningSummary, covered_by,
 };
 use clearance_core::resources::client::Client;
+use clearance_core::resources::custom_list::{CustomList, CustomListRecord};
 use clearance_core::service::{custom_list_records, custom_lists};
 use clearance_core::store::{ListQuery, Resource, ResourceKind, Store};
 use clearance_screening::custom::{CustomRecord, custom_entity};
@@ -24,10 +27,6 @@ use clearance_screening::{
     Classification, DEFAULT_THRESHOLD, Entity, Gender, IndexBuilder, Match, PartialDate, Query,
     ScreenOptions, ScreeningIndex, SearchMode,
 };
-use serde_json::Value;
-
-use super::catalogue::Catalogue;
-use super::result::{self, Source};
 
 /// Matches returned per check at most.
 const MAX_MATCHES: usize = 25;
@@ -230,18 +229,26 @@ fn custom_record_entity(
     lists: &[Resource],
     record: &Resource,
 ) -> Option<(Entity, String, Classification)> {
-    let list_id = record.body.get("customListId")?.as_str()?;
-    let list = lists.iter().find(|l| l.id == list_id)?;
-    let field = |key: &str| list.body.get(key).and_then(Value::as_str);
-    let name = field("name").unwrap_or(list_id).to_string();
-    let class = field("classification")
-        .and_then(classification)
+    let skipped = |error: &dyn std::fmt::Display| {
+        tracing::warn!(record = %record.id, error = %error, "a custom-list record was skipped");
+    };
+    let on_list: CustomListRecord = clearance_core::typed::decode(record)
+        .map_err(|e| skipped(&e))
+        .ok()?;
+    let list_id = on_list.custom_list_id.as_str();
+    let list: CustomList = clearance_core::typed::decode(lists.iter().find(|l| l.id == list_id)?)
+        .map_err(|e| skipped(&e))
+        .ok()?;
+    let class = classification(list.classification.as_str())
         .unwrap_or(Classification::WatchlistOtherOfficialLists);
-    let parsed: CustomRecord = serde_json::from_value(Value::Object(record.body.clone())).ok()?;
+    let parsed: CustomRecord =
+        clearance_core::typed::decode_body(record.kind.label(), &record.body)
+            .map_err(|e| skipped(&e))
+            .ok()?;
     match custom_entity(list_id, &record.id, &parsed, class) {
-        Ok(e) => Some((e, name, class)),
+        Ok(e) => Some((e, list.name, class)),
         Err(e) => {
-            tracing::warn!(record = %record.id, error = %e, "a custom-list record was skipped");
+            skipped(&e);
             None
         }
     }
@@ -428,7 +435,7 @@ impl Analyser for ScreeningEngine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn client(v: Value) -> Client {
         let mut v = v;

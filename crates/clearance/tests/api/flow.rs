@@ -231,6 +231,33 @@ pub(crate) async fn session(app: &TestApp, request: &Value) -> String {
     url.rsplit('/').next().unwrap().to_string()
 }
 
+/// The stored session behind a link token, read through its link record.
+pub(crate) async fn stored_session(app: &TestApp, token: &str) -> Resource {
+    let link = app
+        .store
+        .get(
+            &Scope::new("_system", Mode::Live),
+            ResourceKind::FlowLink,
+            &hash_key(token),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let scope = Scope::new(
+        link.body["accountId"].as_str().unwrap(),
+        Mode::parse(link.body["mode"].as_str().unwrap()).unwrap(),
+    );
+    app.store
+        .get(
+            &scope,
+            ResourceKind::FlowSession,
+            link.body["sessionId"].as_str().unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 pub(crate) async fn flow_post(
     app: &TestApp,
     token: &str,
@@ -488,30 +515,7 @@ async fn unknown_and_expired_links_are_gone() {
     }
 
     // Age the session past its 14 days.
-    let link = app
-        .store
-        .get(
-            &Scope::new("_system", Mode::Live),
-            ResourceKind::FlowLink,
-            &hash_key(&token),
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    let scope = Scope::new(
-        link.body["accountId"].as_str().unwrap(),
-        Mode::parse(link.body["mode"].as_str().unwrap()).unwrap(),
-    );
-    let session = app
-        .store
-        .get(
-            &scope,
-            ResourceKind::FlowSession,
-            link.body["sessionId"].as_str().unwrap(),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let session = stored_session(&app, &token).await;
     let mut body = session.body.clone();
     body.insert("expiresAt".into(), json!("2020-01-01T00:00:00.000Z"));
     let aged = Resource {

@@ -5,7 +5,7 @@ use clearance_testkit::TestApp;
 use clearance_testkit::fixtures::{b64, jpeg};
 use serde_json::json;
 
-use crate::flow::{body, capture, client, flow_post, page_status, session};
+use crate::flow::{body, capture, client, flow_post, page_status, session, stored_session};
 
 #[tokio::test]
 async fn enhanced_identity_and_proof_of_address_use_their_own_captures() {
@@ -130,6 +130,48 @@ async fn concurrent_finishes_create_each_check_once() {
     let checks = app.get(&format!("/v1/checks?clientId={id}")).await;
     assert_eq!(checks.body["totalItems"], 3, "{}", checks.text);
     assert_eq!(page_status(&app, &token).await, 410);
+}
+
+#[tokio::test]
+async fn a_finished_session_is_stored_in_its_usual_shape() {
+    let app = TestApp::spawn_paused().await;
+    let id = client(&app).await;
+    let mut request = body(&id);
+    request["checkTypes"] = json!(["standard_screening_check", "document_check"]);
+    request["messages"] = json!({"cancel": "Back to the shop"});
+    let token = session(&app, &request).await;
+    let (doc_id, _) = capture(&app, &token).await;
+    let finish = json!({"consent": true, "documentId": doc_id});
+    let done = flow_post(&app, &token, "/finish", &finish).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+
+    let stored = stored_session(&app, &token).await.body;
+    assert_eq!(
+        stored.keys().collect::<Vec<_>>(),
+        [
+            "clientId",
+            "checkTypes",
+            "successUrl",
+            "cancelUrl",
+            "enableMonitoring",
+            "language",
+            "theme",
+            "allowDocumentUpload",
+            "messages",
+            "documentTypes",
+            "shortUrl",
+            "status",
+            "expiresAt",
+            "completedAt",
+            "checks"
+        ],
+        "the key order sessions finished at the first attempt always had"
+    );
+    assert_eq!(stored["status"], "completed");
+    let checks = stored["checks"].as_array().unwrap();
+    let types: Vec<_> = checks.iter().map(|c| c["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["standard_screening_check", "document_check"]);
+    assert!(checks.iter().all(|c| c.as_object().unwrap().len() == 2));
 }
 
 async fn futures_join(

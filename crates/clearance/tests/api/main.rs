@@ -12,6 +12,7 @@ mod autofill;
 mod checks;
 mod checks_live;
 mod clients;
+mod custom_lists;
 mod documents;
 mod edge;
 mod events;

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use serde_json::{Map, Value};
+use clearance_core::resources::flow_session::FlowSession;
 
 const SOURCES: &[(&str, &str)] = &[
     ("en", include_str!("i18n/en.json")),
@@ -49,15 +49,13 @@ impl Catalogue {
         }
     }
 
-    /// The catalogue of a stored flow session: its `language`, with its `messages` in front.
-    pub fn for_session(session: &Map<String, Value>) -> Catalogue {
-        let lang = session.get("language").and_then(Value::as_str);
-        let mut catalogue = Catalogue::for_language(lang.unwrap_or("en"));
-        if let Some(Value::Object(messages)) = session.get("messages") {
+    /// The catalogue of a flow session: its `language`, with its `messages` in front.
+    pub fn for_session(session: &FlowSession) -> Catalogue {
+        let mut catalogue = Catalogue::for_language(session.language.as_str());
+        if let Some(messages) = &session.messages {
             catalogue.custom = messages
                 .iter()
-                .filter_map(|(key, text)| Some((key.clone(), text.as_str()?.to_string())))
-                .filter(|(_, text)| !text.trim().is_empty())
+                .map(|(key, text)| (key.clone(), text.clone()))
                 .collect();
         }
         catalogue
@@ -109,18 +107,27 @@ mod tests {
         assert_eq!(Catalogue::for_language("ja").get("cancel"), "Cancel");
     }
 
+    fn session(extra: serde_json::Value) -> FlowSession {
+        let mut body = serde_json::json!({"clientId": "c1", "checkTypes": ["identity_check"],
+            "successUrl": "https://example.com/ok", "cancelUrl": "https://example.com/no"});
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        clearance_core::resources::flow_session::validate_create(body.as_object().unwrap(), 0)
+            .unwrap()
+    }
+
     #[test]
     fn a_sessions_messages_come_first_where_given() {
-        let session = serde_json::json!({
+        let de = session(serde_json::json!({
             "language": "de",
-            "messages": {"cancel": "Zurück zum Shop", "continue": "  ", "other": 3}
-        });
-        let t = Catalogue::for_session(session.as_object().unwrap());
+            "messages": {"cancel": "Zurück zum Shop", "continue": "  "}
+        }));
+        let t = Catalogue::for_session(&de);
         assert_eq!(t.lang(), "de");
         assert_eq!(t.get("cancel"), "Zurück zum Shop");
         assert_eq!(t.get("continue"), "Weiter", "blank texts are not shown");
-        assert_eq!(t.get("other"), "other", "only texts are taken");
-        let plain = Catalogue::for_session(&Map::new());
+        let plain = Catalogue::for_session(&session(serde_json::json!({})));
         assert_eq!(plain.get("cancel"), "Cancel");
     }
 }

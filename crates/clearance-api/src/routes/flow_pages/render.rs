@@ -3,8 +3,8 @@
 //! `<!--if:x-->…<!--end:x-->` blocks for the steps a session does not need, and HTML escaping of
 //! every value that is not one of our own fragments.
 
-use clearance_core::resources::flow_session::{ADDRESS_DOCUMENT_TYPES, Needs, check_types};
-use serde_json::{Map, Value, json};
+use clearance_core::resources::flow_session::{ADDRESS_DOCUMENT_TYPES, FlowSession, Needs};
+use serde_json::{Map, Value};
 
 use super::i18n::Catalogue;
 
@@ -83,20 +83,13 @@ fn section(page: String, name: &str, keep: bool) -> String {
     }
 }
 
-fn text(session: &Map<String, Value>, key: &str) -> String {
-    session
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// The session's document types that are offered, in a fixed order.
-fn offered_types(session: &Map<String, Value>) -> Vec<&'static str> {
-    clearance_core::resources::flow_session::DOCUMENT_TYPES
-        .iter()
-        .copied()
-        .filter(|t| session.get("documentTypes").and_then(|d| d.get(*t)) != Some(&json!(false)))
+fn offered_types(session: &FlowSession) -> Vec<&'static str> {
+    session
+        .document_types
+        .offered()
+        .into_iter()
+        .map(|t| t.as_str())
         .collect()
 }
 
@@ -135,15 +128,16 @@ fn steps(needs: Needs) -> Vec<&'static str> {
 }
 
 /// The page for a live session.
-pub fn flow_page(session: &Map<String, Value>, t: &Catalogue, needs: Needs) -> String {
-    let upload = session.get("allowDocumentUpload") != Some(&json!(false));
+pub fn flow_page(session: &FlowSession, t: &Catalogue) -> String {
+    let needs = session.needs();
+    let upload = session.allow_document_upload;
     let capture = if upload {
         format!("{CAPTURE}{UPLOAD}")
     } else {
         CAPTURE.to_string()
     };
     let types = offered_types(session);
-    let screening = check_types(session).iter().any(|c| c.contains("screening"));
+    let screening = session.screens();
     // Pass 1: our own fragments, which carry catalogue keys but no user data.
     let page = fill(PAGE, |name| match name {
         "capture" => Some(capture.clone()),
@@ -188,6 +182,7 @@ pub fn flow_page(session: &Map<String, Value>, t: &Catalogue, needs: Needs) -> S
         .collect();
     let address_choices: String = ADDRESS_DOCUMENT_TYPES
         .iter()
+        .map(|ty| ty.as_str())
         .map(|ty| {
             format!(
                 "<option value=\"{ty}\">{}</option>",
@@ -195,9 +190,9 @@ pub fn flow_page(session: &Map<String, Value>, t: &Catalogue, needs: Needs) -> S
             )
         })
         .collect();
-    let support = match text(session, "supportEmail").as_str() {
-        "" => String::new(),
-        email => format!(
+    let support = match session.support_email.as_deref() {
+        None => String::new(),
+        Some(email) => format!(
             "<p class=\"fine\">{} <a href=\"mailto:{1}\">{1}</a></p>",
             escape(t.get("support")),
             escape(email)
@@ -210,9 +205,9 @@ pub fn flow_page(session: &Map<String, Value>, t: &Catalogue, needs: Needs) -> S
         }
         Some(match name {
             "lang" => escape(t.lang()),
-            "theme" => escape(&text(session, "theme")),
-            "success_url" => escape(&text(session, "successUrl")),
-            "cancel_url" => escape(&text(session, "cancelUrl")),
+            "theme" => escape(session.theme.as_str()),
+            "success_url" => escape(&session.success_url),
+            "cancel_url" => escape(&session.cancel_url),
             "allow_upload" => flag(upload),
             "doc_types" => types.join(" "),
             "supported" => escape(&supported(&types)),
