@@ -17,11 +17,16 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct WireError<'a> {
+/// The error body of every non-2xx answer.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub(crate) struct WireError<'a> {
+    /// Machine-readable category, e.g. `invalid_request`, `resource_not_found`.
     #[serde(rename = "type")]
     kind: &'a str,
+    /// Human-readable explanation.
     message: &'a str,
+    /// The offending request field, on validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     param: Option<&'a str>,
 }

@@ -9,7 +9,7 @@ use utoipa::openapi::security::{
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDoc, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::schemas::ErrorBody;
+use crate::error::WireError;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +23,7 @@ use crate::routes::schemas::ErrorBody;
             and acts on the token's client only.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(WireError)),
     modifiers(&Security)
 )]
 pub struct ApiDoc;

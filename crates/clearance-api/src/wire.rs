@@ -99,21 +99,6 @@ pub fn list_page<T>(
     }
 }
 
-/// The list envelope; `summary` turns each stored resource into its list form.
-pub fn list_json(
-    request: &ListRequest,
-    page: &Page<Resource>,
-    summary: impl Fn(&Resource) -> Value,
-) -> Value {
-    json!({
-        "page": request.page,
-        "pageSize": request.page_size,
-        "totalItems": page.total,
-        "pages": page_count(page.total, request.page_size),
-        "items": page.items.iter().map(summary).collect::<Vec<_>>(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use clearance_core::{Mode, Scope};

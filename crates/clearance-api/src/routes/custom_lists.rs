@@ -3,20 +3,20 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use clearance_core::audit::Actor;
 use clearance_core::store::ResourceKind;
 use serde_json::Value;
 
-use super::extract::{Id, IdPair, ListParams, QueryPairs};
+use super::extract::{Id, IdPair};
+use super::list::ListQuery;
 use super::schemas::{
-    CustomList, CustomListCreate, CustomListList, CustomListRecord, CustomListRecordCreate,
-    CustomListRecordList, CustomListUpdate,
+    CustomList, CustomListCreate, CustomListList, CustomListQuery, CustomListRecord,
+    CustomListRecordCreate, CustomListRecordList, CustomListRecordQuery, CustomListUpdate,
 };
 use crate::auth::Caller;
 use crate::body::{NewBody, PatchBody};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::wire::{list_json, resource_json};
+use crate::wire::{list_page, resource_json};
 
 /// Create a custom list (ComplyCube creates them in its portal; Clearance through the API).
 #[utoipa::path(post, path = "/v1/customLists", tag = "Custom lists", request_body = CustomListCreate,
@@ -28,7 +28,7 @@ pub async fn create_custom_list(
 ) -> Result<Json<Value>, ApiError> {
     let services = &state.services;
     let list = services
-        .create_custom_list(&caller.scope, &Actor::default(), &body)
+        .create_custom_list(&caller.scope, &caller.actor(), &body)
         .await?;
     let list = services.with_custom_list_stats(list).await?;
     Ok(Json(resource_json(&list)))
@@ -63,7 +63,7 @@ pub async fn update_custom_list(
 ) -> Result<Json<Value>, ApiError> {
     let services = &state.services;
     let list = services
-        .update_custom_list(&caller.scope, &Actor::default(), &id, &body)
+        .update_custom_list(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     let list = services.with_custom_list_stats(list).await?;
     Ok(Json(resource_json(&list)))
@@ -80,19 +80,19 @@ pub async fn delete_custom_list(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_custom_list(&caller.scope, &Actor::default(), &id)
+        .delete_custom_list(&caller.scope, &caller.actor(), &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// List the account's custom lists, newest first.
-#[utoipa::path(get, path = "/v1/customLists", tag = "Custom lists", params(ListParams),
+#[utoipa::path(get, path = "/v1/customLists", tag = "Custom lists", params(CustomListQuery),
     responses((status = 200, description = "A page of lists", body = CustomListList)))]
 pub async fn list_custom_lists(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): CustomListQuery,
+) -> Result<Json<CustomListList>, ApiError> {
     let services = &state.services;
     let (request, mut page) = services
         .list(&caller.scope, ResourceKind::CustomList, &pairs, false)
@@ -102,7 +102,7 @@ pub async fn list_custom_lists(
         items.push(services.with_custom_list_stats(list).await?);
     }
     page.items = items;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }
 
 /// Add a person or company to a custom list.
@@ -118,26 +118,26 @@ pub async fn add_custom_list_record(
 ) -> Result<Json<Value>, ApiError> {
     let record = state
         .services
-        .add_custom_list_record(&caller.scope, &Actor::default(), &id, &body)
+        .add_custom_list_record(&caller.scope, &caller.actor(), &id, &body)
         .await?;
     Ok(Json(resource_json(&record)))
 }
 
 /// The records of a custom list, newest first (filters such as `entityType`).
 #[utoipa::path(get, path = "/v1/customLists/{id}/records", tag = "Custom lists",
-    params(("id" = String, Path, description = "Custom list id"), ListParams),
+    params(("id" = String, Path, description = "Custom list id"), CustomListRecordQuery),
     responses((status = 200, description = "A page of records", body = CustomListRecordList)))]
 pub async fn list_custom_list_records(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Id(id): Id,
-    QueryPairs(pairs): QueryPairs,
-) -> Result<Json<Value>, ApiError> {
+    ListQuery(pairs, _): CustomListRecordQuery,
+) -> Result<Json<CustomListRecordList>, ApiError> {
     let (request, page) = state
         .services
         .list_custom_list_records(&caller.scope, &id, &pairs)
         .await?;
-    Ok(Json(list_json(&request, &page, resource_json)))
+    Ok(Json(list_page(&request, &page, resource_json)))
 }
 
 /// Remove a record from a custom list.
@@ -152,7 +152,7 @@ pub async fn delete_custom_list_record(
 ) -> Result<StatusCode, ApiError> {
     state
         .services
-        .delete_custom_list_record(&caller.scope, &Actor::default(), &id, &record_id)
+        .delete_custom_list_record(&caller.scope, &caller.actor(), &id, &record_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

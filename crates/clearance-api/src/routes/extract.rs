@@ -2,8 +2,6 @@
 
 use axum::extract::{FromRequestParts, Path, RawQuery};
 use axum::http::request::Parts;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::error::ApiError;
 
@@ -36,32 +34,6 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
             .unwrap_or_default();
         Ok(QueryPairs(pairs))
     }
-}
-
-/// Pagination and time-window parameters shared by every list endpoint (documentation only:
-/// handlers read [`QueryPairs`] so that dotted filters keep their order).
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(rename_all = "camelCase")]
-#[expect(
-    dead_code,
-    reason = "describes the query string in the OpenAPI document"
-)]
-pub struct ListParams {
-    /// Page number, from 1.
-    #[param(minimum = 1)]
-    page: Option<u64>,
-    /// Items per page, 1 to 1000 (default 100).
-    #[param(minimum = 1, maximum = 1000)]
-    page_size: Option<u64>,
-    /// Only items created after this time (RFC 3339 timestamp or YYYY-MM-DD).
-    created_after: Option<String>,
-    /// Only items created before this time.
-    created_before: Option<String>,
-    /// Only items updated after this time.
-    updated_after: Option<String>,
-    /// Only items updated before this time.
-    updated_before: Option<String>,
 }
 
 /// Two path segments, e.g. a document id and a side.

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::{Extension, Json};
-use clearance_core::audit::Actor;
 
 use super::schemas::{FlowSessionCreate, FlowSessionLink};
 use crate::auth::Caller;
@@ -21,7 +20,7 @@ pub async fn create_flow_session(
 ) -> Result<Json<FlowSessionLink>, ApiError> {
     let (_, token) = state
         .services
-        .create_flow_session(&caller.scope, &Actor::default(), &body)
+        .create_flow_session(&caller.scope, &caller.actor(), &body)
         .await?;
     Ok(Json(FlowSessionLink {
         redirect_url: format!("{}/flow/{token}", state.config.public_url),

@@ -1,26 +1,7 @@
-//! Wire schemas for the OpenAPI document. Handlers validate with the domain rules; these types
-//! only describe the JSON, and schemathesis checks in CI that answers match them. Types the
-//! domain owns come from `clearance-core` (a check, its result, autofill); the rest are being
-//! moved there one resource at a time (issue #19).
-
-use serde::Serialize;
-use utoipa::ToSchema;
-
-macro_rules! list_schema {
-    ($name:ident, $item:ty) => {
-        /// A page of items, newest first.
-        #[derive(Serialize, ToSchema)]
-        #[serde(rename_all = "camelCase")]
-        pub struct $name {
-            page: u64,
-            page_size: u64,
-            total_items: u64,
-            /// 0 when there are no items.
-            pages: u64,
-            items: Vec<$item>,
-        }
-    };
-}
+//! The names the OpenAPI document gives the wire shapes: aliases of `clearance-core`'s types
+//! (a resource as answered is `Stored<T>`, its create and update bodies `NewBody<T>` and
+//! `PatchBody<T>`, a list `ListPage<T>` with its query `ListQuery<T>`). Nothing here restates a
+//! field; schemathesis checks in CI that answers match the document.
 
 mod account;
 mod addresses;
@@ -43,17 +24,3 @@ pub use flow::*;
 pub use static_data::*;
 pub use tokens::*;
 pub use webhooks::*;
-
-/// The error body of every non-2xx answer.
-#[derive(Serialize, ToSchema)]
-#[schema(as = Error)]
-pub struct ErrorBody {
-    /// Machine-readable category, e.g. `invalid_request`, `resource_not_found`.
-    #[serde(rename = "type")]
-    kind: String,
-    /// Human-readable explanation.
-    message: String,
-    /// The offending request field, on validation errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    param: Option<String>,
-}
