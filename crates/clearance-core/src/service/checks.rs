@@ -180,6 +180,34 @@ impl Services {
         Ok(())
     }
 
+    /// Refuses to change the images of a document a check has used: the evidence a check
+    /// decided on must stay what it was (#21, finding 7).
+    pub(crate) async fn ensure_evidence_unchanged(
+        &self,
+        scope: &Scope,
+        document: &Resource,
+    ) -> Result<()> {
+        let query = ListQuery {
+            client_id: document.client_id.clone(),
+            filters: vec![AttrFilter {
+                path: vec!["documentId".into()],
+                value: document.id.clone(),
+            }],
+            ..ListQuery::newest(scope.clone(), KIND, 1)
+        };
+        if let Some(check) = self.store.list(&query).await?.items.first() {
+            return Err(CoreError::Unprocessable {
+                code: "resource_in_use",
+                message: format!(
+                    "The document's images are evidence of check '{}' and cannot be replaced or \
+                     removed; upload a new document instead",
+                    check.id
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// `POST /v1/checks/:id`: turns monitoring on or off on a completed screening check.
     pub async fn update_check(
         &self,

@@ -101,6 +101,7 @@ impl Services {
     ) -> Result<Image> {
         let doc = self.get(scope, KIND, id).await?;
         let side = document::check_side(side)?;
+        self.ensure_evidence_unchanged(scope, &doc).await?;
         let input = as_object(input, None)?;
         let file_name = document::check_file_name(input)?;
         let accepted = accept_upload(input, &clearance_media::Policy::document()).await?;
@@ -209,8 +210,10 @@ impl Services {
         id: &str,
         side: &str,
     ) -> Result<()> {
-        let doc: Document = typed::decode(&self.get(scope, KIND, id).await?)?;
+        let stored = self.get(scope, KIND, id).await?;
+        let doc: Document = typed::decode(&stored)?;
         let side = document::check_side(side)?;
+        self.ensure_evidence_unchanged(scope, &stored).await?;
         if doc.image(side).is_none() {
             return Err(CoreError::Missing(format!(
                 "Document '{id}' has no {} image",

@@ -262,6 +262,19 @@ async fn document_checks_are_reviewed_and_redacted() {
     let created = app.post("/v1/checks", &request(&s, "document_check")).await;
     let id = id_of(&created.body);
     settled(&app, &app.test_key, &id).await;
+    // The images the check decided on cannot be swapped or removed afterwards (#21.7).
+    let swap = app
+        .post(
+            &format!("/v1/documents/{}/upload/front", s.document),
+            &json!({"fileName": "other.jpg", "data": b64(&jpeg(640, 400))}),
+        )
+        .await;
+    assert_eq!(swap.status, 422, "{}", swap.text);
+    assert_eq!(swap.error().0, "resource_in_use");
+    let removed = app
+        .delete(&format!("/v1/documents/{}/front", s.document))
+        .await;
+    assert_eq!(removed.status, 422, "{}", removed.text);
     let not_screening = app
         .post(
             &format!("/v1/checks/{id}"),
