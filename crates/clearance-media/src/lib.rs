@@ -3,6 +3,7 @@
 //! memory limits in a blocking task with a timeout, and lossless removal of metadata (EXIF GPS,
 //! XMP, IPTC, comments, PNG text chunks).
 
+mod budget;
 mod kind;
 mod strip;
 
@@ -13,6 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use image::{ImageFormat, ImageReader, Limits};
 
+pub use budget::{DEFAULT_BUDGET_MIB, DecodeBudget};
 pub use kind::{MediaKind, sniff};
 pub use strip::strip_metadata;
 
@@ -93,8 +95,18 @@ pub fn decode_base64(encoded: &str, max_bytes: usize) -> Result<Vec<u8>, MediaEr
     STANDARD.decode(&compact).map_err(|_| MediaError::NotBase64)
 }
 
-/// Checks an upload against a policy; the decode runs on a blocking thread with a timeout.
+/// Checks an upload against a policy; the decode runs on a blocking thread with a timeout,
+/// within the process's [`DecodeBudget`].
 pub async fn inspect(bytes: Vec<u8>, policy: &Policy) -> Result<Accepted, MediaError> {
+    inspect_within(bytes, policy, DecodeBudget::global()).await
+}
+
+/// [`inspect`] within a given budget of decoded pixels.
+pub async fn inspect_within(
+    bytes: Vec<u8>,
+    policy: &Policy,
+    budget: &DecodeBudget,
+) -> Result<Accepted, MediaError> {
     if bytes.len() < policy.min_bytes || bytes.len() > policy.max_bytes {
         return Err(MediaError::WrongSize);
     }
@@ -112,40 +124,43 @@ pub async fn inspect(bytes: Vec<u8>, policy: &Policy) -> Result<Accepted, MediaE
     }
     let timeout = policy.timeout;
     let policy = policy.clone();
-    let task = tokio::task::spawn_blocking(move || {
-        let dimensions = decode(&bytes, kind, &policy)?;
-        Ok(Accepted {
-            kind,
-            bytes: strip_metadata(kind, &bytes),
-            dimensions: Some(dimensions),
-        })
-    });
-    match tokio::time::timeout(timeout, task).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err(MediaError::Undecodable),
-        Err(_) => Err(MediaError::Timeout),
+    // The header tells what the pixels will take: reserve that before decoding (waiting counts
+    // against the timeout). The reservation travels with the decode, so memory is given back
+    // when the decode really ends, even after the caller stopped waiting for it.
+    let (w, h) = dimensions(&bytes, kind, &policy)?;
+    let work = async move {
+        let reservation = budget.reserve(u64::from(w) * u64::from(h) * 4).await?;
+        let task = tokio::task::spawn_blocking(move || {
+            let _held = reservation;
+            decode(&bytes, kind, &policy)?;
+            Ok(Accepted {
+                kind,
+                bytes: strip_metadata(kind, &bytes),
+                dimensions: Some((w, h)),
+            })
+        });
+        Some(task.await)
+    };
+    match tokio::time::timeout(timeout, work).await {
+        Ok(Some(Ok(result))) => result,
+        Ok(Some(Err(_))) => Err(MediaError::Undecodable),
+        Ok(None) | Err(_) => Err(MediaError::Timeout),
     }
 }
 
-/// Fully decodes the image under limits; returns its dimensions.
-fn decode(bytes: &[u8], kind: MediaKind, policy: &Policy) -> Result<(u32, u32), MediaError> {
-    let format = match kind {
+fn format_of(kind: MediaKind) -> ImageFormat {
+    match kind {
         MediaKind::Png => ImageFormat::Png,
         _ => ImageFormat::Jpeg,
-    };
-    let reader = || {
-        let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-        let mut limits = Limits::default();
-        limits.max_image_width = Some(policy.max_dimension);
-        limits.max_image_height = Some(policy.max_dimension);
-        limits.max_alloc = Some(policy.max_alloc);
-        reader.limits(limits);
-        reader
-    };
-    // The header alone tells the size: refuse decompression bombs before allocating pixels.
+    }
+}
+
+/// The image's size from its header alone, within the policy: decompression bombs are refused
+/// before anything allocates their pixels, and a cut-off file before it is decoded.
+fn dimensions(bytes: &[u8], kind: MediaKind, policy: &Policy) -> Result<(u32, u32), MediaError> {
     let (w, h) = match png_dimensions(bytes) {
         Some(dims) if kind == MediaKind::Png => dims,
-        _ => ImageReader::with_format(Cursor::new(bytes), format)
+        _ => ImageReader::with_format(Cursor::new(bytes), format_of(kind))
             .into_dimensions()
             .map_err(|_| MediaError::Undecodable)?,
     };
@@ -156,8 +171,19 @@ fn decode(bytes: &[u8], kind: MediaKind, policy: &Policy) -> Result<(u32, u32), 
     if !has_end_marker(bytes, kind) {
         return Err(MediaError::Undecodable);
     }
-    reader().decode().map_err(|_| MediaError::Undecodable)?;
     Ok((w, h))
+}
+
+/// Fully decodes the image under the policy's limits.
+fn decode(bytes: &[u8], kind: MediaKind, policy: &Policy) -> Result<(), MediaError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format_of(kind));
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(policy.max_dimension);
+    limits.max_image_height = Some(policy.max_dimension);
+    limits.max_alloc = Some(policy.max_alloc);
+    reader.limits(limits);
+    reader.decode().map_err(|_| MediaError::Undecodable)?;
+    Ok(())
 }
 
 /// Width and height from a PNG's leading IHDR chunk.

@@ -145,3 +145,65 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A PNG of `side`×`side` pixels that is mostly blank (small on disk, big once decoded), with
+/// a band of noise so that it passes the 34 KB minimum.
+fn png_bomb(side: u32) -> Vec<u8> {
+    let mut seed = 7u32;
+    let img = RgbImage::from_fn(side, side, |_, y| {
+        if y < 12 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let v = (seed >> 16) as u8;
+            image::Rgb([v, v ^ 0x5a, v.wrapping_add(3)])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    });
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_bombs_wait_for_the_decode_budget() {
+    let bomb = png_bomb(2000);
+    assert!(
+        bomb.len() > 34_000 && bomb.len() < 1_000_000,
+        "{}",
+        bomb.len()
+    );
+    // 2000 × 2000 × 4 bytes = 16 MiB each; the budget holds four at once.
+    let budget = clearance_media::DecodeBudget::new(64);
+    let policy = Policy::photo();
+    let checks = (0..30).map(|_| clearance_media::inspect_within(bomb.clone(), &policy, &budget));
+    let results = futures_join_all(checks).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert!(budget.peak_mib() <= 64, "peak {} MiB", budget.peak_mib());
+    assert!(budget.peak_mib() >= 16);
+}
+
+/// Runs the futures concurrently on this task (no extra crate needed).
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (slot, future) in out.iter_mut().zip(pinned.iter_mut()) {
+            if slot.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *slot = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(|o| o.unwrap()).collect()
+}
