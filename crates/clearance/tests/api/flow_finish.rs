@@ -146,32 +146,48 @@ async fn a_finished_session_is_stored_in_its_usual_shape() {
     assert_eq!(done.status, 200, "{}", done.text);
 
     let stored = stored_session(&app, &token).await.body;
-    assert_eq!(
-        stored.keys().collect::<Vec<_>>(),
-        [
-            "clientId",
-            "checkTypes",
-            "successUrl",
-            "cancelUrl",
-            "enableMonitoring",
-            "language",
-            "theme",
-            "allowDocumentUpload",
-            "messages",
-            "documentTypes",
-            "shortUrl",
-            "status",
-            "expiresAt",
-            "completedAt",
-            "checks"
-        ],
-        "the key order sessions finished at the first attempt always had"
-    );
+    let expected = [
+        "clientId",
+        "checkTypes",
+        "successUrl",
+        "cancelUrl",
+        "enableMonitoring",
+        "language",
+        "theme",
+        "allowDocumentUpload",
+        "messages",
+        "documentTypes",
+        "shortUrl",
+        "status",
+        "expiresAt",
+        "completedAt",
+        "checks",
+    ];
+    let mut keys: Vec<&str> = stored.keys().map(String::as_str).collect();
+    if on_postgres() {
+        // jsonb keeps its own key order, so there only the set of keys is the promise.
+        let mut expected = expected.to_vec();
+        expected.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(
+            keys, expected,
+            "the keys sessions finished at the first attempt always had"
+        );
+    } else {
+        assert_eq!(
+            keys, expected,
+            "the key order sessions finished at the first attempt always had"
+        );
+    }
     assert_eq!(stored["status"], "completed");
     let checks = stored["checks"].as_array().unwrap();
     let types: Vec<_> = checks.iter().map(|c| c["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["standard_screening_check", "document_check"]);
     assert!(checks.iter().all(|c| c.as_object().unwrap().len() == 2));
+}
+
+fn on_postgres() -> bool {
+    std::env::var("CLEARANCE_TEST_DATABASE_URL").is_ok_and(|url| !url.is_empty())
 }
 
 async fn futures_join(
