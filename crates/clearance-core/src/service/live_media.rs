@@ -47,8 +47,8 @@ impl Services {
         let id = new_resource_id(now);
         let key = blob_key(scope, &client_id, &id, "photo");
         let size = accepted.bytes.len();
-        // The live-photo object spells the type `images/jpg`, as ComplyCube's does (see
-        // docs/compatibility.md); downloads use the standard `image/jpg`.
+        // The live-photo object and its download spell the type `images/jpg`, as ComplyCube's
+        // do (see docs/compatibility.md).
         let content_type = format!("images/{}", accepted.kind.extension());
         self.put_blob(&key, accepted.bytes).await?;
         let body = typed::encode(&LivePhoto {
@@ -93,7 +93,7 @@ impl Services {
         let kind = clearance_media::sniff(&bytes).unwrap_or(clearance_media::MediaKind::Jpeg);
         Ok(FileDownload {
             file_name: format!("selfie_{}.{}", photo.created_at, kind.extension()),
-            content_type: kind.content_type().to_string(),
+            content_type: format!("images/{}", kind.extension()),
             data: STANDARD.encode(bytes),
         })
     }

@@ -133,6 +133,14 @@ async fn upload_download_replace_and_delete_images() {
         .get(&format!("/v1{}", up.body["downloadLink"].as_str().unwrap()))
         .await;
     assert_eq!(by_link.body["data"], down.body["data"]);
+    let unknown_side = app
+        .get(&format!("/v1/documents/{id}/download/INVALIDSIDE"))
+        .await;
+    assert_eq!(
+        (unknown_side.status, &unknown_side.body["data"]),
+        (200, &down.body["data"]),
+        "a side the server does not know downloads the front, as on the hosted service"
+    );
     let wrong_link = app
         .get(&format!(
             "/v1/documents/{id}/images/ffffffffffffffffffffffff/download"

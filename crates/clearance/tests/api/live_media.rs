@@ -40,7 +40,8 @@ async fn live_photo_lifecycle() {
             down.body["data"].as_str(),
             down.body["contentType"].as_str()
         ),
-        (Some(b64(&selfie).as_str()), Some("image/jpg"))
+        (Some(b64(&selfie).as_str()), Some("images/jpg")),
+        "the hosted service spells a live photo's type `images/jpg`, in its download too"
     );
     assert!(
         down.body["fileName"]
