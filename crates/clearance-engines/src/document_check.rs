@@ -27,7 +27,8 @@ use async_trait::async_trait;
 use clearance_core::autofill::{AutofillReading, DocumentReader};
 use clearance_core::blobs::blob_key;
 use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
-use clearance_idv::check::Declared;
+use clearance_idv::check::{Declared, Verdict};
+use clearance_idv::documents::two_sides_expected;
 use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::{IdvError, MrzReader};
 use tokio::sync::Semaphore;
@@ -133,6 +134,18 @@ impl DocumentReader for DocumentCheckEngine {
     }
 }
 
+/// A document that has two sides but arrived with its front alone is checked on the front (the
+/// hosted service accepts such a check rather than refusing it), and the missing back shows as
+/// `frontAndBackAnalysis: attention`: nothing vouches for the side nobody saw.
+fn missing_back(verdict: Verdict, declared: &Declared, has_two_sides: bool) -> Verdict {
+    let expected = two_sides_expected(declared.document_type, &declared.issuing_country);
+    if expected && !has_two_sides {
+        Verdict::Attention
+    } else {
+        verdict
+    }
+}
+
 fn failed(reason: impl Into<String>) -> Analysis {
     Analysis::Failed {
         reason: reason.into(),
@@ -231,6 +244,7 @@ impl Analyser for DocumentCheckEngine {
             } => (document, front_and_back, visual_zone),
             other => return unusable(other.code()),
         };
+        let front_and_back = missing_back(front_and_back, &declared, has_two_sides);
         let client = if options.client_validation {
             match clearance_core::typed::decode(&ctx.client) {
                 Ok(client) => ClientFacts::of(&client),

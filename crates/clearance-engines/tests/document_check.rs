@@ -358,3 +358,23 @@ async fn the_live_result_has_the_sandbox_shape() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_two_sided_document_with_its_front_alone_is_read_and_its_back_reported_missing() {
+    // A residence permit has two sides; the check runs on the front and says the back is missing.
+    let ctx = context(
+        "residence_permit",
+        "RO",
+        vec![("front", "image/jpg", specimen())],
+        json!({}),
+    )
+    .await;
+    let result = run(&ctx).await;
+    let b = &result["breakdown"];
+    assert_eq!(b["mrzAnalysis"]["mrzChecksum"], "clear", "{result}");
+    assert_eq!(b["extractedData"]["documentDetails"]["hasTwoSides"], false);
+    assert_eq!(b["frontAndBackAnalysis"]["frontAndBackMatch"], "attention");
+    // The specimen is a passport declared as a residence permit, which is the documented
+    // `not_processed` for a type mismatch; the missing back is reported all the same.
+    assert_ne!(result["outcome"], "clear", "{result}");
+}

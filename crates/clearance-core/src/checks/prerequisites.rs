@@ -8,7 +8,7 @@ use super::kinds::CheckType;
 use crate::error::{CoreError, Result};
 use crate::resources::document::{Document, Image, Side};
 use crate::resources::media::LivePhoto;
-use clearance_idv::documents::{DocumentType, is_supported, two_sides_expected};
+use clearance_idv::documents::{DocumentType, is_supported};
 
 fn unprocessable(code: &'static str, message: impl Into<String>) -> CoreError {
     CoreError::Unprocessable {
@@ -53,17 +53,12 @@ pub fn document(check_type: CheckType, document: &Document) -> Result<()> {
     };
     if check_type == CheckType::Document {
         let country = country.unwrap_or_default();
-        let supported = identity_type(doc_type).filter(|t| is_supported(*t, country));
-        let Some(known) = supported else {
+        // A missing back is not refused here: the hosted service runs the check on the front,
+        // and the engine reports the missing side in `frontAndBackAnalysis`.
+        if !identity_type(doc_type).is_some_and(|t| is_supported(t, country)) {
             return Err(unprocessable(
                 "unsupported_document_type_country",
                 format!("A document_check does not support a '{doc_type}' issued by '{country}'"),
-            ));
-        };
-        if two_sides_expected(known, country) && side(document, Side::Back).is_none() {
-            return Err(unprocessable(
-                "two_sides_expected",
-                format!("A '{doc_type}' issued by '{country}' needs both sides; upload the back"),
             ));
         }
     }
@@ -127,10 +122,8 @@ mod tests {
         let id_front_only = doc(
             json!({"type": "national_identity_card", "issuingCountry": "FR", "images": [front]}),
         );
-        assert_eq!(
-            code(document(CheckType::Document, &id_front_only)),
-            "two_sides_expected"
-        );
+        // Accepted: the engine reports the missing back (see `document_check`).
+        assert!(document(CheckType::Document, &id_front_only).is_ok());
         let id_both = doc(
             json!({"type": "national_identity_card", "issuingCountry": "FR", "images": [front, back]}),
         );

@@ -486,10 +486,9 @@ async fn bad_check_requests_get_the_documented_errors() {
             &json!({"clientId": s.client, "type": "document_check", "documentId": one_side}),
         )
         .await;
-    assert_eq!(
-        (r.status, r.error().0.as_str()),
-        (422, "two_sides_expected")
-    );
+    // As the hosted service does, the check is accepted and runs on the front alone.
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["type"], "document_check");
 
     // Nothing runs on this server, so the check stays pending and cannot be changed yet.
     let pending = app
