@@ -2,7 +2,7 @@
 # (SQLite in a temp dir, or the database in DATABASE_URL) and exports CLEARANCE_URL,
 # CLEARANCE_TEST_KEY and CLEARANCE_LIVE_KEY. The server stops when the sourcing script exits.
 cargo build --quiet --bin clearance
-bin="$root/target/debug/clearance"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/clearance"
 data="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export CLEARANCE_DATA_DIR="$data" CLEARANCE_LISTEN="127.0.0.1:$port"
