@@ -127,6 +127,13 @@ pub struct ServeArgs {
     /// are picked up again this long after the last heartbeat.
     #[arg(long, env = "CLEARANCE_JOB_LEASE_SECS", default_value_t = 15)]
     pub job_lease_secs: u64,
+    /// Import the screening lists shipped in the binary (`data/lists/`) when the database holds
+    /// no list at all, so a fresh server screens with no import step.
+    #[arg(long, env = "CLEARANCE_LISTS_SNAPSHOT", value_enum, default_value_t = OnOff::On)]
+    pub lists_snapshot: OnOff,
+    /// Warn in the log about a screening list published more than this many days ago.
+    #[arg(long, env = "CLEARANCE_LISTS_MAX_AGE_DAYS", default_value_t = 7)]
+    pub lists_max_age_days: i64,
     /// Allow webhooks over plain http and to private or loopback addresses (development only).
     #[arg(long, env = "CLEARANCE_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
     pub webhook_allow_private: bool,

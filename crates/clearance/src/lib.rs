@@ -7,5 +7,6 @@ pub mod config;
 pub mod engines;
 pub mod http_server;
 pub mod lists;
+pub mod snapshot;
 pub mod webhook_sender;
 pub mod wiring;

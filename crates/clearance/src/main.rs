@@ -125,7 +125,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &cli.tokens.key_file(&cli.storage.data_dir),
                 now_secs(),
             )?;
-            serve(store, blobs, token_keys, args).await
+            serve(store, blobs, token_keys, &cli.storage.data_dir, args).await
         }
         Command::Tokens(_) | Command::RasterisePdf => Ok(()),
         Command::Migrate => {
@@ -183,6 +183,7 @@ async fn serve(
     store: Arc<dyn Store>,
     blobs: Arc<dyn clearance_core::blobs::Blobs>,
     token_keys: Arc<clearance_tokens::KeySet>,
+    data_dir: &std::path::Path,
     args: ServeArgs,
 ) -> anyhow::Result<()> {
     if store.count_accounts().await? == 0 {
@@ -192,6 +193,24 @@ async fn serve(
         println!("Created account '{DEFAULT_ACCOUNT}'. Its API keys are shown only this once:");
         println!("  test key: {test}");
         println!("  live key: {live}");
+    }
+    if args.lists_snapshot == OnOff::On {
+        let now = clearance_core::clock::Clock::now_ms(&clearance_core::clock::SystemClock);
+        // Not fatal: a node starting beside another may race it to the same import, and a
+        // server without lists still serves everything but live screening.
+        if let Err(e) = clearance::snapshot::import_if_empty(
+            store.as_ref(),
+            data_dir,
+            args.lists_max_age_days,
+            now,
+        )
+        .await
+        {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "the shipped screening lists were not imported"
+            );
+        }
     }
     let config = ApiConfig {
         rate_limit_test: args.rate_limit_test,
