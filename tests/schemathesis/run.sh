@@ -10,7 +10,7 @@ python3 -m venv "$here/.venv"
 "$here/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 
 cargo build --quiet --bin clearance
-bin="$root/target/debug/clearance"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/clearance"
 data="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export CLEARANCE_DATA_DIR="$data" CLEARANCE_LISTEN="127.0.0.1:$port"
