@@ -29,6 +29,7 @@ mod sdk_capture;
 mod sdk_openapi;
 mod tokens;
 mod webhook_delivery;
+mod webhook_nodes;
 mod webhook_operations;
 mod webhooks;
 
