@@ -22,6 +22,7 @@ mod flow_messages;
 mod isolation;
 mod lists;
 mod live_media;
+mod nodes;
 mod platform;
 mod screening;
 mod sdk;
