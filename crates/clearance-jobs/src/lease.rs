@@ -49,4 +49,8 @@ pub trait Leases: Send + Sync {
 
     /// Lets go of the lease whatever was asked (the caller's work will run again anyway).
     async fn release_lease(&self, name: &str, holder: &str) -> Result<(), QueueError>;
+
+    /// How many leases whose name starts with `prefix` have a deadline after `now_ms` (the
+    /// nodes that announced themselves, say). `prefix` holds no `%` or `_`.
+    async fn count_live_leases(&self, prefix: &str, now_ms: i64) -> Result<u64, QueueError>;
 }

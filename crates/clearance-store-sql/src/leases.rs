@@ -8,9 +8,9 @@
 
 use async_trait::async_trait;
 use clearance_jobs::{Leases, QueueError};
-use sqlx::{Executor, IntoArguments};
+use sqlx::{ColumnIndex, Executor, IntoArguments};
 
-use crate::{Column, Db, DbArguments, DbConnection, Dialect, Param, SqlStore, queue_error};
+use crate::{Column, Db, DbArguments, DbConnection, DbRow, Dialect, Param, SqlStore, queue_error};
 
 #[async_trait]
 impl<D: Dialect> Leases for SqlStore<D>
@@ -19,6 +19,7 @@ where
     for<'q> DbArguments<'q, D>: IntoArguments<'q, Db<D>>,
     for<'q> &'q str: Param<'q, Db<D>>,
     i64: Column<Db<D>>,
+    usize: ColumnIndex<DbRow<D>>,
 {
     async fn take_lease(
         &self,
@@ -95,6 +96,19 @@ where
         .await
         .map_err(queue_error)?;
         Ok(D::rows_affected(&asked) == 1)
+    }
+
+    async fn count_live_leases(&self, prefix: &str, now_ms: i64) -> Result<u64, QueueError> {
+        let pattern = format!("{prefix}%");
+        let live: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM leases WHERE name LIKE $1 AND expires_at > $2",
+        )
+        .bind(pattern.as_str())
+        .bind(now_ms)
+        .fetch_one(&self.pools.reads)
+        .await
+        .map_err(queue_error)?;
+        Ok(live.max(0) as u64)
     }
 
     async fn release_lease(&self, name: &str, holder: &str) -> Result<(), QueueError> {

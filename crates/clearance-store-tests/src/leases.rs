@@ -105,3 +105,24 @@ pub async fn concurrent_takers_get_one_lease(store: &Arc<dyn Store>) {
     }
     assert_eq!(taken, 1);
 }
+
+/// Leases counted by name prefix, live ones only: how nodes learn how many of them there are.
+pub async fn live_leases_are_counted_by_prefix(store: &Arc<dyn Store>) {
+    assert_eq!(store.count_live_leases("node:", 1_000).await.unwrap(), 0);
+    assert!(store.take_lease("node:a", "a", 1_000, 2_000).await.unwrap());
+    assert!(store.take_lease("node:b", "b", 1_000, 3_000).await.unwrap());
+    assert!(
+        store
+            .take_lease("webhook-drain:x", "j", 1_000, 3_000)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.count_live_leases("node:", 1_500).await.unwrap(), 2);
+    assert_eq!(
+        store.count_live_leases("node:", 2_000).await.unwrap(),
+        1,
+        "a lapsed"
+    );
+    store.release_lease("node:b", "b").await.unwrap();
+    assert_eq!(store.count_live_leases("node:", 2_000).await.unwrap(), 0);
+}

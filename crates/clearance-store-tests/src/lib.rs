@@ -24,7 +24,7 @@ pub use jobs::{
 };
 pub use leases::{
     a_holder_asked_to_look_again_keeps_its_lease, a_lease_has_one_holder_until_released_or_expired,
-    concurrent_takers_get_one_lease,
+    concurrent_takers_get_one_lease, live_leases_are_counted_by_prefix,
 };
 pub use resources::{
     change_sets_are_atomic, deleting_a_client_keeps_its_audit_trail,
@@ -88,6 +88,7 @@ macro_rules! conformance_tests {
             a_lease_has_one_holder_until_released_or_expired,
             a_holder_asked_to_look_again_keeps_its_lease,
             concurrent_takers_get_one_lease,
+            live_leases_are_counted_by_prefix,
             lists_are_replaced_whole,
         );
     };

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clearance::accounts::{create_key, find_or_create_account};
 use clearance::blobs::EncryptedBlobs;
-use clearance::wiring::{WorkerSettings, build_app, open_store, run_dispatcher};
+use clearance::wiring::{WorkerSettings, build_app, open_store, run_dispatcher, run_membership};
 use clearance_api::ApiConfig;
 use clearance_blob::{BlobConfig, BlobStore, S3Settings};
 use clearance_core::Mode;
@@ -49,6 +49,8 @@ struct NodeSettings {
     rules: Rules,
     /// The PostgreSQL URL and schema, when the database is PostgreSQL.
     postgres: Option<(String, String)>,
+    /// Rate limits shared by the servers on the database (`CLEARANCE_RATE_LIMIT_SCOPE=cluster`).
+    cluster_rate_limits: bool,
 }
 
 /// What the servers of one test share: the database, files and keys.
@@ -120,7 +122,22 @@ impl TestApp {
         Self::start(config, true, Rules::default()).await
     }
 
+    /// Starts a server whose rate limits are shared with its peers ([`TestApp::spawn_peer`]),
+    /// which count each other every 100 ms.
+    pub async fn spawn_with_cluster_rate_limits(config: ApiConfig) -> Self {
+        Self::start_node(config, true, Rules::default(), true).await
+    }
+
     async fn start(config: ApiConfig, run_workers: bool, rules: Rules) -> Self {
+        Self::start_node(config, run_workers, rules, false).await
+    }
+
+    async fn start_node(
+        config: ApiConfig,
+        run_workers: bool,
+        rules: Rules,
+        cluster_rate_limits: bool,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let token_keys = clearance::wiring::load_token_keys(
             None,
@@ -160,6 +177,7 @@ impl TestApp {
             run_workers,
             rules,
             postgres,
+            cluster_rate_limits,
         };
         Self::serve(
             Shared {
@@ -241,6 +259,15 @@ impl TestApp {
         });
         // The workers stop when the app (holding the sender) is dropped.
         let (stop_workers, stop) = tokio::sync::watch::channel(false);
+        if node.cluster_rate_limits {
+            tokio::spawn(run_membership(
+                store.clone(),
+                app.api.clone(),
+                app.node_id.clone(),
+                Duration::from_millis(100),
+                stop.clone(),
+            ));
+        }
         if node.run_workers {
             tokio::spawn(run_dispatcher(
                 app.services.clone(),

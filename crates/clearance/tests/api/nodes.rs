@@ -62,3 +62,34 @@ async fn a_revoked_key_stops_working_on_every_node_within_five_seconds() {
         }
     }
 }
+
+#[tokio::test]
+async fn with_the_cluster_scope_nodes_share_a_keys_rate() {
+    let config = ApiConfig {
+        rate_limit_test: 6,
+        rate_limit_live: 0,
+        ..ApiConfig::default()
+    };
+    let first = TestApp::spawn_with_cluster_rate_limits(config).await;
+    let second = first.spawn_peer().await;
+    // Both have announced themselves (every 100 ms) and recounted; buckets start afresh.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (key, _) = first.other_account("shared-rate").await;
+    let mut allowed = 0;
+    for node in [&first, &second] {
+        for _ in 0..6 {
+            let r = node
+                .send(Method::GET, "/v1/clients", Some(&key), None)
+                .await;
+            if r.status == 200 {
+                allowed += 1;
+                assert_eq!(
+                    r.headers["ratelimit-limit"], "6",
+                    "the key's rate, not the share"
+                );
+            }
+        }
+    }
+    // Each node allows half of 6 at once (a request refills a little while the burst runs).
+    assert!((6..=7).contains(&allowed), "{allowed} of 12 allowed");
+}
