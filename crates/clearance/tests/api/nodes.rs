@@ -1,6 +1,7 @@
 //! Per-node pieces of a cluster, as documented in `docs/architecture.md` ("Several nodes"):
-//! rate limits are counted by each node, a key revoked through one node's database stops working
-//! on every node within the key cache's 5 s.
+//! rate limits are counted by each node (by default in full, with the cluster scope each its
+//! share), and a key revoked in the database stops working on every node within the key cache's
+//! 5 s.
 
 use std::time::{Duration, Instant};
 
