@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Several `clearance serve` nodes on one PostgreSQL database: is every webhook event delivered
 # once? Starts 2 and then 3 release nodes (each with its own data folder, sharing the master key,
-# the SDK token key file and the database), a local receiver subscribed to `check.completed`
-# that answers 200 at once, creates N test-mode `standard_screening_check`s (one client each)
-# through the nodes in turn, waits, and prints: nodes, checks complete, distinct events,
-# deliveries, delivered twice. Each node count runs twice: undisturbed, and with one node killed
-# with `kill -9` half way through the creates and restarted a second later.
+# the SDK token key file and the database), two local receivers subscribed to `check.completed`
+# (one answers 200 at once, the other after 50 ms), creates N test-mode
+# `standard_screening_check`s (one client each) through the nodes in turn, waits, and prints:
+# nodes, checks complete, distinct events, deliveries, delivered twice (fast receiver), and the
+# slow receiver's distinct events and deliveries. Each node count runs three times: undisturbed;
+# with one node killed with `kill -9` half way through the creates and restarted a second later;
+# and with a random node killed with `kill -9` every 3 s (and restarted) until the creates are
+# done and at least four kills happened.
 # Usage: bench/multinode.sh [checks] [node counts…]   (defaults: 300, "2 3"; a count of 1
 #        gives the single-node baseline, without the kill)
 #
@@ -35,6 +38,7 @@ fi
 work="$(mktemp -d)"
 pids=()
 receiver=""
+slow=""
 schema=""
 stop_nodes() {
   for pid in "${pids[@]}"; do
@@ -44,7 +48,9 @@ stop_nodes() {
 }
 cleanup() {
   stop_nodes
-  if [ -n "$receiver" ]; then kill "$receiver" 2>/dev/null || true; wait "$receiver" 2>/dev/null || true; fi
+  for r in "$receiver" "$slow"; do
+    if [ -n "$r" ]; then kill "$r" 2>/dev/null || true; wait "$r" 2>/dev/null || true; fi
+  done
   if [ -n "$schema" ]; then psql -q "$pg_url" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
@@ -53,15 +59,16 @@ trap cleanup EXIT
 gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# The receiver: one line per request (event id, type, check id), 200 at once.
+# The receiver: one line per request (event id, type, check id), 200 after $3 seconds.
 cat >"$work/receiver.py" <<'PY'
-import json, sys
+import json, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 log = open(sys.argv[2], "a", buffering=1)
 class Hook(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         log.write(f'{body["id"]} {body["type"]} {body["payload"].get("id", "")}\n')
+        time.sleep(float(sys.argv[3]))
         self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
     def log_message(self, *args):
         pass
@@ -114,17 +121,22 @@ start_node() {
   echo "node $1 did not start:" >&2; cat "$work/node-$1.log" >&2; exit 1
 }
 
-# run <nodes> <kill: 0|1>: one row of the table.
+# count <file>: "<distinct events> <deliveries>" received.
+count() { echo "$(cut -d' ' -f1 "$1" | sort -u | wc -l) $(wc -l <"$1")"; }
+
+# run <nodes> <kill: 0 none | 1 one node midway | 2 a random node every 3 s>: one row.
 run() {
   local nodes="$1" kill="$2" run_id="$$_${1}_${2}"
   schema="multinode_$run_id"
   psql -q -v ON_ERROR_STOP=1 "$pg_url" -c "CREATE SCHEMA $schema" >/dev/null
   local sep; case "$pg_url" in *\?*) sep='&' ;; *) sep='?' ;; esac
   export DATABASE_URL="${pg_url}${sep}options=-csearch_path%3D${schema}"
-  : >"$work/received-$run_id"
-  local rport; rport="$(free_port)"
-  python3 "$work/receiver.py" "$rport" "$work/received-$run_id" &
+  : >"$work/received-$run_id"; : >"$work/slow-$run_id"
+  local rport sport; rport="$(free_port)"; sport="$(free_port)"
+  python3 "$work/receiver.py" "$rport" "$work/received-$run_id" 0 &
   receiver=$!
+  python3 "$work/receiver.py" "$sport" "$work/slow-$run_id" 0.05 &
+  slow=$!
   local key; key="$(CLEARANCE_DATA_DIR="$work/node-0" "$bin" keys create --mode test --account bench)"
   local ports=() urls=()
   for i in $(seq 0 $((nodes - 1))); do
@@ -133,6 +145,8 @@ run() {
   done
   curl -fsS -H "Authorization: $key" -H 'Content-Type: application/json' "${urls[0]}/v1/webhooks" \
     -d "{\"url\":\"http://127.0.0.1:$rport/hook\",\"enabled\":true,\"events\":[\"check.completed\"]}" >/dev/null
+  curl -fsS -H "Authorization: $key" -H 'Content-Type: application/json' "${urls[0]}/v1/webhooks" \
+    -d "{\"url\":\"http://127.0.0.1:$sport/hook\",\"enabled\":true,\"events\":[\"check.completed\"]}" >/dev/null
   local victim=$((nodes - 1))
   if [ "$kill" = 1 ]; then
     export KILL_AT_HALF="kill -9 \$(cat $work/victim.pid); sleep 1; touch $work/restart"
@@ -148,6 +162,17 @@ run() {
     gone "${pids[victim]}"
     start_node "$victim" "${ports[victim]}"
   fi
+  local kills=0
+  if [ "$kill" = 2 ]; then
+    while kill -0 "$driver" 2>/dev/null || [ "$kills" -lt 4 ]; do
+      sleep 3
+      victim=$((RANDOM % nodes))
+      kill -9 "${pids[victim]}" 2>/dev/null || true
+      gone "${pids[victim]}"
+      start_node "$victim" "${ports[victim]}"
+      kills=$((kills + 1))
+    done
+  fi
   wait "$driver"
   # Wait for every check to complete and every event to arrive (or 120 s), then 3 s more for any
   # late duplicate.
@@ -155,7 +180,8 @@ run() {
   for _ in $(seq 1 1200); do
     complete="$(sql "SELECT count(*) FROM resources WHERE kind = 'check' AND body->>'status' = 'complete'")"
     distinct="$(cut -d' ' -f1 "$work/received-$run_id" | sort -u | wc -l)"
-    [ "$complete" -ge "$checks" ] && [ "$distinct" -ge "$checks" ] && break
+    local slow_distinct; slow_distinct="$(cut -d' ' -f1 "$work/slow-$run_id" | sort -u | wc -l)"
+    [ "$complete" -ge "$checks" ] && [ "$distinct" -ge "$checks" ] && [ "$slow_distinct" -ge "$checks" ] && break
     sleep 0.1
   done
   sleep 3
@@ -165,10 +191,14 @@ run() {
   local label="$nodes nodes"
   [ "$nodes" = 1 ] && label="1 node"
   [ "$kill" = 1 ] && label="$nodes nodes, one killed with kill -9 midway and restarted"
-  printf '| %s | %s/%s | %s (outbox %s) | %s | %s |\n' "$label" "$complete" "$checks" \
-    "$distinct" "$events" "$deliveries" "$((deliveries - distinct))"
+  [ "$kill" = 2 ] && label="$nodes nodes, a random one killed with kill -9 every 3 s ($kills kills)"
+  local slow_counts; read -r -a slow_counts <<<"$(count "$work/slow-$run_id")"
+  printf '| %s | %s/%s | %s (outbox %s) | %s | %s | %s / %s |\n' "$label" "$complete" "$checks" \
+    "$distinct" "$events" "$deliveries" "$((deliveries - distinct))" "${slow_counts[0]}" "${slow_counts[1]}"
   stop_nodes
-  kill "$receiver" 2>/dev/null || true; wait "$receiver" 2>/dev/null || true; receiver=""
+  kill "$receiver" "$slow" 2>/dev/null || true; wait "$receiver" "$slow" 2>/dev/null || true
+  receiver=""; slow=""
+slow=""
   psql -q "$pg_url" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null; schema=""
   rm -rf "$work"/node-* "$work/token-keys.json"
 }
@@ -177,9 +207,9 @@ echo "Clearance multi-node webhook benchmark — $(nproc) cores, release build, 
   "checks, PostgreSQL $(psql -Atq "$pg_url" -c 'SHOW server_version' | cut -d' ' -f1)," \
   "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo
-echo "| setup | checks complete | distinct events | deliveries | delivered twice |"
-echo "| --- | --- | --- | --- | --- |"
+echo "| setup | checks complete | distinct events | deliveries | delivered twice | slow receiver: distinct / deliveries |"
+echo "| --- | --- | --- | --- | --- | --- |"
 for n in "${node_counts[@]}"; do
   run "$n" 0
-  if [ "$n" -gt 1 ]; then run "$n" 1; fi
+  if [ "$n" -gt 1 ]; then run "$n" 1; run "$n" 2; fi
 done
