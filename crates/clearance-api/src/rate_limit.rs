@@ -1,9 +1,11 @@
 //! Per-caller token buckets: an API key (or an SDK token) may send `rate` requests per second,
-//! with a burst of one second's worth. Limits are per process (each node of a cluster counts its
-//! own share).
+//! with a burst of one second's worth. Buckets are per process. By default each node of a cluster
+//! allows the whole rate; told how many nodes there are ([`RateLimiter::share_among`]), each
+//! allows its share, so the cluster as a whole allows about `rate` behind an even balancer.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
 use axum::http::{HeaderMap, HeaderValue};
@@ -48,6 +50,8 @@ impl Decision {
 pub struct RateLimiter {
     test: u32,
     live: u32,
+    /// How many nodes share each caller's rate (1: this node allows all of it).
+    nodes: AtomicU32,
     buckets: Mutex<Buckets>,
 }
 
@@ -57,11 +61,18 @@ impl RateLimiter {
         RateLimiter {
             test,
             live,
+            nodes: AtomicU32::new(1),
             buckets: Mutex::new(Buckets {
                 by_caller: HashMap::new(),
                 prune_at: PRUNE_AT,
             }),
         }
+    }
+
+    /// From now on this node allows `1/nodes` of each rate (but at least one request per
+    /// second, so a caller is never locked out by a large cluster).
+    pub fn share_among(&self, nodes: u32) {
+        self.nodes.store(nodes.max(1), Ordering::Relaxed);
     }
 
     /// Takes one token for `key_id`; `None` when limiting is off for the mode.
@@ -77,7 +88,8 @@ impl RateLimiter {
         if rate == 0 {
             return None;
         }
-        let capacity = f64::from(rate);
+        let share = self.nodes.load(Ordering::Relaxed).max(1);
+        let capacity = (f64::from(rate) / f64::from(share)).max(1.0);
         let mut guard = self.buckets.lock().ok()?;
         let state = &mut *guard;
         let buckets = &mut state.by_caller;
@@ -123,6 +135,27 @@ impl RateLimiter {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn a_shared_rate_allows_this_nodes_part() {
+        let limiter = RateLimiter::new(6, 10);
+        limiter.share_among(3);
+        let t0 = Instant::now();
+        let allowed = (0..6)
+            .filter(|_| limiter.check_at("k", Mode::Test, t0).unwrap().allowed)
+            .count();
+        assert_eq!(allowed, 2, "a third of 6 per second");
+        let later = t0 + Duration::from_millis(500);
+        assert!(limiter.check_at("k", Mode::Test, later).unwrap().allowed);
+        assert!(!limiter.check_at("k", Mode::Test, later).unwrap().allowed);
+        let decision = limiter.check_at("other", Mode::Test, later).unwrap();
+        assert_eq!(decision.limit, 6, "headers state the key's rate");
+        limiter.share_among(100);
+        let small = (0..3)
+            .filter(|_| limiter.check_at("new", Mode::Test, later).unwrap().allowed)
+            .count();
+        assert_eq!(small, 1, "never less than one per second");
+    }
 
     #[test]
     fn a_burst_of_one_second_then_refills() {

@@ -74,6 +74,11 @@ impl AppState {
         }))
     }
 
+    /// Shares each key's rate among `nodes` servers (see the cluster rate-limit scope).
+    pub fn share_rate_limits(&self, nodes: u32) {
+        self.limiter.share_among(nodes);
+    }
+
     /// Exposes this process's job counters on `/metrics`.
     pub fn with_job_stats(mut self, stats: Arc<WorkerStats>) -> Self {
         Arc::make_mut(&mut self.0).job_stats = Some(stats);

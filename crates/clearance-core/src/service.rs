@@ -10,6 +10,7 @@ mod capture;
 mod checks;
 mod custom_lists;
 mod documents;
+mod drain_lease;
 mod erasure;
 mod flow;
 mod flow_finish;

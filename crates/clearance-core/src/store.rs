@@ -8,7 +8,7 @@ use crate::account::{Account, ApiKey, TeamMember};
 use crate::events::{Event, EventQuery, StoredEvent};
 use crate::scope::Scope;
 use crate::screening_lists::ListStore;
-use clearance_jobs::{JobQueue, NewJob};
+use clearance_jobs::{JobQueue, Leases, NewJob};
 
 /// The kinds of resource kept in the document table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -260,9 +260,10 @@ pub enum StoreError {
 }
 
 /// What the domain needs from a database. Implemented for SQLite and PostgreSQL and checked by
-/// the shared conformance suite. The same database holds the job queue.
+/// the shared conformance suite. The same database holds the job queue and the leases that keep
+/// work such as draining one webhook's queue to one server at a time.
 #[async_trait]
-pub trait Store: JobQueue + ListStore + Send + Sync {
+pub trait Store: JobQueue + Leases + ListStore + Send + Sync {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Checks the database answers.

@@ -8,9 +8,11 @@
 //! therefore at least once, and handlers must be idempotent.
 
 mod job;
+mod lease;
 mod queue;
 mod worker;
 
 pub use job::{Job, NewJob};
+pub use lease::Leases;
 pub use queue::{JobQueue, QueueCounts, QueueError};
 pub use worker::{Handler, HandlerError, WorkerConfig, WorkerStats, Workers, backoff_ms};

@@ -1,9 +1,9 @@
 //! The SQL of Clearance's stores, written once for SQLite and PostgreSQL.
 //!
 //! [`SqlStore`] implements the core's `Store` and `ListStore` ports and the job queue's
-//! `JobQueue` with one set of statements, generic over the sqlx database. An adapter opens the
-//! [`Pools`], brings its migrations, implements [`Dialect`] for the little SQL that really differs
-//! and may read one resource by id faster than sqlx does ([`ReadById`]).
+//! `JobQueue` and `Leases` with one set of statements, generic over the sqlx database. An
+//! adapter opens the [`Pools`], brings its migrations, implements [`Dialect`] for the little SQL
+//! that really differs and may read one resource by id faster than sqlx does ([`ReadById`]).
 //!
 //! Two things that look as if they differ do not:
 //! - Parameters are numbered `$1`, `$2`, … everywhere. That is PostgreSQL's form and one of
@@ -16,6 +16,7 @@ mod dialect;
 mod dynamic_query;
 mod events;
 mod jobs;
+mod leases;
 mod resources;
 mod screening_lists;
 mod store;

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod jobs;
+mod leases;
 mod resources;
 mod screening_lists;
 
@@ -20,6 +21,10 @@ pub use accounts::accounts_and_keys;
 pub use jobs::{
     concurrent_claims_never_share_a_job, enqueues_and_events_commit_with_their_change,
     leases_retries_and_burial, shutdown_hands_back_unfinished_jobs, worker_pools_share_a_queue,
+};
+pub use leases::{
+    a_holder_asked_to_look_again_keeps_its_lease, a_lease_has_one_holder_until_released_or_expired,
+    concurrent_takers_get_one_lease, live_leases_are_counted_by_prefix,
 };
 pub use resources::{
     change_sets_are_atomic, deleting_a_client_keeps_its_audit_trail,
@@ -80,6 +85,10 @@ macro_rules! conformance_tests {
             enqueues_and_events_commit_with_their_change,
             worker_pools_share_a_queue,
             shutdown_hands_back_unfinished_jobs,
+            a_lease_has_one_holder_until_released_or_expired,
+            a_holder_asked_to_look_again_keeps_its_lease,
+            concurrent_takers_get_one_lease,
+            live_leases_are_counted_by_prefix,
             lists_are_replaced_whole,
         );
     };

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clearance::accounts::{create_key, find_or_create_account};
 use clearance::blobs::EncryptedBlobs;
-use clearance::wiring::{WorkerSettings, build_app, open_store, run_dispatcher};
+use clearance::wiring::{WorkerSettings, build_app, open_store, run_dispatcher, run_membership};
 use clearance_api::ApiConfig;
 use clearance_blob::{BlobConfig, BlobStore, S3Settings};
 use clearance_core::Mode;
@@ -35,8 +35,33 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The keys the server signs SDK tokens with (kept in the test's data folder).
     pub token_keys: Arc<clearance_tokens::KeySet>,
+    /// How this server was started, so [`TestApp::spawn_peer`] can start another like it.
+    node: NodeSettings,
     _stop_workers: tokio::sync::watch::Sender<bool>,
-    _dir: tempfile::TempDir,
+    _dir: Arc<tempfile::TempDir>,
+}
+
+/// What a second server on the same database is started with.
+#[derive(Clone)]
+struct NodeSettings {
+    config: ApiConfig,
+    run_workers: bool,
+    rules: Rules,
+    /// The PostgreSQL URL and schema, when the database is PostgreSQL.
+    postgres: Option<(String, String)>,
+    /// Rate limits shared by the servers on the database (`CLEARANCE_RATE_LIMIT_SCOPE=cluster`).
+    cluster_rate_limits: bool,
+}
+
+/// What the servers of one test share: the database, files and keys.
+struct Shared {
+    store: Arc<dyn Store>,
+    blobs: BlobStore,
+    raw_blobs: RawBlobs,
+    test_key: String,
+    live_key: String,
+    token_keys: Arc<clearance_tokens::KeySet>,
+    dir: Arc<tempfile::TempDir>,
 }
 
 /// An answer, with the body parsed as JSON (`Null` when empty).
@@ -97,11 +122,23 @@ impl TestApp {
         Self::start(config, true, Rules::default()).await
     }
 
-    async fn start(mut config: ApiConfig, run_workers: bool, rules: Rules) -> Self {
+    /// Starts a server whose rate limits are shared with its peers ([`TestApp::spawn_peer`]),
+    /// which count each other every 100 ms.
+    pub async fn spawn_with_cluster_rate_limits(config: ApiConfig) -> Self {
+        Self::start_node(config, true, Rules::default(), true).await
+    }
+
+    async fn start(config: ApiConfig, run_workers: bool, rules: Rules) -> Self {
+        Self::start_node(config, run_workers, rules, false).await
+    }
+
+    async fn start_node(
+        config: ApiConfig,
+        run_workers: bool,
+        rules: Rules,
+        cluster_rate_limits: bool,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        config.public_url = base.clone();
         let token_keys = clearance::wiring::load_token_keys(
             None,
             &dir.path().join("tokens").join("keys.json"),
@@ -111,19 +148,20 @@ impl TestApp {
                 .as_secs() as i64,
         )
         .unwrap();
-        let store: Arc<dyn Store> = match std::env::var("CLEARANCE_TEST_DATABASE_URL") {
-            Ok(url) if !url.is_empty() => {
-                let schema = clearance_store_postgres::scratch_schema(&url)
-                    .await
-                    .unwrap();
-                let store = clearance_store_postgres::connect(&url, Some(&schema))
-                    .await
-                    .unwrap();
-                store.migrate().await.unwrap();
-                Arc::new(store)
-            }
-            _ => open_store(None, dir.path()).await.unwrap(),
-        };
+        let (store, postgres): (Arc<dyn Store>, _) =
+            match std::env::var("CLEARANCE_TEST_DATABASE_URL") {
+                Ok(url) if !url.is_empty() => {
+                    let schema = clearance_store_postgres::scratch_schema(&url)
+                        .await
+                        .unwrap();
+                    let store = clearance_store_postgres::connect(&url, Some(&schema))
+                        .await
+                        .unwrap();
+                    store.migrate().await.unwrap();
+                    (Arc::new(store), Some((url, schema)))
+                }
+                _ => (open_store(None, dir.path()).await.unwrap(), None),
+            };
         let account = find_or_create_account(store.as_ref(), "test-account")
             .await
             .unwrap();
@@ -134,6 +172,74 @@ impl TestApp {
             .await
             .unwrap();
         let (blobs, raw_blobs) = open_test_blobs(dir.path()).await;
+        let node = NodeSettings {
+            config,
+            run_workers,
+            rules,
+            postgres,
+            cluster_rate_limits,
+        };
+        Self::serve(
+            Shared {
+                store,
+                blobs,
+                raw_blobs,
+                test_key,
+                live_key,
+                token_keys,
+                dir: Arc::new(dir),
+            },
+            node,
+        )
+        .await
+    }
+
+    /// Starts another server on this one's database, blobs and keys, with its own workers,
+    /// dispatcher and in-process state: a second node of a cluster. On PostgreSQL it opens its
+    /// own connections to the same schema; on SQLite it shares the store (one writer per file).
+    pub async fn spawn_peer(&self) -> Self {
+        let store: Arc<dyn Store> = match &self.node.postgres {
+            Some((url, schema)) => Arc::new(
+                clearance_store_postgres::connect(url, Some(schema))
+                    .await
+                    .unwrap(),
+            ),
+            None => self.store.clone(),
+        };
+        let raw_blobs = match &self.raw_blobs {
+            RawBlobs::Folder(path) => RawBlobs::Folder(path.clone()),
+            RawBlobs::S3 { base } => RawBlobs::S3 { base: base.clone() },
+        };
+        Self::serve(
+            Shared {
+                store,
+                blobs: self.blobs.clone(),
+                raw_blobs,
+                test_key: self.test_key.clone(),
+                live_key: self.live_key.clone(),
+                token_keys: self.token_keys.clone(),
+                dir: self._dir.clone(),
+            },
+            self.node.clone(),
+        )
+        .await
+    }
+
+    /// Serves the API over `shared` on a random port, with workers when `node` says so.
+    async fn serve(shared: Shared, node: NodeSettings) -> Self {
+        let Shared {
+            store,
+            blobs,
+            raw_blobs,
+            test_key,
+            live_key,
+            token_keys,
+            dir,
+        } = shared;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut config = node.config.clone();
+        config.public_url = base.clone();
         let settings = WorkerSettings {
             concurrency: 4,
             poll_interval: Duration::from_millis(50),
@@ -143,7 +249,7 @@ impl TestApp {
             store.clone(),
             Arc::new(EncryptedBlobs(blobs.clone())),
             config,
-            rules,
+            node.rules.clone(),
             &settings,
             token_keys.clone(),
         );
@@ -153,7 +259,16 @@ impl TestApp {
         });
         // The workers stop when the app (holding the sender) is dropped.
         let (stop_workers, stop) = tokio::sync::watch::channel(false);
-        if run_workers {
+        if node.cluster_rate_limits {
+            tokio::spawn(run_membership(
+                store.clone(),
+                app.api.clone(),
+                app.node_id.clone(),
+                Duration::from_millis(100),
+                stop.clone(),
+            ));
+        }
+        if node.run_workers {
             tokio::spawn(run_dispatcher(
                 app.services.clone(),
                 app.dispatch_wake.clone(),
@@ -170,6 +285,7 @@ impl TestApp {
             raw_blobs,
             client: reqwest::Client::new(),
             token_keys,
+            node,
             _stop_workers: stop_workers,
             _dir: dir,
         }

@@ -107,6 +107,10 @@ pub struct ServeArgs {
     /// Requests per second per live key (0 turns limiting off).
     #[arg(long, env = "CLEARANCE_RATE_LIMIT_LIVE", default_value_t = 10)]
     pub rate_limit_live: u32,
+    /// `node`: each server allows a key its whole rate (N servers allow N times it); `cluster`:
+    /// servers count each other through the database and each allows its share.
+    #[arg(long, env = "CLEARANCE_RATE_LIMIT_SCOPE", value_enum, default_value_t = RateLimitScope::Node)]
+    pub rate_limit_scope: RateLimitScope,
     /// Largest accepted request body, in bytes (base64 images of up to 4 MB need about 5.4 MB).
     #[arg(long, env = "CLEARANCE_MAX_BODY_BYTES", default_value_t = 6 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -168,6 +172,15 @@ pub struct ServeArgs {
     /// Most connections open at once; further ones wait to be accepted.
     #[arg(long, env = "CLEARANCE_MAX_CONNECTIONS", default_value_t = 4096)]
     pub max_connections: usize,
+}
+
+/// Whose rate a key's limit is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RateLimitScope {
+    /// Each server allows a key its whole rate.
+    Node,
+    /// The servers on one database share a key's rate, each allowing its part.
+    Cluster,
 }
 
 /// A setting that is either on or off.

@@ -8,10 +8,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
 use clearance::blobs::open_blobs;
-use clearance::config::{BlobArgs, OnOff, ServeArgs, StorageArgs, TokenArgs};
+use clearance::config::{BlobArgs, OnOff, RateLimitScope, ServeArgs, StorageArgs, TokenArgs};
 use clearance::lists::{ListsCommand, ScreenArgs, lists, screen};
 use clearance::wiring::{
-    WorkerSettings, build_app, load_token_keys, open_store, pdf_rendering, run_dispatcher,
+    MEMBERSHIP_INTERVAL, WorkerSettings, build_app, load_token_keys, open_store, pdf_rendering,
+    run_dispatcher, run_membership,
 };
 use clearance_api::ApiConfig;
 use clearance_core::Mode;
@@ -240,7 +241,7 @@ async fn serve(
         pdf: pdf_rendering(args.pdf_isolation == OnOff::On)?,
         ..WorkerSettings::default()
     };
-    let app = build_app(store, blobs, config, rules, &settings, token_keys);
+    let app = build_app(store.clone(), blobs, config, rules, &settings, token_keys);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -250,6 +251,15 @@ async fn serve(
         app.dispatch_wake.clone(),
         stop.clone(),
     ));
+    let membership = (args.rate_limit_scope == RateLimitScope::Cluster).then(|| {
+        tokio::spawn(run_membership(
+            store.clone(),
+            app.api.clone(),
+            app.node_id.clone(),
+            MEMBERSHIP_INTERVAL,
+            stop.clone(),
+        ))
+    });
     let workers = (args.workers > 0).then(|| tokio::spawn(app.workers.run(stop)));
     tracing::info!(
         listen = %args.listen,
@@ -268,6 +278,9 @@ async fn serve(
         let _ = workers.await;
     }
     let _ = dispatcher.await;
+    if let Some(membership) = membership {
+        let _ = membership.await;
+    }
     Ok(())
 }
 

@@ -151,6 +151,54 @@ pub struct Application {
     pub services: Services,
     /// Notified when this process commits outbox events (pass to `run_dispatcher`).
     pub dispatch_wake: Arc<tokio::sync::Notify>,
+    /// The HTTP state (for `run_membership`, which shares rate limits among nodes).
+    pub api: AppState,
+    /// This process's name in job leases and in the cluster's membership.
+    pub node_id: String,
+}
+
+/// How often a node renews its membership and recounts the cluster; a node that stops renewing
+/// drops out after three rounds.
+pub const MEMBERSHIP_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Announces this node in the database (a `node:<id>` lease renewed every `interval`) and shares
+/// each key's rate limit among the live nodes, until `shutdown`; then leaves at once. Run only
+/// with the cluster rate-limit scope.
+pub async fn run_membership(
+    store: Arc<dyn Store>,
+    api: AppState,
+    node_id: String,
+    interval: Duration,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let name = format!("node:{node_id}");
+    let ttl = 3 * interval.as_millis() as i64;
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or_default()
+    };
+    loop {
+        let at = now();
+        let counted = match store.take_lease(&name, &node_id, at, at + ttl).await {
+            Ok(_) => store.count_live_leases("node:", at).await,
+            Err(e) => Err(e),
+        };
+        match counted {
+            Ok(nodes) => api.share_rate_limits(u32::try_from(nodes).unwrap_or(u32::MAX)),
+            // Keep the last share: a database hiccup should not change anyone's limit.
+            Err(e) => tracing::warn!(error = %e, "counting the cluster's nodes failed"),
+        }
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            _ = tokio::time::sleep(interval) => {}
+        }
+        if *shutdown.borrow() {
+            break;
+        }
+    }
+    let _ = store.release_lease(&name, &node_id).await;
 }
 
 /// Moves outbox events into delivery jobs until `shutdown` turns true (every process runs one;
@@ -211,7 +259,8 @@ pub fn build_app(
     settings: &WorkerSettings,
     token_keys: Arc<KeySet>,
 ) -> Application {
-    let mut worker_config = WorkerConfig::new(worker_id());
+    let node_id = worker_id();
+    let mut worker_config = WorkerConfig::new(node_id.clone());
     worker_config.concurrency = settings.concurrency.max(1);
     worker_config.poll_interval = settings.poll_interval;
     worker_config.lease = settings.lease;
@@ -259,9 +308,11 @@ pub fn build_app(
         .handle(FORGET_SECRET_QUEUE, Arc::new(SecretForgetter::new(shared)));
     let state = AppState::new(services.clone(), config).with_job_stats(workers.stats());
     Application {
-        router: clearance_api::router(state),
+        router: clearance_api::router(state.clone()),
         workers,
         services,
         dispatch_wake,
+        api: state,
+        node_id,
     }
 }

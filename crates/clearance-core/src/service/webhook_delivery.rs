@@ -1,7 +1,8 @@
 //! Delivering each webhook's queue in order. A delivery job drains one endpoint: it sends the
 //! oldest pending delivery, and only once that is delivered does it move on to the next, so a
 //! later event never overtakes an earlier one that is waiting for a retry. Every attempt is
-//! logged in the same transaction as the queue change it causes.
+//! logged in the same transaction as the queue change it causes. One job at a time drains a
+//! webhook, across every server on the database ([`DrainLease`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,6 +14,7 @@ use clearance_jobs::{Handler, HandlerError, Job};
 use serde::de::DeserializeOwned;
 
 use super::Services;
+use super::drain_lease::DrainLease;
 use super::webhook_queue::{WebhookJob, event_body};
 use crate::error::{CoreError, Result};
 use crate::events::StoredEvent;
@@ -120,13 +122,19 @@ struct DrainGuard {
 }
 
 impl DrainGuard {
-    /// Whether another job asked for a drain meanwhile; if not, the hook is released atomically.
+    /// Whether another job asked for a drain meanwhile; if not, the hook is released atomically
+    /// (under the same lock), so a job arriving just after goes on to the database's lease and
+    /// is not lost in a flag nobody reads again.
     fn again(&self) -> bool {
         let mut d = self.draining.lock().unwrap_or_else(|e| e.into_inner());
         match d.hooks.get_mut(&self.hook) {
-            Some((token, dirty)) if *token == self.token && *dirty => {
-                *dirty = false;
-                true
+            Some((token, dirty)) if *token == self.token => {
+                if *dirty {
+                    *dirty = false;
+                    return true;
+                }
+                d.hooks.remove(&self.hook);
+                false
             }
             _ => false,
         }
@@ -207,9 +215,33 @@ impl DeliveryRunner {
         let Some(guard) = self.begin(hook_id) else {
             return Ok(());
         };
+        // The same across servers, through the database: one drainer per webhook.
+        let store = self.services.store.as_ref();
+        let mut lease = DrainLease::new(hook_id, &job.id);
+        if !lease.take(store, || self.services.now_ms()).await? {
+            return Ok(());
+        }
+        let outcome = self.drain_until_idle(job, &scope, &guard, &mut lease).await;
+        if outcome.is_err() {
+            lease.abandon(store).await;
+        }
+        outcome
+    }
+
+    /// Drains until nobody, in this process or another, asked for another look.
+    async fn drain_until_idle(
+        &self,
+        job: &Job,
+        scope: &Scope,
+        guard: &DrainGuard,
+        lease: &mut DrainLease,
+    ) -> std::result::Result<(), HandlerError> {
         loop {
-            self.drain(job, &scope, hook_id).await?;
-            if !guard.again() {
+            self.drain(job, scope, &guard.hook, lease).await?;
+            if guard.again() {
+                continue;
+            }
+            if !lease.finish(self.services.store.as_ref()).await? {
                 return Ok(());
             }
         }
@@ -221,10 +253,14 @@ impl DeliveryRunner {
         job: &Job,
         scope: &Scope,
         hook_id: &str,
+        lease: &mut DrainLease,
     ) -> std::result::Result<(), HandlerError> {
         let services = &self.services;
         loop {
             let store = services.store.as_ref();
+            if !lease.keep(store, services.now_ms()).await? {
+                return Ok(()); // another drainer took over after our lease lapsed
+            }
             let Some(hook) = store
                 .get(scope, ResourceKind::Webhook, hook_id)
                 .await

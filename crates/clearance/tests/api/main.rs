@@ -22,6 +22,7 @@ mod flow_messages;
 mod isolation;
 mod lists;
 mod live_media;
+mod nodes;
 mod platform;
 mod screening;
 mod sdk;
@@ -29,6 +30,7 @@ mod sdk_capture;
 mod sdk_openapi;
 mod tokens;
 mod webhook_delivery;
+mod webhook_nodes;
 mod webhook_operations;
 mod webhooks;
 
