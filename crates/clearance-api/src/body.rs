@@ -169,7 +169,7 @@ impl<T: ToSchema> ToSchema for PatchBody<T> {
 }
 
 /// The body of a capture-API request (`/v1/sdk/…`), read as [`JsonBody`]: `T`'s fields with
-/// `clientId` optional, since the SDK token names the client. Named `Sdk<T>` in the OpenAPI
+/// `clientId` optional, since the SDK token names the client, and without `options`. Named `Sdk<T>` in the OpenAPI
 /// document.
 pub struct SdkBody<T>(pub Value, pub PhantomData<T>);
 
@@ -208,6 +208,8 @@ impl<T: ToSchema> PartialSchema for SdkBody<T> {
         }
         if let RefOr::T(Schema::Object(object)) = &mut schema {
             optional_client(object);
+            // Check options are the server's to set, never the token holder's.
+            object.properties.shift_remove("options");
         }
         schema
     }

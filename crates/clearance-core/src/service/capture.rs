@@ -1,5 +1,6 @@
 //! What an SDK token may start for its one client: checks whose linked resources all belong to
-//! that client. Anything else is answered as if it did not exist.
+//! that client, with the server's default options. A foreign resource is answered as if it did
+//! not exist.
 
 use serde_json::Value;
 
@@ -31,6 +32,15 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         let mut body = as_object(input, None)?.clone();
+        // The person being verified holds the token: options such as `screeningListsScope` or
+        // `screeningNameSearchMode` would let them choose how they are screened. A capture
+        // check runs with the server's defaults.
+        if body.get("options").is_some_and(|o| !o.is_null()) {
+            return Err(CoreError::invalid(
+                "options",
+                "A check started with an SDK token takes no options; create the check with an API key to set them",
+            ));
+        }
         // Foreign ids are refused before anything else, whatever the check type, so a token
         // learns nothing about resources it does not own.
         for (param, kind) in LINKS {

@@ -190,6 +190,17 @@ async fn a_check_created_through_the_sdk_completes_and_is_seen_with_the_api_key(
             json!({"type": "standard_screening_check", "documentId": doc}),
             "documentId",
         ),
+        // The person being verified cannot choose how they are screened (issue #21.1).
+        (
+            json!({"type": "standard_screening_check",
+                "options": {"screeningNameSearchMode": "precise"}}),
+            "options",
+        ),
+        (
+            json!({"type": "standard_screening_check",
+                "options": {"screeningListsScope": {"mode": "include", "lists": ["none"]}}}),
+            "options",
+        ),
     ] {
         let r = capture.post(&app, "/v1/sdk/checks", &body).await;
         assert_eq!(r.status, 400, "{body}: {}", r.body);

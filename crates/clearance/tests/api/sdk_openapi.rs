@@ -55,6 +55,12 @@ async fn the_capture_api_is_documented_with_its_own_scheme() {
         json!(["type"]),
         "clientId comes from the token"
     );
+    assert!(
+        body("SdkCheckCreate")["properties"]
+            .get("options")
+            .is_none(),
+        "check options are the server's to set"
+    );
     assert_eq!(required("SdkSession").as_array().map(Vec::len), Some(4));
 
     // An API key is refused on each of them, in the wire shape the document declares.
