@@ -52,6 +52,20 @@ fn settled_prefix(after: i64, events: Vec<StoredEvent>, gap_deadline: i64) -> Ve
 }
 
 impl Services {
+    /// The sequence number of the last event the dispatcher has queued (0 before the first).
+    /// Redelivery stays at or below it: the dispatcher inserts the deliveries of later events
+    /// unconditionally, and one already there would fail its batch again and again.
+    pub(crate) async fn dispatched_up_to(&self) -> Result<i64> {
+        let cursor = self
+            .store
+            .get(&system_scope(), ResourceKind::DispatchCursor, CURSOR_ID)
+            .await?;
+        Ok(match cursor {
+            Some(c) => typed::decode::<DispatchCursor>(&c)?.seq,
+            None => 0,
+        })
+    }
+
     /// Reads up to `batch` settled events after the shared cursor and queues their deliveries;
     /// returns how many events it consumed. Safe to run in every process: the cursor is
     /// versioned, so a range is dispatched by exactly one of them.

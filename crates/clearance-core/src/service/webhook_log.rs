@@ -45,7 +45,8 @@ impl Services {
 
     /// Queues fresh deliveries of past events (`eventId`, or a `createdAfter`/`createdBefore`
     /// window) that the webhook subscribes to; answers how many were queued. Events already
-    /// waiting in the webhook's queue are not queued twice.
+    /// waiting in the webhook's queue are not queued twice, and events the dispatcher has not
+    /// reached yet are left to it.
     pub async fn redeliver_webhook(
         &self,
         scope: &Scope,
@@ -88,10 +89,12 @@ impl Services {
         let (found, webhook, hook) = (&found, &webhook, &hook);
         retry_on_conflict(|| async move {
             let now = self.now_ms();
+            // Events the dispatcher has not reached yet are left to it (issue #21, finding 3).
+            let dispatched = self.dispatched_up_to().await?;
             let mut changes = Vec::new();
             for e in found
                 .iter()
-                .filter(|e| webhook.receives(&e.event.event_type))
+                .filter(|e| e.seq <= dispatched && webhook.receives(&e.event.event_type))
             {
                 let queued = self
                     .store

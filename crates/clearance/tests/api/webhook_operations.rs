@@ -383,3 +383,42 @@ async fn both_secrets_sign_during_a_rotation_overlap() {
         .await;
     assert_eq!(missing.status, 404);
 }
+
+#[tokio::test]
+async fn a_redelivery_ahead_of_the_dispatcher_never_stalls_it() {
+    // No dispatcher runs here: the event stays after the cursor until this test dispatches.
+    let app = TestApp::spawn_paused().await;
+    let created = app
+        .post(
+            "/v1/webhooks",
+            &json!({"url": "https://example.com/hook", "enabled": true, "events": ["client.created"]}),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let client = app.post("/v1/clients", &person("Ada", "Lovelace")).await;
+    assert_eq!(client.status, 200, "{}", client.text);
+    let services = clearance_core::service::Services::new(
+        app.store.clone(),
+        Arc::new(clearance::blobs::EncryptedBlobs(app.blobs.clone())),
+        Arc::new(clearance_core::clock::SystemClock),
+        clearance_core::resources::Rules::default(),
+    );
+
+    // The event is not dispatched yet: redelivery leaves it to the dispatcher. Before issue
+    // #21's fix it queued the delivery itself, and the dispatcher's insert of the same delivery
+    // then failed its whole batch on every attempt, for every webhook of every account.
+    let window =
+        json!({"createdAfter": "2020-01-01T00:00:00Z", "createdBefore": "2100-01-01T00:00:00Z"});
+    let path = format!("/v1/webhooks/{id}/redeliver");
+    let early = app.post(&path, &window).await;
+    assert_eq!(early.body, json!({"redelivered": 0}), "{}", early.text);
+    assert!(
+        services.dispatch_events(100).await.unwrap() >= 1,
+        "the dispatcher moves on"
+    );
+
+    // Once dispatched (and still queued, as nothing sends here) it is not queued twice.
+    let again = app.post(&path, &window).await;
+    assert_eq!(again.body, json!({"redelivered": 0}), "{}", again.text);
+}
