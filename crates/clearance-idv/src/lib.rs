@@ -10,6 +10,8 @@ pub mod country;
 pub mod date;
 pub mod documents;
 mod error;
+#[cfg(feature = "faces")]
+pub mod face;
 #[cfg(feature = "ocr")]
 pub mod image;
 pub mod mrz;
