@@ -34,6 +34,11 @@ pub struct BlobStore {
     master: Arc<MasterKey>,
 }
 
+/// Values and files never share an authenticated context: a sealed value cannot pass for a file.
+fn value_context(context: &str) -> String {
+    format!("value:{context}")
+}
+
 impl fmt::Debug for BlobStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlobStore")
@@ -82,6 +87,18 @@ impl BlobStore {
             .bytes()
             .await?;
         envelope::open(&self.master, key, &stored).map(Bytes::from)
+    }
+
+    /// Encrypts a small value kept elsewhere (in the database) with the same envelope as the
+    /// files, bound to `context` (any text: it is authenticated, not stored).
+    pub fn seal_value(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
+        envelope::seal(&self.master, &value_context(context), plaintext)
+    }
+
+    /// Decrypts what [`BlobStore::seal_value`] gave for the same `context`;
+    /// [`BlobError::Corrupt`] when it was sealed for another one or altered.
+    pub fn open_value(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+        envelope::open(&self.master, &value_context(context), sealed)
     }
 
     /// Idempotent: deleting a missing key is Ok.

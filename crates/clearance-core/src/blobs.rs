@@ -21,6 +21,11 @@ pub trait Blobs: Send + Sync {
     async fn delete(&self, key: &str) -> Result<(), BlobFailure>;
     /// Removes every object under a prefix.
     async fn delete_prefix(&self, prefix: &str) -> Result<(), BlobFailure>;
+    /// Encrypts a small value the database keeps (a face descriptor), bound to `context` so it
+    /// cannot be moved to another record, under the same key as the files.
+    fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, BlobFailure>;
+    /// Decrypts what [`Blobs::seal`] gave for the same `context`.
+    fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, BlobFailure>;
 }
 
 /// The folder of all files of one client.
@@ -65,5 +70,20 @@ impl Blobs for MemoryBlobs {
         let mut map = self.0.lock().map_err(|_| BlobFailure("poisoned".into()))?;
         map.retain(|k, _| !k.starts_with(prefix));
         Ok(())
+    }
+
+    /// Kept in memory only, like the files: the context is prefixed so that opening under
+    /// another one fails as it would with encryption.
+    fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, BlobFailure> {
+        let mut out = format!("{context}\n").into_bytes();
+        out.extend_from_slice(plaintext);
+        Ok(out)
+    }
+
+    fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, BlobFailure> {
+        sealed
+            .strip_prefix(format!("{context}\n").as_bytes())
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| BlobFailure("sealed for another record".into()))
     }
 }

@@ -14,6 +14,7 @@ pub mod country;
 pub mod diff;
 pub mod error;
 pub mod events;
+pub mod faces;
 pub mod fields;
 pub mod ids;
 pub mod keys;

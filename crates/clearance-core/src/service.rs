@@ -58,6 +58,7 @@ pub struct Services {
     rules: Rules,
     analysers: Analysers,
     document_reader: Option<Arc<dyn crate::autofill::DocumentReader>>,
+    face_inspector: Option<Arc<dyn crate::faces::FaceInspector>>,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
     on_event: Arc<dyn Fn() + Send + Sync>,
     webhook_stats: Arc<WebhookStats>,
@@ -78,6 +79,7 @@ impl Services {
             rules,
             analysers: Analysers::default(),
             document_reader: None,
+            face_inspector: None,
             on_enqueue: Arc::new(|| {}),
             on_event: Arc::new(|| {}),
             webhook_stats: Arc::default(),
@@ -107,6 +109,12 @@ impl Services {
         reader: Arc<dyn crate::autofill::DocumentReader>,
     ) -> Self {
         self.document_reader = Some(reader);
+        self
+    }
+
+    /// Installs the inspection live photos uploaded with live keys go through.
+    pub fn with_face_inspector(mut self, inspector: Arc<dyn crate::faces::FaceInspector>) -> Self {
+        self.face_inspector = Some(inspector);
         self
     }
 

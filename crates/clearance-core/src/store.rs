@@ -40,11 +40,14 @@ pub enum ResourceKind {
     /// Finds a flow session from the opaque token in its link (system scope, keyed by the
     /// token's SHA-256, so the token itself is never stored).
     FlowLink,
+    /// A client's face, enrolled by a clear identity check: the descriptor of its live photo,
+    /// sealed under the master key (owned by the client; never returned by the API).
+    FaceEnrolment,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 17] = [
+    pub const ALL: [ResourceKind; 18] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -62,6 +65,7 @@ impl ResourceKind {
         ResourceKind::WebhookAttempt,
         ResourceKind::FlowSession,
         ResourceKind::FlowLink,
+        ResourceKind::FaceEnrolment,
     ];
 
     /// The kind with this stored name.
@@ -89,6 +93,7 @@ impl ResourceKind {
             ResourceKind::WebhookAttempt => "webhookAttempt",
             ResourceKind::FlowSession => "flowSession",
             ResourceKind::FlowLink => "flowLink",
+            ResourceKind::FaceEnrolment => "faceEnrolment",
         }
     }
 
@@ -112,6 +117,7 @@ impl ResourceKind {
             ResourceKind::WebhookAttempt => "webhook delivery attempt",
             ResourceKind::FlowSession => "flow session",
             ResourceKind::FlowLink => "flow link",
+            ResourceKind::FaceEnrolment => "face enrolment",
         }
     }
 }

@@ -117,6 +117,7 @@ async fn context(
         live_video: None,
         blobs,
         now_ms: NOW_MS,
+        enrolled_faces: Vec::new(),
     }
 }
 
@@ -128,6 +129,7 @@ fn specimen() -> Vec<u8> {
 async fn run(ctx: &CheckContext) -> Value {
     match engine().analyse(ctx).await.expect("no transient error") {
         Analysis::Complete(result) => result.to_value(),
+        Analysis::CompleteAndEnrol { .. } => panic!("a document check enrols no face"),
         Analysis::Failed { reason } => panic!("check failed: {reason}"),
     }
 }

@@ -10,6 +10,7 @@ use super::kinds::CheckType;
 use super::result::CheckResult;
 use super::sandbox;
 use crate::blobs::Blobs;
+use crate::faces::{EnrolledFace, NewEnrolment};
 use crate::resources::client::Client;
 use crate::scope::Scope;
 use crate::store::Resource;
@@ -29,6 +30,9 @@ pub struct CheckContext {
     pub live_video: Option<Resource>,
     pub blobs: Arc<dyn Blobs>,
     pub now_ms: i64,
+    /// Every enrolled face of the check's account and mode, unsealed: loaded for the live face
+    /// checks only (empty otherwise).
+    pub enrolled_faces: Vec<EnrolledFace>,
 }
 
 /// What an analysis ended with.
@@ -36,6 +40,12 @@ pub struct CheckContext {
 pub enum Analysis {
     /// The check's `result`.
     Complete(Box<CheckResult>),
+    /// The check's `result`, and a face to enrol for the client in the same transaction (a
+    /// clear identity check).
+    CompleteAndEnrol {
+        result: Box<CheckResult>,
+        enrolment: NewEnrolment,
+    },
     /// The check could not be run; the reason is shown to the integrator.
     Failed { reason: String },
 }

@@ -21,10 +21,11 @@ pub use document::{
     MrzAnalysis, MrzDetails,
 };
 pub use face::{
-    AgeEstimationAnalysis, AgeEstimationBreakdown, AgeRange, EnhancedIdentityBreakdown,
+    AgeEstimationAnalysis, AgeEstimationBreakdown, AgeRange, EngineInfo, EnhancedIdentityBreakdown,
     EnrolledFaces, FaceAnalysis, FaceAuthentication, FaceAuthenticationBreakdown,
     FaceAuthenticationDetails, FaceMatched, FaceSimilarity, IdentityBreakdown, ImageAuthenticity,
-    IntegrityAnalysis, LivenessAnalysis, LivenessScore, PhotoAuthenticity, VideoFaceAnalysis,
+    IntegrityAnalysis, LivenessAnalysis, LivenessScore, ModelFile, PhotoAuthenticity,
+    VideoFaceAnalysis,
 };
 pub use outcome::{DateParts, Outcome, Verdict};
 pub use residence::{

@@ -13,9 +13,10 @@ use crate::audit::{self, Action, Actor};
 use crate::checks::analyser::{Analysis, CheckContext};
 use crate::checks::input::{CheckRequest, parse_create};
 use crate::checks::review::ValidationOutcome;
-use crate::checks::{Check, CheckStatus, prerequisites, review};
+use crate::checks::{Check, CheckStatus, CheckType, prerequisites, review};
 use crate::error::{CoreError, Result};
 use crate::events::check_event;
+use crate::faces::{self, EnrolledFace, NewEnrolment};
 use crate::fields::as_object;
 use crate::ids::new_resource_id;
 use crate::resources::address::Address;
@@ -344,7 +345,17 @@ impl Services {
                     }
                 }
             };
+            let enrolled_faces = match (scope.mode, check_type) {
+                (
+                    Mode::Live,
+                    CheckType::Identity
+                    | CheckType::EnhancedIdentity
+                    | CheckType::FaceAuthentication,
+                ) => self.enrolled_faces(scope).await?,
+                _ => Vec::new(),
+            };
             let ctx = CheckContext {
+                enrolled_faces,
                 check_type,
                 document: link(ResourceKind::Document, &typed.document_id).await?,
                 address: link(ResourceKind::Address, &typed.address_id).await?,
@@ -375,8 +386,13 @@ impl Services {
             };
             let now = self.now_ms().max(check.updated_at);
             let mut done = typed;
-            let events: Vec<String> = match analysis {
-                Analysis::Complete(result) => {
+            let (result, enrol) = match analysis {
+                Analysis::Complete(result) => (Ok(result), None),
+                Analysis::CompleteAndEnrol { result, enrolment } => (Ok(result), Some(enrolment)),
+                Analysis::Failed { reason } => (Err(reason), None),
+            };
+            let events: Vec<String> = match result {
+                Ok(result) => {
                     let outcome = result.outcome.as_str();
                     done.status = CheckStatus::Complete;
                     done.result = Some(*result);
@@ -385,7 +401,7 @@ impl Services {
                         format!("check.completed.{outcome}"),
                     ]
                 }
-                Analysis::Failed { reason } => {
+                Err(reason) => {
                     done.status = CheckStatus::Failed;
                     done.failure_reason = Some(reason);
                     vec!["check.failed".into()]
@@ -403,6 +419,9 @@ impl Services {
                     .iter()
                     .map(|t| Change::Event(check_event(&done, t, now))),
             );
+            if let Some(enrolment) = &enrol {
+                changes.push(Change::Insert(self.enrolment(&done, enrolment, now)?));
+            }
             match self.commit(changes).await {
                 // Deleted while it ran: nothing left to complete.
                 Err(StoreError::NotFound) => Ok(Tried::Done(())),
@@ -411,6 +430,46 @@ impl Services {
         })
         .await?
         .ok_or_else(|| kept_changing("the check"))
+    }
+
+    /// Every enrolled face of a scope, unsealed (see [`crate::faces`]).
+    pub(crate) async fn enrolled_faces(&self, scope: &Scope) -> Result<Vec<EnrolledFace>> {
+        const PAGE: u64 = 1000;
+        let mut faces = Vec::new();
+        let mut query = ListQuery {
+            oldest_first: true,
+            ..ListQuery::newest(scope.clone(), ResourceKind::FaceEnrolment, PAGE)
+        };
+        loop {
+            let page = self.store.list(&query).await?;
+            let got = page.items.len() as u64;
+            faces.extend(
+                page.items
+                    .iter()
+                    .filter_map(|stored| faces::unseal(self.blobs.as_ref(), stored)),
+            );
+            if got < PAGE {
+                return Ok(faces);
+            }
+            query.offset += got;
+        }
+    }
+
+    /// The record enrolling a face for the client of `check`.
+    fn enrolment(&self, check: &Resource, enrolment: &NewEnrolment, now: i64) -> Result<Resource> {
+        let id = new_resource_id(now);
+        let body = faces::record(self.blobs.as_ref(), &check.scope, &id, &check.id, enrolment)
+            .map_err(|e| CoreError::internal(format!("sealing an enrolled face: {e}")))?;
+        Ok(Resource {
+            id,
+            scope: check.scope.clone(),
+            kind: ResourceKind::FaceEnrolment,
+            client_id: check.client_id.clone(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            body,
+        })
     }
 
     /// `GET /v1/clients/:id/riskProfile`.

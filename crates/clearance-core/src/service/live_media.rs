@@ -14,8 +14,8 @@ use crate::ids::new_resource_id;
 use crate::resources::media::{
     Challenge, FileDownload, LivePhoto, LivePhotoUpload, LiveVideo, LiveVideoCreate,
 };
-use crate::scope::Scope;
-use crate::store::{Resource, ResourceKind};
+use crate::scope::{Mode, Scope};
+use crate::store::{AttrFilter, Change, ListQuery, Resource, ResourceKind};
 use crate::typed;
 
 const ACTIONS: &[&str] = &[
@@ -43,6 +43,20 @@ impl Services {
         let client_id = request.client_id;
         self.require_client(scope, &client_id).await?;
         let accepted = accept_upload(input, &clearance_media::Policy::photo()).await?;
+        // Live keys: a photo a face check could not use is refused now, while the person is
+        // still in front of the camera. Test keys keep the sandbox's anything-goes uploads.
+        if let (Mode::Live, Some(inspector)) = (scope.mode, &self.face_inspector) {
+            let verdict = inspector
+                .inspect(accepted.bytes.clone())
+                .await
+                .map_err(|e| CoreError::internal(format!("face inspection: {}", e.0)))?;
+            if let Some(refusal) = verdict {
+                return Err(CoreError::Unprocessable {
+                    code: refusal.code,
+                    message: refusal.message,
+                });
+            }
+        }
         let now = self.now_ms();
         let id = new_resource_id(now);
         let key = blob_key(scope, &client_id, &id, "photo");
@@ -212,10 +226,45 @@ impl Services {
         redact: impl Fn(&Map<String, Value>) -> Result<Map<String, Value>>,
     ) -> Result<()> {
         let media = self.get(scope, kind, id).await?;
-        self.update(scope, actor, kind, id, redact).await?;
+        // A redacted live photo no longer vouches for a face: its enrolments go with it.
+        let enrolments = if kind == ResourceKind::LivePhoto {
+            self.enrolments_of_photo(scope, owner(&media), id).await?
+        } else {
+            Vec::new()
+        };
+        self.update_with(scope, actor, kind, id, redact, |_, _, _| {
+            enrolments
+                .iter()
+                .map(|e| Change::Delete {
+                    scope: scope.clone(),
+                    kind: ResourceKind::FaceEnrolment,
+                    id: e.clone(),
+                })
+                .collect()
+        })
+        .await?;
         self.remove_blobs(&resource_prefix(scope, owner(&media), id))
             .await;
         Ok(())
+    }
+
+    /// The ids of the enrolments made from one live photo.
+    async fn enrolments_of_photo(
+        &self,
+        scope: &Scope,
+        client_id: &str,
+        photo_id: &str,
+    ) -> Result<Vec<String>> {
+        let query = ListQuery {
+            client_id: Some(client_id.to_string()),
+            filters: vec![AttrFilter {
+                path: vec!["livePhotoId".into()],
+                value: photo_id.to_string(),
+            }],
+            ..ListQuery::newest(scope.clone(), ResourceKind::FaceEnrolment, 1000)
+        };
+        let page = self.store.list(&query).await?;
+        Ok(page.items.into_iter().map(|r| r.id).collect())
     }
 
     pub(super) async fn put_blob(&self, key: &str, bytes: Vec<u8>) -> Result<()> {

@@ -14,6 +14,32 @@ pub struct IdentityBreakdown {
     pub face_analysis: FaceAnalysis,
     pub authenticity_analysis: PhotoAuthenticity,
     pub integrity_analysis: IntegrityAnalysis,
+    /// Clearance's own field: the engine and model files behind a live result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineInfo>,
+}
+
+/// Which engine, and which model files, produced a biometric result, so that a decision can be
+/// traced to the exact models (Clearance's own field; the sandbox leaves it out).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EngineInfo {
+    pub name: String,
+    pub models: Vec<ModelFile>,
+    /// The distance below which two faces were taken for one person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_distance: Option<f32>,
+}
+
+/// One model file: its name, SHA-256 and licence.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ModelFile {
+    pub file: String,
+    pub sha256: String,
+    pub licence: String,
 }
 
 /// The selfie's face against the document's.
@@ -126,6 +152,9 @@ impl EnhancedIdentityBreakdown {
 #[serde(rename_all = "camelCase")]
 pub struct FaceAuthenticationBreakdown {
     pub face_authentication: FaceAuthentication,
+    /// Clearance's own field: the engine and model files behind a live result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineInfo>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
