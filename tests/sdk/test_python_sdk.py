@@ -413,3 +413,53 @@ def test_custom_lists(live):
     assert fetched["stats"] == {"personCount": 0, "companyCount": 1}
     with pytest.raises(ComplyCubeAPIError, match="names"):
         live._execute_api_request(f"customLists/{created['id']}/records", "POST", entityType="person")
+
+
+def test_live_identity_check_and_face_authentication(live):
+    """Issue #24's acceptance through the official SDK with a live key."""
+
+    def client(first):
+        return live.clients.create(
+            type="person",
+            email=f"{first.lower()}.{uuid.uuid4().hex[:8]}@example.org",
+            personDetails={"firstName": first, "lastName": "Eriksson"},
+        )
+
+    def passport(owner):
+        doc = live.documents.create(owner.id, "passport", classification="proof_of_identity", issuingCountry="GB")
+        live.documents.upload(doc.id, "front", "passport.jpg", b64("synthetic_passport_td3_specimen.jpg"))
+        return doc
+
+    def check(owner, kind, **links):
+        return wait_for(live, live.checks.create(owner.id, kind, **links).id, timeout=120.0)
+
+    anna = client("Anna")
+    doc = passport(anna)
+    collins = live.livephotos.upload(anna.id, b64("face_collins.jpg"))
+    identity = check(anna, "identity_check", documentId=doc.id, livePhotoId=collins.id)
+    assert identity.status == "complete"
+    assert identity.result.outcome == "clear"
+    face = identity.result.breakdown.face_analysis
+    assert face.facial_similarity == "clear"
+    assert face.breakdown.facial_similarity_score >= 80
+
+    hopper = live.livephotos.upload(anna.id, b64("face_grace_hopper.jpg"))
+    other = check(anna, "identity_check", documentId=doc.id, livePhotoId=hopper.id)
+    assert other.result.outcome == "attention"
+    assert other.result.breakdown.face_analysis.facial_similarity == "attention"
+
+    second = live.livephotos.upload(anna.id, b64("face_collins_mirrored_cropped.jpg"))
+    assert check(anna, "face_authentication_check", livePhotoId=second.id).result.outcome == "clear"
+    assert check(anna, "face_authentication_check", livePhotoId=hopper.id).result.outcome == "attention"
+
+    bob = client("Bob")
+    twin = check(bob, "identity_check", documentId=passport(bob).id,
+                 livePhotoId=live.livephotos.upload(bob.id, b64("face_collins.jpg")).id)
+    assert twin.result.outcome == "attention"
+    assert twin.result.breakdown.face_analysis.previously_enrolled_face == "attention"
+
+    # The SDK keeps only the error's message: the 422 codes are asserted in the Rust API tests.
+    for name, message in (("faces_two_people.jpg", "More than one face"),
+                          ("synthetic_passport_td3_specimen.jpg", "A document was found")):
+        with pytest.raises(ComplyCubeAPIError, match=message):
+            live.livephotos.upload(anna.id, b64(name))

@@ -3,7 +3,9 @@
 //! Test-mode keys never reach these; they get the sandbox simulator.
 
 pub mod document_check;
+pub mod faces;
 pub mod screening;
 
 pub use document_check::DocumentCheckEngine;
+pub use faces::{FaceEngine, FaceSettings};
 pub use screening::ScreeningEngine;

@@ -28,7 +28,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let started = Instant::now();
         let faces = analyser.detect(image.rgb(), 0.5)?;
         let detect_ms = started.elapsed().as_secs_f64() * 1e3;
-        println!("{path}: {} face(s) in {detect_ms:.1} ms", faces.len());
+        let lines = clearance_idv::ocr::printed_line_count(&image.gray());
+        println!(
+            "{path}: {} face(s) in {detect_ms:.1} ms, {lines} printed lines",
+            faces.len()
+        );
         for (i, face) in faces.iter().enumerate() {
             let started = Instant::now();
             let descriptor = analyser.describe(image.rgb(), face)?;

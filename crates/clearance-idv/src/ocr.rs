@@ -33,6 +33,12 @@ pub(crate) use locate::to_gray;
 use locate::{LineBox, estimate_skew, find_lines, unshear};
 use recognise::LineRecogniser;
 
+/// How many lines of print a page carries, found without a model (a few milliseconds): a
+/// photo of a face has few or none, a document held up to the camera has many.
+pub fn printed_line_count(gray: &GrayImage) -> usize {
+    regions::text_regions(gray).len()
+}
+
 /// Line finding runs on a copy at most this wide (skew is scale-free).
 pub(crate) const LOCATE_MAX_WIDTH: u32 = 1_200;
 /// An MRZ line is at least this many times wider than high (30 characters).

@@ -160,6 +160,20 @@ pub struct ServeArgs {
     /// Folder of the vendored analysis models (default: `./models`, else the source checkout's).
     #[arg(long, env = "CLEARANCE_MODELS_DIR")]
     pub models_dir: Option<std::path::PathBuf>,
+    /// Face descriptors closer than this are one person (identity and face authentication
+    /// checks). 0.5 is stricter than the encoder's published 0.6: see bench/faces/README.md.
+    #[arg(long, env = "CLEARANCE_FACE_MATCH_DISTANCE", default_value_t = 0.5)]
+    pub face_match_distance: f32,
+    /// Face detections scoring below this (0–1) are ignored.
+    #[arg(
+        long,
+        env = "CLEARANCE_FACE_MIN_DETECTION_SCORE",
+        default_value_t = 0.6
+    )]
+    pub face_min_detection_score: f32,
+    /// A live photo's face needs at least this many pixels between the eye centres.
+    #[arg(long, env = "CLEARANCE_FACE_MIN_EYE_DISTANCE", default_value_t = 12.0)]
+    pub face_min_eye_distance: f32,
     /// `on`: uploaded PDFs are rasterised in a child process limited to 1 GiB of memory, 20 s
     /// of CPU and 30 s in all, so a hostile PDF cannot exhaust the server; `off`: in the
     /// server process (trusted uploads only).

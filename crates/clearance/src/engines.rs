@@ -9,7 +9,9 @@ use clearance_core::autofill::{AutofillReading, DocumentReader};
 use clearance_core::checks::analyser::{
     Analyser, Analysis, CheckContext, SandboxAnalyser, TransientError,
 };
-use clearance_engines::DocumentCheckEngine;
+use clearance_core::faces::{FaceInspector, PhotoRefusal};
+use clearance_engines::{DocumentCheckEngine, FaceEngine, FaceSettings};
+use clearance_idv::face::FaceAnalyser;
 use clearance_idv::pdf_isolation::PdfRendering;
 use tokio::sync::OnceCell;
 
@@ -85,6 +87,72 @@ impl DocumentReader for LazyDocumentEngine {
         match self.engine().await {
             Ok(engine) => engine.autofill(image, today_ms).await,
             Err(reason) => Err(TransientError(reason.clone())),
+        }
+    }
+}
+
+/// The live face engine (`identity_check`, `face_authentication_check`), loaded on first use
+/// like the document engine. A missing model fails those checks with a reason naming the
+/// folder.
+pub struct LazyFaceEngine {
+    models_dir: PathBuf,
+    settings: FaceSettings,
+    pdf: PdfRendering,
+    engine: OnceCell<Result<Arc<FaceEngine>, String>>,
+}
+
+impl LazyFaceEngine {
+    /// The engine over the models in `models_dir/face`.
+    pub fn new(models_dir: PathBuf, settings: FaceSettings, pdf: PdfRendering) -> Self {
+        LazyFaceEngine {
+            models_dir,
+            settings,
+            pdf,
+            engine: OnceCell::new(),
+        }
+    }
+}
+
+impl LazyFaceEngine {
+    async fn engine(&self) -> &Result<Arc<FaceEngine>, String> {
+        self.engine
+            .get_or_init(|| async {
+                let dir = self.models_dir.join("face");
+                let shown = dir.display().to_string();
+                let (settings, pdf) = (self.settings.clone(), self.pdf.clone());
+                tokio::task::spawn_blocking(move || FaceAnalyser::load(&dir))
+                    .await
+                    .map_err(|e| format!("loading the face models failed: {e}"))?
+                    .map(|analyser| Arc::new(FaceEngine::new(Arc::new(analyser), settings, pdf)))
+                    .map_err(|e| {
+                        tracing::error!(error = %e, dir = %shown, "the face models could not be loaded");
+                        format!("The face models could not be loaded from {shown}")
+                    })
+            })
+            .await
+    }
+}
+
+#[async_trait]
+impl Analyser for LazyFaceEngine {
+    async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        match self.engine().await {
+            Ok(engine) => engine.analyse(ctx).await,
+            Err(reason) => Ok(Analysis::Failed {
+                reason: reason.clone(),
+            }),
+        }
+    }
+}
+
+#[async_trait]
+impl FaceInspector for LazyFaceEngine {
+    /// Without its models the engine cannot judge a photo: it is accepted (logged when the
+    /// models failed to load), and the face check that uses it fails with the reason.
+    async fn inspect(&self, image: Vec<u8>) -> Result<Option<PhotoRefusal>, TransientError> {
+        match self.engine().await {
+            Ok(engine) => engine.inspect(image).await,
+            Err(_) => Ok(None),
         }
     }
 }

@@ -239,6 +239,11 @@ async fn serve(
             .unwrap_or_else(clearance::engines::default_models_dir),
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
         pdf: pdf_rendering(args.pdf_isolation == OnOff::On)?,
+        faces: face_settings(
+            args.face_match_distance,
+            args.face_min_detection_score,
+            args.face_min_eye_distance,
+        )?,
         ..WorkerSettings::default()
     };
     let app = build_app(store.clone(), blobs, config, rules, &settings, token_keys);
@@ -349,4 +354,29 @@ async fn keys(store: &dyn Store, command: KeysCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The face engine's thresholds, refused when out of range rather than silently clamped.
+fn face_settings(
+    match_distance: f32,
+    min_detection_score: f32,
+    min_eye_distance: f32,
+) -> anyhow::Result<clearance_engines::FaceSettings> {
+    anyhow::ensure!(
+        match_distance.is_finite() && match_distance > 0.0 && match_distance < 2.0,
+        "CLEARANCE_FACE_MATCH_DISTANCE must be between 0 and 2 (descriptors are unit-scale)"
+    );
+    anyhow::ensure!(
+        (0.0..=1.0).contains(&min_detection_score),
+        "CLEARANCE_FACE_MIN_DETECTION_SCORE must be between 0 and 1"
+    );
+    anyhow::ensure!(
+        min_eye_distance.is_finite() && min_eye_distance >= 0.0,
+        "CLEARANCE_FACE_MIN_EYE_DISTANCE must be a number of pixels"
+    );
+    Ok(clearance_engines::FaceSettings {
+        match_distance,
+        min_detection_score,
+        min_eye_distance,
+    })
 }

@@ -22,7 +22,7 @@ use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_tokens::KeySet;
 
-use crate::engines::{LazyDocumentEngine, SandboxWithLatency};
+use crate::engines::{LazyDocumentEngine, LazyFaceEngine, SandboxWithLatency};
 use crate::webhook_sender::HttpWebhookSender;
 
 /// How a server rasterises uploaded PDFs: with `isolate`, in a child process (this same
@@ -127,6 +127,8 @@ pub struct WorkerSettings {
     pub webhook_timeout: Duration,
     /// How the document engine rasterises uploaded PDFs.
     pub pdf: PdfRendering,
+    /// The face engine's thresholds.
+    pub faces: clearance_engines::FaceSettings,
 }
 
 impl Default for WorkerSettings {
@@ -139,6 +141,7 @@ impl Default for WorkerSettings {
             models_dir: crate::engines::default_models_dir(),
             webhook_timeout: Duration::from_secs(15),
             pdf: PdfRendering::InProcess,
+            faces: clearance_engines::FaceSettings::default(),
         }
     }
 }
@@ -277,6 +280,14 @@ pub fn build_app(
             latency: settings.sandbox_latency,
         }))
         .with_live(CheckType::Document, document_engine.clone());
+    let faces = Arc::new(LazyFaceEngine::new(
+        settings.models_dir.clone(),
+        settings.faces.clone(),
+        settings.pdf.clone(),
+    ));
+    let analysers = analysers
+        .with_live(CheckType::Identity, faces.clone())
+        .with_live(CheckType::FaceAuthentication, faces.clone());
     // One index of the official lists per process, shared by both screening types.
     let screening = Arc::new(ScreeningEngine::new(
         store.clone(),
@@ -291,6 +302,7 @@ pub fn build_app(
     let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
         .with_analysers(analysers)
         .with_document_reader(document_engine)
+        .with_face_inspector(faces)
         .with_enqueue_hook(Arc::new(move || waker.notify_one()))
         .with_event_hook(Arc::new(move || wake.notify_one()))
         .with_token_keys(token_keys);

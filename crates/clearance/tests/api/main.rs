@@ -16,6 +16,7 @@ mod custom_lists;
 mod documents;
 mod edge;
 mod events;
+mod faces;
 mod flow;
 mod flow_finish;
 mod flow_messages;

@@ -1,0 +1,565 @@
+//! The live face engines (issue #24): `identity_check` (the document's portrait against the
+//! live photo, and against the faces enrolled for other clients) and
+//! `face_authentication_check` (the live photo against the client's own enrolled faces).
+//!
+//! Faces are found and described by `clearance-idv` on a blocking thread. Two faces are one
+//! person when their descriptors are closer than the configured distance; the similarity
+//! score maps that distance onto 0–100 so that the threshold sits at 50. What is not measured
+//! yet says so: `authenticityAnalysis` (anti-spoofing) is `not_processed` until a passive
+//! anti-spoof model is wired in.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use clearance_core::blobs::blob_key;
+use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
+use clearance_core::checks::kinds::CheckType;
+use clearance_core::checks::result::{
+    Breakdown, CheckResult, EngineInfo, EnrolledFaces, FaceAnalysis, FaceAuthentication,
+    FaceAuthenticationBreakdown, FaceAuthenticationDetails, FaceMatched, FaceSimilarity,
+    IdentityBreakdown, IntegrityAnalysis, ModelFile, Outcome, PhotoAuthenticity, Verdict,
+};
+use clearance_core::faces::{FaceInspector, NewEnrolment, PhotoRefusal};
+use clearance_core::resources::document::{Document, Side};
+use clearance_idv::face::{DEFAULT_MATCH_DISTANCE, Descriptor, FaceAnalyser};
+use clearance_idv::pdf_isolation::PdfRendering;
+use clearance_idv::{DecodeLimits, DocumentImage};
+use tokio::sync::Semaphore;
+
+/// The engine's thresholds, each configurable (see the README's configuration table).
+#[derive(Clone, Debug)]
+pub struct FaceSettings {
+    /// Descriptors closer than this are one person.
+    pub match_distance: f32,
+    /// Detections scoring below this are not faces.
+    pub min_detection_score: f32,
+    /// A live photo's face needs at least this many pixels between the eyes.
+    pub min_eye_distance: f32,
+}
+
+impl Default for FaceSettings {
+    fn default() -> Self {
+        FaceSettings {
+            match_distance: DEFAULT_MATCH_DISTANCE,
+            min_detection_score: 0.6,
+            min_eye_distance: 12.0,
+        }
+    }
+}
+
+/// The engine's name and model files, reported in every result it writes.
+fn engine_info(settings: &FaceSettings) -> EngineInfo {
+    let model = |file: &str, sha256: &str, licence: &str| ModelFile {
+        file: file.into(),
+        sha256: sha256.into(),
+        licence: licence.into(),
+    };
+    EngineInfo {
+        name: "clearance-faces".into(),
+        models: vec![
+            model(
+                "face/yunet_n_dynamic.onnx",
+                "104ee26c71d5c270ce79a6b3dced91c91013260d29a6bf18f9296c5b8c4c2b12",
+                "Apache-2.0",
+            ),
+            model(
+                "face/faceapi/face_recognition_model.bin",
+                "b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589",
+                "MIT",
+            ),
+        ],
+        match_distance: Some(settings.match_distance),
+    }
+}
+
+/// The live face engine for `identity_check` and `face_authentication_check`.
+pub struct FaceEngine {
+    analyser: Arc<FaceAnalyser>,
+    settings: FaceSettings,
+    pdf: Arc<PdfRendering>,
+    /// Bounds the analyses running at once (each is CPU-bound and holds decoded images).
+    permits: Arc<Semaphore>,
+}
+
+impl FaceEngine {
+    /// An engine over loaded models.
+    pub fn new(analyser: Arc<FaceAnalyser>, settings: FaceSettings, pdf: PdfRendering) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        FaceEngine {
+            analyser,
+            settings,
+            pdf: Arc::new(pdf),
+            permits: Arc::new(Semaphore::new(cores)),
+        }
+    }
+
+    async fn blob(
+        &self,
+        ctx: &CheckContext,
+        key: String,
+    ) -> Result<Option<Vec<u8>>, TransientError> {
+        ctx.blobs
+            .get(&key)
+            .await
+            .map_err(|e| TransientError(e.to_string()))
+    }
+
+    /// Runs `work` on a blocking thread under the engine's concurrency bound.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&FaceAnalyser, &PdfRendering) -> T + Send + 'static,
+    ) -> Result<T, TransientError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| TransientError(e.to_string()))?;
+        let analyser = self.analyser.clone();
+        let pdf = self.pdf.clone();
+        tokio::task::spawn_blocking(move || work(&analyser, &pdf))
+            .await
+            .map_err(|e| TransientError(format!("face analysis stopped: {e}")))
+    }
+
+    async fn identity(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        let (Some(document), Some(photo)) = (&ctx.document, &ctx.live_photo) else {
+            return Ok(failed(
+                "The document or live photo of this check no longer exists",
+            ));
+        };
+        let record: Document =
+            clearance_core::typed::decode(document).map_err(|e| TransientError(e.to_string()))?;
+        let Some(front) = record
+            .images
+            .iter()
+            .find(|i| i.document_side == Side::Front && i.redacted.is_none())
+        else {
+            return Ok(failed(
+                "The document has no usable front image, so the check could not run",
+            ));
+        };
+        let owner = document.client_id.as_deref().unwrap_or_default();
+        let document_key = blob_key(&document.scope, owner, &document.id, &front.id);
+        let Some(document_bytes) = self.blob(ctx, document_key).await? else {
+            return Ok(failed("The document's front image file is missing"));
+        };
+        let photo_key = blob_key(&photo.scope, owner, &photo.id, "photo");
+        let Some(photo_bytes) = self.blob(ctx, photo_key).await? else {
+            return Ok(failed("The live photo's file is missing"));
+        };
+        let settings = self.settings.clone();
+        let (document_face, photo_face) = self
+            .blocking(move |analyser, pdf| {
+                (
+                    describe_document(analyser, pdf, &document_bytes, &settings),
+                    describe_photo(analyser, &photo_bytes, &settings),
+                )
+            })
+            .await?;
+        let use_enrolled = ctx.check.options().enable_enrolled_faces != Some(false);
+        let others: Vec<Descriptor> = ctx
+            .enrolled_faces
+            .iter()
+            .filter(|f| f.client_id != ctx.check.client_id)
+            .filter_map(|f| f.descriptor.clone().try_into().ok().map(Descriptor))
+            .collect();
+        let verdicts = IdentityVerdicts::judge(
+            &document_face,
+            &photo_face,
+            use_enrolled.then_some(others.as_slice()),
+            &self.settings,
+        );
+        for reason in &verdicts.reasons {
+            tracing::info!(check.id = %ctx.check_id, check.reason = reason, "identity check finding");
+        }
+        let result = verdicts.result(engine_info(&self.settings));
+        match (result.outcome, photo_face) {
+            (Outcome::Clear, Ok(descriptor)) => Ok(Analysis::CompleteAndEnrol {
+                result: Box::new(result),
+                enrolment: NewEnrolment {
+                    live_photo_id: photo.id.clone(),
+                    descriptor: descriptor.0.to_vec(),
+                },
+            }),
+            _ => Ok(Analysis::Complete(Box::new(result))),
+        }
+    }
+
+    async fn authentication(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        let Some(photo) = &ctx.live_photo else {
+            return Ok(failed("The live photo of this check no longer exists"));
+        };
+        let client_id = &ctx.check.client_id;
+        let enrolled: Vec<_> = ctx
+            .enrolled_faces
+            .iter()
+            .filter(|f| &f.client_id == client_id)
+            .collect();
+        if enrolled.is_empty() {
+            return Ok(failed(
+                "The client has no enrolled face: a clear identity check enrols one",
+            ));
+        }
+        let owner = photo.client_id.as_deref().unwrap_or_default();
+        let Some(bytes) = self
+            .blob(ctx, blob_key(&photo.scope, owner, &photo.id, "photo"))
+            .await?
+        else {
+            return Ok(failed("The live photo's file is missing"));
+        };
+        let settings = self.settings.clone();
+        let face = self
+            .blocking(move |analyser, _| describe_photo(analyser, &bytes, &settings))
+            .await?;
+        let mut matched = Vec::new();
+        if let Ok(descriptor) = &face {
+            for f in &enrolled {
+                let Ok(known) = <[f32; 128]>::try_from(f.descriptor.as_slice()) else {
+                    continue;
+                };
+                let distance = descriptor.distance(&Descriptor(known));
+                if distance < self.settings.match_distance {
+                    matched.push(FaceMatched {
+                        live_photo_id: f.live_photo_id.clone(),
+                        facial_similarity_score: similarity_score(distance, &self.settings),
+                    });
+                }
+            }
+        }
+        if let Err(reason) = &face {
+            tracing::info!(check.id = %ctx.check_id, check.reason = reason, "face authentication finding");
+        }
+        let verdict = Verdict::passed(!matched.is_empty());
+        let breakdown = FaceAuthenticationBreakdown {
+            face_authentication: FaceAuthentication {
+                facial_similarity: verdict,
+                breakdown: FaceAuthenticationDetails {
+                    faces_matched: (!matched.is_empty()).then_some(matched),
+                    enrolled_faces: EnrolledFaces {
+                        live_photo_ids: enrolled.iter().map(|f| f.live_photo_id.clone()).collect(),
+                    },
+                },
+            },
+            engine: Some(engine_info(&self.settings)),
+        };
+        let outcome = match verdict {
+            Verdict::Clear => Outcome::Clear,
+            _ => Outcome::Attention,
+        };
+        Ok(Analysis::Complete(Box::new(CheckResult::new(
+            outcome,
+            Breakdown::FaceAuthentication(breakdown),
+        ))))
+    }
+}
+
+#[async_trait]
+impl FaceInspector for FaceEngine {
+    async fn inspect(&self, image: Vec<u8>) -> Result<Option<PhotoRefusal>, TransientError> {
+        let settings = self.settings.clone();
+        self.blocking(move |analyser, _| inspect_photo(analyser, &image, &settings))
+            .await
+    }
+}
+
+/// The upload inspections of a live photo, in the order a person would fix them.
+fn inspect_photo(
+    analyser: &FaceAnalyser,
+    bytes: &[u8],
+    settings: &FaceSettings,
+) -> Option<PhotoRefusal> {
+    let refuse = |code: &'static str, message: &str| {
+        Some(PhotoRefusal {
+            code,
+            message: message.into(),
+        })
+    };
+    let Ok(image) = DocumentImage::decode_with_limits(bytes, DecodeLimits::default()) else {
+        return refuse("image_unreadable", "The photo could not be read");
+    };
+    let gray = image.gray();
+    let pixels = gray.as_raw();
+    let mean = pixels.iter().map(|&p| u64::from(p)).sum::<u64>() / (pixels.len().max(1) as u64);
+    if mean < DARK_MEAN {
+        return refuse(
+            "under_exposure",
+            "The photo is too dark: take it facing a light",
+        );
+    }
+    if clearance_idv::ocr::printed_line_count(&gray) >= DOCUMENT_LINES {
+        return refuse(
+            "document_in_photo",
+            "A document was found in the photo: take a photo of your face alone",
+        );
+    }
+    let Ok(faces) = analyser.detect(image.rgb(), settings.min_detection_score) else {
+        return refuse("image_unreadable", "The photo could not be analysed");
+    };
+    let Some(face) = faces.first() else {
+        return refuse(
+            "no_face_detected",
+            "No face was found in the photo: face the camera with nothing covering your face",
+        );
+    };
+    // Faces much smaller than the main one (a poster, a passer-by far behind) do not count.
+    let area = |f: &clearance_idv::face::DetectedFace| f.bbox[2] * f.bbox[3];
+    let largest = faces.iter().map(area).fold(0f32, f32::max);
+    if faces.iter().filter(|f| area(f) >= largest * 0.1).count() > 1 {
+        return refuse(
+            "multiple_faces_detected",
+            "More than one face is in the photo: only the person being verified may be in it",
+        );
+    }
+    if face.eye_distance() < settings.min_eye_distance {
+        return refuse(
+            "face_too_small",
+            "The face is too small in the photo: come closer to the camera",
+        );
+    }
+    let [right_eye, left_eye, nose, ..] = face.landmarks;
+    let (vx, vy) = (left_eye.x - right_eye.x, left_eye.y - right_eye.y);
+    let d = face.eye_distance().max(1.0);
+    let roll = vy.atan2(vx).to_degrees().abs();
+    if roll > MAX_ROLL_DEGREES {
+        return refuse("face_tilted", "The head is tilted too far: hold it upright");
+    }
+    // How far the nose sits from the eyes' midpoint along the eye line, in eye distances:
+    // about 0 facing the camera, growing as the head turns.
+    let mid = (
+        (right_eye.x + left_eye.x) / 2.0,
+        (right_eye.y + left_eye.y) / 2.0,
+    );
+    let yaw = ((nose.x - mid.0) * vx + (nose.y - mid.1) * vy) / (d * d);
+    if yaw.abs() > MAX_YAW_SHARE {
+        return refuse(
+            "face_turned_away",
+            "The face is turned away: look straight at the camera",
+        );
+    }
+    None
+}
+
+/// A photo with this many lines of print is a document held up to the camera, not a face: the
+/// specimen passport page has 30, the portraits 2–4 (the lettering on a uniform).
+const DOCUMENT_LINES: usize = 12;
+/// A photo whose mean grey level is below this is too dark to compare (0–255).
+const DARK_MEAN: u64 = 35;
+/// The eye line may lean this far from level.
+const MAX_ROLL_DEGREES: f32 = 30.0;
+/// The nose may sit this far (in eye distances) from the eyes' midpoint along the eye line.
+const MAX_YAW_SHARE: f32 = 0.3;
+
+#[async_trait]
+impl Analyser for FaceEngine {
+    async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        match ctx.check_type {
+            CheckType::Identity => self.identity(ctx).await,
+            CheckType::FaceAuthentication => self.authentication(ctx).await,
+            other => Ok(failed(format!(
+                "The face engine does not run {} checks",
+                other.as_str()
+            ))),
+        }
+    }
+}
+
+fn failed(reason: impl Into<String>) -> Analysis {
+    Analysis::Failed {
+        reason: reason.into(),
+    }
+}
+
+/// 100 for identical faces, 50 at the match distance, 0 at twice it.
+fn similarity_score(distance: f32, settings: &FaceSettings) -> u32 {
+    let score = 100.0 * (1.0 - distance / (2.0 * settings.match_distance));
+    score.round().clamp(0.0, 100.0) as u32
+}
+
+/// The face of a live photo: exactly one, large enough. The error is the finding, for logs.
+fn describe_photo(
+    analyser: &FaceAnalyser,
+    bytes: &[u8],
+    settings: &FaceSettings,
+) -> Result<Descriptor, &'static str> {
+    let image = DocumentImage::decode_with_limits(bytes, DecodeLimits::default())
+        .map_err(|_| "image_unreadable")?;
+    // A document page held up as a selfie shows the very portrait it is compared with.
+    if clearance_idv::ocr::printed_line_count(&image.gray()) >= DOCUMENT_LINES {
+        return Err("document_in_photo");
+    }
+    let faces = analyser
+        .detect(image.rgb(), settings.min_detection_score)
+        .map_err(|_| "face_detection_failed")?;
+    match faces.as_slice() {
+        [] => Err("no_face_detected"),
+        [face] if face.eye_distance() < settings.min_eye_distance => Err("face_too_small"),
+        [face] => analyser
+            .describe(image.rgb(), face)
+            .map_err(|_| "face_detection_failed"),
+        _ => Err("multiple_faces_detected"),
+    }
+}
+
+/// The portrait on a document: the largest face (a ghost image is smaller).
+fn describe_document(
+    analyser: &FaceAnalyser,
+    pdf: &PdfRendering,
+    bytes: &[u8],
+    settings: &FaceSettings,
+) -> Result<Descriptor, &'static str> {
+    let image = DocumentImage::decode_with(bytes, DecodeLimits::default(), pdf)
+        .map_err(|_| "document_image_unreadable")?;
+    let faces = analyser
+        .detect(image.rgb(), settings.min_detection_score)
+        .map_err(|_| "face_detection_failed")?;
+    let largest = faces
+        .iter()
+        .max_by(|a, b| (a.bbox[2] * a.bbox[3]).total_cmp(&(b.bbox[2] * b.bbox[3])))
+        .ok_or("no_face_on_document")?;
+    if largest.eye_distance() < settings.min_eye_distance {
+        return Err("document_face_too_small");
+    }
+    analyser
+        .describe(image.rgb(), largest)
+        .map_err(|_| "face_detection_failed")
+}
+
+/// The verdicts of an identity check, and why.
+struct IdentityVerdicts {
+    face_detection: Verdict,
+    facial_similarity: Verdict,
+    previously_enrolled_face: Verdict,
+    score: u32,
+    reasons: Vec<&'static str>,
+}
+
+impl IdentityVerdicts {
+    fn judge(
+        document: &Result<Descriptor, &'static str>,
+        photo: &Result<Descriptor, &'static str>,
+        others: Option<&[Descriptor]>,
+        settings: &FaceSettings,
+    ) -> Self {
+        let mut reasons = Vec::new();
+        for r in [document, photo] {
+            if let Err(reason) = r {
+                reasons.push(*reason);
+            }
+        }
+        let (Ok(document), Ok(photo)) = (document, photo) else {
+            return IdentityVerdicts {
+                face_detection: Verdict::Attention,
+                facial_similarity: Verdict::NotProcessed,
+                previously_enrolled_face: Verdict::NotProcessed,
+                score: 0,
+                reasons,
+            };
+        };
+        let distance = document.distance(photo);
+        if distance >= settings.match_distance {
+            reasons.push("faces_do_not_match");
+        }
+        let previously_enrolled_face = match others {
+            None => Verdict::NotProcessed,
+            Some(others) => {
+                let seen = others
+                    .iter()
+                    .any(|other| other.distance(photo) < settings.match_distance);
+                if seen {
+                    reasons.push("face_enrolled_for_another_client");
+                }
+                Verdict::passed(!seen)
+            }
+        };
+        IdentityVerdicts {
+            face_detection: Verdict::Clear,
+            facial_similarity: Verdict::passed(distance < settings.match_distance),
+            previously_enrolled_face,
+            score: similarity_score(distance, settings),
+            reasons,
+        }
+    }
+
+    fn result(&self, engine: EngineInfo) -> CheckResult {
+        let breakdown = IdentityBreakdown {
+            face_analysis: FaceAnalysis {
+                face_detection: self.face_detection,
+                facial_similarity: self.facial_similarity,
+                previously_enrolled_face: self.previously_enrolled_face,
+                breakdown: FaceSimilarity {
+                    facial_similarity_score: self.score,
+                },
+            },
+            // No anti-spoof model is wired in yet: said, not guessed.
+            authenticity_analysis: PhotoAuthenticity {
+                spoofed_image_analysis: Verdict::NotProcessed,
+                liveness_check: Verdict::NotProcessed,
+            },
+            integrity_analysis: IntegrityAnalysis {
+                face_detection: self.face_detection,
+            },
+            engine: Some(engine),
+        };
+        let performed = [
+            self.face_detection,
+            self.facial_similarity,
+            self.previously_enrolled_face,
+        ];
+        let outcome = if performed.contains(&Verdict::Attention) {
+            Outcome::Attention
+        } else if performed.contains(&Verdict::Clear) {
+            Outcome::Clear
+        } else {
+            Outcome::NotProcessed
+        };
+        CheckResult::new(outcome, Breakdown::Identity(breakdown))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face(v: f32) -> Result<Descriptor, &'static str> {
+        let mut d = [0f32; 128];
+        d[0] = v;
+        Ok(Descriptor(d))
+    }
+
+    #[test]
+    fn the_score_is_fifty_at_the_threshold() {
+        let s = FaceSettings::default();
+        assert_eq!(similarity_score(0.0, &s), 100);
+        assert_eq!(similarity_score(s.match_distance, &s), 50);
+        assert_eq!(similarity_score(5.0, &s), 0);
+    }
+
+    #[test]
+    fn a_borderline_distance_is_attention() {
+        let s = FaceSettings::default();
+        let v = IdentityVerdicts::judge(&face(0.0), &face(s.match_distance), Some(&[]), &s);
+        assert_eq!(v.facial_similarity, Verdict::Attention);
+        assert_eq!(v.result(engine_info(&s)).outcome, Outcome::Attention);
+        let v = IdentityVerdicts::judge(&face(0.0), &face(0.1), Some(&[]), &s);
+        assert_eq!(v.result(engine_info(&s)).outcome, Outcome::Clear);
+    }
+
+    #[test]
+    fn a_face_enrolled_for_another_client_is_attention() {
+        let s = FaceSettings::default();
+        let other = face(0.05).expect("face");
+        let v = IdentityVerdicts::judge(&face(0.0), &face(0.1), Some(&[other]), &s);
+        assert_eq!(v.previously_enrolled_face, Verdict::Attention);
+        let v = IdentityVerdicts::judge(&face(0.0), &face(0.1), None, &s);
+        assert_eq!(v.previously_enrolled_face, Verdict::NotProcessed);
+        assert_eq!(v.result(engine_info(&s)).outcome, Outcome::Clear);
+    }
+
+    #[test]
+    fn no_face_is_attention_and_never_clear() {
+        let s = FaceSettings::default();
+        let v = IdentityVerdicts::judge(&face(0.0), &Err("no_face_detected"), Some(&[]), &s);
+        assert_eq!(v.face_detection, Verdict::Attention);
+        assert_eq!(v.result(engine_info(&s)).outcome, Outcome::Attention);
+    }
+}

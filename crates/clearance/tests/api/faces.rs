@@ -1,0 +1,299 @@
+//! The live face engines through the API: an identity check compares the passport's portrait
+//! with the live photo and enrols the face when clear; face authentication recognises the
+//! client later; the same face behind another client is flagged; redaction unenrols.
+
+use clearance_testkit::TestApp;
+use clearance_testkit::fixtures::b64;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::checks::{id_of, settled};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../../tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+struct Live<'a> {
+    app: &'a TestApp,
+    key: String,
+}
+
+impl Live<'_> {
+    async fn send(&self, method: Method, path: &str, body: Value) -> Value {
+        let res = self
+            .app
+            .send(method, path, Some(&self.key), Some(&body))
+            .await;
+        assert_eq!(res.status, 200, "{path}: {}", res.text);
+        res.body
+    }
+
+    async fn client(&self, first: &str) -> String {
+        let body = json!({"type": "person", "email": "face@example.org",
+            "personDetails": {"firstName": first, "lastName": "Eriksson"}});
+        id_of(&self.send(Method::POST, "/v1/clients", body).await)
+    }
+
+    async fn passport(&self, client: &str) -> String {
+        let doc = self
+            .send(
+                Method::POST,
+                "/v1/documents",
+                json!({"clientId": client, "type": "passport", "issuingCountry": "GB"}),
+            )
+            .await;
+        let doc = id_of(&doc);
+        let page = fixture("synthetic_passport_td3_specimen.jpg");
+        self.send(
+            Method::POST,
+            &format!("/v1/documents/{doc}/upload/front"),
+            json!({"fileName": "passport.jpg", "data": b64(&page)}),
+        )
+        .await;
+        doc
+    }
+
+    async fn photo(&self, client: &str, file: &str) -> String {
+        let body = json!({"clientId": client, "data": b64(&fixture(file))});
+        id_of(&self.send(Method::POST, "/v1/livePhotos", body).await)
+    }
+
+    async fn check(&self, body: Value) -> Value {
+        let created = self.send(Method::POST, "/v1/checks", body).await;
+        settled(self.app, &self.key, &id_of(&created)).await
+    }
+
+    async fn identity(&self, client: &str, doc: &str, photo: &str) -> Value {
+        self.check(json!({"clientId": client, "type": "identity_check",
+            "documentId": doc, "livePhotoId": photo}))
+            .await
+    }
+
+    async fn authenticate(&self, client: &str, photo: &str) -> Value {
+        self.check(
+            json!({"clientId": client, "type": "face_authentication_check",
+            "livePhotoId": photo}),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn identity_enrols_a_face_that_authentication_then_recognises() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let anna = live.client("Anna").await;
+    let doc = live.passport(&anna).await;
+    let collins = live.photo(&anna, "face_collins.jpg").await;
+
+    // Before any identity check there is nothing to authenticate against.
+    let early = live.authenticate(&anna, &collins).await;
+    assert_eq!(early["status"], "failed", "{early}");
+    assert!(
+        early["failureReason"]
+            .as_str()
+            .unwrap()
+            .contains("no enrolled face"),
+        "{early}"
+    );
+
+    let done = live.identity(&anna, &doc, &collins).await;
+    assert_eq!(done["status"], "complete", "{done}");
+    let result = &done["result"];
+    assert_eq!(result["outcome"], "clear", "{result}");
+    let face = &result["breakdown"]["faceAnalysis"];
+    assert_eq!(face["faceDetection"], "clear");
+    assert_eq!(face["facialSimilarity"], "clear");
+    assert_eq!(face["previouslyEnrolledFace"], "clear");
+    let score = face["breakdown"]["facialSimilarityScore"].as_u64().unwrap();
+    assert!(score >= 80, "score {score}");
+    // Anti-spoofing is not measured yet, and says so.
+    assert_eq!(
+        result["breakdown"]["authenticityAnalysis"]["spoofedImageAnalysis"],
+        "not_processed"
+    );
+    let engine = &result["breakdown"]["engine"];
+    assert_eq!(engine["name"], "clearance-faces", "{result}");
+    assert_eq!(engine["models"].as_array().unwrap().len(), 2);
+    assert!(!result.to_string().contains("descriptor"), "{result}");
+
+    // Another person on the same passport's client: attention.
+    let hopper = live.photo(&anna, "face_grace_hopper.jpg").await;
+    let other = live.identity(&anna, &doc, &hopper).await;
+    assert_eq!(other["result"]["outcome"], "attention", "{other}");
+    let face = &other["result"]["breakdown"]["faceAnalysis"];
+    assert_eq!(face["facialSimilarity"], "attention");
+    assert!(face["breakdown"]["facialSimilarityScore"].as_u64().unwrap() < 50);
+
+    // Later: a second photo of the same person is recognised, another person is not.
+    let again = live.photo(&anna, "face_collins_mirrored_cropped.jpg").await;
+    let auth = live.authenticate(&anna, &again).await;
+    assert_eq!(auth["result"]["outcome"], "clear", "{auth}");
+    let details = &auth["result"]["breakdown"]["faceAuthentication"]["breakdown"];
+    assert_eq!(details["facesMatched"][0]["livePhotoId"], collins.as_str());
+    assert_eq!(details["enrolledFaces"]["livePhotoIds"], json!([collins]));
+    let auth = live.authenticate(&anna, &hopper).await;
+    assert_eq!(auth["result"]["outcome"], "attention", "{auth}");
+    let details = &auth["result"]["breakdown"]["faceAuthentication"]["breakdown"];
+    assert!(details.get("facesMatched").is_none(), "{details}");
+
+    // The same face behind another client of the account is flagged.
+    let bob = live.client("Bob").await;
+    let bob_doc = live.passport(&bob).await;
+    let bob_photo = live.photo(&bob, "face_collins.jpg").await;
+    let twin = live.identity(&bob, &bob_doc, &bob_photo).await;
+    assert_eq!(twin["result"]["outcome"], "attention", "{twin}");
+    let face = &twin["result"]["breakdown"]["faceAnalysis"];
+    assert_eq!(face["facialSimilarity"], "clear");
+    assert_eq!(face["previouslyEnrolledFace"], "attention");
+    // …unless the integrator turns that comparison off.
+    let off = live
+        .check(
+            json!({"clientId": bob, "type": "identity_check", "documentId": bob_doc,
+            "livePhotoId": bob_photo, "options": {"enableEnrolledFaces": false}}),
+        )
+        .await;
+    assert_eq!(off["result"]["outcome"], "clear", "{off}");
+    assert_eq!(
+        off["result"]["breakdown"]["faceAnalysis"]["previouslyEnrolledFace"],
+        "not_processed"
+    );
+
+    // Redacting the enrolled photo unenrols it.
+    let redacted = app
+        .send(
+            Method::POST,
+            &format!("/v1/livePhotos/{collins}/redact"),
+            Some(&live.key),
+            None,
+        )
+        .await;
+    assert_eq!(redacted.status, 200, "{}", redacted.text);
+    let after = live.authenticate(&anna, &again).await;
+    assert_eq!(after["status"], "failed", "{after}");
+}
+
+#[tokio::test]
+async fn live_photos_a_face_check_cannot_use_are_refused_at_upload() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let client = live.client("Anna").await;
+    let upload = |bytes: Vec<u8>| {
+        let (app, key, client) = (&app, live.key.clone(), client.clone());
+        async move {
+            app.send(
+                Method::POST,
+                "/v1/livePhotos",
+                Some(&key),
+                Some(&json!({"clientId": client, "data": b64(&bytes)})),
+            )
+            .await
+        }
+    };
+    // A photo taken in the dark: sensor noise on black (noise also keeps it above the upload
+    // size floor).
+    let black = {
+        let mut png = Vec::new();
+        let mut seed = 7u32;
+        let img = image::RgbImage::from_fn(400, 400, |_, _| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            image::Rgb([(seed >> 24) as u8 % 24; 3])
+        });
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    };
+    for (bytes, code) in [
+        (
+            clearance_testkit::fixtures::jpeg(320, 320),
+            "no_face_detected",
+        ),
+        (fixture("faces_two_people.jpg"), "multiple_faces_detected"),
+        (black, "under_exposure"),
+        (
+            fixture("synthetic_passport_td3_specimen.jpg"),
+            "document_in_photo",
+        ),
+    ] {
+        let refused = upload(bytes).await;
+        assert_eq!(refused.status, 422, "{code}: {}", refused.text);
+        assert_eq!(refused.body["type"], code, "{}", refused.text);
+        assert!(refused.body["message"].as_str().unwrap().len() > 10);
+    }
+    // Nothing was stored for the refused photos.
+    let listed = app
+        .send(
+            Method::GET,
+            &format!("/v1/livePhotos?clientId={client}"),
+            Some(&live.key),
+            None,
+        )
+        .await;
+    assert_eq!(listed.body["totalItems"], 0, "{}", listed.text);
+    assert_eq!(upload(fixture("face_collins.jpg")).await.status, 200);
+    // Test keys keep the sandbox's anything-goes uploads.
+    let test_client = app
+        .post(
+            "/v1/clients",
+            &json!({"type": "person", "email": "t@example.org",
+                "personDetails": {"firstName": "T", "lastName": "T"}}),
+        )
+        .await;
+    let test_client = id_of(&test_client.body);
+    let sandbox = app
+        .post(
+            "/v1/livePhotos",
+            &json!({"clientId": test_client,
+                "data": b64(&clearance_testkit::fixtures::jpeg(320, 320))}),
+        )
+        .await;
+    assert_eq!(sandbox.status, 200, "{}", sandbox.text);
+}
+
+#[tokio::test]
+async fn a_document_without_a_face_never_clears_or_enrols() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let client = live.client("Anna").await;
+    // A document with no face on it (the inspection refuses such live photos at upload, so
+    // it is the document side that lacks one here).
+    let blank_doc = id_of(
+        &live
+            .send(
+                Method::POST,
+                "/v1/documents",
+                json!({"clientId": client, "type": "passport", "issuingCountry": "GB"}),
+            )
+            .await,
+    );
+    live.send(
+        Method::POST,
+        &format!("/v1/documents/{blank_doc}/upload/front"),
+        json!({"fileName": "front.jpg",
+            "data": b64(&clearance_testkit::fixtures::jpeg(640, 400))}),
+    )
+    .await;
+    let selfie = live.photo(&client, "face_collins.jpg").await;
+    let done = live.identity(&client, &blank_doc, &selfie).await;
+    assert_eq!(done["result"]["outcome"], "attention", "{done}");
+    let face = &done["result"]["breakdown"]["faceAnalysis"];
+    assert_eq!(face["faceDetection"], "attention");
+    assert_eq!(face["facialSimilarity"], "not_processed");
+    // Nothing was enrolled by an attention result.
+    let auth = live.authenticate(&client, &selfie).await;
+    assert_eq!(auth["status"], "failed", "{auth}");
+}
