@@ -260,6 +260,16 @@ async fn serve(
             stop.clone(),
         ))
     });
+    let housekeeping = (args.housekeeping_interval_secs > 0).then(|| {
+        tokio::spawn(clearance::housekeeping::run_housekeeping(
+            app.services.clone(),
+            app.api.clone(),
+            app.node_id.clone(),
+            args.retention(),
+            Duration::from_secs(args.housekeeping_interval_secs),
+            stop.clone(),
+        ))
+    });
     let workers = (args.workers > 0).then(|| tokio::spawn(app.workers.run(stop)));
     tracing::info!(
         listen = %args.listen,
@@ -280,6 +290,9 @@ async fn serve(
     let _ = dispatcher.await;
     if let Some(membership) = membership {
         let _ = membership.await;
+    }
+    if let Some(housekeeping) = housekeeping {
+        let _ = housekeeping.await;
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ mod lists;
 mod live_media;
 mod nodes;
 mod platform;
+mod retention;
 mod screening;
 mod sdk;
 mod sdk_capture;
