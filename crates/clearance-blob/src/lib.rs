@@ -84,6 +84,21 @@ impl BlobStore {
         envelope::open(&self.master, key, &stored).map(Bytes::from)
     }
 
+    /// Encrypts a small secret the database keeps (a webhook's signing secret) under the same
+    /// master key, in the same envelope as a file, bound to `context` (the record it belongs
+    /// to): opened under any other context it is [`BlobError::Corrupt`], so a sealed value
+    /// copied to another record does not open. Contexts live apart from file keys: they are
+    /// bound as `secret:<context>`, and no file key holds a `:`.
+    pub fn seal_secret(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
+        envelope::seal(&self.master, &secret_binding(context), plaintext)
+    }
+
+    /// Decrypts what [`BlobStore::seal_secret`] sealed under `context`; [`BlobError::Corrupt`]
+    /// when it was sealed under another context or another master key, or was altered.
+    pub fn open_secret(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+        envelope::open(&self.master, &secret_binding(context), sealed)
+    }
+
     /// Idempotent: deleting a missing key is Ok.
     pub async fn delete(&self, key: &str) -> Result<()> {
         key::validate_key(key)?;
@@ -135,4 +150,9 @@ impl BlobStore {
         keys.sort_unstable();
         Ok(keys)
     }
+}
+
+/// What a sealed secret is bound to: never a valid file key (those have no `:`).
+fn secret_binding(context: &str) -> String {
+    format!("secret:{context}")
 }
