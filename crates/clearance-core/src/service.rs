@@ -22,6 +22,7 @@ mod webhook_delivery;
 mod webhook_dispatch;
 mod webhook_log;
 mod webhook_queue;
+mod webhook_secrets;
 mod webhooks;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};

@@ -41,6 +41,14 @@ impl Blobs for EncryptedBlobs {
             .await
             .map_err(failure)
     }
+
+    fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, BlobFailure> {
+        self.0.seal_secret(context, plaintext).map_err(failure)
+    }
+
+    fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, BlobFailure> {
+        self.0.open_secret(context, sealed).map_err(failure)
+    }
 }
 
 /// Opens the blob store the settings name.

@@ -60,4 +60,15 @@ async fn sweep_database(services: &Services, retention: &Retention) {
         ),
         Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
     }
+    // Secrets a server of the previous version wrote in plain text during a rolling upgrade.
+    seal_plaintext_secrets(services).await;
+}
+
+/// Seals the webhook secrets still stored in plain text (run once at start, then each round).
+pub async fn seal_plaintext_secrets(services: &Services) {
+    match services.seal_plaintext_secrets().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(secrets = n, "webhook secrets sealed under the master key"),
+        Err(e) => tracing::warn!(error = %e, "sealing stored webhook secrets failed"),
+    }
 }

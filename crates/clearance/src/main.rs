@@ -242,6 +242,8 @@ async fn serve(
         ..WorkerSettings::default()
     };
     let app = build_app(store.clone(), blobs, config, rules, &settings, token_keys);
+    // Webhook secrets written before they were sealed (a database from an earlier version).
+    clearance::housekeeping::seal_plaintext_secrets(&app.services).await;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

@@ -33,6 +33,7 @@ mod tokens;
 mod webhook_delivery;
 mod webhook_nodes;
 mod webhook_operations;
+mod webhook_secrets;
 mod webhooks;
 
 use serde_json::{Value, json};
