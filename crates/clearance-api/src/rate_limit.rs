@@ -75,6 +75,31 @@ impl RateLimiter {
         self.nodes.store(nodes.max(1), Ordering::Relaxed);
     }
 
+    /// Drops every bucket idle for a second or more and starts the size-triggered pruning
+    /// over; answers how many buckets are kept. Pruning on size alone keeps up to `PRUNE_AT`
+    /// idle buckets (and, after a busy spell, twice the peak) for as long as no new caller
+    /// arrives: mostly SDK tokens used for one capture and never again. Run periodically.
+    pub fn sweep_idle(&self) -> usize {
+        self.sweep_idle_at(Instant::now())
+    }
+
+    fn sweep_idle_at(&self, now: Instant) -> usize {
+        let Ok(mut guard) = self.buckets.lock() else {
+            return 0;
+        };
+        let state = &mut *guard;
+        state.by_caller.retain(|_, b| !Self::refilled(b, now));
+        state.by_caller.shrink_to_fit();
+        state.prune_at = PRUNE_AT.max(state.by_caller.len() * 2);
+        state.by_caller.len()
+    }
+
+    /// A bucket untouched for a second has refilled (the burst is one second's worth):
+    /// dropping it changes nothing for its caller.
+    fn refilled(bucket: &Bucket, now: Instant) -> bool {
+        now.saturating_duration_since(bucket.last).as_secs_f64() >= 1.0
+    }
+
     /// Takes one token for `key_id`; `None` when limiting is off for the mode.
     pub fn check(&self, key_id: &str, mode: Mode) -> Option<Decision> {
         self.check_at(key_id, mode, Instant::now())
@@ -96,8 +121,7 @@ impl RateLimiter {
         // Look up by `&str` first: the key id is copied only the first time a key is seen.
         if !buckets.contains_key(key_id) {
             if buckets.len() >= state.prune_at {
-                // A bucket untouched for a second has refilled: dropping it changes nothing.
-                buckets.retain(|_, b| now.saturating_duration_since(b.last).as_secs_f64() < 1.0);
+                buckets.retain(|_, b| !Self::refilled(b, now));
                 state.prune_at = PRUNE_AT.max(buckets.len() * 2);
             }
             buckets.insert(
@@ -219,6 +243,43 @@ mod tests {
         let buckets = limiter.buckets.lock().unwrap();
         assert_eq!(buckets.by_caller.len(), PRUNE_AT + 1);
         assert_eq!(buckets.prune_at, PRUNE_AT * 2);
+    }
+
+    #[test]
+    fn a_sweep_drops_idle_buckets_however_few() {
+        let limiter = RateLimiter::new(2, 2);
+        let t0 = Instant::now();
+        for i in 0..100 {
+            limiter.check_at(&format!("sdk:token-{i}"), Mode::Live, t0);
+        }
+        for _ in 0..2 {
+            limiter.check_at("busy", Mode::Live, t0 + Duration::from_millis(1500));
+        }
+        // Far fewer than PRUNE_AT: pruning on size alone would keep them all for good.
+        assert_eq!(
+            limiter.sweep_idle_at(t0 + Duration::from_millis(1600)),
+            1,
+            "only the busy bucket is kept"
+        );
+        assert!(
+            !limiter
+                .check_at("busy", Mode::Live, t0 + Duration::from_millis(1600))
+                .unwrap()
+                .allowed,
+            "a kept bucket keeps its count"
+        );
+    }
+
+    #[test]
+    fn a_sweep_after_a_busy_spell_brings_the_pruning_point_back() {
+        let limiter = RateLimiter::new(2, 2);
+        let t0 = Instant::now();
+        for i in 0..=PRUNE_AT {
+            limiter.check_at(&format!("token-{i}"), Mode::Live, t0);
+        }
+        assert_eq!(limiter.buckets.lock().unwrap().prune_at, PRUNE_AT * 2);
+        assert_eq!(limiter.sweep_idle_at(t0 + Duration::from_secs(2)), 0);
+        assert_eq!(limiter.buckets.lock().unwrap().prune_at, PRUNE_AT);
     }
 
     #[test]

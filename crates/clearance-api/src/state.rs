@@ -79,6 +79,12 @@ impl AppState {
         self.limiter.share_among(nodes);
     }
 
+    /// Drops the rate-limit buckets of callers idle for a second or more; answers how many
+    /// are kept (run periodically by housekeeping).
+    pub fn sweep_idle_rate_limits(&self) -> usize {
+        self.limiter.sweep_idle()
+    }
+
     /// Exposes this process's job counters on `/metrics`.
     pub fn with_job_stats(mut self, stats: Arc<WorkerStats>) -> Self {
         Arc::make_mut(&mut self.0).job_stats = Some(stats);

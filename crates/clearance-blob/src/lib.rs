@@ -34,11 +34,6 @@ pub struct BlobStore {
     master: Arc<MasterKey>,
 }
 
-/// Values and files never share an authenticated context: a sealed value cannot pass for a file.
-fn value_context(context: &str) -> String {
-    format!("value:{context}")
-}
-
 impl fmt::Debug for BlobStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlobStore")
@@ -89,16 +84,19 @@ impl BlobStore {
         envelope::open(&self.master, key, &stored).map(Bytes::from)
     }
 
-    /// Encrypts a small value kept elsewhere (in the database) with the same envelope as the
-    /// files, bound to `context` (any text: it is authenticated, not stored).
-    pub fn seal_value(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
-        envelope::seal(&self.master, &value_context(context), plaintext)
+    /// Encrypts a small secret the database keeps (a webhook's signing secret) under the same
+    /// master key, in the same envelope as a file, bound to `context` (the record it belongs
+    /// to): opened under any other context it is [`BlobError::Corrupt`], so a sealed value
+    /// copied to another record does not open. Contexts live apart from file keys: they are
+    /// bound as `secret:<context>`, and no file key holds a `:`.
+    pub fn seal_secret(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>> {
+        envelope::seal(&self.master, &secret_binding(context), plaintext)
     }
 
-    /// Decrypts what [`BlobStore::seal_value`] gave for the same `context`;
-    /// [`BlobError::Corrupt`] when it was sealed for another one or altered.
-    pub fn open_value(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>> {
-        envelope::open(&self.master, &value_context(context), sealed)
+    /// Decrypts what [`BlobStore::seal_secret`] sealed under `context`; [`BlobError::Corrupt`]
+    /// when it was sealed under another context or another master key, or was altered.
+    pub fn open_secret(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+        envelope::open(&self.master, &secret_binding(context), sealed)
     }
 
     /// Idempotent: deleting a missing key is Ok.
@@ -152,4 +150,9 @@ impl BlobStore {
         keys.sort_unstable();
         Ok(keys)
     }
+}
+
+/// What a sealed secret is bound to: never a valid file key (those have no `:`).
+fn secret_binding(context: &str) -> String {
+    format!("secret:{context}")
 }

@@ -1,5 +1,7 @@
 //! The blob port: where uploaded files live (encrypted at rest by the adapter). Keys are
-//! `account/mode/client/resource/name`, so a client's files can be removed by prefix.
+//! `account/mode/client/resource/name`, so a client's files can be removed by prefix. The
+//! adapter's master key also seals the few secrets the database keeps (webhook signing
+//! secrets): one key to provision, back up and share between nodes.
 
 use async_trait::async_trait;
 
@@ -21,10 +23,11 @@ pub trait Blobs: Send + Sync {
     async fn delete(&self, key: &str) -> Result<(), BlobFailure>;
     /// Removes every object under a prefix.
     async fn delete_prefix(&self, prefix: &str) -> Result<(), BlobFailure>;
-    /// Encrypts a small value the database keeps (a face descriptor), bound to `context` so it
-    /// cannot be moved to another record, under the same key as the files.
+    /// Encrypts a small secret for the database (a webhook secret, a face descriptor), bound to
+    /// `context` (the record it belongs to), under the same master key as the files.
     fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, BlobFailure>;
-    /// Decrypts what [`Blobs::seal`] gave for the same `context`.
+    /// Decrypts what [`Blobs::seal`] sealed under `context`; a failure when the context, the
+    /// master key or the bytes differ.
     fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, BlobFailure>;
 }
 
@@ -43,7 +46,9 @@ pub fn blob_key(scope: &Scope, client_id: &str, resource_id: &str, name: &str) -
     format!("{}{name}", resource_prefix(scope, client_id, resource_id))
 }
 
-/// An in-memory [`Blobs`] for tools and tests that need no persistence.
+/// An in-memory [`Blobs`] for tools and tests that need no persistence. Like its files, the
+/// secrets it "seals" are kept as they are (tagged with their context, so a mismatch still
+/// fails): it has no key to protect them with.
 #[derive(Default)]
 pub struct MemoryBlobs(std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
 
@@ -72,8 +77,6 @@ impl Blobs for MemoryBlobs {
         Ok(())
     }
 
-    /// Kept in memory only, like the files: the context is prefixed so that opening under
-    /// another one fails as it would with encryption.
     fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, BlobFailure> {
         let mut out = format!("{context}\n").into_bytes();
         out.extend_from_slice(plaintext);
@@ -84,6 +87,6 @@ impl Blobs for MemoryBlobs {
         sealed
             .strip_prefix(format!("{context}\n").as_bytes())
             .map(<[u8]>::to_vec)
-            .ok_or_else(|| BlobFailure("sealed for another record".into()))
+            .ok_or_else(|| BlobFailure("sealed under another context".into()))
     }
 }

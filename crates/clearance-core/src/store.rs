@@ -10,6 +10,10 @@ use crate::scope::Scope;
 use crate::screening_lists::ListStore;
 use clearance_jobs::{JobQueue, Leases, NewJob};
 
+mod maintenance;
+
+pub use maintenance::Maintenance;
+
 /// The kinds of resource kept in the document table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ResourceKind {
@@ -267,9 +271,10 @@ pub enum StoreError {
 
 /// What the domain needs from a database. Implemented for SQLite and PostgreSQL and checked by
 /// the shared conformance suite. The same database holds the job queue and the leases that keep
-/// work such as draining one webhook's queue to one server at a time.
+/// work such as draining one webhook's queue to one server at a time; [`Maintenance`] is what
+/// housekeeping needs beyond the request paths.
 #[async_trait]
-pub trait Store: JobQueue + Leases + ListStore + Send + Sync {
+pub trait Store: JobQueue + Leases + ListStore + Maintenance + Send + Sync {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Checks the database answers.

@@ -53,4 +53,8 @@ pub trait Leases: Send + Sync {
     /// How many leases whose name starts with `prefix` have a deadline after `now_ms` (the
     /// nodes that announced themselves, say). `prefix` holds no `%` or `_`.
     async fn count_live_leases(&self, prefix: &str, now_ms: i64) -> Result<u64, QueueError>;
+    /// Removes up to `limit` leases whose deadline passed before `before_ms`: left behind by
+    /// holders that died (a crashed server's `node:` lease, say), they are free to take anyway.
+    /// Answers how many it removed.
+    async fn purge_expired_leases(&self, before_ms: i64, limit: u32) -> Result<u64, QueueError>;
 }

@@ -74,4 +74,7 @@ pub trait JobQueue: Send + Sync {
 
     /// Jobs per state at `now_ms`.
     async fn counts(&self, now_ms: i64) -> Result<QueueCounts, QueueError>;
+    /// Removes up to `limit` dead jobs whose last attempt was due before `before_ms` (retention:
+    /// an operator has had that long to look at them); answers how many it removed.
+    async fn purge_dead(&self, before_ms: i64, limit: u32) -> Result<u64, QueueError>;
 }

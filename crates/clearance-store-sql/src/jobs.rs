@@ -206,6 +206,20 @@ where
             dead: row.try_get::<i64, _>("dead").map_err(queue_error)? as u64,
         })
     }
+
+    async fn purge_dead(&self, before_ms: i64, limit: u32) -> Result<u64, QueueError> {
+        // A dead job's `run_at` is when its last attempt was due: burial leaves it alone.
+        let done = sqlx::query(
+            "DELETE FROM jobs WHERE id IN \
+             (SELECT id FROM jobs WHERE status = 'dead' AND run_at < $1 LIMIT $2)",
+        )
+        .bind(before_ms)
+        .bind(i64::from(limit))
+        .execute(&self.pools.queue)
+        .await
+        .map_err(queue_error)?;
+        Ok(D::rows_affected(&done))
+    }
 }
 
 /// A claimed job; a payload that is not JSON reads as `null` rather than failing the claim.

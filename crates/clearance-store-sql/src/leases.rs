@@ -111,6 +111,19 @@ where
         Ok(live.max(0) as u64)
     }
 
+    async fn purge_expired_leases(&self, before_ms: i64, limit: u32) -> Result<u64, QueueError> {
+        let done = sqlx::query(
+            "DELETE FROM leases WHERE name IN \
+             (SELECT name FROM leases WHERE expires_at < $1 LIMIT $2)",
+        )
+        .bind(before_ms)
+        .bind(i64::from(limit))
+        .execute(&self.pools.queue)
+        .await
+        .map_err(queue_error)?;
+        Ok(D::rows_affected(&done))
+    }
+
     async fn release_lease(&self, name: &str, holder: &str) -> Result<(), QueueError> {
         sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
             .bind(name)

@@ -17,6 +17,7 @@ mod dynamic_query;
 mod events;
 mod jobs;
 mod leases;
+mod maintenance;
 mod resources;
 mod screening_lists;
 mod store;

@@ -11,7 +11,7 @@ use crate::{
     store_error,
 };
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, account_id, mode, kind, client_id, created_at, updated_at, version, body";
 
 impl<D: Dialect> SqlStore<D>
@@ -191,7 +191,7 @@ where
         })
     }
 
-    fn resource_from(row: &DbRow<D>) -> Result<Resource, StoreError> {
+    pub(crate) fn resource_from(row: &DbRow<D>) -> Result<Resource, StoreError> {
         let corrupt = |what: &str| StoreError::Backend(format!("corrupt resource row: {what}"));
         let body = match row.try_get::<Json<Map<String, Value>>, _>("body") {
             Ok(Json(body)) => body,

@@ -11,6 +11,7 @@ mod accounts;
 mod jobs;
 mod leases;
 mod resources;
+mod retention;
 mod screening_lists;
 
 use std::sync::Arc;
@@ -29,6 +30,10 @@ pub use leases::{
 pub use resources::{
     change_sets_are_atomic, deleting_a_client_keeps_its_audit_trail,
     insert_get_and_scope_isolation, lists_filter_sort_and_page, updates_are_versioned,
+};
+pub use retention::{
+    a_kind_can_be_walked_across_scopes, old_dead_jobs_and_lapsed_leases_go,
+    old_events_go_only_up_to_a_position_and_unless_held, old_records_of_one_kind_go_in_every_scope,
 };
 pub use screening_lists::lists_are_replaced_whole;
 
@@ -90,6 +95,10 @@ macro_rules! conformance_tests {
             concurrent_takers_get_one_lease,
             live_leases_are_counted_by_prefix,
             lists_are_replaced_whole,
+            old_records_of_one_kind_go_in_every_scope,
+            old_events_go_only_up_to_a_position_and_unless_held,
+            a_kind_can_be_walked_across_scopes,
+            old_dead_jobs_and_lapsed_leases_go,
         );
     };
     (@each $fresh:path; $($scenario:ident,)+) => {

@@ -43,11 +43,11 @@ impl Blobs for EncryptedBlobs {
     }
 
     fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, BlobFailure> {
-        self.0.seal_value(context, plaintext).map_err(failure)
+        self.0.seal_secret(context, plaintext).map_err(failure)
     }
 
     fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, BlobFailure> {
-        self.0.open_value(context, sealed).map_err(failure)
+        self.0.open_secret(context, sealed).map_err(failure)
     }
 }
 

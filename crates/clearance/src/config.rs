@@ -2,8 +2,10 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use clearance_core::service::Retention;
 
 /// Where data lives; shared by every subcommand.
 #[derive(Args, Clone, Debug)]
@@ -186,6 +188,42 @@ pub struct ServeArgs {
     /// Most connections open at once; further ones wait to be accepted.
     #[arg(long, env = "CLEARANCE_MAX_CONNECTIONS", default_value_t = 4096)]
     pub max_connections: usize,
+    /// Days an outbox event is kept once every webhook is done with it (how far back
+    /// redelivery reaches); events a webhook still waits to deliver are always kept. 0 keeps
+    /// them forever.
+    #[arg(long, env = "CLEARANCE_RETENTION_EVENTS_DAYS", default_value_t = 30)]
+    pub retention_events_days: u64,
+    /// Days a webhook delivery attempt stays in the delivery log; 0 keeps them forever.
+    #[arg(
+        long,
+        env = "CLEARANCE_RETENTION_WEBHOOK_ATTEMPTS_DAYS",
+        default_value_t = 30
+    )]
+    pub retention_webhook_attempts_days: u64,
+    /// Days a dead job (one that failed its last attempt) is kept for an operator; 0 keeps
+    /// them forever.
+    #[arg(long, env = "CLEARANCE_RETENTION_DEAD_JOBS_DAYS", default_value_t = 30)]
+    pub retention_dead_jobs_days: u64,
+    /// Seconds between housekeeping rounds (retention, idle rate-limit buckets); 0 turns
+    /// housekeeping off.
+    #[arg(
+        long,
+        env = "CLEARANCE_HOUSEKEEPING_INTERVAL_SECS",
+        default_value_t = 600
+    )]
+    pub housekeeping_interval_secs: u64,
+}
+
+impl ServeArgs {
+    /// How long each kind of record is kept (`0` days: forever).
+    pub fn retention(&self) -> Retention {
+        let days = |n: u64| (n > 0).then(|| Duration::from_secs(n.saturating_mul(24 * 3600)));
+        Retention {
+            events: days(self.retention_events_days),
+            webhook_attempts: days(self.retention_webhook_attempts_days),
+            dead_jobs: days(self.retention_dead_jobs_days),
+        }
+    }
 }
 
 /// Whose rate a key's limit is.

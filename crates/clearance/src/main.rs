@@ -247,6 +247,8 @@ async fn serve(
         ..WorkerSettings::default()
     };
     let app = build_app(store.clone(), blobs, config, rules, &settings, token_keys);
+    // Webhook secrets written before they were sealed (a database from an earlier version).
+    clearance::housekeeping::seal_plaintext_secrets(&app.services).await;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -262,6 +264,16 @@ async fn serve(
             app.api.clone(),
             app.node_id.clone(),
             MEMBERSHIP_INTERVAL,
+            stop.clone(),
+        ))
+    });
+    let housekeeping = (args.housekeeping_interval_secs > 0).then(|| {
+        tokio::spawn(clearance::housekeeping::run_housekeeping(
+            app.services.clone(),
+            app.api.clone(),
+            app.node_id.clone(),
+            args.retention(),
+            Duration::from_secs(args.housekeeping_interval_secs),
             stop.clone(),
         ))
     });
@@ -285,6 +297,9 @@ async fn serve(
     let _ = dispatcher.await;
     if let Some(membership) = membership {
         let _ = membership.await;
+    }
+    if let Some(housekeeping) = housekeeping {
+        let _ = housekeeping.await;
     }
     Ok(())
 }

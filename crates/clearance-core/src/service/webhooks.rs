@@ -81,7 +81,11 @@ impl Services {
         let secret_record = Resource {
             id: secret_id(&id),
             kind: ResourceKind::WebhookSecret,
-            body: typed::encode(&WebhookSecret::new(secret.clone())),
+            body: self.sealed_secret_body(
+                scope,
+                &secret_id(&id),
+                &WebhookSecret::new(secret.clone()),
+            )?,
             ..stored.clone()
         };
         let entry = audit::entry(
@@ -163,7 +167,8 @@ impl Services {
             .await
     }
 
-    /// A webhook's secret record and the secrets it holds.
+    /// A webhook's secret record and the secrets it holds (sealed or, written before sealing
+    /// existed, plain).
     async fn webhook_secret(
         &self,
         scope: &Scope,
@@ -176,7 +181,7 @@ impl Services {
         else {
             return Ok(None);
         };
-        let secret = typed::decode(&record)?;
+        let (secret, _) = self.open_secret_record(&record)?;
         Ok(Some((record, secret)))
     }
 
@@ -217,8 +222,9 @@ impl Services {
             let now = self.now_ms();
             let secret = random_alphanumeric(40);
             let ends = (overlap > 0).then_some(now + overlap * 1000);
+            let rotated = current.rotated(secret.clone(), ends);
             let mut changes = vec![Change::Update(Resource {
-                body: typed::encode(&current.rotated(secret.clone(), ends)),
+                body: self.sealed_secret_body(scope, &record.id, &rotated)?,
                 updated_at: now,
                 version: record.version + 1,
                 ..record.clone()
@@ -276,7 +282,7 @@ impl Services {
                 return Ok(Tried::Done(()));
             };
             let updated = Resource {
-                body: typed::encode(&kept),
+                body: self.sealed_secret_body(scope, &record.id, &kept)?,
                 updated_at: now,
                 version: record.version + 1,
                 ..record

@@ -25,6 +25,7 @@ mod lists;
 mod live_media;
 mod nodes;
 mod platform;
+mod retention;
 mod screening;
 mod sdk;
 mod sdk_capture;
@@ -33,6 +34,7 @@ mod tokens;
 mod webhook_delivery;
 mod webhook_nodes;
 mod webhook_operations;
+mod webhook_secrets;
 mod webhooks;
 
 use serde_json::{Value, json};
