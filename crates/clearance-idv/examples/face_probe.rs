@@ -43,7 +43,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 face.bbox.map(|v| v.round()),
                 face.eye_distance()
             );
+            let age = analyser.estimate_age(image.rgb(), face)?;
+            println!("    age {age:.1}");
             if let Some(dir) = &chips {
+                let stem2 = PathBuf::from(path);
+                let stem2 = stem2.file_stem().and_then(|s| s.to_str()).unwrap_or("face");
+                clearance_idv::face::age::crop(image.rgb(), face)
+                    .save(dir.join(format!("age_{stem2}-{i}.png")))?;
                 let stem = PathBuf::from(path);
                 let stem = stem.file_stem().and_then(|s| s.to_str()).unwrap_or("face");
                 align::chip(image.rgb(), face).save(dir.join(format!("{stem}-{i}.png")))?;

@@ -2,6 +2,7 @@
 //! for each, and describe it as a 128-d vector whose Euclidean distance to another face's
 //! says whether they are the same person. Knows nothing of checks, clients or storage.
 
+pub mod age;
 pub mod align;
 pub mod detect;
 pub mod encode;
@@ -11,6 +12,7 @@ use std::path::Path;
 
 use image::RgbImage;
 
+pub use age::AgeEstimator;
 pub use detect::{DetectedFace, FaceDetector, Point};
 pub use encode::{CHIP_SIZE, DESCRIPTOR_LEN, FaceEncoder};
 
@@ -42,6 +44,7 @@ pub const DEFAULT_MATCH_DISTANCE: f32 = 0.5;
 pub struct FaceAnalyser {
     detector: FaceDetector,
     encoder: FaceEncoder,
+    age: AgeEstimator,
 }
 
 /// Where each model lives inside the face model folder.
@@ -53,6 +56,7 @@ impl FaceAnalyser {
         Ok(FaceAnalyser {
             detector: FaceDetector::load(dir)?,
             encoder: FaceEncoder::load(&dir.join(ENCODER_DIR))?,
+            age: AgeEstimator::load(&dir.join(ENCODER_DIR))?,
         })
     }
 
@@ -65,6 +69,31 @@ impl FaceAnalyser {
     pub fn describe(&self, image: &RgbImage, face: &DetectedFace) -> Result<Descriptor> {
         let chip = align::chip(image, face);
         Ok(Descriptor(self.encoder.encode(&chip)?))
+    }
+
+    /// The estimated age, in years, of one detected face of `image`.
+    pub fn estimate_age(&self, image: &RgbImage, face: &DetectedFace) -> Result<f32> {
+        self.age.estimate(&age::crop(image, face))
+    }
+
+    /// The age net's estimates of one face under several framings and mirrored: how much
+    /// they spread says how sure the net is about this photo.
+    pub fn estimate_ages(&self, image: &RgbImage, face: &DetectedFace) -> Result<Vec<f32>> {
+        let mut ages = Vec::new();
+        for scale in [0.9, 1.0, 1.15] {
+            let crop = age::crop_scaled(image, face, scale);
+            ages.push(self.age.estimate(&crop)?);
+            ages.push(
+                self.age
+                    .estimate(&image::imageops::flip_horizontal(&crop))?,
+            );
+        }
+        Ok(ages)
+    }
+
+    /// The age net alone, for callers that cut their own crops.
+    pub fn age_estimator(&self) -> &AgeEstimator {
+        &self.age
     }
 
     /// The encoder alone, for callers that cut their own chips.

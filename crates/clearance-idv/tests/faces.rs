@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use clearance_idv::DocumentImage;
-use clearance_idv::face::{Descriptor, FaceAnalyser, FaceDetector, FaceEncoder, align};
+use clearance_idv::face::{
+    AgeEstimator, Descriptor, FaceAnalyser, FaceDetector, FaceEncoder, align,
+};
 use image::{Rgb, RgbImage};
 use serde_json::Value;
 
@@ -61,6 +63,23 @@ fn the_encoder_reproduces_the_reference_descriptors() {
             .map(|(a, b)| (a - b).abs())
             .fold(0f32, f32::max);
         assert!(max_diff < 0.01, "{name}: largest difference {max_diff}");
+    }
+}
+
+/// The ages face-api.js estimates on TF.js's CPU backend for the same crops
+/// (`bench/faces/reference/ages.mjs`).
+#[test]
+fn the_age_net_reproduces_the_reference_estimates() {
+    let net = AgeEstimator::load(&models().join("faceapi")).expect("age net loads");
+    let reference = json("age_reference.json");
+    let crops = reference.as_object().expect("object");
+    assert!(crops.len() >= 3);
+    for (name, expected) in crops {
+        let expected = expected.as_f64().expect("number") as f32;
+        let got = net
+            .estimate(&load(&format!("faces/{name}")))
+            .expect("estimates");
+        assert!((got - expected).abs() < 0.5, "{name}: {got} vs {expected}");
     }
 }
 

@@ -176,6 +176,10 @@ pub struct ServeArgs {
     /// A live photo's face needs at least this many pixels between the eye centres.
     #[arg(long, env = "CLEARANCE_FACE_MIN_EYE_DISTANCE", default_value_t = 12.0)]
     pub face_min_eye_distance: f32,
+    /// The youngest accepted age for live age estimation checks: `ageValidation` is clear only
+    /// when the lower end of the estimated range reaches it.
+    #[arg(long, env = "CLEARANCE_AGE_MINIMUM", default_value_t = 18)]
+    pub age_minimum: u32,
     /// `on`: uploaded PDFs are rasterised in a child process limited to 1 GiB of memory, 20 s
     /// of CPU and 30 s in all, so a hostile PDF cannot exhaust the server; `off`: in the
     /// server process (trusted uploads only).

@@ -239,11 +239,14 @@ async fn serve(
             .unwrap_or_else(clearance::engines::default_models_dir),
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
         pdf: pdf_rendering(args.pdf_isolation == OnOff::On)?,
-        faces: face_settings(
-            args.face_match_distance,
-            args.face_min_detection_score,
-            args.face_min_eye_distance,
-        )?,
+        faces: clearance_engines::FaceSettings {
+            minimum_age: args.age_minimum,
+            ..face_settings(
+                args.face_match_distance,
+                args.face_min_detection_score,
+                args.face_min_eye_distance,
+            )?
+        },
         ..WorkerSettings::default()
     };
     let app = build_app(store.clone(), blobs, config, rules, &settings, token_keys);
@@ -393,5 +396,6 @@ fn face_settings(
         match_distance,
         min_detection_score,
         min_eye_distance,
+        ..clearance_engines::FaceSettings::default()
     })
 }

@@ -121,7 +121,7 @@ async fn identity_enrols_a_face_that_authentication_then_recognises() {
     );
     let engine = &result["breakdown"]["engine"];
     assert_eq!(engine["name"], "clearance-faces", "{result}");
-    assert_eq!(engine["models"].as_array().unwrap().len(), 2);
+    assert_eq!(engine["models"].as_array().unwrap().len(), 3);
     assert!(!result.to_string().contains("descriptor"), "{result}");
 
     // Another person on the same passport's client: attention.
@@ -296,4 +296,45 @@ async fn a_document_without_a_face_never_clears_or_enrols() {
     // Nothing was enrolled by an attention result.
     let auth = live.authenticate(&client, &selfie).await;
     assert_eq!(auth["status"], "failed", "{auth}");
+}
+
+#[tokio::test]
+async fn age_estimation_gives_a_range_and_decides_on_its_lower_end() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let client = live.client("Anna").await;
+    for file in ["face_collins.jpg", "face_grace_hopper.jpg"] {
+        let photo = live.photo(&client, file).await;
+        let done = live
+            .check(
+                json!({"clientId": client, "type": "age_estimation_check", "livePhotoId": photo}),
+            )
+            .await;
+        assert_eq!(done["status"], "complete", "{done}");
+        let analysis = &done["result"]["breakdown"]["ageEstimationAnalysis"];
+        let range = &analysis["breakdown"];
+        let (age, min, max) = (
+            range["age"].as_i64().unwrap(),
+            range["ageMin"].as_i64().unwrap(),
+            range["ageMax"].as_i64().unwrap(),
+        );
+        eprintln!("{file}: {range}");
+        assert!(min < age && age < max, "{file}: {range}");
+        // Error grows with age: the range is not a constant band.
+        assert!(max - min >= 10, "{file}: {range}");
+        let expected = if min >= 18 { "clear" } else { "attention" };
+        assert_eq!(analysis["ageValidation"], expected, "{file}: {range}");
+        assert_eq!(done["result"]["outcome"], expected);
+        assert_eq!(
+            done["result"]["breakdown"]["authenticityAnalysis"]["spoofedImageAnalysis"],
+            "not_processed"
+        );
+        assert_eq!(
+            done["result"]["breakdown"]["engine"]["name"],
+            "clearance-faces"
+        );
+    }
 }

@@ -206,6 +206,9 @@ impl FaceAuthenticationBreakdown {
 pub struct AgeEstimationBreakdown {
     pub age_estimation_analysis: AgeEstimationAnalysis,
     pub authenticity_analysis: ImageAuthenticity,
+    /// Clearance's own field: the engine and model files behind a live result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineInfo>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
