@@ -8,6 +8,9 @@
 # present, the reference implementation (face-api.js on TF.js's pure-JS CPU backend, installed
 # from npm into bench/faces/reference/node_modules) encoding the same chips; the last line is
 # the ratio ours / reference (below 1: faster).
+# Then identity_check end to end through the API (release server on SQLite): POST /v1/checks to
+# `complete` with a live key, next to the same check with a test key (the sandbox) as baseline.
+# Target: detect + embed <= 60 ms p50 per image; identity_check <= 400 ms p50.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeat="${1:-30}"
@@ -30,3 +33,18 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 else
   echo "encoder p50: rust ${rust} ms (no Node.js here: reference not measured)"
 fi
+
+cargo build --release -q -p clearance --bin clearance
+server_bin="$CARGO_TARGET_DIR/release/clearance"
+work="$(mktemp -d)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+export CLEARANCE_DATA_DIR="$work/data" CLEARANCE_LISTEN="127.0.0.1:$port" CLEARANCE_LISTS_SNAPSHOT=off
+export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0
+unset DATABASE_URL
+live_key="$("$server_bin" keys create --mode live --account bench)"
+test_key="$("$server_bin" keys create --mode test --account bench)"
+"$server_bin" serve >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+python3 bench/faces/identity_latency.py "http://127.0.0.1:$port" "$live_key" "$test_key" "$repeat"

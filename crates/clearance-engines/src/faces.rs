@@ -8,6 +8,8 @@
 //! yet says so: `authenticityAnalysis` (anti-spoofing) is `not_processed` until a passive
 //! anti-spoof model is wired in.
 
+mod video;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -20,8 +22,12 @@ use clearance_core::checks::result::{
     FaceAuthenticationDetails, FaceMatched, FaceSimilarity, IdentityBreakdown, ImageAuthenticity,
     IntegrityAnalysis, ModelFile, Outcome, PhotoAuthenticity, Verdict,
 };
+use clearance_core::checks::result::{
+    EnhancedIdentityBreakdown, LivenessAnalysis, VideoFaceAnalysis,
+};
 use clearance_core::faces::{FaceInspector, NewEnrolment, PhotoRefusal};
 use clearance_core::resources::document::{Document, Side};
+use clearance_core::resources::media::LiveVideo;
 use clearance_idv::face::{DEFAULT_MATCH_DISTANCE, Descriptor, FaceAnalyser};
 use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::{DecodeLimits, DocumentImage};
@@ -313,6 +319,115 @@ impl FaceEngine {
     }
 }
 
+impl FaceEngine {
+    async fn enhanced(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        let (Some(document), Some(video)) = (&ctx.document, &ctx.live_video) else {
+            return Ok(failed(
+                "The document or live video of this check no longer exists",
+            ));
+        };
+        let record: Document =
+            clearance_core::typed::decode(document).map_err(|e| TransientError(e.to_string()))?;
+        let recorded: LiveVideo =
+            clearance_core::typed::decode(video).map_err(|e| TransientError(e.to_string()))?;
+        let Some(front) = record
+            .images
+            .iter()
+            .find(|i| i.document_side == Side::Front && i.redacted.is_none())
+        else {
+            return Ok(failed(
+                "The document has no usable front image, so the check could not run",
+            ));
+        };
+        let owner = document.client_id.as_deref().unwrap_or_default();
+        let Some(document_bytes) = self
+            .blob(
+                ctx,
+                blob_key(&document.scope, owner, &document.id, &front.id),
+            )
+            .await?
+        else {
+            return Ok(failed("The document's front image file is missing"));
+        };
+        let count = (recorded.frame_count.unwrap_or(0) as usize).min(video::MAX_FRAMES);
+        if count == 0 {
+            return Ok(failed(
+                "The live video has no captured frames, so the check could not run",
+            ));
+        }
+        let mut frames = Vec::with_capacity(count);
+        for n in 0..count {
+            let key = blob_key(&video.scope, owner, &video.id, &format!("frame-{n}"));
+            match self.blob(ctx, key).await? {
+                Some(bytes) => frames.push(bytes),
+                None => return Ok(failed("A frame of the live video is missing")),
+            }
+        }
+        let action = recorded
+            .challenges
+            .iter()
+            .find(|c| c.kind == "actions")
+            .and_then(|c| c.value.first().cloned());
+        let settings = self.settings.clone();
+        let (document_face, findings) = self
+            .blocking(move |analyser, pdf| {
+                (
+                    describe_document(analyser, pdf, &document_bytes, &settings),
+                    video::analyse(analyser, &frames, action.as_deref(), &settings),
+                )
+            })
+            .await?;
+        for reason in &findings.reasons {
+            tracing::info!(check.id = %ctx.check_id, check.reason = reason, "enhanced identity finding");
+        }
+        let use_enrolled = ctx.check.options().enable_enrolled_faces != Some(false);
+        let others: Vec<Descriptor> = ctx
+            .enrolled_faces
+            .iter()
+            .filter(|f| f.client_id != ctx.check.client_id)
+            .filter_map(|f| f.descriptor.clone().try_into().ok().map(Descriptor))
+            .collect();
+        let face = IdentityVerdicts::judge(
+            &document_face,
+            &findings.best,
+            use_enrolled.then_some(others.as_slice()),
+            &self.settings,
+        );
+        let liveness = LivenessAnalysis {
+            video_challenges: findings
+                .challenge
+                .map_or(Verdict::NotProcessed, Verdict::passed),
+            spoofed_video_analysis: findings.live.map_or(Verdict::Attention, Verdict::passed),
+        };
+        let breakdown = EnhancedIdentityBreakdown {
+            face_analysis: VideoFaceAnalysis {
+                facial_similarity: face.facial_similarity,
+                previously_enrolled_face: face.previously_enrolled_face,
+                breakdown: FaceSimilarity {
+                    facial_similarity_score: face.score,
+                },
+            },
+            liveness_analysis: liveness.clone(),
+        };
+        let performed = [
+            face.face_detection,
+            face.facial_similarity,
+            face.previously_enrolled_face,
+            liveness.video_challenges,
+            liveness.spoofed_video_analysis,
+        ];
+        let outcome = if performed.contains(&Verdict::Attention) {
+            Outcome::Attention
+        } else {
+            Outcome::Clear
+        };
+        Ok(Analysis::Complete(Box::new(CheckResult::new(
+            outcome,
+            Breakdown::EnhancedIdentity(breakdown),
+        ))))
+    }
+}
+
 /// The age net's estimates for a live photo's single face.
 fn estimate_ages(
     analyser: &FaceAnalyser,
@@ -433,20 +548,13 @@ fn inspect_photo(
             "The face is too small in the photo: come closer to the camera",
         );
     }
-    let [right_eye, left_eye, nose, ..] = face.landmarks;
+    let [right_eye, left_eye, ..] = face.landmarks;
     let (vx, vy) = (left_eye.x - right_eye.x, left_eye.y - right_eye.y);
-    let d = face.eye_distance().max(1.0);
     let roll = vy.atan2(vx).to_degrees().abs();
     if roll > MAX_ROLL_DEGREES {
         return refuse("face_tilted", "The head is tilted too far: hold it upright");
     }
-    // How far the nose sits from the eyes' midpoint along the eye line, in eye distances:
-    // about 0 facing the camera, growing as the head turns.
-    let mid = (
-        (right_eye.x + left_eye.x) / 2.0,
-        (right_eye.y + left_eye.y) / 2.0,
-    );
-    let yaw = ((nose.x - mid.0) * vx + (nose.y - mid.1) * vy) / (d * d);
+    let yaw = face.pose().yaw;
     if yaw.abs() > MAX_YAW_SHARE {
         return refuse(
             "face_turned_away",
@@ -473,6 +581,7 @@ impl Analyser for FaceEngine {
             CheckType::Identity => self.identity(ctx).await,
             CheckType::FaceAuthentication => self.authentication(ctx).await,
             CheckType::AgeEstimation => self.age(ctx).await,
+            CheckType::EnhancedIdentity => self.enhanced(ctx).await,
             other => Ok(failed(format!(
                 "The face engine does not run {} checks",
                 other.as_str()

@@ -13,7 +13,7 @@ use std::path::Path;
 use image::RgbImage;
 
 pub use age::AgeEstimator;
-pub use detect::{DetectedFace, FaceDetector, Point};
+pub use detect::{DetectedFace, FaceDetector, Point, Pose};
 pub use encode::{CHIP_SIZE, DESCRIPTOR_LEN, FaceEncoder};
 
 use crate::error::Result;

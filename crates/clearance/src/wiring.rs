@@ -288,7 +288,8 @@ pub fn build_app(
     let analysers = analysers
         .with_live(CheckType::Identity, faces.clone())
         .with_live(CheckType::FaceAuthentication, faces.clone())
-        .with_live(CheckType::AgeEstimation, faces.clone());
+        .with_live(CheckType::AgeEstimation, faces.clone())
+        .with_live(CheckType::EnhancedIdentity, faces.clone());
     // One index of the official lists per process, shared by both screening types.
     let screening = Arc::new(ScreeningEngine::new(
         store.clone(),

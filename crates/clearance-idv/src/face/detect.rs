@@ -45,6 +45,49 @@ impl DetectedFace {
         let [r, l, ..] = self.landmarks;
         (l.x - r.x).hypot(l.y - r.y)
     }
+
+    /// The head's pose as the five landmarks show it (see [`Pose`]).
+    pub fn pose(&self) -> Pose {
+        let [right_eye, left_eye, nose, right_mouth, left_mouth] = self.landmarks;
+        let d = self.eye_distance().max(1.0);
+        // Unit vectors along the eye line (viewer's left to right) and down the face.
+        let (ux, uy) = (
+            (left_eye.x - right_eye.x) / d,
+            (left_eye.y - right_eye.y) / d,
+        );
+        let (dx, dy) = (-uy, ux);
+        let eyes = (
+            (right_eye.x + left_eye.x) / 2.0,
+            (right_eye.y + left_eye.y) / 2.0,
+        );
+        let mouth = (
+            (right_mouth.x + left_mouth.x) / 2.0,
+            (right_mouth.y + left_mouth.y) / 2.0,
+        );
+        let along = |p: (f32, f32)| (p.0 - eyes.0) * ux + (p.1 - eyes.1) * uy;
+        let down = |p: (f32, f32)| (p.0 - eyes.0) * dx + (p.1 - eyes.1) * dy;
+        let mouth_down = down(mouth).max(1.0);
+        Pose {
+            yaw: along((nose.x, nose.y)) / d,
+            pitch: down((nose.x, nose.y)) / mouth_down,
+            mouth_width: (left_mouth.x - right_mouth.x).hypot(left_mouth.y - right_mouth.y) / d,
+        }
+    }
+}
+
+/// Head pose from the five landmarks, scale-free. Rough, but enough to tell whether a head
+/// turned, nodded or smiled between two frames of one person.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pose {
+    /// How far the nose sits from the eyes' midpoint along the eye line, in eye distances:
+    /// about 0 facing the camera, positive when the nose is towards the image's right (the
+    /// subject turned to their left, in an un-mirrored camera image).
+    pub yaw: f32,
+    /// Where the nose sits between the eyes (0) and the mouth (1): smaller when the head tips
+    /// back (looking up), larger when it tips forward.
+    pub pitch: f32,
+    /// The mouth's width in eye distances: larger in a smile.
+    pub mouth_width: f32,
 }
 
 /// The loaded detector.

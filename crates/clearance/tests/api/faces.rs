@@ -338,3 +338,105 @@ async fn age_estimation_gives_a_range_and_decides_on_its_lower_end() {
         );
     }
 }
+
+/// The Collins portrait as a hand-held camera sees it from frame to frame: shifted by
+/// `(dx, dy)` pixels and scaled by `zoom` about the centre. The person does not move: only the
+/// camera does.
+fn camera_frame(base: &image::RgbImage, dx: f32, dy: f32, zoom: f32) -> Vec<u8> {
+    let (w, h) = (base.width() as f32, base.height() as f32);
+    let out = image::RgbImage::from_fn(base.width(), base.height(), |x, y| {
+        let sx = (x as f32 - w / 2.0 - dx) / zoom + w / 2.0;
+        let sy = (y as f32 - h / 2.0 - dy) / zoom + h / 2.0;
+        let (sx, sy) = (
+            sx.round().clamp(0.0, w - 1.0) as u32,
+            sy.round().clamp(0.0, h - 1.0) as u32,
+        );
+        *base.get_pixel(sx, sy)
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
+        .encode_image(&out)
+        .unwrap();
+    jpeg
+}
+
+#[tokio::test]
+async fn enhanced_identity_reads_the_frames_and_refuses_a_still_picture() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let client = live.client("Anna").await;
+    let doc = live.passport(&client).await;
+    let check = |frames: Vec<Vec<u8>>| {
+        let live = &live;
+        let (client, doc) = (client.clone(), doc.clone());
+        async move {
+            let frames: Vec<String> = frames.iter().map(|f| b64(f)).collect();
+            let video = live
+                .send(
+                    Method::POST,
+                    "/v1/liveVideos",
+                    json!({"clientId": client, "frames": frames}),
+                )
+                .await;
+            live.check(
+                json!({"clientId": client, "type": "enhanced_identity_check",
+                "documentId": doc, "liveVideoId": id_of(&video)}),
+            )
+            .await
+        }
+    };
+    let base = image::load_from_memory(&fixture("face_collins.jpg"))
+        .unwrap()
+        .to_rgb8();
+
+    // The camera moves, the person holds still: one person, really filmed, matching the
+    // passport; but the head movement the video asked for is not in it.
+    let frames = [
+        (0.0, 0.0, 1.0),
+        (6.0, 2.0, 1.03),
+        (-4.0, 5.0, 1.06),
+        (2.0, -3.0, 0.97),
+    ]
+    .iter()
+    .map(|&(dx, dy, zoom)| camera_frame(&base, dx, dy, zoom))
+    .collect();
+    let done = check(frames).await;
+    assert_eq!(done["status"], "complete", "{done}");
+    let breakdown = &done["result"]["breakdown"];
+    assert_eq!(
+        breakdown["faceAnalysis"]["facialSimilarity"], "clear",
+        "{breakdown}"
+    );
+    assert!(
+        breakdown["faceAnalysis"]["breakdown"]["facialSimilarityScore"]
+            .as_u64()
+            .unwrap()
+            >= 70
+    );
+    let liveness = &breakdown["livenessAnalysis"];
+    assert_eq!(liveness["spoofedVideoAnalysis"], "clear", "{liveness}");
+    assert_eq!(liveness["videoChallenges"], "attention", "{liveness}");
+    assert_eq!(done["result"]["outcome"], "attention");
+
+    // One still picture repeated: attention, however well it matches the passport.
+    let still = fixture("face_collins.jpg");
+    let done = check(vec![still.clone(), still.clone(), still.clone(), still]).await;
+    assert_eq!(done["result"]["outcome"], "attention", "{done}");
+    let liveness = &done["result"]["breakdown"]["livenessAnalysis"];
+    assert_eq!(liveness["spoofedVideoAnalysis"], "attention", "{liveness}");
+
+    // Another person in the frames than on the passport.
+    let hopper = fixture("face_grace_hopper.jpg");
+    let hopper_moved = {
+        let img = image::load_from_memory(&hopper).unwrap().to_rgb8();
+        camera_frame(&img, 5.0, 3.0, 1.04)
+    };
+    let done = check(vec![hopper, hopper_moved]).await;
+    assert_eq!(
+        done["result"]["breakdown"]["faceAnalysis"]["facialSimilarity"], "attention",
+        "{done}"
+    );
+}
