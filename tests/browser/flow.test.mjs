@@ -227,6 +227,17 @@ test('a client completes the flow and lands on successUrl; the API shows what wa
   for (const c of checks.items) {
     if (c.type !== 'standard_screening_check') assert.equal(c.documentId, docs.items[0].id);
   }
+  // The identity check the flow made runs to a result (the sandbox's, with this test key).
+  const identity = checks.items.find((c) => c.type === 'identity_check');
+  let ran = identity;
+  for (let i = 0; i < 200 && ran.status === 'pending'; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    ran = await api('GET', `/v1/checks/${identity.id}`);
+  }
+  assert.equal(ran.status, 'complete', JSON.stringify(ran));
+  assert.equal(ran.livePhotoId, photos.items[0].id);
+  assert.ok(['clear', 'attention'].includes(ran.result.outcome), JSON.stringify(ran));
+  assert.ok(ran.result.breakdown.faceAnalysis.facialSimilarity, JSON.stringify(ran));
 
   // The link is spent.
   const again = await fetch(link);

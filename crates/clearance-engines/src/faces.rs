@@ -28,6 +28,7 @@ use clearance_core::checks::result::{
 use clearance_core::faces::{FaceInspector, NewEnrolment, PhotoRefusal};
 use clearance_core::resources::document::{Document, Side};
 use clearance_core::resources::media::LiveVideo;
+use clearance_core::store::Resource;
 use clearance_idv::face::{DEFAULT_MATCH_DISTANCE, Descriptor, FaceAnalyser};
 use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::{DecodeLimits, DocumentImage};
@@ -136,12 +137,12 @@ impl FaceEngine {
             .map_err(|e| TransientError(format!("face analysis stopped: {e}")))
     }
 
-    async fn identity(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
-        let (Some(document), Some(photo)) = (&ctx.document, &ctx.live_photo) else {
-            return Ok(failed(
-                "The document or live photo of this check no longer exists",
-            ));
-        };
+    /// The bytes of the check's document's front image, or why the check cannot run.
+    async fn document_front(
+        &self,
+        ctx: &CheckContext,
+        document: &Resource,
+    ) -> Result<Result<Vec<u8>, Analysis>, TransientError> {
         let record: Document =
             clearance_core::typed::decode(document).map_err(|e| TransientError(e.to_string()))?;
         let Some(front) = record
@@ -149,15 +150,29 @@ impl FaceEngine {
             .iter()
             .find(|i| i.document_side == Side::Front && i.redacted.is_none())
         else {
-            return Ok(failed(
+            return Ok(Err(failed(
                 "The document has no usable front image, so the check could not run",
-            ));
+            )));
         };
         let owner = document.client_id.as_deref().unwrap_or_default();
-        let document_key = blob_key(&document.scope, owner, &document.id, &front.id);
-        let Some(document_bytes) = self.blob(ctx, document_key).await? else {
-            return Ok(failed("The document's front image file is missing"));
+        let key = blob_key(&document.scope, owner, &document.id, &front.id);
+        Ok(self
+            .blob(ctx, key)
+            .await?
+            .ok_or_else(|| failed("The document's front image file is missing")))
+    }
+
+    async fn identity(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        let (Some(document), Some(photo)) = (&ctx.document, &ctx.live_photo) else {
+            return Ok(failed(
+                "The document or live photo of this check no longer exists",
+            ));
         };
+        let document_bytes = match self.document_front(ctx, document).await? {
+            Ok(bytes) => bytes,
+            Err(cannot) => return Ok(cannot),
+        };
+        let owner = document.client_id.as_deref().unwrap_or_default();
         let photo_key = blob_key(&photo.scope, owner, &photo.id, "photo");
         let Some(photo_bytes) = self.blob(ctx, photo_key).await? else {
             return Ok(failed("The live photo's file is missing"));
@@ -171,17 +186,11 @@ impl FaceEngine {
                 )
             })
             .await?;
-        let use_enrolled = ctx.check.options().enable_enrolled_faces != Some(false);
-        let others: Vec<Descriptor> = ctx
-            .enrolled_faces
-            .iter()
-            .filter(|f| f.client_id != ctx.check.client_id)
-            .filter_map(|f| f.descriptor.clone().try_into().ok().map(Descriptor))
-            .collect();
+        let others = other_clients_faces(ctx);
         let verdicts = IdentityVerdicts::judge(
             &document_face,
             &photo_face,
-            use_enrolled.then_some(others.as_slice()),
+            others.as_deref(),
             &self.settings,
         );
         for reason in &verdicts.reasons {
@@ -326,29 +335,13 @@ impl FaceEngine {
                 "The document or live video of this check no longer exists",
             ));
         };
-        let record: Document =
-            clearance_core::typed::decode(document).map_err(|e| TransientError(e.to_string()))?;
         let recorded: LiveVideo =
             clearance_core::typed::decode(video).map_err(|e| TransientError(e.to_string()))?;
-        let Some(front) = record
-            .images
-            .iter()
-            .find(|i| i.document_side == Side::Front && i.redacted.is_none())
-        else {
-            return Ok(failed(
-                "The document has no usable front image, so the check could not run",
-            ));
+        let document_bytes = match self.document_front(ctx, document).await? {
+            Ok(bytes) => bytes,
+            Err(cannot) => return Ok(cannot),
         };
-        let owner = document.client_id.as_deref().unwrap_or_default();
-        let Some(document_bytes) = self
-            .blob(
-                ctx,
-                blob_key(&document.scope, owner, &document.id, &front.id),
-            )
-            .await?
-        else {
-            return Ok(failed("The document's front image file is missing"));
-        };
+        let owner = video.client_id.as_deref().unwrap_or_default();
         let count = (recorded.frame_count.unwrap_or(0) as usize).min(video::MAX_FRAMES);
         if count == 0 {
             return Ok(failed(
@@ -380,17 +373,11 @@ impl FaceEngine {
         for reason in &findings.reasons {
             tracing::info!(check.id = %ctx.check_id, check.reason = reason, "enhanced identity finding");
         }
-        let use_enrolled = ctx.check.options().enable_enrolled_faces != Some(false);
-        let others: Vec<Descriptor> = ctx
-            .enrolled_faces
-            .iter()
-            .filter(|f| f.client_id != ctx.check.client_id)
-            .filter_map(|f| f.descriptor.clone().try_into().ok().map(Descriptor))
-            .collect();
+        let others = other_clients_faces(ctx);
         let face = IdentityVerdicts::judge(
             &document_face,
             &findings.best,
-            use_enrolled.then_some(others.as_slice()),
+            others.as_deref(),
             &self.settings,
         );
         let liveness = LivenessAnalysis {
@@ -588,6 +575,21 @@ impl Analyser for FaceEngine {
             ))),
         }
     }
+}
+
+/// The faces enrolled for the account's other clients, unless the check's options turn the
+/// comparison off (`enableEnrolledFaces: false`).
+fn other_clients_faces(ctx: &CheckContext) -> Option<Vec<Descriptor>> {
+    if ctx.check.options().enable_enrolled_faces == Some(false) {
+        return None;
+    }
+    Some(
+        ctx.enrolled_faces
+            .iter()
+            .filter(|f| f.client_id != ctx.check.client_id)
+            .filter_map(|f| f.descriptor.clone().try_into().ok().map(Descriptor))
+            .collect(),
+    )
 }
 
 fn failed(reason: impl Into<String>) -> Analysis {

@@ -31,6 +31,32 @@ impl Analyser for SandboxWithLatency {
     }
 }
 
+/// Loads a model-backed engine once, on a blocking thread, the first time it is needed; a
+/// failure is kept as the reason every later use reports (and logged once).
+async fn load_once<'a, T, E>(
+    cell: &'a OnceCell<Result<Arc<T>, String>>,
+    what: &'static str,
+    dir: PathBuf,
+    load: impl FnOnce(&std::path::Path) -> Result<T, E> + Send + 'static,
+) -> &'a Result<Arc<T>, String>
+where
+    T: Send + Sync + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    cell.get_or_init(|| async move {
+        let shown = dir.display().to_string();
+        tokio::task::spawn_blocking(move || load(&dir))
+            .await
+            .map_err(|e| format!("loading the {what} failed: {e}"))?
+            .map(Arc::new)
+            .map_err(|e| {
+                tracing::error!(error = %e, dir = %shown, "the {what} could not be loaded", what = what);
+                format!("The {what} could not be loaded from {shown}")
+            })
+    })
+    .await
+}
+
 /// The live `document_check` engine, loaded on first use (the OCR model is 20 MB; servers that
 /// never run a live document check never pay for it). A missing model fails those checks with a
 /// reason naming the folder.
@@ -51,21 +77,14 @@ impl LazyDocumentEngine {
     }
 
     async fn engine(&self) -> &Result<Arc<DocumentCheckEngine>, String> {
-        self.engine
-            .get_or_init(|| async {
-                let dir = self.models_dir.join("ocr");
-                let shown = dir.display().to_string();
-                let pdf = self.pdf.clone();
-                tokio::task::spawn_blocking(move || DocumentCheckEngine::load(&dir))
-                    .await
-                    .map_err(|e| format!("loading the OCR model failed: {e}"))?
-                    .map(|engine| Arc::new(engine.with_pdf_rendering(pdf)))
-                    .map_err(|e| {
-                        tracing::error!(error = %e, dir = %shown, "the OCR model could not be loaded");
-                        format!("The document OCR model could not be loaded from {shown}")
-                    })
-            })
-            .await
+        let pdf = self.pdf.clone();
+        load_once(
+            &self.engine,
+            "document OCR model",
+            self.models_dir.join("ocr"),
+            move |dir| DocumentCheckEngine::load(dir).map(|e| e.with_pdf_rendering(pdf)),
+        )
+        .await
     }
 }
 
@@ -115,21 +134,17 @@ impl LazyFaceEngine {
 
 impl LazyFaceEngine {
     async fn engine(&self) -> &Result<Arc<FaceEngine>, String> {
-        self.engine
-            .get_or_init(|| async {
-                let dir = self.models_dir.join("face");
-                let shown = dir.display().to_string();
-                let (settings, pdf) = (self.settings.clone(), self.pdf.clone());
-                tokio::task::spawn_blocking(move || FaceAnalyser::load(&dir))
-                    .await
-                    .map_err(|e| format!("loading the face models failed: {e}"))?
-                    .map(|analyser| Arc::new(FaceEngine::new(Arc::new(analyser), settings, pdf)))
-                    .map_err(|e| {
-                        tracing::error!(error = %e, dir = %shown, "the face models could not be loaded");
-                        format!("The face models could not be loaded from {shown}")
-                    })
-            })
-            .await
+        let (settings, pdf) = (self.settings.clone(), self.pdf.clone());
+        load_once(
+            &self.engine,
+            "face models",
+            self.models_dir.join("face"),
+            move |dir| {
+                FaceAnalyser::load(dir)
+                    .map(|analyser| FaceEngine::new(Arc::new(analyser), settings, pdf))
+            },
+        )
+        .await
     }
 }
 
