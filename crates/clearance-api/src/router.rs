@@ -142,7 +142,7 @@ pub fn router(state: AppState) -> Router {
         .merge(v1)
         .merge(sdk)
         .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", doc))
-        .merge(hosted_flow())
+        .merge(hosted_flow(&state))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics));
@@ -150,9 +150,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The hosted flow: its pages, their script and style, and the JSON endpoints they call.
-fn hosted_flow() -> Router<AppState> {
+fn hosted_flow(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route("/flow/{token}", get(flow_pages::flow_page))
         .route("/flow/{token}/documents", post(flow_api::create_document))
         .route(
             "/flow/{token}/documents/{id}/upload/{side}",
@@ -167,6 +166,8 @@ fn hosted_flow() -> Router<AppState> {
             post(flow_api::create_live_video),
         )
         .route("/flow/{token}/finish", post(flow_api::finish))
+        .route_layer(from_fn_with_state(state.clone(), flow_api::gate))
+        .route("/flow/{token}", get(flow_pages::flow_page))
         .route("/flow-assets/flow.js", get(flow_pages::script))
         .route("/flow-assets/flow.css", get(flow_pages::style))
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })

@@ -16,6 +16,9 @@ pub struct ApiConfig {
     pub rate_limit_test: u32,
     /// Requests per second per live key; 0 turns limiting off.
     pub rate_limit_live: u32,
+    /// Requests per second per hosted-flow link (its unauthenticated endpoints); 0 turns
+    /// limiting off.
+    pub rate_limit_flow: u32,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
     /// The external base URL (scheme, host, optional port and path prefix, no trailing slash)
@@ -28,6 +31,7 @@ impl Default for ApiConfig {
         ApiConfig {
             rate_limit_test: 5,
             rate_limit_live: 10,
+            rate_limit_flow: 10,
             max_body_bytes: 6 * 1024 * 1024,
             public_url: "http://127.0.0.1:8080".into(),
         }
@@ -41,6 +45,8 @@ pub struct Shared {
     pub(crate) config: Arc<ApiConfig>,
     pub(crate) keys: Arc<KeyCache>,
     pub(crate) limiter: Arc<RateLimiter>,
+    /// Per-link buckets for the hosted flow's unauthenticated endpoints.
+    pub(crate) flow_limiter: Arc<RateLimiter>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) job_stats: Option<Arc<WorkerStats>>,
 }
@@ -67,6 +73,10 @@ impl AppState {
                 config.rate_limit_test,
                 config.rate_limit_live,
             )),
+            flow_limiter: Arc::new(RateLimiter::new(
+                config.rate_limit_flow,
+                config.rate_limit_flow,
+            )),
             config: Arc::new(config),
             keys: Arc::new(KeyCache::default()),
             metrics: Arc::new(Metrics::default()),
@@ -82,7 +92,7 @@ impl AppState {
     /// Drops the rate-limit buckets of callers idle for a second or more; answers how many
     /// are kept (run periodically by housekeeping).
     pub fn sweep_idle_rate_limits(&self) -> usize {
-        self.limiter.sweep_idle()
+        self.limiter.sweep_idle() + self.flow_limiter.sweep_idle()
     }
 
     /// Exposes this process's job counters on `/metrics`.

@@ -79,6 +79,7 @@ impl TestApp {
         Self::spawn_with(ApiConfig {
             rate_limit_test: 0,
             rate_limit_live: 0,
+            rate_limit_flow: 0,
             ..ApiConfig::default()
         })
         .await
@@ -90,6 +91,7 @@ impl TestApp {
             ApiConfig {
                 rate_limit_test: 0,
                 rate_limit_live: 0,
+                rate_limit_flow: 0,
                 ..ApiConfig::default()
             },
             false,
@@ -105,6 +107,7 @@ impl TestApp {
             ApiConfig {
                 rate_limit_test: 0,
                 rate_limit_live: 0,
+                rate_limit_flow: 0,
                 ..ApiConfig::default()
             },
             true,

@@ -109,6 +109,10 @@ pub struct ServeArgs {
     /// Requests per second per live key (0 turns limiting off).
     #[arg(long, env = "CLEARANCE_RATE_LIMIT_LIVE", default_value_t = 10)]
     pub rate_limit_live: u32,
+    /// Requests per second per hosted-flow link (0 turns limiting off): a person capturing a
+    /// document and a selfie makes a handful a minute.
+    #[arg(long, env = "CLEARANCE_RATE_LIMIT_FLOW", default_value_t = 10)]
+    pub rate_limit_flow: u32,
     /// `node`: each server allows a key its whole rate (N servers allow N times it); `cluster`:
     /// servers count each other through the database and each allows its share.
     #[arg(long, env = "CLEARANCE_RATE_LIMIT_SCOPE", value_enum, default_value_t = RateLimitScope::Node)]

@@ -216,6 +216,7 @@ async fn serve(
     let config = ApiConfig {
         rate_limit_test: args.rate_limit_test,
         rate_limit_live: args.rate_limit_live,
+        rate_limit_flow: args.rate_limit_flow,
         max_body_bytes: args.max_body_bytes,
         public_url: args
             .public_url

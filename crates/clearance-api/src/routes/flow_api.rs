@@ -62,6 +62,35 @@ async fn open(
     }
 }
 
+/// Runs before the body is read: refuses requests from other sites and links that are unknown
+/// or expired, and takes one token from the link's bucket. An unauthenticated caller cannot
+/// make the server read megabytes for a link that does not exist, nor hammer one that does.
+pub async fn gate(
+    State(state): State<AppState>,
+    Path(params): Path<Vec<(String, String)>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<axum::response::Response, ApiError> {
+    same_origin(request.headers())?;
+    let token = params
+        .iter()
+        .find(|(name, _)| name == "token")
+        .map(|(_, value)| value.as_str())
+        .unwrap_or_default();
+    let session = match state.services.look_up_flow(token).await? {
+        FlowLink::Open(linked) => linked,
+        // A completed session still answers its finish again (the page may retry).
+        FlowLink::Completed(linked) => linked,
+        FlowLink::Closed => return Err(gone()),
+    };
+    if let Some(decision) = state.flow_limiter.check(&session.id, session.scope.mode)
+        && !decision.allowed
+    {
+        return Err(ApiError::rate_limited(decision.reset_secs));
+    }
+    Ok(next.run(request).await)
+}
+
 fn object(body: &Value) -> Result<&Map<String, Value>, ApiError> {
     match body {
         Value::Object(map) => Ok(map),

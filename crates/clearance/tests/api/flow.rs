@@ -528,3 +528,51 @@ async fn unknown_and_expired_links_are_gone() {
     let r = flow_post(&app, &token, "/finish", &json!({"consent": true})).await;
     assert_eq!(r.status, 410, "{}", r.text);
 }
+
+/// The link is checked before the body is read (#21, finding 4): an unknown link answers 410
+/// whatever is posted to it, even a body that is not JSON at all.
+#[tokio::test]
+async fn an_unknown_link_is_refused_before_its_body_is_read() {
+    let app = TestApp::spawn().await;
+    let garbage = vec![b'{'; 512 * 1024];
+    for path in ["/documents", "/livePhotos", "/finish"] {
+        let r = app
+            .send_raw(
+                Method::POST,
+                &format!("/flow/{}{path}", "b".repeat(43)),
+                "application/json",
+                garbage.clone(),
+            )
+            .await;
+        assert_eq!(r.status, 410, "{path}: {}", r.text);
+    }
+}
+
+/// Each link has its own bucket: a burst beyond it answers 429, and another link is unaffected.
+#[tokio::test]
+async fn each_link_is_rate_limited_on_its_own() {
+    let app = TestApp::spawn_with(clearance_api::ApiConfig {
+        rate_limit_test: 0,
+        rate_limit_live: 0,
+        rate_limit_flow: 5,
+        ..clearance_api::ApiConfig::default()
+    })
+    .await;
+    let id = client(&app).await;
+    let hammered = session(&app, &body(&id)).await;
+    let other = session(&app, &body(&id)).await;
+    let mut refused = 0;
+    for _ in 0..40 {
+        let r = flow_post(&app, &hammered, "/documents", &json!({"type": "unknown"})).await;
+        if r.status == 429 {
+            assert_eq!(r.body["type"], "rate_limit_exceeded", "{}", r.text);
+            refused += 1;
+        }
+    }
+    assert!(
+        refused > 0,
+        "40 requests at once stayed under the link's rate"
+    );
+    let r = flow_post(&app, &other, "/documents", &json!({"type": "unknown"})).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+}
