@@ -306,6 +306,26 @@ pub fn render_webhooks(stats: &WebhookStats) -> String {
     out
 }
 
+/// How old each imported screening list's publication is, for alerting on stale lists (lists
+/// without a known date are left out).
+pub fn render_lists(lists: &[clearance_core::screening_lists::StoredList], now_ms: i64) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# HELP clearance_screening_list_age_seconds Seconds since each imported screening list was published.\n",
+    );
+    out.push_str("# TYPE clearance_screening_list_age_seconds gauge\n");
+    for list in lists {
+        if let Some(age) = list.age_seconds(now_ms) {
+            let name = list.name.replace('\\', "\\\\").replace('"', "\\\"");
+            let _ = writeln!(
+                out,
+                "clearance_screening_list_age_seconds{{list=\"{name}\"}} {age}"
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,18 @@ pub struct StoredList {
     pub chunk_count: i64,
     /// Epoch milliseconds.
     pub imported_at: i64,
+    /// The publisher's date of this version (`YYYY-MM-DD`), when known.
+    pub published: Option<String>,
+}
+
+impl StoredList {
+    /// Seconds from the publication date (midnight UTC) to `now_ms`, when the date is known.
+    pub fn age_seconds(&self, now_ms: i64) -> Option<i64> {
+        let date =
+            chrono::NaiveDate::parse_from_str(self.published.as_deref()?, "%Y-%m-%d").ok()?;
+        let published_ms = date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis();
+        Some((now_ms - published_ms).max(0) / 1000)
+    }
 }
 
 /// What the screening engine needs from the database.

@@ -17,6 +17,7 @@ where
     for<'q> &'q [u8]: Param<'q, Db<D>>,
     i64: Column<Db<D>>,
     String: Column<Db<D>>,
+    Option<String>: Column<Db<D>>,
     Vec<u8>: Column<Db<D>>,
 {
     async fn put_screening_list(
@@ -44,12 +45,13 @@ where
         }
         sqlx::query(
             "INSERT INTO screening_lists (name, format, source, version, content_hash, entity_count, \
-             name_count, error_count, chunk_count, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             name_count, error_count, chunk_count, imported_at, published) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
              ON CONFLICT (name) DO UPDATE SET format = excluded.format, source = excluded.source, \
              version = excluded.version, content_hash = excluded.content_hash, \
              entity_count = excluded.entity_count, name_count = excluded.name_count, \
              error_count = excluded.error_count, chunk_count = excluded.chunk_count, \
-             imported_at = excluded.imported_at",
+             imported_at = excluded.imported_at, published = excluded.published",
         )
         .bind(&list.name)
         .bind(&list.format)
@@ -61,6 +63,7 @@ where
         .bind(list.error_count)
         .bind(chunks.len() as i64)
         .bind(list.imported_at)
+        .bind(list.published.clone())
         .execute(&mut *tx)
         .await
         .map_err(store_error)?;
@@ -85,6 +88,7 @@ where
                     error_count: row.try_get("error_count")?,
                     chunk_count: row.try_get("chunk_count")?,
                     imported_at: row.try_get("imported_at")?,
+                    published: row.try_get("published")?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()

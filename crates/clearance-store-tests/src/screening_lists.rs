@@ -17,6 +17,7 @@ fn list(name: &str, hash: &str, entities: i64) -> StoredList {
         error_count: 1,
         chunk_count: 0,
         imported_at: 1_700_000_000_000,
+        published: Some("2025-12-01".into()),
     }
 }
 
@@ -27,14 +28,20 @@ pub async fn lists_are_replaced_whole(store: &Arc<dyn Store>) {
         .put_screening_list(&list("UN list", "h1", 10), &chunks)
         .await
         .unwrap();
+    // A list whose publisher gives no date keeps none.
+    let undated = StoredList {
+        published: None,
+        ..list("Another", "h9", 1)
+    };
     store
-        .put_screening_list(&list("Another", "h9", 1), &[vec![9u8]])
+        .put_screening_list(&undated, &[vec![9u8]])
         .await
         .unwrap();
 
     let all = store.screening_lists().await.unwrap();
     let names: Vec<&str> = all.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["Another", "UN list"], "lists come back by name");
+    assert_eq!(all[0].published, None);
     let un = &all[1];
     assert_eq!(un.chunk_count, 3, "the chunk count is what was stored");
     assert_eq!(

@@ -32,6 +32,10 @@ pub enum ListsCommand {
         /// list name).
         #[arg(long)]
         name: Option<String>,
+        /// The publisher's date of this copy (YYYY-MM-DD), shown in every screening result and
+        /// as an age on /metrics (default: the date the file itself carries, when it has one).
+        #[arg(long, value_parser = parse_day)]
+        published: Option<String>,
     },
     /// Show the stored lists with their versions and counts.
     List,
@@ -122,12 +126,24 @@ pub async fn lists(services: &Services, command: ListsCommand) -> anyhow::Result
     let store = services.store().as_ref();
     match command {
         ListsCommand::Custom(command) => custom(services, command).await?,
-        ListsCommand::Import { format, path, name } => {
+        ListsCommand::Import {
+            format,
+            path,
+            name,
+            published,
+        } => {
             let format: Format = format.parse()?;
             let bar = spinner(format!("reading {} as {format}", path.display()));
             let started = Instant::now();
-            let result =
-                import_list(store, format, &path, name.as_deref(), SystemClock.now_ms()).await;
+            let result = import_list(
+                store,
+                format,
+                &path,
+                name.as_deref(),
+                published.as_deref(),
+                SystemClock.now_ms(),
+            )
+            .await;
             bar.finish_and_clear();
             let summary = result.map_err(anyhow::Error::msg)?;
             let l = &summary.list;
@@ -154,16 +170,17 @@ pub async fn lists(services: &Services, command: ListsCommand) -> anyhow::Result
             let mut out = BufWriter::new(std::io::stdout().lock());
             writeln!(
                 out,
-                "{:<52}{:<14}{:<26}{:>9}{:>9}{:>8}  imported",
-                "name", "format", "version", "entities", "names", "errors"
+                "{:<52}{:<14}{:<26}{:<12}{:>9}{:>9}{:>8}  imported",
+                "name", "format", "version", "published", "entities", "names", "errors"
             )?;
             for l in store.screening_lists().await? {
                 writeln!(
                     out,
-                    "{:<52}{:<14}{:<26}{:>9}{:>9}{:>8}  {}",
+                    "{:<52}{:<14}{:<26}{:<12}{:>9}{:>9}{:>8}  {}",
                     l.name,
                     l.format,
                     l.version,
+                    l.published.as_deref().unwrap_or("unknown"),
                     l.entity_count,
                     l.name_count,
                     l.error_count,
@@ -340,4 +357,11 @@ pub async fn screen(store: Arc<dyn Store>, args: ScreenArgs) -> anyhow::Result<(
         index.entities().len()
     );
     Ok(())
+}
+
+/// A `--published` date: `YYYY-MM-DD`.
+fn parse_day(value: &str) -> Result<String, String> {
+    clearance_core::time::parse_date(value)
+        .map(|_| value.to_owned())
+        .ok_or_else(|| format!("'{value}' is not a date (YYYY-MM-DD)"))
 }

@@ -101,10 +101,17 @@ pub async fn import_if_empty(
             std::fs::write(folder.join(name), bytes)?;
         }
         let path = folder.join(list.entry);
-        let summary = import_list(store, list.format, &path, None, now_ms)
-            .await
-            .map_err(anyhow::Error::msg)
-            .with_context(|| format!("importing the shipped list {}", list.folder))?;
+        let summary = import_list(
+            store,
+            list.format,
+            &path,
+            None,
+            Some(list.published),
+            now_ms,
+        )
+        .await
+        .map_err(anyhow::Error::msg)
+        .with_context(|| format!("importing the shipped list {}", list.folder))?;
         tracing::info!(
             list = %summary.list.name,
             published = list.published,

@@ -69,6 +69,11 @@ async fn a_fresh_server_screens_against_the_shipped_lists() {
     };
     assert_eq!(done["status"], "complete", "{done}");
     assert_eq!(done["result"]["outcome"], "attention", "{done}");
+    let screened = done["result"]["breakdown"]["screenedLists"].as_array().unwrap();
+    assert!(
+        screened.iter().all(|l| l["published"].is_string()),
+        "every shipped list names its publication date: {screened:?}"
+    );
 
     // A later start imports nothing while any list is there: an operator's choices are kept.
     server.kill();
@@ -83,4 +88,8 @@ async fn a_fresh_server_screens_against_the_shipped_lists() {
     let out = cluster.command().args(["lists", "list"]).output().unwrap();
     let listed = String::from_utf8_lossy(&out.stdout);
     assert_eq!(listed.lines().count(), 1 + 2, "{listed}");
+    // Each shipped list carries its publication date (data/lists/README.md).
+    for date in ["2024-05-03", "2025-12-19"] {
+        assert!(listed.contains(date), "{date} missing: {listed}");
+    }
 }

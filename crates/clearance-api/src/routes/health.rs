@@ -41,5 +41,11 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     text.push_str(&crate::metrics::render_webhooks(
         state.services.webhook_stats(),
     ));
+    if let Ok(lists) = state.services.store().screening_lists().await {
+        text.push_str(&crate::metrics::render_lists(
+            &lists,
+            state.services.now_ms(),
+        ));
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -390,6 +390,7 @@ impl Analyser for ScreeningEngine {
             .map(|l| ScreenedList {
                 name: l.name.clone(),
                 version: Some(l.version.clone()),
+                published: l.published.clone(),
                 custom: None,
             })
             .collect();
@@ -403,6 +404,7 @@ impl Analyser for ScreeningEngine {
                 .map(|n| ScreenedList {
                     name: n.to_string(),
                     version: None,
+                    published: None,
                     custom: Some(true),
                 }),
         );

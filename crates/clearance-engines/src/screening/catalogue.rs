@@ -58,15 +58,23 @@ impl LoadedLists {
         self.list_of.get(entity_id).map(|&i| &self.lists[i])
     }
 
-    fn fingerprint(&self) -> Vec<(&str, &str)> {
+    fn fingerprint(&self) -> Vec<(&str, &str, Option<&str>)> {
         fingerprint(&self.lists)
     }
 }
 
-fn fingerprint(lists: &[StoredList]) -> Vec<(&str, &str)> {
+/// What makes two catalogues the same: the lists' contents, and the publication dates results
+/// report (a date corrected on the same file is picked up too).
+fn fingerprint(lists: &[StoredList]) -> Vec<(&str, &str, Option<&str>)> {
     lists
         .iter()
-        .map(|l| (l.name.as_str(), l.content_hash.as_str()))
+        .map(|l| {
+            (
+                l.name.as_str(),
+                l.content_hash.as_str(),
+                l.published.as_deref(),
+            )
+        })
         .collect()
 }
 

@@ -71,6 +71,7 @@ pub async fn import_list(
     format: Format,
     path: &Path,
     name: Option<&str>,
+    published: Option<&str>,
     now_ms: i64,
 ) -> Result<ImportSummary, String> {
     let owned = path.to_path_buf();
@@ -105,6 +106,9 @@ pub async fn import_list(
         error_count: parsed.errors.len() as i64,
         chunk_count: chunks.len() as i64,
         imported_at: now_ms,
+        published: published
+            .map(str::to_owned)
+            .or_else(|| parsed.version.as_deref().and_then(date_prefix)),
     };
     store
         .put_screening_list(&list, &chunks)
@@ -120,6 +124,15 @@ pub async fn import_list(
         list,
         sample_errors,
     })
+}
+
+/// The `YYYY-MM-DD` a publisher's version starts with, when it is a date (the UN list's
+/// `dateGenerated`, for one).
+fn date_prefix(version: &str) -> Option<String> {
+    let day = version.get(..10)?;
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .map(|_| day.to_owned())
 }
 
 /// The entities of one stored list version; `None` when that version was replaced while it was

@@ -23,6 +23,7 @@ async fn import_sample(app: &TestApp) {
         Format::OfacCsv,
         &fixture_list(),
         None,
+        Some("2024-05-03"),
         SystemClock.now_ms(),
     )
     .await
@@ -106,6 +107,21 @@ async fn a_listed_person_raises_an_explained_match_that_validation_clears_for_go
     assert_eq!(result["outcome"], "attention", "{done}");
     let summary = &result["breakdown"]["summary"];
     assert_eq!(summary["watchlist"]["sanctionsLists"], "attention");
+    // Every result says which copy of each list it was screened against, and when that copy
+    // was published (#25).
+    let screened = &result["breakdown"]["screenedLists"][0];
+    assert_eq!(screened["name"], SDN_NAME, "{result}");
+    assert_eq!(screened["published"], "2024-05-03", "{result}");
+    assert!(screened["version"].is_string());
+    let metrics = app.send(Method::GET, "/metrics", None, None).await;
+    let age_line = metrics
+        .text
+        .lines()
+        .find(|l| l.starts_with("clearance_screening_list_age_seconds{"))
+        .unwrap_or_else(|| panic!("no list age on /metrics: {}", metrics.text));
+    assert!(age_line.contains(SDN_NAME), "{age_line}");
+    let age: i64 = age_line.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(age > 365 * 86_400, "published in 2024: {age_line}");
     assert_eq!(
         summary["watchlist"]["otherExclusionLists"], "not_processed",
         "standard checks do not cover it"
