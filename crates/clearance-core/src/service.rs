@@ -52,6 +52,10 @@ use crate::time::date_of;
 use crate::typed;
 use retry::{Tried, kept_changing, retry_on_conflict};
 
+/// Decides, before each commit, whether it fails as if the database had gone away (tests only:
+/// see [`Services::with_commit_fault`]).
+pub type CommitFault = dyn Fn(&[Change]) -> std::result::Result<(), StoreError> + Send + Sync;
+
 /// The domain services, shared by every request handler.
 #[derive(Clone)]
 pub struct Services {
@@ -64,6 +68,7 @@ pub struct Services {
     face_inspector: Option<Arc<dyn crate::faces::FaceInspector>>,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
     on_event: Arc<dyn Fn() + Send + Sync>,
+    commit_fault: Option<Arc<CommitFault>>,
     webhook_stats: Arc<WebhookStats>,
     token_keys: Arc<clearance_tokens::KeySet>,
 }
@@ -85,6 +90,7 @@ impl Services {
             face_inspector: None,
             on_enqueue: Arc::new(|| {}),
             on_event: Arc::new(|| {}),
+            commit_fault: None,
             webhook_stats: Arc::default(),
             token_keys: Arc::new(clearance_tokens::KeySet::generate(
                 clock.now_ms().div_euclid(1000),
@@ -134,9 +140,21 @@ impl Services {
         self
     }
 
+    /// Fault injection for tests: `fault` sees each change set before it is committed, and an
+    /// error it answers fails that commit with nothing written, as a crash or a lost database
+    /// connection at that point would. Tests use it to show that a use case split over several
+    /// transactions can be retried without doing anything twice. Never installed in a server.
+    pub fn with_commit_fault(mut self, fault: Arc<CommitFault>) -> Self {
+        self.commit_fault = Some(fault);
+        self
+    }
+
     /// Applies `changes` in one transaction and, when they wrote outbox events, wakes the
     /// dispatcher.
     async fn commit(&self, changes: Vec<Change>) -> std::result::Result<(), StoreError> {
+        if let Some(fault) = &self.commit_fault {
+            fault(&changes)?;
+        }
         let wrote_events = changes.iter().any(|c| matches!(c, Change::Event(_)));
         self.store.apply(changes).await?;
         if wrote_events {

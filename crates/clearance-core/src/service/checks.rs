@@ -31,6 +31,13 @@ use crate::typed;
 pub const CHECK_QUEUE: &str = "check.run";
 const KIND: ResourceKind = ResourceKind::Check;
 
+/// A check about to be created: the check, and the changes (check, audit entry, job, event)
+/// that create it in one transaction.
+pub(super) struct NewCheck {
+    pub(super) check: Resource,
+    pub(super) changes: Vec<Change>,
+}
+
 /// Applies a change to a stored check's typed body.
 fn on_check(
     body: &Map<String, Value>,
@@ -58,6 +65,21 @@ impl Services {
         actor: &Actor,
         request: CheckRequest,
     ) -> Result<Resource> {
+        let NewCheck { check, changes } = self.prepare_check(scope, actor, request).await?;
+        self.commit(changes).await?;
+        (self.on_enqueue)();
+        Ok(check)
+    }
+
+    /// Validates a request and builds what creating its check writes, without writing it, so
+    /// a caller can commit it together with its own changes (a flow session recording the
+    /// check). Whoever commits the changes calls `on_enqueue` after.
+    pub(super) async fn prepare_check(
+        &self,
+        scope: &Scope,
+        actor: &Actor,
+        request: CheckRequest,
+    ) -> Result<NewCheck> {
         let client: Client = typed::decode(&self.require_client(scope, &request.client_id).await?)?;
         if request.check_type.person_only() && client.is_company() {
             return Err(CoreError::invalid(
@@ -103,15 +125,13 @@ impl Services {
             now,
         );
         let event = check_event(&check, "check.pending", now);
-        self.commit(vec![
+        let changes = vec![
             Change::Insert(check.clone()),
             Change::Insert(entry),
             Change::Enqueue(job),
             Change::Event(event),
-        ])
-        .await?;
-        (self.on_enqueue)();
-        Ok(check)
+        ];
+        Ok(NewCheck { check, changes })
     }
 
     /// Confirms every linked resource exists, belongs to the check's client and is usable.

@@ -1,13 +1,14 @@
 //! Finishing a flow session: the client has consented and captured what the session's checks
 //! need; create those checks and close the link.
 //!
-//! Idempotent: the session is claimed (`finishing`) before any check is made, each created
-//! check is recorded on the session at once, and a retry after a failure skips the recorded
-//! ones. Finishing a completed session answers the recorded outcome again.
+//! Idempotent: the session is claimed (`finishing`) before any check is made, each check is
+//! created in the same transaction that records it on the session, and a retry after a failure
+//! skips the recorded ones. Finishing a completed session answers the recorded outcome again.
 
 use serde_json::Value;
 
 use super::Services;
+use super::checks::NewCheck;
 use super::flow::{FlowLink, LinkedSession};
 use crate::audit::Actor;
 use crate::checks::CheckType;
@@ -193,7 +194,11 @@ impl Services {
         typed::decode(&claimed)
     }
 
-    /// Creates each check the session names that is not made yet, recording each at once.
+    /// Creates each check the session names that is not made yet. A check is committed in the
+    /// transaction that records it on the session, guarded by the session's version: a crash
+    /// leaves both or neither, never a check the session does not know (which a retry would
+    /// make again), and a finisher that raced another re-reads the session and, finding the
+    /// type recorded, writes nothing.
     async fn make_checks(
         &self,
         scope: &Scope,
@@ -208,14 +213,39 @@ impl Services {
                 continue;
             }
             let request = check_request(session, check_type, captures);
-            let check = self.create_requested_check(scope, actor, request).await?;
-            self.set_session(scope, actor, id, |session| {
-                session.progress.checks.push(FlowCheck {
-                    check_type,
-                    id: check.id.clone(),
-                });
-            })
-            .await?;
+            let NewCheck { check, changes } = self.prepare_check(scope, actor, request).await?;
+            let record = FlowCheck {
+                check_type,
+                id: check.id.clone(),
+            };
+            let (before, after) = self
+                .update_with(
+                    scope,
+                    actor,
+                    KIND,
+                    id,
+                    |body| {
+                        let stored: FlowSession = typed::decode_body(KIND.label(), body)?;
+                        if stored
+                            .progress
+                            .checks
+                            .iter()
+                            .any(|c| c.check_type == check_type)
+                        {
+                            // Unchanged, so nothing is written: neither the session nor the check.
+                            return Ok(body.clone());
+                        }
+                        let mut stored = stored;
+                        stored.progress.checks.push(record.clone());
+                        Ok(typed::encode(&stored))
+                    },
+                    // Only called when the session changes, so the check goes with its record.
+                    |_, _, _| changes.clone(),
+                )
+                .await?;
+            if after.version != before.version {
+                (self.on_enqueue)();
+            }
         }
         Ok(())
     }

@@ -1,6 +1,14 @@
-//! Finishing hosted-flow sessions that need more than a document and a selfie, and finishing
-//! the same session from two requests at once.
+//! Finishing hosted-flow sessions that need more than a document and a selfie, finishing the
+//! same session from two requests at once, and retrying a finish that failed half-way.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clearance_core::audit::Actor;
+use clearance_core::clock::SystemClock;
+use clearance_core::resources::Rules;
+use clearance_core::service::Services;
+use clearance_core::store::{Change, ResourceKind, StoreError};
 use clearance_testkit::TestApp;
 use clearance_testkit::fixtures::{b64, jpeg};
 use serde_json::json;
@@ -184,6 +192,89 @@ async fn a_finished_session_is_stored_in_its_usual_shape() {
     let types: Vec<_> = checks.iter().map(|c| c["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["standard_screening_check", "document_check"]);
     assert!(checks.iter().all(|c| c.as_object().unwrap().len() == 2));
+}
+
+/// Whether a change set records a made check on a flow session.
+fn records_a_check(changes: &[Change]) -> bool {
+    changes.iter().any(|change| match change {
+        Change::Update(session) if session.kind == ResourceKind::FlowSession => session
+            .body
+            .get("checks")
+            .and_then(|checks| checks.as_array())
+            .is_some_and(|checks| !checks.is_empty()),
+        _ => false,
+    })
+}
+
+#[tokio::test]
+async fn a_finish_that_fails_while_recording_a_check_is_retried_without_duplicates() {
+    // Issue #21, finding 11: a finish that dies between creating a check and recording it on
+    // the session must not leave a check the retry then creates again.
+    let app = TestApp::spawn_paused().await;
+    let id = client(&app).await;
+    let mut request = body(&id);
+    let types = [
+        "standard_screening_check",
+        "document_check",
+        "identity_check",
+    ];
+    request["checkTypes"] = json!(types);
+    let token = session(&app, &request).await;
+    let (doc_id, photo_id) = capture(&app, &token).await;
+    let finish = json!({"consent": true, "documentId": doc_id, "livePhotoId": photo_id});
+
+    // A finisher on the same database whose first commit recording a check fails, as a crash or
+    // a lost connection at that point would.
+    let failed = Arc::new(AtomicBool::new(false));
+    let fault = {
+        let failed = failed.clone();
+        move |changes: &[Change]| {
+            if records_a_check(changes) && !failed.swap(true, Ordering::SeqCst) {
+                return Err(StoreError::Backend("injected fault".into()));
+            }
+            Ok(())
+        }
+    };
+    let crashing = Services::new(
+        app.store.clone(),
+        Arc::new(clearance::blobs::EncryptedBlobs(app.blobs.clone())),
+        Arc::new(SystemClock),
+        Rules::default(),
+    )
+    .with_token_keys(app.token_keys.clone())
+    .with_commit_fault(Arc::new(fault));
+    let first = crashing
+        .finish_flow_session(&token, &Actor::default(), &finish)
+        .await;
+    assert!(first.is_err(), "{first:?}");
+    assert!(failed.load(Ordering::SeqCst), "the fault was never reached");
+
+    let again = flow_post(&app, &token, "/finish", &finish).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    let checks = app.get(&format!("/v1/checks?clientId={id}")).await;
+    assert_eq!(checks.status, 200, "{}", checks.text);
+    let items = checks.body["items"].as_array().unwrap();
+    for check_type in types {
+        let made = items.iter().filter(|c| c["type"] == check_type).count();
+        assert_eq!(made, 1, "{check_type}: {}", checks.text);
+    }
+    assert_eq!(checks.body["totalItems"], types.len(), "{}", checks.text);
+    // The session records exactly the checks that exist.
+    let stored = stored_session(&app, &token).await.body;
+    let mut recorded: Vec<_> = stored["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut listed: Vec<_> = items
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    recorded.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(recorded, listed);
+    assert_eq!(page_status(&app, &token).await, 410);
 }
 
 fn on_postgres() -> bool {

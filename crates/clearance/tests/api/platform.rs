@@ -53,6 +53,41 @@ async fn account_info() {
 }
 
 #[tokio::test]
+async fn invented_methods_leave_one_metrics_series_per_route() {
+    // Issue #21, finding 5: a client inventing methods must not add series to /metrics.
+    let app = TestApp::spawn().await;
+    let rounds = 150;
+    for n in 0..rounds {
+        let method = Method::from_bytes(format!("INVENTED{n}").as_bytes()).unwrap();
+        for path in ["/v1/clients", "/v1/nothing-here"] {
+            let r = app
+                .send(method.clone(), path, Some(&app.test_key), None)
+                .await;
+            assert!(
+                (400..500).contains(&r.status),
+                "{path}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+    }
+    let metrics = app.send(Method::GET, "/metrics", None, None).await;
+    assert!(!metrics.text.contains("INVENTED"), "{}", metrics.text);
+    let other: Vec<&str> = metrics
+        .text
+        .lines()
+        .filter(|l| l.starts_with("clearance_http_requests_total{method=\"OTHER\""))
+        .collect();
+    // One series for each route and status, however many methods were sent.
+    assert_eq!(other.len(), 2, "{other:?}");
+    let counted: u64 = other
+        .iter()
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(counted, 2 * rounds);
+}
+
+#[tokio::test]
 async fn health_metrics_and_docs_need_no_key() {
     let app = TestApp::spawn().await;
     assert_eq!(
