@@ -162,6 +162,21 @@ impl FaceEngine {
             .ok_or_else(|| failed("The document's front image file is missing")))
     }
 
+    /// The bytes of the check's live photo, or why the check cannot run.
+    async fn live_photo(
+        &self,
+        ctx: &CheckContext,
+    ) -> Result<Result<Vec<u8>, Analysis>, TransientError> {
+        let Some(photo) = &ctx.live_photo else {
+            return Ok(Err(failed("The live photo of this check no longer exists")));
+        };
+        let owner = photo.client_id.as_deref().unwrap_or_default();
+        Ok(self
+            .blob(ctx, blob_key(&photo.scope, owner, &photo.id, "photo"))
+            .await?
+            .ok_or_else(|| failed("The live photo's file is missing")))
+    }
+
     async fn identity(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
         let (Some(document), Some(photo)) = (&ctx.document, &ctx.live_photo) else {
             return Ok(failed(
@@ -172,10 +187,9 @@ impl FaceEngine {
             Ok(bytes) => bytes,
             Err(cannot) => return Ok(cannot),
         };
-        let owner = document.client_id.as_deref().unwrap_or_default();
-        let photo_key = blob_key(&photo.scope, owner, &photo.id, "photo");
-        let Some(photo_bytes) = self.blob(ctx, photo_key).await? else {
-            return Ok(failed("The live photo's file is missing"));
+        let photo_bytes = match self.live_photo(ctx).await? {
+            Ok(bytes) => bytes,
+            Err(cannot) => return Ok(cannot),
         };
         let settings = self.settings.clone();
         let (document_face, photo_face) = self
@@ -210,9 +224,6 @@ impl FaceEngine {
     }
 
     async fn authentication(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
-        let Some(photo) = &ctx.live_photo else {
-            return Ok(failed("The live photo of this check no longer exists"));
-        };
         let client_id = &ctx.check.client_id;
         let enrolled: Vec<_> = ctx
             .enrolled_faces
@@ -224,12 +235,9 @@ impl FaceEngine {
                 "The client has no enrolled face: a clear identity check enrols one",
             ));
         }
-        let owner = photo.client_id.as_deref().unwrap_or_default();
-        let Some(bytes) = self
-            .blob(ctx, blob_key(&photo.scope, owner, &photo.id, "photo"))
-            .await?
-        else {
-            return Ok(failed("The live photo's file is missing"));
+        let bytes = match self.live_photo(ctx).await? {
+            Ok(bytes) => bytes,
+            Err(cannot) => return Ok(cannot),
         };
         let settings = self.settings.clone();
         let face = self
@@ -266,12 +274,8 @@ impl FaceEngine {
             },
             engine: Some(engine_info(&self.settings)),
         };
-        let outcome = match verdict {
-            Verdict::Clear => Outcome::Clear,
-            _ => Outcome::Attention,
-        };
         Ok(Analysis::Complete(Box::new(CheckResult::new(
-            outcome,
+            clear_or_attention(verdict),
             Breakdown::FaceAuthentication(breakdown),
         ))))
     }
@@ -279,15 +283,9 @@ impl FaceEngine {
 
 impl FaceEngine {
     async fn age(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
-        let Some(photo) = &ctx.live_photo else {
-            return Ok(failed("The live photo of this check no longer exists"));
-        };
-        let owner = photo.client_id.as_deref().unwrap_or_default();
-        let Some(bytes) = self
-            .blob(ctx, blob_key(&photo.scope, owner, &photo.id, "photo"))
-            .await?
-        else {
-            return Ok(failed("The live photo's file is missing"));
+        let bytes = match self.live_photo(ctx).await? {
+            Ok(bytes) => bytes,
+            Err(cannot) => return Ok(cannot),
         };
         let settings = self.settings.clone();
         let ages = self
@@ -317,12 +315,8 @@ impl FaceEngine {
             authenticity_analysis: ImageAuthenticity::default(),
             engine: Some(engine_info(&self.settings)),
         };
-        let outcome = match verdict {
-            Verdict::Clear => Outcome::Clear,
-            _ => Outcome::Attention,
-        };
         Ok(Analysis::Complete(Box::new(CheckResult::new(
-            outcome,
+            clear_or_attention(verdict),
             Breakdown::AgeEstimation(breakdown),
         ))))
     }
@@ -590,6 +584,14 @@ fn other_clients_faces(ctx: &CheckContext) -> Option<Vec<Descriptor>> {
             .filter_map(|f| f.descriptor.clone().try_into().ok().map(Descriptor))
             .collect(),
     )
+}
+
+/// The outcome of a check that rests on one verdict.
+fn clear_or_attention(verdict: Verdict) -> Outcome {
+    match verdict {
+        Verdict::Clear => Outcome::Clear,
+        _ => Outcome::Attention,
+    }
 }
 
 fn failed(reason: impl Into<String>) -> Analysis {

@@ -69,7 +69,9 @@ async fn a_fresh_server_screens_against_the_shipped_lists() {
     };
     assert_eq!(done["status"], "complete", "{done}");
     assert_eq!(done["result"]["outcome"], "attention", "{done}");
-    let screened = done["result"]["breakdown"]["screenedLists"].as_array().unwrap();
+    let screened = done["result"]["breakdown"]["screenedLists"]
+        .as_array()
+        .unwrap();
     assert!(
         screened.iter().all(|l| l["published"].is_string()),
         "every shipped list names its publication date: {screened:?}"
