@@ -82,8 +82,17 @@ async function newPage(run) {
   return { page, context, violations, shot };
 }
 
-const current = (page, step) =>
-  page.waitForSelector(`main[data-current="${step}"]`, { timeout: 15000 });
+// Waits for the page to reach `step`. Slow CI machines get 30 s; when the page is stuck, the
+// failure says which step it is on and what error it shows, not only that time ran out.
+async function current(page, step) {
+  try {
+    await page.waitForSelector(`main[data-current="${step}"]`, { timeout: 30000 });
+  } catch (e) {
+    const on = await page.getAttribute('main', 'data-current').catch(() => null);
+    const error = await page.textContent('#error').catch(() => null);
+    throw new Error(`waiting for step ${step}: the page is on ${on}, showing error ${JSON.stringify(error)}: ${e.message}`);
+  }
+}
 
 async function cameraLive(page, step) {
   await page.waitForFunction(
