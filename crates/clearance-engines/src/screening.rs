@@ -9,4 +9,6 @@ mod result;
 
 pub use analyser::ScreeningEngine;
 pub use catalogue::{Catalogue, LoadedLists};
-pub use lists::{ImportSummary, default_list_name, import_list, load_stored_entities};
+pub use lists::{
+    ImportOptions, ImportSummary, default_list_name, import_list, load_stored_entities,
+};

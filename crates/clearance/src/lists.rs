@@ -13,7 +13,8 @@ use clearance_core::service::Services;
 use clearance_core::store::Store;
 use clearance_core::time::format_timestamp;
 use clearance_core::{CoreError, Mode, Scope};
-use clearance_engines::screening::{Catalogue, LoadedLists, import_list};
+use clearance_engines::screening::lists::DEFAULT_MAX_DROP;
+use clearance_engines::screening::{Catalogue, ImportOptions, LoadedLists, import_list};
 use clearance_screening::{DEFAULT_THRESHOLD, Format, IndexBuilder, ScreenOptions, ScreeningIndex};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -36,6 +37,13 @@ pub enum ListsCommand {
         /// as an age on /metrics (default: the date the file itself carries, when it has one).
         #[arg(long, value_parser = parse_day)]
         published: Option<String>,
+        /// Import even when the new version lost more than --max-drop of the stored one's
+        /// entities.
+        #[arg(long)]
+        force: bool,
+        /// The share of entities a new version may lose before the import is refused.
+        #[arg(long, default_value_t = DEFAULT_MAX_DROP)]
+        max_drop: f64,
     },
     /// Show the stored lists with their versions and counts.
     List,
@@ -131,19 +139,21 @@ pub async fn lists(services: &Services, command: ListsCommand) -> anyhow::Result
             path,
             name,
             published,
+            force,
+            max_drop,
         } => {
             let format: Format = format.parse()?;
             let bar = spinner(format!("reading {} as {format}", path.display()));
             let started = Instant::now();
-            let result = import_list(
-                store,
-                format,
-                &path,
-                name.as_deref(),
-                published.as_deref(),
-                SystemClock.now_ms(),
-            )
-            .await;
+            if !(0.0..=1.0).contains(&max_drop) {
+                bail!("--max-drop is a share between 0 and 1 (0.2: a fifth of the entities)");
+            }
+            let options = ImportOptions {
+                name: name.as_deref(),
+                published: published.as_deref(),
+                max_drop: (!force).then_some(max_drop),
+            };
+            let result = import_list(store, format, &path, options, SystemClock.now_ms()).await;
             bar.finish_and_clear();
             let summary = result.map_err(anyhow::Error::msg)?;
             let l = &summary.list;

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use clearance_core::store::Store;
 use clearance_core::time::{date_of, parse_date};
-use clearance_engines::screening::import_list;
+use clearance_engines::screening::{ImportOptions, import_list};
 use clearance_screening::Format;
 
 /// One list of the snapshot: its files, byte for byte as published, and its publication date.
@@ -101,17 +101,14 @@ pub async fn import_if_empty(
             std::fs::write(folder.join(name), bytes)?;
         }
         let path = folder.join(list.entry);
-        let summary = import_list(
-            store,
-            list.format,
-            &path,
-            None,
-            Some(list.published),
-            now_ms,
-        )
-        .await
-        .map_err(anyhow::Error::msg)
-        .with_context(|| format!("importing the shipped list {}", list.folder))?;
+        let options = ImportOptions {
+            published: Some(list.published),
+            ..ImportOptions::default()
+        };
+        let summary = import_list(store, list.format, &path, options, now_ms)
+            .await
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("importing the shipped list {}", list.folder))?;
         tracing::info!(
             list = %summary.list.name,
             published = list.published,

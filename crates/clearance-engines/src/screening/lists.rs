@@ -64,16 +64,36 @@ pub fn decode(chunk: &[u8]) -> std::io::Result<Vec<Entity>> {
     Ok(serde_json::from_slice(&json)?)
 }
 
-/// Parses the list at `path` and stores it (replacing a list of the same name). The name
-/// defaults to [`default_list_name`] of the list's source.
+/// How an import is stored and guarded.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportOptions<'a> {
+    /// The list's display name (default: [`default_list_name`] of its source).
+    pub name: Option<&'a str>,
+    /// The publisher's date of this copy, when the file does not carry one.
+    pub published: Option<&'a str>,
+    /// Refuse a new version that has lost more than this share of the stored version's
+    /// entities (0.2: a fifth); `None` imports whatever the file holds (`--force`).
+    pub max_drop: Option<f64>,
+}
+
+/// The share of a list's entities a new version may lose before the import is refused: a
+/// truncated download or a wrong file must not quietly empty a sanctions list.
+pub const DEFAULT_MAX_DROP: f64 = 0.2;
+
+/// Parses the list at `path` and stores it (replacing a list of the same name, unless the new
+/// version drops more entities than `options.max_drop` allows).
 pub async fn import_list(
     store: &dyn ListStore,
     format: Format,
     path: &Path,
-    name: Option<&str>,
-    published: Option<&str>,
+    options: ImportOptions<'_>,
     now_ms: i64,
 ) -> Result<ImportSummary, String> {
+    let ImportOptions {
+        name,
+        published,
+        max_drop,
+    } = options;
     let owned = path.to_path_buf();
     let (parsed, chunks, hash) = tokio::task::spawn_blocking(move || {
         let parsed: ParsedList =
@@ -95,6 +115,25 @@ pub async fn import_list(
         .filter(|n| !n.is_empty())
         .unwrap_or(default_list_name(first.source))
         .to_string();
+    if let Some(max_drop) = max_drop {
+        let stored = store
+            .screening_lists()
+            .await
+            .map_err(|e| format!("reading the stored lists failed: {e}"))?;
+        if let Some(old) = stored.iter().find(|l| l.name == name) {
+            let new = parsed.entities.len() as i64;
+            let floor = (old.entity_count as f64 * (1.0 - max_drop)).ceil() as i64;
+            if new < floor {
+                return Err(format!(
+                    "the new version of \"{name}\" holds {new} entities where the stored one holds {}: \
+                     it drops more than {:.0} % of them, so nothing was imported (import with --force \
+                     if the publisher really removed them)",
+                    old.entity_count,
+                    max_drop * 100.0
+                ));
+            }
+        }
+    }
     let list = StoredList {
         name,
         format: format.name().into(),

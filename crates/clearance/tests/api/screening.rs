@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clearance_core::clock::{Clock, SystemClock};
-use clearance_engines::screening::import_list;
+use clearance_engines::screening::{ImportOptions, import_list};
 use clearance_screening::Format;
 use clearance_testkit::TestApp;
 use reqwest::Method;
@@ -22,8 +22,10 @@ async fn import_sample(app: &TestApp) {
         app.store.as_ref(),
         Format::OfacCsv,
         &fixture_list(),
-        None,
-        Some("2024-05-03"),
+        ImportOptions {
+            published: Some("2024-05-03"),
+            ..ImportOptions::default()
+        },
         SystemClock.now_ms(),
     )
     .await
@@ -421,4 +423,42 @@ async fn custom_lists_are_managed_and_screened() {
         .await;
     assert_eq!(gone.status, 404);
     assert_eq!(gone.body["type"], "resource_not_found");
+}
+
+/// A new version that lost most of the list (a truncated download, a wrong file) is refused
+/// unless forced (#25): a sanctions list must not quietly empty itself.
+#[tokio::test]
+async fn a_new_version_that_drops_most_entries_is_refused_unless_forced() {
+    let app = TestApp::spawn().await;
+    import_sample(&app).await;
+    let truncated = tempfile::tempdir().unwrap();
+    let full = std::fs::read_to_string(fixture_list().join("sdn.csv")).unwrap();
+    let first_ten: String = full.lines().take(10).map(|l| format!("{l}\n")).collect();
+    std::fs::write(truncated.path().join("sdn.csv"), first_ten).unwrap();
+    let guarded = ImportOptions {
+        max_drop: Some(clearance_engines::screening::lists::DEFAULT_MAX_DROP),
+        ..ImportOptions::default()
+    };
+    let refused = import_list(
+        app.store.as_ref(),
+        Format::OfacCsv,
+        truncated.path(),
+        guarded,
+        SystemClock.now_ms(),
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.contains("drops more than 20 %"), "{refused}");
+    let kept = app.store.screening_lists().await.unwrap();
+    assert_eq!(kept[0].entity_count, 35, "the stored version is untouched");
+    let forced = import_list(
+        app.store.as_ref(),
+        Format::OfacCsv,
+        truncated.path(),
+        ImportOptions::default(),
+        SystemClock.now_ms(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(forced.list.entity_count, 10);
 }
