@@ -45,6 +45,15 @@ pub struct FaceSettings {
     pub min_eye_distance: f32,
     /// The youngest accepted age for `age_estimation_check`, judged on the range's lower end.
     pub minimum_age: u32,
+    /// A live photo whose mean grey level (0–255) is below this is too dark to compare.
+    pub dark_mean: u8,
+    /// A photo with this many lines of print is a document held up to the camera, not a face:
+    /// the specimen passport page has 30, the portraits 2–4 (the lettering on a uniform).
+    pub document_lines: usize,
+    /// The eye line may lean this far from level (degrees).
+    pub max_roll_degrees: f32,
+    /// The nose may sit this far (in eye distances) from the eyes' midpoint along the eye line.
+    pub max_yaw: f32,
 }
 
 impl Default for FaceSettings {
@@ -54,6 +63,10 @@ impl Default for FaceSettings {
             min_detection_score: 0.6,
             min_eye_distance: 12.0,
             minimum_age: 18,
+            dark_mean: 35,
+            document_lines: 12,
+            max_roll_degrees: 30.0,
+            max_yaw: 0.3,
         }
     }
 }
@@ -493,13 +506,13 @@ fn inspect_photo(
     let gray = image.gray();
     let pixels = gray.as_raw();
     let mean = pixels.iter().map(|&p| u64::from(p)).sum::<u64>() / (pixels.len().max(1) as u64);
-    if mean < DARK_MEAN {
+    if mean < u64::from(settings.dark_mean) {
         return refuse(
             "under_exposure",
             "The photo is too dark: take it facing a light",
         );
     }
-    if clearance_idv::ocr::printed_line_count(&gray) >= DOCUMENT_LINES {
+    if clearance_idv::ocr::printed_line_count(&gray) >= settings.document_lines {
         return refuse(
             "document_in_photo",
             "A document was found in the photo: take a photo of your face alone",
@@ -532,11 +545,11 @@ fn inspect_photo(
     let [right_eye, left_eye, ..] = face.landmarks;
     let (vx, vy) = (left_eye.x - right_eye.x, left_eye.y - right_eye.y);
     let roll = vy.atan2(vx).to_degrees().abs();
-    if roll > MAX_ROLL_DEGREES {
+    if roll > settings.max_roll_degrees {
         return refuse("face_tilted", "The head is tilted too far: hold it upright");
     }
     let yaw = face.pose().yaw;
-    if yaw.abs() > MAX_YAW_SHARE {
+    if yaw.abs() > settings.max_yaw {
         return refuse(
             "face_turned_away",
             "The face is turned away: look straight at the camera",
@@ -544,16 +557,6 @@ fn inspect_photo(
     }
     None
 }
-
-/// A photo with this many lines of print is a document held up to the camera, not a face: the
-/// specimen passport page has 30, the portraits 2–4 (the lettering on a uniform).
-const DOCUMENT_LINES: usize = 12;
-/// A photo whose mean grey level is below this is too dark to compare (0–255).
-const DARK_MEAN: u64 = 35;
-/// The eye line may lean this far from level.
-const MAX_ROLL_DEGREES: f32 = 30.0;
-/// The nose may sit this far (in eye distances) from the eyes' midpoint along the eye line.
-const MAX_YAW_SHARE: f32 = 0.3;
 
 #[async_trait]
 impl Analyser for FaceEngine {
@@ -615,7 +618,7 @@ fn describe_photo(
     let image = DocumentImage::decode_with_limits(bytes, DecodeLimits::default())
         .map_err(|_| "image_unreadable")?;
     // A document page held up as a selfie shows the very portrait it is compared with.
-    if clearance_idv::ocr::printed_line_count(&image.gray()) >= DOCUMENT_LINES {
+    if clearance_idv::ocr::printed_line_count(&image.gray()) >= settings.document_lines {
         return Err("document_in_photo");
     }
     let faces = analyser

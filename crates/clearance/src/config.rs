@@ -166,24 +166,8 @@ pub struct ServeArgs {
     /// Folder of the vendored analysis models (default: `./models`, else the source checkout's).
     #[arg(long, env = "CLEARANCE_MODELS_DIR")]
     pub models_dir: Option<std::path::PathBuf>,
-    /// Face descriptors closer than this are one person (identity and face authentication
-    /// checks). 0.5 is stricter than the encoder's published 0.6: see bench/faces/README.md.
-    #[arg(long, env = "CLEARANCE_FACE_MATCH_DISTANCE", default_value_t = 0.5)]
-    pub face_match_distance: f32,
-    /// Face detections scoring below this (0–1) are ignored.
-    #[arg(
-        long,
-        env = "CLEARANCE_FACE_MIN_DETECTION_SCORE",
-        default_value_t = 0.6
-    )]
-    pub face_min_detection_score: f32,
-    /// A live photo's face needs at least this many pixels between the eye centres.
-    #[arg(long, env = "CLEARANCE_FACE_MIN_EYE_DISTANCE", default_value_t = 12.0)]
-    pub face_min_eye_distance: f32,
-    /// The youngest accepted age for live age estimation checks: `ageValidation` is clear only
-    /// when the lower end of the estimated range reaches it.
-    #[arg(long, env = "CLEARANCE_AGE_MINIMUM", default_value_t = 18)]
-    pub age_minimum: u32,
+    #[command(flatten)]
+    pub faces: FaceArgs,
     /// `on`: uploaded PDFs are rasterised in a child process limited to 1 GiB of memory, 20 s
     /// of CPU and 30 s in all, so a hostile PDF cannot exhaust the server; `off`: in the
     /// server process (trusted uploads only).
@@ -250,4 +234,42 @@ pub enum OnOff {
     On,
     /// Turned off.
     Off,
+}
+
+/// The face engine's thresholds (identity, face authentication, enhanced identity and age
+/// checks, and the inspection of live photos at upload).
+#[derive(Args, Clone, Debug)]
+pub struct FaceArgs {
+    /// Face descriptors closer than this are one person (identity and face authentication
+    /// checks). 0.5 is stricter than the encoder's published 0.6: see bench/faces/README.md.
+    #[arg(long, env = "CLEARANCE_FACE_MATCH_DISTANCE", default_value_t = 0.5)]
+    pub face_match_distance: f32,
+    /// Face detections scoring below this (0–1) are ignored.
+    #[arg(
+        long,
+        env = "CLEARANCE_FACE_MIN_DETECTION_SCORE",
+        default_value_t = 0.6
+    )]
+    pub face_min_detection_score: f32,
+    /// A live photo's face needs at least this many pixels between the eye centres.
+    #[arg(long, env = "CLEARANCE_FACE_MIN_EYE_DISTANCE", default_value_t = 12.0)]
+    pub face_min_eye_distance: f32,
+    /// A live photo whose mean grey level (0–255) is below this is refused as too dark.
+    #[arg(long, env = "CLEARANCE_FACE_DARK_MEAN", default_value_t = 35)]
+    pub face_dark_mean: u8,
+    /// A live photo with this many lines of print is refused as a document held up to the
+    /// camera (the specimen passport page has 30, the portraits 2–4).
+    #[arg(long, env = "CLEARANCE_FACE_DOCUMENT_LINES", default_value_t = 12)]
+    pub face_document_lines: usize,
+    /// A live photo's eye line may lean this many degrees from level.
+    #[arg(long, env = "CLEARANCE_FACE_MAX_ROLL_DEGREES", default_value_t = 30.0)]
+    pub face_max_roll_degrees: f32,
+    /// How far (in eye distances) the nose may sit from the eyes' midpoint before a live photo
+    /// is refused as turned away.
+    #[arg(long, env = "CLEARANCE_FACE_MAX_YAW", default_value_t = 0.3)]
+    pub face_max_yaw: f32,
+    /// The youngest accepted age for live age estimation checks: `ageValidation` is clear only
+    /// when the lower end of the estimated range reaches it.
+    #[arg(long, env = "CLEARANCE_AGE_MINIMUM", default_value_t = 18)]
+    pub age_minimum: u32,
 }

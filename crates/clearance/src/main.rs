@@ -8,7 +8,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use clearance::accounts::{DEFAULT_ACCOUNT, create_key, find_or_create_account};
 use clearance::blobs::open_blobs;
-use clearance::config::{BlobArgs, OnOff, RateLimitScope, ServeArgs, StorageArgs, TokenArgs};
+use clearance::config::{
+    BlobArgs, FaceArgs, OnOff, RateLimitScope, ServeArgs, StorageArgs, TokenArgs,
+};
 use clearance::lists::{ListsCommand, ScreenArgs, lists, screen};
 use clearance::wiring::{
     MEMBERSHIP_INTERVAL, WorkerSettings, build_app, load_token_keys, open_store, pdf_rendering,
@@ -240,14 +242,7 @@ async fn serve(
             .unwrap_or_else(clearance::engines::default_models_dir),
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
         pdf: pdf_rendering(args.pdf_isolation == OnOff::On)?,
-        faces: clearance_engines::FaceSettings {
-            minimum_age: args.age_minimum,
-            ..face_settings(
-                args.face_match_distance,
-                args.face_min_detection_score,
-                args.face_min_eye_distance,
-            )?
-        },
+        faces: face_settings(&args.faces)?,
         ..WorkerSettings::default()
     };
     let app = build_app(store.clone(), blobs, config, rules, &settings, token_keys);
@@ -376,27 +371,36 @@ async fn keys(store: &dyn Store, command: KeysCommand) -> anyhow::Result<()> {
 }
 
 /// The face engine's thresholds, refused when out of range rather than silently clamped.
-fn face_settings(
-    match_distance: f32,
-    min_detection_score: f32,
-    min_eye_distance: f32,
-) -> anyhow::Result<clearance_engines::FaceSettings> {
+fn face_settings(args: &FaceArgs) -> anyhow::Result<clearance_engines::FaceSettings> {
+    let distance = args.face_match_distance;
     anyhow::ensure!(
-        match_distance.is_finite() && match_distance > 0.0 && match_distance < 2.0,
+        distance.is_finite() && distance > 0.0 && distance < 2.0,
         "CLEARANCE_FACE_MATCH_DISTANCE must be between 0 and 2 (descriptors are unit-scale)"
     );
     anyhow::ensure!(
-        (0.0..=1.0).contains(&min_detection_score),
+        (0.0..=1.0).contains(&args.face_min_detection_score),
         "CLEARANCE_FACE_MIN_DETECTION_SCORE must be between 0 and 1"
     );
     anyhow::ensure!(
-        min_eye_distance.is_finite() && min_eye_distance >= 0.0,
+        args.face_min_eye_distance.is_finite() && args.face_min_eye_distance >= 0.0,
         "CLEARANCE_FACE_MIN_EYE_DISTANCE must be a number of pixels"
     );
+    anyhow::ensure!(
+        (0.0..=180.0).contains(&args.face_max_roll_degrees),
+        "CLEARANCE_FACE_MAX_ROLL_DEGREES must be between 0 and 180"
+    );
+    anyhow::ensure!(
+        args.face_max_yaw.is_finite() && args.face_max_yaw >= 0.0,
+        "CLEARANCE_FACE_MAX_YAW must be a share of the eye distance"
+    );
     Ok(clearance_engines::FaceSettings {
-        match_distance,
-        min_detection_score,
-        min_eye_distance,
-        ..clearance_engines::FaceSettings::default()
+        match_distance: distance,
+        min_detection_score: args.face_min_detection_score,
+        min_eye_distance: args.face_min_eye_distance,
+        minimum_age: args.age_minimum,
+        dark_mean: args.face_dark_mean,
+        document_lines: args.face_document_lines,
+        max_roll_degrees: args.face_max_roll_degrees,
+        max_yaw: args.face_max_yaw,
     })
 }
