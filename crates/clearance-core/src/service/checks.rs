@@ -365,13 +365,17 @@ impl Services {
                     }
                 }
             };
+            // Each enrolment is unsealed on read: load only what the check compares with.
+            let compares_enrolled = typed.options().enable_enrolled_faces != Some(false);
             let enrolled_faces = match (scope.mode, check_type) {
-                (
-                    Mode::Live,
-                    CheckType::Identity
-                    | CheckType::EnhancedIdentity
-                    | CheckType::FaceAuthentication,
-                ) => self.enrolled_faces(scope).await?,
+                (Mode::Live, CheckType::FaceAuthentication) => {
+                    self.enrolled_faces(scope, Some(&client_id)).await?
+                }
+                (Mode::Live, CheckType::Identity | CheckType::EnhancedIdentity)
+                    if compares_enrolled =>
+                {
+                    self.enrolled_faces(scope, None).await?
+                }
                 _ => Vec::new(),
             };
             let ctx = CheckContext {
@@ -452,11 +456,16 @@ impl Services {
         .ok_or_else(|| kept_changing("the check"))
     }
 
-    /// Every enrolled face of a scope, unsealed (see [`crate::faces`]).
-    pub(crate) async fn enrolled_faces(&self, scope: &Scope) -> Result<Vec<EnrolledFace>> {
+    /// The enrolled faces of a scope, or of one client in it, unsealed (see [`crate::faces`]).
+    pub(crate) async fn enrolled_faces(
+        &self,
+        scope: &Scope,
+        client_id: Option<&str>,
+    ) -> Result<Vec<EnrolledFace>> {
         const PAGE: u64 = 1000;
         let mut faces = Vec::new();
         let mut query = ListQuery {
+            client_id: client_id.map(str::to_owned),
             oldest_first: true,
             ..ListQuery::newest(scope.clone(), ResourceKind::FaceEnrolment, PAGE)
         };
