@@ -10,6 +10,7 @@ use clearance_core::checks::analyser::{
     Analyser, Analysis, CheckContext, SandboxAnalyser, TransientError,
 };
 use clearance_core::faces::{FaceInspector, PhotoRefusal};
+use clearance_engines::faces::model_files;
 use clearance_engines::{DocumentCheckEngine, FaceEngine, FaceSettings};
 use clearance_idv::face::FaceAnalyser;
 use clearance_idv::pdf_isolation::PdfRendering;
@@ -140,8 +141,10 @@ impl LazyFaceEngine {
             "face models",
             self.models_dir.join("face"),
             move |dir| {
+                let models = model_files(dir).map_err(|e| e.to_string())?;
                 FaceAnalyser::load(dir)
-                    .map(|analyser| FaceEngine::new(Arc::new(analyser), settings, pdf))
+                    .map(|analyser| FaceEngine::new(Arc::new(analyser), models, settings, pdf))
+                    .map_err(|e| e.to_string())
             },
         )
         .await

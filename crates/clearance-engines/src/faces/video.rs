@@ -3,15 +3,113 @@
 //! that the frames show one living-looking sequence of one person doing what was asked.
 //!
 //! - every frame shows exactly one face, and all of them are one person;
-//! - the frames are not one still image repeated (pixels and landmarks both move);
+//! - the frames are not one still image repeated (consecutive frames must differ);
 //! - the recorded head-movement challenge shows in the landmarks' geometry across frames
 //!   (a head turn in the nose's offset, a nod in its height, a smile in the mouth's width);
 //! - spoken digits need audio, which the capture does not keep: not judged, and said so.
 
+use clearance_core::blobs::blob_key;
+use clearance_core::checks::analyser::{Analysis, CheckContext, TransientError};
+use clearance_core::checks::result::{
+    Breakdown, CheckResult, EnhancedIdentityBreakdown, FaceSimilarity, LivenessAnalysis, Outcome,
+    Verdict, VideoFaceAnalysis,
+};
+use clearance_core::resources::media::LiveVideo;
 use clearance_idv::face::{Descriptor, FaceAnalyser, Pose};
 use clearance_idv::{DecodeLimits, DocumentImage};
 
-use super::FaceSettings;
+use super::identity::IdentityVerdicts;
+use super::{
+    FaceEngine, FaceSettings, describe_document, face_of_photo, failed, other_clients_faces,
+};
+
+impl FaceEngine {
+    pub(super) async fn enhanced(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        let (Some(document), Some(video)) = (&ctx.document, &ctx.live_video) else {
+            return Ok(failed(
+                "The document or live video of this check no longer exists",
+            ));
+        };
+        let recorded: LiveVideo =
+            clearance_core::typed::decode(video).map_err(|e| TransientError(e.to_string()))?;
+        let document_bytes = match self.document_front(ctx, document).await? {
+            Ok(bytes) => bytes,
+            Err(cannot) => return Ok(cannot),
+        };
+        let owner = video.client_id.as_deref().unwrap_or_default();
+        let count = (recorded.frame_count.unwrap_or(0) as usize).min(MAX_FRAMES);
+        if count == 0 {
+            return Ok(failed(
+                "The live video has no captured frames, so the check could not run",
+            ));
+        }
+        let mut frames = Vec::with_capacity(count);
+        for n in 0..count {
+            let key = blob_key(&video.scope, owner, &video.id, &format!("frame-{n}"));
+            match self.blob(ctx, key).await? {
+                Some(bytes) => frames.push(bytes),
+                None => return Ok(failed("A frame of the live video is missing")),
+            }
+        }
+        let action = recorded
+            .challenges
+            .iter()
+            .find(|c| c.kind == "actions")
+            .and_then(|c| c.value.first().cloned());
+        let settings = self.settings.clone();
+        let (document_face, findings) = self
+            .blocking(move |analyser, pdf| {
+                (
+                    describe_document(analyser, pdf, &document_bytes, &settings),
+                    analyse(analyser, &frames, action.as_deref(), &settings),
+                )
+            })
+            .await?;
+        for reason in &findings.reasons {
+            tracing::info!(check.id = %ctx.check_id, check.reason = reason, "enhanced identity finding");
+        }
+        let others = other_clients_faces(ctx);
+        let face = IdentityVerdicts::judge(
+            &document_face,
+            &findings.best,
+            others.as_deref(),
+            &self.settings,
+        );
+        let liveness = LivenessAnalysis {
+            video_challenges: findings
+                .challenge
+                .map_or(Verdict::NotProcessed, Verdict::passed),
+            spoofed_video_analysis: findings.live.map_or(Verdict::Attention, Verdict::passed),
+        };
+        let breakdown = EnhancedIdentityBreakdown {
+            face_analysis: VideoFaceAnalysis {
+                facial_similarity: face.facial_similarity,
+                previously_enrolled_face: face.previously_enrolled_face,
+                breakdown: FaceSimilarity {
+                    facial_similarity_score: face.score,
+                },
+            },
+            liveness_analysis: liveness.clone(),
+            engine: Some(self.engine.clone()),
+        };
+        let performed = [
+            face.face_detection,
+            face.facial_similarity,
+            face.previously_enrolled_face,
+            liveness.video_challenges,
+            liveness.spoofed_video_analysis,
+        ];
+        let outcome = if performed.contains(&Verdict::Attention) {
+            Outcome::Attention
+        } else {
+            Outcome::Clear
+        };
+        Ok(Analysis::Complete(Box::new(CheckResult::new(
+            outcome,
+            Breakdown::EnhancedIdentity(breakdown),
+        ))))
+    }
+}
 
 /// At most this many frames are analysed (the first ones).
 pub(super) const MAX_FRAMES: usize = 30;
@@ -126,19 +224,9 @@ fn frame(
 ) -> Result<Frame, &'static str> {
     let image = DocumentImage::decode_with_limits(bytes, DecodeLimits::default())
         .map_err(|_| "frame_unreadable")?;
-    let faces = analyser
-        .detect(image.rgb(), settings.min_detection_score)
-        .map_err(|_| "face_detection_failed")?;
-    let face = match faces.as_slice() {
-        [] => return Err("no_face_in_frame"),
-        [face] => face,
-        _ => return Err("multiple_faces_in_frame"),
-    };
-    if face.eye_distance() < settings.min_eye_distance {
-        return Err("face_too_small");
-    }
+    let face = face_of_photo(analyser, &image, settings)?;
     let descriptor = analyser
-        .describe(image.rgb(), face)
+        .describe(image.rgb(), &face)
         .map_err(|_| "face_detection_failed")?;
     let grey = image.gray();
     Ok(Frame {

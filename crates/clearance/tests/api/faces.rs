@@ -2,6 +2,9 @@
 //! with the live photo and enrols the face when clear; face authentication recognises the
 //! client later; the same face behind another client is flagged; redaction unenrols.
 
+use clearance::accounts::find_or_create_account;
+use clearance_core::store::{ListQuery, ResourceKind};
+use clearance_core::{Mode, Scope};
 use clearance_testkit::TestApp;
 use clearance_testkit::fixtures::b64;
 use reqwest::Method;
@@ -121,7 +124,22 @@ async fn identity_enrols_a_face_that_authentication_then_recognises() {
     );
     let engine = &result["breakdown"]["engine"];
     assert_eq!(engine["name"], "clearance-faces", "{result}");
-    assert_eq!(engine["models"].as_array().unwrap().len(), 3);
+    // The hashes are those of the files that ran (models/face/SHA256SUMS lists the vendored ones).
+    let sums = std::fs::read_to_string(format!(
+        "{}/../../models/face/SHA256SUMS",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let models = engine["models"].as_array().unwrap();
+    assert_eq!(models.len(), 3);
+    for model in models {
+        let file = model["file"].as_str().unwrap().trim_start_matches("face/");
+        let hash = model["sha256"].as_str().unwrap();
+        assert!(
+            sums.contains(&format!("{hash}  {file}")),
+            "{model} not in SHA256SUMS"
+        );
+    }
     assert!(!result.to_string().contains("descriptor"), "{result}");
 
     // Another person on the same passport's client: attention.
@@ -420,6 +438,10 @@ async fn enhanced_identity_reads_the_frames_and_refuses_a_still_picture() {
     assert_eq!(liveness["spoofedVideoAnalysis"], "clear", "{liveness}");
     assert_eq!(liveness["videoChallenges"], "attention", "{liveness}");
     assert_eq!(done["result"]["outcome"], "attention");
+    assert_eq!(
+        breakdown["engine"]["name"], "clearance-faces",
+        "{breakdown}"
+    );
 
     // One still picture repeated: attention, however well it matches the passport.
     let still = fixture("face_collins.jpg");
@@ -438,5 +460,93 @@ async fn enhanced_identity_reads_the_frames_and_refuses_a_still_picture() {
     assert_eq!(
         done["result"]["breakdown"]["faceAnalysis"]["facialSimilarity"], "attention",
         "{done}"
+    );
+}
+
+/// The live scope of the test server's account, for reading what the API never returns.
+async fn live_scope(app: &TestApp) -> Scope {
+    let account = find_or_create_account(app.store.as_ref(), "test-account")
+        .await
+        .unwrap();
+    Scope::new(account.id, Mode::Live)
+}
+
+/// Enrolments keep a sealed descriptor only, and go with their client (#24, privacy).
+#[tokio::test]
+async fn an_enrolment_is_sealed_and_deleted_with_its_client() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let anna = live.client("Anna").await;
+    let doc = live.passport(&anna).await;
+    let photo = live.photo(&anna, "face_collins.jpg").await;
+    let done = live.identity(&anna, &doc, &photo).await;
+    assert_eq!(done["result"]["outcome"], "clear", "{done}");
+
+    let scope = live_scope(&app).await;
+    let enrolments = || async {
+        app.store
+            .list(&ListQuery::newest(
+                scope.clone(),
+                ResourceKind::FaceEnrolment,
+                100,
+            ))
+            .await
+            .unwrap()
+            .items
+    };
+    let stored = enrolments().await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].client_id.as_deref(), Some(anna.as_str()));
+    assert_eq!(stored[0].body["livePhotoId"], photo.as_str());
+    // The descriptor is an envelope under the master key, not 128 numbers.
+    let sealed = stored[0].body["descriptor"].as_str().unwrap();
+    let bytes =
+        base64::engine::Engine::decode(&base64::engine::general_purpose::STANDARD, sealed).unwrap();
+    assert_eq!(&bytes[..4], b"CLBL", "sealed with the blob envelope");
+    assert!(
+        bytes.len() > 128 * 4,
+        "the descriptor and the envelope's header"
+    );
+
+    let deleted = app
+        .send(
+            Method::DELETE,
+            &format!("/v1/clients/{anna}"),
+            Some(&live.key),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    assert!(
+        enrolments().await.is_empty(),
+        "the enrolment went with the client"
+    );
+}
+
+/// A second face much smaller than the person's (a poster behind them) is accepted at upload,
+/// and the check judges the same photo the same way: clear, not `multiple_faces_detected`.
+#[tokio::test]
+async fn a_small_face_in_the_background_is_ignored_at_upload_and_in_the_check() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let anna = live.client("Anna").await;
+    let doc = live.passport(&anna).await;
+    let photo = live
+        .photo(&anna, "face_collins_with_small_portrait.jpg")
+        .await;
+    let done = live.identity(&anna, &doc, &photo).await;
+    assert_eq!(done["result"]["outcome"], "clear", "{done}");
+    let age = live
+        .check(json!({"clientId": anna, "type": "age_estimation_check", "livePhotoId": photo}))
+        .await;
+    assert_ne!(
+        age["result"]["breakdown"]["ageEstimationAnalysis"]["breakdown"]["age"],
+        0
     );
 }

@@ -107,6 +107,9 @@ impl IdentityBreakdown {
 pub struct EnhancedIdentityBreakdown {
     pub face_analysis: VideoFaceAnalysis,
     pub liveness_analysis: LivenessAnalysis,
+    /// Clearance's own field: the engine and model files behind a live result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineInfo>,
 }
 
 /// The video's face against the document's.

@@ -1,0 +1,67 @@
+//! The inspection of live photos at upload (live keys): what a face check could not use is
+//! refused while the person is still in front of the camera.
+
+use clearance_core::faces::PhotoRefusal;
+use clearance_idv::face::FaceAnalyser;
+use clearance_idv::{DecodeLimits, DocumentImage};
+
+use super::{FaceSettings, face_of_photo};
+
+/// The upload inspections of a live photo, in the order a person would fix them.
+pub(super) fn inspect_photo(
+    analyser: &FaceAnalyser,
+    bytes: &[u8],
+    settings: &FaceSettings,
+) -> Option<PhotoRefusal> {
+    let refuse = |code: &'static str, message: &str| {
+        Some(PhotoRefusal {
+            code,
+            message: message.into(),
+        })
+    };
+    let Ok(image) = DocumentImage::decode_with_limits(bytes, DecodeLimits::default()) else {
+        return refuse("image_unreadable", "The photo could not be read");
+    };
+    let gray = image.gray();
+    let pixels = gray.as_raw();
+    let mean = pixels.iter().map(|&p| u64::from(p)).sum::<u64>() / (pixels.len().max(1) as u64);
+    if mean < u64::from(settings.dark_mean) {
+        return refuse(
+            "under_exposure",
+            "The photo is too dark: take it facing a light",
+        );
+    }
+    // The same finding a face check would make later, told to the person now.
+    let face = match face_of_photo(analyser, &image, settings) {
+        Ok(face) => face,
+        Err(code) => return refuse(code, message(code)),
+    };
+    let [right_eye, left_eye, ..] = face.landmarks;
+    let (vx, vy) = (left_eye.x - right_eye.x, left_eye.y - right_eye.y);
+    let roll = vy.atan2(vx).to_degrees().abs();
+    if roll > settings.max_roll_degrees {
+        return refuse("face_tilted", "The head is tilted too far: hold it upright");
+    }
+    if face.pose().yaw.abs() > settings.max_yaw {
+        return refuse(
+            "face_turned_away",
+            "The face is turned away: look straight at the camera",
+        );
+    }
+    None
+}
+
+/// What the person taking the photo should change, for each finding of [`face_of_photo`].
+fn message(code: &str) -> &'static str {
+    match code {
+        "document_in_photo" => "A document was found in the photo: take a photo of your face alone",
+        "no_face_detected" => {
+            "No face was found in the photo: face the camera with nothing covering your face"
+        }
+        "multiple_faces_detected" => {
+            "More than one face is in the photo: only the person being verified may be in it"
+        }
+        "face_too_small" => "The face is too small in the photo: come closer to the camera",
+        _ => "The photo could not be analysed",
+    }
+}
