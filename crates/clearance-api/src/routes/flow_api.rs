@@ -6,9 +6,9 @@
 //! Same-origin only: a browser request whose `Origin` is not this host, or whose
 //! `Sec-Fetch-Site` says it came from another site, is refused; no CORS headers are ever sent.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
+use axum::{Extension, Json};
 use clearance_core::audit::Actor;
 use clearance_core::resources::document::Document;
 use clearance_core::service::{FlowLink, LinkedSession};
@@ -49,15 +49,14 @@ fn same_origin(headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The open session behind the token of a same-origin request.
-async fn open(
-    state: &AppState,
-    headers: &HeaderMap,
-    token: &str,
-) -> Result<LinkedSession, ApiError> {
-    same_origin(headers)?;
-    match state.services.look_up_flow(token).await? {
-        FlowLink::Open(linked) => Ok(linked),
+/// What [`gate`] found behind the link, handed to the handler so the link is looked up once.
+#[derive(Clone)]
+pub struct GatedLink(FlowLink);
+
+/// The open session behind the gated link; a completed one is gone for capture.
+fn open(link: &GatedLink) -> Result<LinkedSession, ApiError> {
+    match &link.0 {
+        FlowLink::Open(linked) => Ok(linked.clone()),
         FlowLink::Completed(_) | FlowLink::Closed => Err(gone()),
     }
 }
@@ -68,7 +67,7 @@ async fn open(
 pub async fn gate(
     State(state): State<AppState>,
     Path(params): Path<Vec<(String, String)>>,
-    request: axum::extract::Request,
+    mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Result<axum::response::Response, ApiError> {
     same_origin(request.headers())?;
@@ -77,10 +76,10 @@ pub async fn gate(
         .find(|(name, _)| name == "token")
         .map(|(_, value)| value.as_str())
         .unwrap_or_default();
-    let session = match state.services.look_up_flow(token).await? {
-        FlowLink::Open(linked) => linked,
+    let link = state.services.look_up_flow(token).await?;
+    let session = match &link {
         // A completed session still answers its finish again (the page may retry).
-        FlowLink::Completed(linked) => linked,
+        FlowLink::Open(linked) | FlowLink::Completed(linked) => linked,
         FlowLink::Closed => return Err(gone()),
     };
     if let Some(decision) = state.flow_limiter.check(&session.id, session.scope.mode)
@@ -88,6 +87,7 @@ pub async fn gate(
     {
         return Err(ApiError::rate_limited(decision.reset_secs));
     }
+    request.extensions_mut().insert(GatedLink(link));
     Ok(next.run(request).await)
 }
 
@@ -117,11 +117,10 @@ fn for_client(linked: &LinkedSession, body: &Map<String, Value>, keys: &[&str]) 
 /// offers.
 pub async fn create_document(
     State(state): State<AppState>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
+    Extension(link): Extension<GatedLink>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let linked = open(&state, &headers, &token).await?;
+    let linked = open(&link)?;
     let body = object(&body)?;
     let doc_type = body.get("type").and_then(Value::as_str).unwrap_or_default();
     if !linked.session.offers_document_type(doc_type) {
@@ -147,11 +146,11 @@ pub async fn create_document(
 /// the session's client.
 pub async fn upload_document_image(
     State(state): State<AppState>,
-    Path((token, id, side)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    Path((_token, id, side)): Path<(String, String, String)>,
+    Extension(link): Extension<GatedLink>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let linked = open(&state, &headers, &token).await?;
+    let linked = open(&link)?;
     let body = object(&body)?;
     let not_found = || clearance_core::CoreError::not_found("document", id.clone());
     let doc = state
@@ -186,11 +185,10 @@ pub async fn upload_document_image(
 /// `POST /flow/{token}/livePhotos`: `{data}`, the selfie.
 pub async fn upload_live_photo(
     State(state): State<AppState>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
+    Extension(link): Extension<GatedLink>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let linked = open(&state, &headers, &token).await?;
+    let linked = open(&link)?;
     let request = for_client(&linked, object(&body)?, &["data"]);
     let photo = state
         .services
@@ -202,11 +200,10 @@ pub async fn upload_live_photo(
 /// `POST /flow/{token}/liveVideos`: `{frames}`, a few frames of the client's face.
 pub async fn create_live_video(
     State(state): State<AppState>,
-    Path(token): Path<String>,
-    headers: HeaderMap,
+    Extension(link): Extension<GatedLink>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let linked = open(&state, &headers, &token).await?;
+    let linked = open(&link)?;
     let request = for_client(&linked, object(&body)?, &["frames"]);
     let video = state
         .services
@@ -221,10 +218,9 @@ pub async fn create_live_video(
 pub async fn finish(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    same_origin(&headers)?;
+    // Same origin and an open or completed link: checked by `gate`.
     object(&body)?;
     match state
         .services
