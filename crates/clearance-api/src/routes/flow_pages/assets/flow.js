@@ -171,7 +171,7 @@
   }
 
   // A frame of the video as JPEG; as PNG when the JPEG would be under the size floor.
-  function grab(video) {
+  function grabOnce(video) {
     const canvas = document.createElement('canvas');
     canvas.width = video.videoWidth || 640;
     canvas.height = video.videoHeight || 480;
@@ -180,6 +180,17 @@
       new Promise((resolve) => canvas.toBlob(resolve, type, quality));
     return encode('image/jpeg', 0.95).then((jpeg) =>
       jpeg && jpeg.size >= MIN_BYTES ? jpeg : encode('image/png'));
+  }
+
+  // A camera that has just (re)started can hand over a black or blank frame, too uniform to
+  // reach the size floor even as PNG: wait for a real one a few times before giving up.
+  async function grab(video) {
+    let blob = await grabOnce(video);
+    for (let i = 0; i < 5 && (!blob || blob.size < MIN_BYTES); i += 1) {
+      await wait(200);
+      blob = await grabOnce(video);
+    }
+    return blob;
   }
 
   function wait(ms) {
