@@ -213,6 +213,12 @@ impl FaceDetector {
                     let cy = (r as f32 + b[1]) * s;
                     let bw = b[2].exp() * s;
                     let bh = b[3].exp() * s;
+                    // A box that is not finite or far larger than the image is no face, and a
+                    // crop sized from it would try to allocate without bound.
+                    let limit = 2.0 * pw.max(ph) as f32;
+                    if !(cx.is_finite() && cy.is_finite() && bw <= limit && bh <= limit) {
+                        continue;
+                    }
                     let p = &kps[k * 10..k * 10 + 10];
                     let landmarks = std::array::from_fn(|n| Point {
                         x: (p[2 * n] + c as f32) * s,
