@@ -150,6 +150,7 @@ impl From<CoreError> for ApiError {
             e @ CoreError::NotFound { .. } => {
                 ApiError::new(StatusCode::NOT_FOUND, "resource_not_found", e.to_string())
             }
+            CoreError::Forbidden(message) => ApiError::forbidden(message),
             CoreError::Missing(message) => {
                 ApiError::new(StatusCode::NOT_FOUND, "resource_not_found", message)
             }

@@ -17,6 +17,10 @@ pub enum CoreError {
     /// The resource does not exist in the caller's account and mode.
     #[error("Invalid {resource} id '{id}'")]
     NotFound { resource: &'static str, id: String },
+    /// The caller is who it says, but may not do this (an SDK token asking past what it was
+    /// issued for; HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
     /// Something inside an existing resource is missing (an image side, a redacted file).
     #[error("{0}")]
     Missing(String),

@@ -8,6 +8,9 @@ pub mod flow_session;
 pub mod media;
 pub mod webhook;
 
+/// Checks an SDK token may start unless the operator says otherwise.
+pub const DEFAULT_SDK_TOKEN_MAX_CHECKS: u32 = 10;
+
 /// Limits an operator may tune.
 #[derive(Clone, Debug)]
 pub struct Rules {
@@ -17,6 +20,9 @@ pub struct Rules {
     pub webhook_allow_private: bool,
     /// Divides the webhook retry schedule (1 in production; tests shrink hours to moments).
     pub webhook_retry_divisor: u32,
+    /// Checks one SDK token may start in its lifetime: enough for retakes, too few to use the
+    /// token as a free screening API.
+    pub sdk_token_max_checks: u32,
 }
 
 impl Default for Rules {
@@ -25,6 +31,7 @@ impl Default for Rules {
             max_metadata_keys: 20,
             webhook_allow_private: false,
             webhook_retry_divisor: 1,
+            sdk_token_max_checks: DEFAULT_SDK_TOKEN_MAX_CHECKS,
         }
     }
 }

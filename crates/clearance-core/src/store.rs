@@ -47,11 +47,14 @@ pub enum ResourceKind {
     /// A client's face, enrolled by a clear identity check: the descriptor of its live photo,
     /// sealed under the master key (owned by the client; never returned by the API).
     FaceEnrolment,
+    /// What one SDK token has started so far (keyed by the token's id, owned by its client), so
+    /// the bound on its checks holds across requests and servers.
+    SdkTokenUse,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 18] = [
+    pub const ALL: [ResourceKind; 19] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -70,6 +73,7 @@ impl ResourceKind {
         ResourceKind::FlowSession,
         ResourceKind::FlowLink,
         ResourceKind::FaceEnrolment,
+        ResourceKind::SdkTokenUse,
     ];
 
     /// The kind with this stored name.
@@ -98,6 +102,7 @@ impl ResourceKind {
             ResourceKind::FlowSession => "flowSession",
             ResourceKind::FlowLink => "flowLink",
             ResourceKind::FaceEnrolment => "faceEnrolment",
+            ResourceKind::SdkTokenUse => "sdkTokenUse",
         }
     }
 
@@ -122,6 +127,7 @@ impl ResourceKind {
             ResourceKind::FlowSession => "flow session",
             ResourceKind::FlowLink => "flow link",
             ResourceKind::FaceEnrolment => "face enrolment",
+            ResourceKind::SdkTokenUse => "SDK token use",
         }
     }
 }

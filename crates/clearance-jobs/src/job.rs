@@ -15,6 +15,9 @@ pub struct NewJob {
     pub run_at_ms: i64,
     /// Attempts after which a failing job is buried instead of retried.
     pub max_attempts: u32,
+    /// Whose work this is (an account, say): claims take turns between keys, so one key's
+    /// backlog does not hold back another's next job. Empty for work of nobody in particular.
+    pub fair_key: String,
 }
 
 impl NewJob {
@@ -31,7 +34,14 @@ impl NewJob {
             payload,
             run_at_ms: now_ms,
             max_attempts: 10,
+            fair_key: String::new(),
         }
+    }
+
+    /// The same job, taking turns with the jobs of other keys.
+    pub fn fair_to(mut self, key: impl Into<String>) -> Self {
+        self.fair_key = key.into();
+        self
     }
 }
 

@@ -92,13 +92,23 @@ fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
-/// A pool of job runners sharing one queue.
+/// A pool of job runners sharing one queue store. Queues run in groups, each with its own
+/// number of runners, so a slow queue (webhooks to slow endpoints) cannot hold the slots of
+/// another (checks).
 pub struct Workers {
     queue: Arc<dyn JobQueue>,
     handlers: HashMap<String, Arc<dyn Handler>>,
+    /// The first group takes every queue registered with [`Workers::handle`].
+    groups: Vec<Group>,
     config: WorkerConfig,
     wake: Arc<Notify>,
     stats: Arc<WorkerStats>,
+}
+
+/// Queues that share runners.
+struct Group {
+    queues: Vec<String>,
+    concurrency: usize,
 }
 
 struct Shared {
@@ -114,15 +124,38 @@ impl Workers {
         Workers {
             queue,
             handlers: HashMap::new(),
+            groups: vec![Group {
+                queues: Vec::new(),
+                concurrency: config.concurrency,
+            }],
             config,
             wake: Arc::new(Notify::new()),
             stats: Arc::new(WorkerStats::default()),
         }
     }
 
-    /// Registers the handler of a queue.
+    /// Registers the handler of a queue, run by the pool's shared runners
+    /// (`WorkerConfig::concurrency` of them).
     pub fn handle(mut self, queue: impl Into<String>, handler: Arc<dyn Handler>) -> Self {
-        self.handlers.insert(queue.into(), handler);
+        let queue = queue.into();
+        self.groups[0].queues.push(queue.clone());
+        self.handlers.insert(queue, handler);
+        self
+    }
+
+    /// Registers the handler of a queue that gets `concurrency` runners of its own.
+    pub fn handle_apart(
+        mut self,
+        queue: impl Into<String>,
+        handler: Arc<dyn Handler>,
+        concurrency: usize,
+    ) -> Self {
+        let queue = queue.into();
+        self.groups.push(Group {
+            queues: vec![queue.clone()],
+            concurrency,
+        });
+        self.handlers.insert(queue, handler);
         self
     }
 
@@ -138,90 +171,128 @@ impl Workers {
 
     /// Runs until `shutdown` turns true, then stops claiming, lets running jobs finish within
     /// the grace period and hands the rest back to the queue.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        let queues: Vec<String> = self.handlers.keys().cloned().collect();
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
         let handlers = Arc::new(self.handlers);
-        let shared = Arc::new(Shared {
-            queue: self.queue,
-            config: self.config,
-            stats: self.stats,
-            running: Mutex::new(HashSet::new()),
+        let mut groups = JoinSet::new();
+        let mut wakes = Vec::new();
+        for group in self.groups.into_iter().filter(|g| !g.queues.is_empty()) {
+            let wake = Arc::new(Notify::new());
+            wakes.push(wake.clone());
+            let shared = Arc::new(Shared {
+                queue: self.queue.clone(),
+                config: WorkerConfig {
+                    concurrency: group.concurrency.max(1),
+                    ..self.config.clone()
+                },
+                stats: self.stats.clone(),
+                running: Mutex::new(HashSet::new()),
+            });
+            groups.spawn(run_group(
+                shared,
+                handlers.clone(),
+                group.queues,
+                wake,
+                shutdown.clone(),
+            ));
+        }
+        // One wake-up for the pool reaches every group: an enqueue does not say which queue.
+        let outer = self.wake;
+        let fan_out = tokio::spawn(async move {
+            loop {
+                outer.notified().await;
+                for wake in &wakes {
+                    wake.notify_one();
+                }
+            }
         });
-        let permits = Arc::new(Semaphore::new(shared.config.concurrency.max(1)));
-        let mut tasks = JoinSet::new();
-        // A dropped sender counts as a shutdown request too.
-        let stopping = |rx: &watch::Receiver<bool>| rx.has_changed().is_err() || *rx.borrow();
-        while !stopping(&shutdown) {
-            while tasks.try_join_next().is_some() {}
-            let free = permits.available_permits();
-            let mut filled = false;
-            if free > 0 {
-                let claimed = shared
-                    .queue
-                    .claim(
-                        &queues,
-                        &shared.config.worker_id,
-                        now_ms(),
-                        shared.config.lease.as_millis() as i64,
-                        free as u32,
-                    )
-                    .await;
-                match claimed {
-                    Ok(jobs) => {
-                        filled = jobs.len() == free;
-                        for job in jobs {
-                            let Ok(permit) = permits.clone().try_acquire_owned() else {
-                                break;
-                            };
-                            shared.stats.claimed.fetch_add(1, Ordering::Relaxed);
-                            if let Ok(mut running) = shared.running.lock() {
-                                running.insert(job.id.clone());
-                            }
-                            let handler = handlers.get(&job.queue).cloned();
-                            let shared = shared.clone();
-                            tasks.spawn(async move {
-                                run_one(&shared, handler, job).await;
-                                drop(permit);
-                            });
+        while groups.join_next().await.is_some() {}
+        fan_out.abort();
+    }
+}
+
+/// One group's claim loop: claims while it has free runners, then waits for a wake-up, a
+/// finished job or the poll interval.
+async fn run_group(
+    shared: Arc<Shared>,
+    handlers: Arc<HashMap<String, Arc<dyn Handler>>>,
+    queues: Vec<String>,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let permits = Arc::new(Semaphore::new(shared.config.concurrency));
+    let mut tasks = JoinSet::new();
+    // A dropped sender counts as a shutdown request too.
+    let stopping = |rx: &watch::Receiver<bool>| rx.has_changed().is_err() || *rx.borrow();
+    while !stopping(&shutdown) {
+        while tasks.try_join_next().is_some() {}
+        let free = permits.available_permits();
+        let mut filled = false;
+        if free > 0 {
+            let claimed = shared
+                .queue
+                .claim(
+                    &queues,
+                    &shared.config.worker_id,
+                    now_ms(),
+                    shared.config.lease.as_millis() as i64,
+                    free as u32,
+                )
+                .await;
+            match claimed {
+                Ok(jobs) => {
+                    filled = jobs.len() == free;
+                    for job in jobs {
+                        let Ok(permit) = permits.clone().try_acquire_owned() else {
+                            break;
+                        };
+                        shared.stats.claimed.fetch_add(1, Ordering::Relaxed);
+                        if let Ok(mut running) = shared.running.lock() {
+                            running.insert(job.id.clone());
                         }
+                        let handler = handlers.get(&job.queue).cloned();
+                        let shared = shared.clone();
+                        tasks.spawn(async move {
+                            run_one(&shared, handler, job).await;
+                            drop(permit);
+                        });
                     }
-                    Err(e) => tracing::warn!(error = %e, "could not claim jobs"),
                 }
-            }
-            if filled {
-                // A full batch: there may be more waiting; claim again as soon as a slot frees.
-                tokio::select! {
-                    _ = shutdown.changed() => {}
-                    _ = tasks.join_next(), if !tasks.is_empty() => {}
-                }
-                continue;
-            }
-            tokio::select! {
-                _ = shutdown.changed() => {}
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(shared.config.poll_interval) => {}
-                _ = tasks.join_next(), if !tasks.is_empty() && free == 0 => {}
+                Err(e) => tracing::warn!(error = %e, "could not claim jobs"),
             }
         }
-        let drained = tokio::time::timeout(shared.config.shutdown_grace, async {
-            while tasks.join_next().await.is_some() {}
-        })
-        .await;
-        if drained.is_err() {
-            tasks.abort_all();
-            while tasks.join_next().await.is_some() {}
-            let left: Vec<String> = shared
-                .running
-                .lock()
-                .map(|r| r.iter().cloned().collect())
-                .unwrap_or_default();
-            for id in left {
-                match shared.queue.release(&id, &shared.config.worker_id).await {
-                    Ok(()) => {
-                        shared.stats.released.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Err(e) => tracing::warn!(error = %e, job = %id, "could not release a job"),
+        if filled {
+            // A full batch: there may be more waiting; claim again as soon as a slot frees.
+            tokio::select! {
+                _ = shutdown.changed() => {}
+                _ = tasks.join_next(), if !tasks.is_empty() => {}
+            }
+            continue;
+        }
+        tokio::select! {
+            _ = shutdown.changed() => {}
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(shared.config.poll_interval) => {}
+            _ = tasks.join_next(), if !tasks.is_empty() && free == 0 => {}
+        }
+    }
+    let drained = tokio::time::timeout(shared.config.shutdown_grace, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+        let left: Vec<String> = shared
+            .running
+            .lock()
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default();
+        for id in left {
+            match shared.queue.release(&id, &shared.config.worker_id).await {
+                Ok(()) => {
+                    shared.stats.released.fetch_add(1, Ordering::Relaxed);
                 }
+                Err(e) => tracing::warn!(error = %e, job = %id, "could not release a job"),
             }
         }
     }

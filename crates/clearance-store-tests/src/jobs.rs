@@ -20,6 +20,7 @@ fn job(id: &str, queue: &str, run_at: i64) -> NewJob {
         payload: json!({"n": id}),
         run_at_ms: run_at,
         max_attempts: 3,
+        fair_key: String::new(),
     }
 }
 
@@ -392,4 +393,104 @@ pub async fn shutdown_hands_back_unfinished_jobs(store: &Arc<dyn Store>) {
         again[0].attempts, 1,
         "the interrupted run did not count as an attempt"
     );
+}
+
+/// Counts the jobs it ran.
+#[derive(Default)]
+struct Counter {
+    ran: std::sync::atomic::AtomicU64,
+}
+
+#[async_trait]
+impl Handler for Counter {
+    async fn handle(&self, _job: &Job) -> Result<(), HandlerError> {
+        self.ran.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// A queue with runners of its own keeps running while slow jobs of another queue hold every
+/// shared runner (issue #21.2: webhooks to slow endpoints must not stop checks).
+pub async fn a_queue_apart_runs_while_another_holds_every_shared_runner(store: &Arc<dyn Store>) {
+    let now = now_ms();
+    for i in 0..4 {
+        store
+            .enqueue(job(&format!("hog-{i}"), "hog", now))
+            .await
+            .unwrap();
+    }
+    let mut config = WorkerConfig::new("apart");
+    config.concurrency = 2;
+    config.poll_interval = Duration::from_millis(10);
+    config.shutdown_grace = Duration::from_millis(50);
+    let counter = Arc::new(Counter::default());
+    let queue: Arc<dyn JobQueue> = store.clone();
+    let workers = Workers::new(queue, config)
+        .handle("hog", Arc::new(Sleeper))
+        .handle_apart("quick", counter.clone(), 1);
+    let stats = workers.stats();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let pool = tokio::spawn(workers.run(stopped));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while stats.claimed.load(std::sync::atomic::Ordering::Relaxed) < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "the hogs never ran");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Both shared runners now sleep for 30 s; the quick queue's jobs still run.
+    for i in 0..5 {
+        store
+            .enqueue(job(&format!("quick-{i}"), "quick", now_ms()))
+            .await
+            .unwrap();
+    }
+    while counter.ran.load(std::sync::atomic::Ordering::Relaxed) < 5 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the queue apart waited for the shared runners"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), pool)
+        .await
+        .expect("every group stops within the grace period")
+        .unwrap();
+    assert_eq!(
+        stats.released.load(std::sync::atomic::Ordering::Relaxed),
+        2,
+        "the two running hogs were handed back"
+    );
+}
+
+/// Claims take turns between fair keys: a key with a long backlog gets one job per turn, and a
+/// newer key's first job comes before the backlog's second (issue #21.2).
+pub async fn claims_take_turns_between_keys(store: &Arc<dyn Store>) {
+    let now = now_ms();
+    for i in 0..10 {
+        store
+            .enqueue(job(&format!("busy-{i}"), "fair", now - 10_000 + i).fair_to("busy"))
+            .await
+            .unwrap();
+    }
+    for i in 0..2 {
+        store
+            .enqueue(job(&format!("quiet-{i}"), "fair", now - 100 + i).fair_to("quiet"))
+            .await
+            .unwrap();
+    }
+    let first = store
+        .claim(&queues("fair"), "w", now, 60_000, 4)
+        .await
+        .unwrap();
+    let mut ids: Vec<_> = first.iter().map(|j| j.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["busy-0", "busy-1", "quiet-0", "quiet-1"]);
+    // With the quiet key served, the backlog goes on in order.
+    let next = store
+        .claim(&queues("fair"), "w", now, 60_000, 3)
+        .await
+        .unwrap();
+    let mut ids: Vec<_> = next.iter().map(|j| j.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["busy-2", "busy-3", "busy-4"]);
 }

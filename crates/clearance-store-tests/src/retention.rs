@@ -194,6 +194,7 @@ pub async fn old_dead_jobs_and_lapsed_leases_go(store: &Arc<dyn Store>) {
                 payload: json!({}),
                 run_at_ms: run_at,
                 max_attempts: 1,
+                fair_key: String::new(),
             })
             .await
             .unwrap();

@@ -66,6 +66,10 @@ pub struct SdkClaims {
     pub exp: i64,
     /// A unique token id.
     pub jti: String,
+    /// The check types the token may start, when the issuer named them (the server's capture
+    /// defaults otherwise). Signed with the rest, so the holder cannot widen them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_types: Option<Vec<String>>,
 }
 
 impl SdkClaims {
@@ -85,7 +89,14 @@ impl SdkClaims {
             iat: now,
             exp: now + TOKEN_TTL_SECS,
             jti: random_hex(16),
+            check_types: None,
         }
+    }
+
+    /// The same claims, limited to starting these check types.
+    pub fn with_check_types(mut self, types: Vec<String>) -> Self {
+        self.check_types = Some(types);
+        self
     }
 
     /// What the token is bound to (`None` for a token carrying neither, which is never issued).

@@ -123,12 +123,19 @@ pub struct ServeArgs {
     /// Largest number of `metadata` keys on a client.
     #[arg(long, env = "CLEARANCE_MAX_METADATA_KEYS", default_value_t = 20)]
     pub max_metadata_keys: usize,
+    /// Checks one SDK token may start in its lifetime (60 minutes).
+    #[arg(long, env = "CLEARANCE_SDK_TOKEN_MAX_CHECKS", default_value_t = clearance_core::resources::DEFAULT_SDK_TOKEN_MAX_CHECKS)]
+    pub sdk_token_max_checks: u32,
     /// Log format: `text` or `json`.
     #[arg(long, env = "CLEARANCE_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
     /// Checks this process runs at once (0: accept requests but run no checks here).
     #[arg(long, env = "CLEARANCE_WORKERS", default_value_t = 8)]
     pub workers: usize,
+    /// Webhook endpoints this process drains at once, apart from the check runners (a process
+    /// with `CLEARANCE_WORKERS=0` runs no background work at all).
+    #[arg(long, env = "CLEARANCE_WEBHOOK_WORKERS", default_value_t = 8)]
+    pub webhook_workers: usize,
     /// Processing time added to every test-mode check, in milliseconds, to rehearse
     /// asynchronous handling (the simulator itself answers in microseconds).
     #[arg(long, env = "CLEARANCE_SANDBOX_LATENCY_MS", default_value_t = 0)]

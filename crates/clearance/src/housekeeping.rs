@@ -56,6 +56,7 @@ async fn sweep_database(services: &Services, retention: &Retention) {
             webhook_attempts = swept.webhook_attempts,
             dead_jobs = swept.dead_jobs,
             leases = swept.leases,
+            token_uses = swept.token_uses,
             "housekeeping removed records past their retention"
         ),
         Err(e) => tracing::warn!(error = %e, "housekeeping failed"),

@@ -231,9 +231,11 @@ async fn serve(
         max_metadata_keys: args.max_metadata_keys,
         webhook_allow_private: args.webhook_allow_private,
         webhook_retry_divisor: args.webhook_retry_divisor.max(1),
+        sdk_token_max_checks: args.sdk_token_max_checks,
     };
     let settings = WorkerSettings {
         concurrency: args.workers,
+        webhook_concurrency: args.webhook_workers,
         sandbox_latency: Duration::from_millis(args.sandbox_latency_ms),
         lease: Duration::from_secs(args.job_lease_secs.max(1)),
         models_dir: args

@@ -113,8 +113,11 @@ pub fn load_token_keys(
 /// Settings of the background workers that run checks.
 #[derive(Clone, Debug)]
 pub struct WorkerSettings {
-    /// Jobs run at once by this process.
+    /// Checks run at once by this process.
     pub concurrency: usize,
+    /// Webhook endpoints drained at once by this process: runners of their own, so slow
+    /// endpoints never hold the runners checks need.
+    pub webhook_concurrency: usize,
     /// Delay added to each test-mode check.
     pub sandbox_latency: Duration,
     /// How often idle workers look for jobs other processes enqueued.
@@ -135,6 +138,7 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
             concurrency: 8,
+            webhook_concurrency: 8,
             sandbox_latency: Duration::ZERO,
             poll_interval: Duration::from_millis(250),
             lease: Duration::from_secs(15),
@@ -313,13 +317,20 @@ pub fn build_app(
         allow_private,
         timeout: settings.webhook_timeout,
     });
+    // Checks, webhook deliveries and upkeep each have their own runners: one kind of work
+    // piling up (a tenant's slow endpoints) cannot stop another.
     let workers = workers
         .handle(CHECK_QUEUE, Arc::new(CheckRunner::new(shared.clone())))
-        .handle(
+        .handle_apart(
             DELIVERY_QUEUE,
             Arc::new(DeliveryRunner::new(shared.clone(), sender)),
+            settings.webhook_concurrency.max(1),
         )
-        .handle(FORGET_SECRET_QUEUE, Arc::new(SecretForgetter::new(shared)));
+        .handle_apart(
+            FORGET_SECRET_QUEUE,
+            Arc::new(SecretForgetter::new(shared)),
+            1,
+        );
     let state = AppState::new(services.clone(), config).with_job_stats(workers.stats());
     Application {
         router: clearance_api::router(state.clone()),

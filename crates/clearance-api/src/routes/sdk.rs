@@ -143,10 +143,9 @@ pub async fn create_check(
     SdkBody(body, _): SdkCheckCreate,
 ) -> Result<Json<Value>, ApiError> {
     let body = for_own_client(body, &caller)?;
-    let s = &caller.session;
     let check = state
         .services
-        .create_client_check(&s.scope, &Actor::default(), &s.client_id, &body)
+        .create_client_check(&caller.session, &Actor::default(), &body)
         .await?;
     Ok(Json(resource_json(&check)))
 }

@@ -2,6 +2,7 @@
 //! without a required `clientId`, which the SDK token supplies (derived with `SdkBody`).
 
 use clearance_core::Mode;
+use clearance_core::checks::CheckType;
 use clearance_core::service::SdkSession as Session;
 use clearance_core::time::format_timestamp;
 use clearance_tokens::Binding;
@@ -35,6 +36,8 @@ pub struct SdkSession {
     expires_at: String,
     /// The operations the token may perform, e.g. `documents.create`, `checks.create`.
     actions: Vec<String>,
+    /// The check types `checks.create` may start with this token.
+    check_types: Vec<CheckType>,
 }
 
 impl SdkSession {
@@ -54,6 +57,7 @@ impl SdkSession {
             app_id,
             expires_at: format_timestamp(session.expires_at.saturating_mul(1000)),
             actions: actions.iter().map(|a| (*a).to_string()).collect(),
+            check_types: session.check_types.clone(),
         }
     }
 }

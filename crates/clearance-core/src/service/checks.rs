@@ -123,7 +123,8 @@ impl Services {
             }
             .payload(),
             now,
-        );
+        )
+        .fair_to(scope.account_id.clone());
         let event = check_event(&check, "check.pending", now);
         let changes = vec![
             Change::Insert(check.clone()),

@@ -7,6 +7,8 @@
 //! - Dead jobs, once an operator has had the retention period to look at them.
 //! - Named leases whose holder died (a crashed server's `node:` lease, a drain it never
 //!   finished): past their deadline they are free anyway, so after a day they go.
+//! - SDK tokens' check counts: a token lives 60 minutes, so after a day its count guards
+//!   nothing.
 //!
 //! The sweep is safe to run on several servers at once (each delete is by age, in bounded
 //! batches), but the binary runs it on one server at a time, under a lease.
@@ -23,6 +25,8 @@ const BATCH: u32 = 1_000;
 /// How long after its deadline a lease nobody renewed is removed. Leases last seconds to a
 /// minute; one lapsed this long has no holder that will come back for it.
 const LAPSED_LEASE_GRACE: Duration = Duration::from_secs(24 * 3600);
+/// How long an SDK token's check count is kept: well past the token's 60-minute life.
+const TOKEN_USE_KEPT: Duration = Duration::from_secs(24 * 3600);
 /// The default retention of events, delivery attempts and dead jobs.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
@@ -54,6 +58,7 @@ pub struct Swept {
     pub webhook_attempts: u64,
     pub dead_jobs: u64,
     pub leases: u64,
+    pub token_uses: u64,
 }
 
 impl Swept {
@@ -120,6 +125,10 @@ impl Services {
                 .map_err(queue_failure)
         })
         .await?;
+        let before = cutoff(TOKEN_USE_KEPT);
+        swept.token_uses =
+            in_batches(|| store.delete_created_before(ResourceKind::SdkTokenUse, before, BATCH))
+                .await?;
         Ok(swept)
     }
 

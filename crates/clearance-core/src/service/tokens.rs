@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::Services;
+use crate::checks::CheckType;
 use crate::error::{CoreError, Result};
 use crate::fields::{Reader, as_object};
 use crate::scope::{Mode, Scope};
@@ -13,6 +14,18 @@ use crate::store::ResourceKind;
 
 /// Longest `referrer` or `appId` accepted.
 const MAX_BINDING_LEN: usize = 2048;
+
+/// What a token may start when its issuer named no `checkTypes`: the checks of the evidence the
+/// SDKs capture. Screening and bureau checks need the issuer's say-so, since the person holding
+/// the token is the one being checked.
+pub const CAPTURE_CHECK_TYPES: [CheckType; 6] = [
+    CheckType::Document,
+    CheckType::Identity,
+    CheckType::EnhancedIdentity,
+    CheckType::ProofOfAddress,
+    CheckType::FaceAuthentication,
+    CheckType::AgeEstimation,
+];
 
 /// Body of `POST /v1/tokens`: `clientId` and exactly one of `referrer` and `appId`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,6 +41,10 @@ pub struct TokenCreate {
     /// Mobile SDKs: the app's bundle id, e.g. `com.example.app`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
+    /// Clearance: the check types the token may start (default: document, identity, enhanced
+    /// identity, proof of address, face authentication and age estimation; `[]` for none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_types: Option<Vec<CheckType>>,
 }
 
 /// An SDK token.
@@ -46,6 +63,7 @@ impl TokenCreate {
             client_id: r.req_str("clientId", 64)?,
             referrer: r.opt_str("referrer", MAX_BINDING_LEN)?,
             app_id: r.opt_str("appId", MAX_BINDING_LEN)?,
+            check_types: read_check_types(r.raw("checkTypes"))?,
         })
     }
 
@@ -79,6 +97,42 @@ impl TokenCreate {
     }
 }
 
+/// `checkTypes`: absent, or an array of distinct check type names.
+fn read_check_types(value: Option<&Value>) -> Result<Option<Vec<CheckType>>> {
+    let items = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            return Err(CoreError::invalid(
+                "checkTypes",
+                "'checkTypes' must be an array of check types",
+            ));
+        }
+    };
+    let mut types = Vec::with_capacity(items.len());
+    for item in items {
+        let parsed = item.as_str().and_then(CheckType::parse).ok_or_else(|| {
+            CoreError::invalid(
+                "checkTypes",
+                format!("'checkTypes' holds {item}, which is not a check type"),
+            )
+        })?;
+        if !types.contains(&parsed) {
+            types.push(parsed);
+        }
+    }
+    Ok(Some(types))
+}
+
+/// The check types a token's claims allow: those it names (unknown names, from a newer
+/// server, allow nothing), else the capture defaults.
+fn allowed_check_types(named: Option<&[String]>) -> Vec<CheckType> {
+    match named {
+        Some(names) => names.iter().filter_map(|n| CheckType::parse(n)).collect(),
+        None => CAPTURE_CHECK_TYPES.to_vec(),
+    }
+}
+
 /// A verified SDK token: who it acts for and what it is bound to.
 #[derive(Clone, Debug)]
 pub struct SdkSession {
@@ -92,6 +146,8 @@ pub struct SdkSession {
     /// Expiry, Unix seconds.
     pub expires_at: i64,
     pub token_id: String,
+    /// The check types the token may start.
+    pub check_types: Vec<CheckType>,
 }
 
 /// Why a presented SDK token is not accepted (all of them are 401 on the wire).
@@ -111,13 +167,16 @@ impl Services {
         let request = TokenCreate::read(as_object(input, None)?)?;
         let binding = request.binding()?;
         self.require_client(scope, &request.client_id).await?;
-        let claims = SdkClaims::new(
+        let mut claims = SdkClaims::new(
             &scope.account_id,
             scope.mode.as_str(),
             &request.client_id,
             binding,
             self.now_ms().div_euclid(1000),
         );
+        if let Some(types) = &request.check_types {
+            claims = claims.with_check_types(types.iter().map(|t| t.as_str().into()).collect());
+        }
         let token = self.token_keys.sign(&claims).map_err(|e| {
             tracing::error!(error = %e, "signing an SDK token failed");
             CoreError::internal("the SDK token could not be signed")
@@ -151,6 +210,7 @@ impl Services {
             return Err(SdkTokenRefusal::ClientGone);
         }
         Ok(SdkSession {
+            check_types: allowed_check_types(claims.check_types.as_deref()),
             scope,
             client_id: claims.client_id,
             binding,

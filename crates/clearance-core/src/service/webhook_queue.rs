@@ -76,6 +76,7 @@ pub(crate) fn drain_job(scope: &Scope, webhook_id: &str, job_id: String, now: i6
         payload: WebhookJob::new(scope, webhook_id).payload(),
         run_at_ms: now,
         max_attempts: DRAIN_JOB_ATTEMPTS,
+        fair_key: scope.account_id.clone(),
     }
 }
 

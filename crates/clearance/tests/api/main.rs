@@ -17,6 +17,7 @@ mod documents;
 mod edge;
 mod events;
 mod faces;
+mod fair_scheduling;
 mod flow;
 mod flow_finish;
 mod flow_messages;

@@ -62,6 +62,7 @@ async fn dead_job(app: &TestApp, id: &str, due: i64) {
             payload: json!({}),
             run_at_ms: due,
             max_attempts: 1,
+            fair_key: String::new(),
         })
         .await
         .unwrap();

@@ -47,12 +47,17 @@ struct Capture {
 
 impl Capture {
     async fn start(app: &TestApp) -> Self {
+        Self::issued(app, None).await
+    }
+
+    /// A token for a new client, issued for these check types (the capture defaults if none).
+    async fn issued(app: &TestApp, check_types: Option<Value>) -> Self {
         let client = new_client(app).await;
-        let auth = token(
-            app,
-            json!({"clientId": client, "referrer": "https://app.example.com/*"}),
-        )
-        .await;
+        let mut request = json!({"clientId": client, "referrer": "https://app.example.com/*"});
+        if let Some(types) = check_types {
+            request["checkTypes"] = types;
+        }
+        let auth = token(app, request).await;
         Capture { client, auth }
     }
 
@@ -151,7 +156,12 @@ async fn live_videos_are_created_for_the_tokens_client() {
 #[tokio::test]
 async fn a_check_created_through_the_sdk_completes_and_is_seen_with_the_api_key() {
     let app = TestApp::spawn().await;
-    let capture = Capture::start(&app).await;
+    let types = json!([
+        "identity_check",
+        "document_check",
+        "standard_screening_check"
+    ]);
+    let capture = Capture::issued(&app, Some(types)).await;
     let (doc, photo) = capture.document_and_selfie(&app).await;
 
     let created = capture
@@ -211,6 +221,122 @@ async fn a_check_created_through_the_sdk_completes_and_is_seen_with_the_api_key(
         .get(&format!("/v1/checks?clientId={}", capture.client))
         .await;
     assert_eq!(listed.body["totalItems"], 2, "{}", listed.text);
+}
+
+/// Issue #21.1: the person holding the token starts only the checks the issuer meant, and only
+/// so many of them.
+#[tokio::test]
+async fn an_sdk_token_starts_only_its_check_types_and_only_so_many() {
+    let app = TestApp::spawn().await;
+    let by_default = Capture::start(&app).await;
+    let headers = [
+        ("Authorization", by_default.auth.as_str()),
+        ("Origin", SITE),
+    ];
+    let session = call(&app, Method::GET, "/v1/sdk/session", &headers, None).await;
+    assert_eq!(
+        session.body["checkTypes"],
+        json!([
+            "document_check",
+            "identity_check",
+            "enhanced_identity_check",
+            "proof_of_address_check",
+            "face_authentication_check",
+            "age_estimation_check"
+        ]),
+        "{}",
+        session.body
+    );
+    // Screening is not capture: without the issuer's say-so the holder cannot screen anyone,
+    // themselves included.
+    for kind in [
+        "standard_screening_check",
+        "extensive_screening_check",
+        "multi_bureau_check",
+    ] {
+        let r = by_default
+            .post(&app, "/v1/sdk/checks", &json!({"type": kind}))
+            .await;
+        assert_eq!(
+            (r.status, r.body["type"].as_str()),
+            (403, Some("unauthorized")),
+            "{kind}: {}",
+            r.body
+        );
+        assert!(
+            r.body["message"].as_str().unwrap().contains(kind),
+            "{}",
+            r.body
+        );
+    }
+
+    let screening_only = Capture::issued(&app, Some(json!(["standard_screening_check"]))).await;
+    let (doc, _) = screening_only.document_and_selfie(&app).await;
+    let r = screening_only
+        .post(
+            &app,
+            "/v1/sdk/checks",
+            &json!({"type": "document_check", "documentId": doc}),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // The bound holds under concurrency: of 14 requests at once, exactly 10 start a check.
+    let screening = json!({"type": "standard_screening_check"});
+    let answers = futures_util::future::join_all(
+        (0..14).map(|_| screening_only.post(&app, "/v1/sdk/checks", &screening)),
+    )
+    .await;
+    let started = answers.iter().filter(|a| a.status == 200).count();
+    let refused: Vec<_> = answers.iter().filter(|a| a.status != 200).collect();
+    assert_eq!(
+        started,
+        10,
+        "{:?}",
+        refused.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
+    for r in refused {
+        assert_eq!(
+            (r.status, r.body["type"].as_str()),
+            (403, Some("unauthorized"))
+        );
+        assert!(
+            r.body["message"].as_str().unwrap().contains("new token"),
+            "{}",
+            r.body
+        );
+    }
+    let listed = app
+        .get(&format!("/v1/checks?clientId={}", screening_only.client))
+        .await;
+    assert_eq!(listed.body["totalItems"], 10, "{}", listed.text);
+    // A new token for the same client starts again.
+    let again = token(
+        &app,
+        json!({"clientId": screening_only.client, "referrer": "https://app.example.com/*",
+            "checkTypes": ["standard_screening_check"]}),
+    )
+    .await;
+    let headers = [("Authorization", again.as_str()), ("Origin", SITE)];
+    let body = json!({"type": "standard_screening_check"});
+    let r = call(&app, Method::POST, "/v1/sdk/checks", &headers, Some(&body)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // What the issuer may name is checked when the token is issued.
+    for bad in [
+        json!("standard_screening_check"),
+        json!(["spaceship_check"]),
+        json!([1]),
+    ] {
+        let r = app
+            .post(
+                "/v1/tokens",
+                &json!({"clientId": screening_only.client,
+                    "referrer": "https://app.example.com/*", "checkTypes": bad}),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert_eq!(r.body["param"], "checkTypes", "{}", r.body);
+    }
 }
 
 #[tokio::test]

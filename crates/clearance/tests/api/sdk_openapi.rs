@@ -61,7 +61,12 @@ async fn the_capture_api_is_documented_with_its_own_scheme() {
             .is_none(),
         "check options are the server's to set"
     );
-    assert_eq!(required("SdkSession").as_array().map(Vec::len), Some(4));
+    assert_eq!(required("SdkSession").as_array().map(Vec::len), Some(5));
+    assert_eq!(
+        body("SdkSession")["properties"]["checkTypes"]["type"],
+        "array",
+        "the check types a token may start are listed"
+    );
 
     // An API key is refused on each of them, in the wire shape the document declares.
     for (method, path) in operations {

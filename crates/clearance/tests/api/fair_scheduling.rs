@@ -1,0 +1,91 @@
+//! Issue #21.2: one tenant's slow webhook endpoints must not stop another tenant's checks.
+//! Deliveries run on runners of their own, so checks go on while every delivery waits.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use clearance_testkit::TestApp;
+use reqwest::Method;
+use serde_json::json;
+use tokio::sync::watch;
+
+use crate::person;
+use crate::webhook_delivery::wait_for;
+
+/// An endpoint that holds every request until the test opens the gate.
+struct Held {
+    started: AtomicUsize,
+    gate: watch::Receiver<bool>,
+}
+
+async fn hold(State(held): State<Arc<Held>>) -> StatusCode {
+    held.started.fetch_add(1, Ordering::SeqCst);
+    let mut gate = held.gate.clone();
+    let _ = gate.wait_for(|open| *open).await;
+    StatusCode::OK
+}
+
+async fn held_receiver() -> (String, Arc<Held>, watch::Sender<bool>) {
+    let (open, gate) = watch::channel(false);
+    let held = Arc::new(Held {
+        started: AtomicUsize::new(0),
+        gate,
+    });
+    let app = Router::new()
+        .route("/hook", post(hold))
+        .with_state(held.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, held, open)
+}
+
+#[tokio::test]
+async fn slow_endpoints_of_one_account_do_not_hold_another_accounts_checks() {
+    // The test server runs 4 check runners; 6 endpoints that never answer would hold them all
+    // if deliveries shared them.
+    let app = TestApp::spawn_for_webhooks(1000).await;
+    let (url, held, open) = held_receiver().await;
+    for _ in 0..6 {
+        let hook = app
+            .post(
+                "/v1/webhooks",
+                &json!({"url": url, "enabled": true, "events": ["client.created"]}),
+            )
+            .await;
+        assert_eq!(hook.status, 200, "{}", hook.text);
+    }
+    app.post("/v1/clients", &person("Ada", "Lovelace")).await;
+    wait_for("six held deliveries", || {
+        held.started.load(Ordering::SeqCst) >= 6
+    })
+    .await;
+
+    let (other, _) = app.other_account("patient").await;
+    let send = |path: &str, body: serde_json::Value| {
+        let (app, key, path) = (&app, other.clone(), path.to_string());
+        async move { app.send(Method::POST, &path, Some(&key), Some(&body)).await }
+    };
+    let client = send("/v1/clients", person("Alan", "Turing")).await;
+    let check = send(
+        "/v1/checks",
+        json!({"clientId": client.body["id"], "type": "standard_screening_check"}),
+    )
+    .await;
+    assert_eq!(check.status, 200, "{}", check.text);
+    let id = check.body["id"].as_str().unwrap().to_string();
+    // `settled` gives up after about ten seconds; every delivery is still held meanwhile.
+    let done = crate::checks::settled(&app, &other, &id).await;
+    assert_eq!(done["status"], "complete", "{done}");
+    assert!(
+        held.started.load(Ordering::SeqCst) >= 6,
+        "the deliveries were still held"
+    );
+    open.send(true).unwrap();
+}
