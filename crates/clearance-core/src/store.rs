@@ -314,6 +314,12 @@ pub trait Store: JobQueue + Leases + ListStore + Maintenance + Send + Sync {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<StoredEvent>, StoreError>;
+    /// A mark of the transactions running now, for [`Store::transactions_ended`]; `None` on a
+    /// store where writes become visible in the order they took their sequence numbers, so a
+    /// gap in the outbox's sequence is never a transaction still running.
+    async fn transaction_mark(&self) -> Result<Option<i64>, StoreError>;
+    /// Whether every transaction running when `mark` was taken has ended.
+    async fn transactions_ended(&self, mark: i64) -> Result<bool, StoreError>;
     /// Outbox events of one scope matching `query`, oldest first.
     async fn find_events(&self, query: &EventQuery) -> Result<Vec<StoredEvent>, StoreError>;
 

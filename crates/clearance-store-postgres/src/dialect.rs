@@ -15,6 +15,14 @@ impl Dialect for PgDialect {
 
     const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
 
+    // The next transaction id to be handed out, and the oldest one still running: once that
+    // has passed the mark, every transaction that was running when it was taken has ended.
+    const TRANSACTION_MARK: Option<&'static str> =
+        Some("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint");
+
+    const TRANSACTIONS_ENDED: &'static str =
+        "SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint >= $1)::int::bigint";
+
     fn push_attr_filter(query: &mut DynamicQuery<'_, Postgres>, filter: &AttrFilter) {
         // Scalars compare by their text form (booleans as true/false); arrays match an element.
         query

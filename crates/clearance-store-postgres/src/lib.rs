@@ -81,6 +81,10 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore, StoreEr
         admin.close().await;
         options = options.options([("search_path", schema)]);
     }
+    // The server's transactions last milliseconds. One left open by a frozen process would
+    // hold back the webhook dispatcher, which waits for any transaction that may still add an
+    // event before an earlier outbox position: the database ends such a one after a minute.
+    let options = options.options([("idle_in_transaction_session_timeout", "60s")]);
     // The job queue's bookkeeping commits without waiting for the WAL flush: losing a claim,
     // heartbeat, completion or release in a crash only makes a job run again.
     let queue = PgPoolOptions::new()

@@ -19,6 +19,15 @@ pub trait Dialect: 'static {
     /// time. Starts with a space when not empty.
     const CLAIM_LOCK: &'static str;
 
+    /// A query answering one `BIGINT`: a mark of the transactions running now (every one of
+    /// them has an id below it). `None` where writes become visible in the order they took
+    /// their sequence numbers (SQLite's one writer).
+    const TRANSACTION_MARK: Option<&'static str>;
+
+    /// A query answering one `BIGINT`, 1 when every transaction running when the mark `$1` was
+    /// taken has ended, else 0.
+    const TRANSACTIONS_ENDED: &'static str;
+
     /// Appends ` AND (…)`: the body's attribute at `filter.path` equals `filter.value`, scalars
     /// compared by their text form (booleans as `true`/`false`), an array when one of its
     /// elements does. The path's segments were checked by the core.

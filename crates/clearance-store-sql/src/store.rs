@@ -93,6 +93,26 @@ where
         self.events_after_seq(after_seq, limit).await
     }
 
+    async fn transaction_mark(&self) -> Result<Option<i64>, StoreError> {
+        let Some(sql) = D::TRANSACTION_MARK else {
+            return Ok(None);
+        };
+        let mark: i64 = sqlx::query_scalar(sql)
+            .fetch_one(&self.pools.writes)
+            .await
+            .map_err(store_error)?;
+        Ok(Some(mark))
+    }
+
+    async fn transactions_ended(&self, mark: i64) -> Result<bool, StoreError> {
+        let ended: i64 = sqlx::query_scalar(D::TRANSACTIONS_ENDED)
+            .bind(mark)
+            .fetch_one(&self.pools.writes)
+            .await
+            .map_err(store_error)?;
+        Ok(ended == 1)
+    }
+
     async fn find_events(&self, query: &EventQuery) -> Result<Vec<StoredEvent>, StoreError> {
         self.events_matching(query).await
     }

@@ -16,6 +16,12 @@ impl Dialect for SqliteDialect {
     // The single writer connection runs one claim at a time.
     const CLAIM_LOCK: &'static str = "";
 
+    // One writer: an event becomes visible before the next one takes its number, so a gap in
+    // the outbox's sequence is never a transaction still running.
+    const TRANSACTION_MARK: Option<&'static str> = None;
+
+    const TRANSACTIONS_ENDED: &'static str = "SELECT 1 + 0 * $1";
+
     fn push_attr_filter(query: &mut DynamicQuery<'_, Sqlite>, filter: &AttrFilter) {
         let path = json_path(&filter.path);
         // Scalars compare by their text form (booleans as true/false); arrays match an element.

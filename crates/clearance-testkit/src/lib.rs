@@ -197,6 +197,15 @@ impl TestApp {
         .await
     }
 
+    /// The PostgreSQL URL and schema the server runs on, when it runs on PostgreSQL (for tests
+    /// that must hold a transaction of their own open beside the server's).
+    pub fn postgres(&self) -> Option<(&str, &str)> {
+        self.node
+            .postgres
+            .as_ref()
+            .map(|(url, schema)| (url.as_str(), schema.as_str()))
+    }
+
     /// Starts another server on this one's database, blobs and keys, with its own workers,
     /// dispatcher and in-process state: a second node of a cluster. On PostgreSQL it opens its
     /// own connections to the same schema; on SQLite it shares the store (one writer per file).

@@ -4,6 +4,7 @@
 //! one transaction.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -17,36 +18,59 @@ use crate::scope::{Mode, Scope};
 use crate::store::{Change, ListQuery, Resource, ResourceKind};
 use crate::typed;
 
-/// How long a gap in the outbox's sequence may still fill in. On PostgreSQL a sequence number
-/// is taken before its transaction commits, so a later event can become visible first; the
-/// dispatcher stops before a gap until it is this old, and then takes it for a rolled-back
-/// write (rare: events are written after the checks that can roll a change back).
-const GAP_SETTLE_MS: i64 = 10_000;
+/// How old the event after a gap in the outbox's sequence must be before the dispatcher asks
+/// the database whether the gap can still fill. On PostgreSQL a sequence number is taken before
+/// its transaction commits, so a later event often becomes visible first; such gaps fill within
+/// milliseconds, and only one that stays open is looked into.
+const GAP_SETTLE_MS: i64 = 2_000;
 const CURSOR_ID: &str = "webhook-dispatch";
+/// When this process last warned of a gap waiting over a minute (one warning a minute).
+static LAST_GAP_WARNING: AtomicI64 = AtomicI64::new(0);
 
 /// How far the dispatcher has read the outbox (`ResourceKind::DispatchCursor`).
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct DispatchCursor {
     /// The last event dispatched.
     seq: i64,
+    /// A gap right after `seq` that is waiting for the transactions that could still fill it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gap: Option<GapWait>,
+}
+
+/// The transactions a gap waits for: those running when `mark` was taken (see
+/// [`crate::store::Store::transaction_mark`]). Once they have all ended, a number still missing
+/// was rolled back and can never appear: the gap is skipped, never guessed at by age.
+#[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct GapWait {
+    after: i64,
+    mark: i64,
+}
+
+/// What one look at the outbox found.
+enum Readable {
+    /// Events to dispatch, in order, without a gap among them.
+    Events(Vec<StoredEvent>),
+    /// Nothing yet; record this wait on the cursor.
+    Wait(GapWait),
+    /// Nothing yet.
+    Nothing,
 }
 
 fn system_scope() -> Scope {
     Scope::new("_system", Mode::Live)
 }
 
-/// The events after `after` that can be dispatched now: the run without gaps in the sequence,
-/// continued past a gap only when the event after it was written before `gap_deadline`.
-fn settled_prefix(after: i64, events: Vec<StoredEvent>, gap_deadline: i64) -> Vec<StoredEvent> {
+/// The events after `after` up to the first gap in the sequence.
+fn contiguous_run(after: i64, events: Vec<StoredEvent>) -> Vec<StoredEvent> {
     let mut last = after;
     events
         .into_iter()
         .take_while(|e| {
-            let ready = e.seq == last + 1 || e.event.created_at <= gap_deadline;
-            if ready {
+            let next = e.seq == last + 1;
+            if next {
                 last = e.seq;
             }
-            ready
+            next
         })
         .collect()
 }
@@ -76,12 +100,25 @@ impl Services {
                 .store
                 .get(scope, ResourceKind::DispatchCursor, CURSOR_ID)
                 .await?;
-            let after = match &cursor {
-                Some(c) => typed::decode::<DispatchCursor>(c)?.seq,
-                None => 0,
+            let state = match &cursor {
+                Some(c) => typed::decode::<DispatchCursor>(c)?,
+                None => DispatchCursor { seq: 0, gap: None },
             };
-            let fetched = self.store.events_after(after, batch).await?;
-            let events = settled_prefix(after, fetched, self.now_ms() - GAP_SETTLE_MS);
+            let events = match self.readable(&state, batch).await? {
+                Readable::Events(events) => events,
+                Readable::Nothing => return Ok(Tried::Done(0)),
+                Readable::Wait(gap) => {
+                    let waiting = DispatchCursor {
+                        gap: Some(gap),
+                        ..state
+                    };
+                    let commit = self
+                        .store
+                        .apply(vec![cursor_change(cursor, &waiting, self.now_ms())])
+                        .await;
+                    return Tried::committed(commit, || 0);
+                }
+            };
             let Some(last) = events.last().map(|e| e.seq) else {
                 return Ok(Tried::Done(0));
             };
@@ -109,28 +146,11 @@ impl Services {
                     )));
                 }
             }
-            let cursor_body = typed::encode(&DispatchCursor { seq: last });
-            changes.insert(
-                0,
-                match cursor {
-                    Some(c) => Change::Update(Resource {
-                        body: cursor_body,
-                        updated_at: now,
-                        version: c.version + 1,
-                        ..c
-                    }),
-                    None => Change::Insert(Resource {
-                        id: CURSOR_ID.into(),
-                        scope: scope.clone(),
-                        kind: ResourceKind::DispatchCursor,
-                        client_id: None,
-                        created_at: now,
-                        updated_at: now,
-                        version: 1,
-                        body: cursor_body,
-                    }),
-                },
-            );
+            let advanced = DispatchCursor {
+                seq: last,
+                gap: None,
+            };
+            changes.insert(0, cursor_change(cursor, &advanced, now));
             let deliveries = changes.len() - 1;
             let commit = self.store.apply(changes).await;
             if commit.is_ok() && deliveries > 0 {
@@ -141,6 +161,59 @@ impl Services {
         .await?;
         // Another process kept dispatching the same range: it has them.
         Ok(dispatched.unwrap_or(0))
+    }
+
+    /// The events after the cursor that can be dispatched now. A gap right after the cursor
+    /// holds everything back until it fills, or until the database says every transaction that
+    /// could still fill it has ended (then the number was rolled back and is skipped).
+    async fn readable(&self, cursor: &DispatchCursor, batch: u32) -> Result<Readable> {
+        let after = cursor.seq;
+        let fetched = self.store.events_after(after, batch).await?;
+        let Some(first) = fetched.first() else {
+            return Ok(Readable::Nothing);
+        };
+        if first.seq == after + 1 {
+            return Ok(Readable::Events(contiguous_run(after, fetched)));
+        }
+        if first.event.created_at > self.now_ms() - GAP_SETTLE_MS {
+            return Ok(Readable::Nothing); // young: it usually fills in a moment
+        }
+        let skip_to = first.seq - 1;
+        match cursor.gap {
+            Some(gap) if gap.after == after => {
+                if !self.store.transactions_ended(gap.mark).await? {
+                    let now = self.now_ms();
+                    let waited = now - first.event.created_at;
+                    let last = LAST_GAP_WARNING.load(Ordering::Relaxed);
+                    if waited > 60_000 && now - last >= 60_000 {
+                        LAST_GAP_WARNING.store(now, Ordering::Relaxed);
+                        tracing::warn!(
+                            after,
+                            waited_ms = waited,
+                            "webhook dispatch waits for a database transaction still running since before the next event"
+                        );
+                    }
+                    return Ok(Readable::Nothing);
+                }
+                // Read again: the gap's transaction may have committed since the first read.
+                let fetched = self.store.events_after(after, batch).await?;
+                if fetched.first().is_some_and(|e| e.seq == after + 1) {
+                    return Ok(Readable::Events(contiguous_run(after, fetched)));
+                }
+                tracing::info!(
+                    after,
+                    skip_to,
+                    "outbox gap skipped: its transactions rolled back"
+                );
+                let from = fetched.first().map_or(skip_to, |e| e.seq - 1);
+                Ok(Readable::Events(contiguous_run(from, fetched)))
+            }
+            _ => match self.store.transaction_mark().await? {
+                // A store whose writes show in sequence order has no gap that can still fill.
+                None => Ok(Readable::Events(contiguous_run(skip_to, fetched))),
+                Some(mark) => Ok(Readable::Wait(GapWait { after, mark })),
+            },
+        }
     }
 
     /// The scope's enabled webhooks. One whose stored body no longer reads is left out (and
@@ -167,6 +240,29 @@ impl Services {
                 }
             })
             .collect())
+    }
+}
+
+/// The write that stores `state` as the shared cursor (created on first use).
+fn cursor_change(stored: Option<Resource>, state: &DispatchCursor, now: i64) -> Change {
+    let body = typed::encode(state);
+    match stored {
+        Some(c) => Change::Update(Resource {
+            body,
+            updated_at: now,
+            version: c.version + 1,
+            ..c
+        }),
+        None => Change::Insert(Resource {
+            id: CURSOR_ID.into(),
+            scope: system_scope(),
+            kind: ResourceKind::DispatchCursor,
+            client_id: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            body,
+        }),
     }
 }
 
@@ -197,18 +293,12 @@ mod tests {
     }
 
     #[test]
-    fn a_run_without_gaps_is_taken_at_once() {
-        let got = settled_prefix(4, vec![event(5, 100), event(6, 100), event(7, 100)], 0);
+    fn a_run_stops_at_the_first_gap() {
+        let got = contiguous_run(4, vec![event(5, 100), event(6, 100), event(7, 100)]);
         assert_eq!(seqs(&got), [5, 6, 7]);
-    }
-
-    #[test]
-    fn a_young_gap_stops_the_run_until_it_fills_or_ages() {
-        let fetched = || vec![event(5, 100), event(7, 100), event(8, 100)];
-        assert_eq!(seqs(&settled_prefix(4, fetched(), 50)), [5]);
-        // A gap right after the cursor holds everything back.
-        assert!(settled_prefix(4, vec![event(6, 100)], 50).is_empty());
-        // Once the event after the gap is older than the deadline, the gap is a rollback.
-        assert_eq!(seqs(&settled_prefix(4, fetched(), 100)), [5, 7, 8]);
+        let got = contiguous_run(4, vec![event(5, 100), event(7, 100), event(8, 100)]);
+        assert_eq!(seqs(&got), [5]);
+        // A gap right after the cursor holds everything back, however old.
+        assert!(contiguous_run(4, vec![event(6, 0)]).is_empty());
     }
 }

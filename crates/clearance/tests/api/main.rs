@@ -25,6 +25,7 @@ mod isolation;
 mod lists;
 mod live_media;
 mod nodes;
+mod outbox_gaps;
 mod platform;
 mod retention;
 mod screening;
