@@ -141,6 +141,15 @@ impl ApiError {
             "The service is not ready; please try again shortly",
         )
     }
+
+    /// 503 from `/readyz` while the process shuts down.
+    pub fn shutting_down() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            "This server is shutting down",
+        )
+    }
 }
 
 impl From<CoreError> for ApiError {

@@ -49,6 +49,9 @@ pub struct Shared {
     pub(crate) flow_limiter: Arc<RateLimiter>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) job_stats: Option<Arc<WorkerStats>>,
+    /// Set when the process starts shutting down: `/readyz` answers 503 from then on, so load
+    /// balancers stop sending before the listener closes.
+    pub(crate) draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The state behind every handler. One `Arc`: the middleware and extractors clone it several
@@ -81,6 +84,7 @@ impl AppState {
             keys: Arc::new(KeyCache::default()),
             metrics: Arc::new(Metrics::default()),
             job_stats: None,
+            draining: Arc::default(),
         }))
     }
 
@@ -93,6 +97,12 @@ impl AppState {
     /// are kept (run periodically by housekeeping).
     pub fn sweep_idle_rate_limits(&self) -> usize {
         self.limiter.sweep_idle() + self.flow_limiter.sweep_idle()
+    }
+
+    /// Marks the process as shutting down: readiness fails from now on.
+    pub fn start_draining(&self) {
+        self.draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Exposes this process's job counters on `/metrics`.

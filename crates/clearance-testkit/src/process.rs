@@ -158,6 +158,30 @@ impl ServerProcess {
             .unwrap_or(0)
     }
 
+    /// SIGTERM: a graceful shutdown begins; see [`ServerProcess::wait_exit`].
+    pub fn terminate(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM was delivered");
+    }
+
+    /// Waits up to `within` for the process to exit on its own; its exit status, or `None`
+    /// when it is still running.
+    pub async fn wait_exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// SIGKILL: no graceful shutdown, no chance to release leases.
     pub fn kill(mut self) {
         self.child.kill().expect("the server is killed");

@@ -132,6 +132,10 @@ pub struct ServeArgs {
     /// Checks this process runs at once (0: accept requests but run no checks here).
     #[arg(long, env = "CLEARANCE_WORKERS", default_value_t = 8)]
     pub workers: usize,
+    /// On SIGTERM, how long `/readyz` answers 503 before the listener closes (time for a load
+    /// balancer to stop sending), in milliseconds. A second signal skips the rest.
+    #[arg(long, env = "CLEARANCE_SHUTDOWN_DELAY_MS", default_value_t = 2_000)]
+    pub shutdown_delay_ms: u64,
     /// Webhook endpoints this process drains at once, apart from the check runners (a process
     /// with `CLEARANCE_WORKERS=0` runs no background work at all).
     #[arg(long, env = "CLEARANCE_WEBHOOK_WORKERS", default_value_t = 8)]

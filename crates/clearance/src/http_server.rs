@@ -82,6 +82,9 @@ pub async fn serve(
             drop(permit);
         });
     }
+    // Close the socket now: connections made during the drain would wait in the kernel's
+    // backlog for an accept that never comes, instead of being refused and retried elsewhere.
+    drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(DRAIN) => {

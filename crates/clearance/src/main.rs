@@ -289,7 +289,25 @@ async fn serve(
         header_timeout: Duration::from_millis(args.header_timeout_ms.max(1)),
         max_connections: args.max_connections,
     };
-    clearance::http_server::serve(listener, app.router, limits, shutdown_signal()).await;
+    // On SIGTERM: readiness fails at once, the listener stays open for the drain delay (load
+    // balancers see the 503 and stop sending), then closes while in-flight requests finish.
+    let api = app.api.clone();
+    let drain_delay = Duration::from_millis(args.shutdown_delay_ms);
+    let shutdown = async move {
+        shutdown_signal().await;
+        api.start_draining();
+        tracing::info!(
+            delay_ms = drain_delay.as_millis() as u64,
+            "shutting down: not ready; closing the listener after the drain delay"
+        );
+        tokio::select! {
+            () = tokio::time::sleep(drain_delay) => {}
+            // A second signal means now.
+            () = shutdown_signal() => {}
+        }
+    };
+    clearance::http_server::serve(listener, app.router, limits, shutdown).await;
+    tracing::info!("in-flight requests done; handing running jobs back");
     // Running checks finish (or go back to the queue) before the process exits.
     let _ = stop_workers.send(true);
     if let Some(workers) = workers {

@@ -14,8 +14,11 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// The process can serve: its database answers.
+/// The process can serve: it is not shutting down, and its database answers.
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(ApiError::shutting_down());
+    }
     match state.services.store().ping().await {
         Ok(()) => Ok(Json(json!({"status": "ready"}))),
         Err(e) => {
