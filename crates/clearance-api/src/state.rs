@@ -19,6 +19,12 @@ pub struct ApiConfig {
     /// Requests per second per hosted-flow link (its unauthenticated endpoints); 0 turns
     /// limiting off.
     pub rate_limit_flow: u32,
+    /// Requests per second from one client address (an IPv6 /64) to the hosted flow's
+    /// endpoints, whatever the link, checked before the link is looked up; 0 turns it off.
+    pub rate_limit_flow_address: u32,
+    /// The header a trusted reverse proxy puts the client's address in (its last value is
+    /// used), e.g. `x-forwarded-for`; without it, the connection's peer address.
+    pub client_ip_header: Option<String>,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
     /// The external base URL (scheme, host, optional port and path prefix, no trailing slash)
@@ -32,6 +38,8 @@ impl Default for ApiConfig {
             rate_limit_test: 5,
             rate_limit_live: 10,
             rate_limit_flow: 10,
+            rate_limit_flow_address: 50,
+            client_ip_header: None,
             max_body_bytes: 6 * 1024 * 1024,
             public_url: "http://127.0.0.1:8080".into(),
         }
@@ -47,6 +55,8 @@ pub struct Shared {
     pub(crate) limiter: Arc<RateLimiter>,
     /// Per-link buckets for the hosted flow's unauthenticated endpoints.
     pub(crate) flow_limiter: Arc<RateLimiter>,
+    /// Per-address buckets for the same endpoints, across links.
+    pub(crate) flow_address_limiter: Arc<RateLimiter>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) job_stats: Option<Arc<WorkerStats>>,
     /// Set when the process starts shutting down: `/readyz` answers 503 from then on, so load
@@ -80,6 +90,10 @@ impl AppState {
                 config.rate_limit_flow,
                 config.rate_limit_flow,
             )),
+            flow_address_limiter: Arc::new(RateLimiter::new(
+                config.rate_limit_flow_address,
+                config.rate_limit_flow_address,
+            )),
             config: Arc::new(config),
             keys: Arc::new(KeyCache::default()),
             metrics: Arc::new(Metrics::default()),
@@ -96,7 +110,9 @@ impl AppState {
     /// Drops the rate-limit buckets of callers idle for a second or more; answers how many
     /// are kept (run periodically by housekeeping).
     pub fn sweep_idle_rate_limits(&self) -> usize {
-        self.limiter.sweep_idle() + self.flow_limiter.sweep_idle()
+        self.limiter.sweep_idle()
+            + self.flow_limiter.sweep_idle()
+            + self.flow_address_limiter.sweep_idle()
     }
 
     /// Marks the process as shutting down: readiness fails from now on.

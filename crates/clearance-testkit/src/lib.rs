@@ -267,7 +267,8 @@ impl TestApp {
         );
         let router = app.router;
         tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
+            let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+            let _ = axum::serve(listener, service).await;
         });
         // The workers stop when the app (holding the sender) is dropped.
         let (stop_workers, stop) = tokio::sync::watch::channel(false);

@@ -113,6 +113,14 @@ pub struct ServeArgs {
     /// document and a selfie makes a handful a minute.
     #[arg(long, env = "CLEARANCE_RATE_LIMIT_FLOW", default_value_t = 10)]
     pub rate_limit_flow: u32,
+    /// Requests per second from one client address (an IPv6 /64) to the hosted flow's
+    /// endpoints, across links, checked before the link is looked up; 0 turns it off.
+    #[arg(long, env = "CLEARANCE_RATE_LIMIT_FLOW_ADDRESS", default_value_t = 50)]
+    pub rate_limit_flow_address: u32,
+    /// Behind a reverse proxy: the header it puts the client's address in (its last value is
+    /// used), e.g. `X-Forwarded-For`. Set it only when every request comes through that proxy.
+    #[arg(long, env = "CLEARANCE_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
     /// `node`: each server allows a key its whole rate (N servers allow N times it); `cluster`:
     /// servers count each other through the database and each allows its share.
     #[arg(long, env = "CLEARANCE_RATE_LIMIT_SCOPE", value_enum, default_value_t = RateLimitScope::Node)]

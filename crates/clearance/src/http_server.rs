@@ -7,12 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower::ServiceExt;
 
 /// How long in-flight requests may take to finish once shutdown starts.
 const DRAIN: Duration = Duration::from_secs(30);
@@ -56,9 +58,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors and the like: wait instead of spinning.
                     tracing::warn!(error = %e, "accepting a connection failed");
@@ -69,7 +71,16 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(router.clone());
+        // The hosted flow limits each client address; nothing else needs the peer, so other
+        // requests skip the extension's allocation.
+        let service = TowerToHyperService::new(router.clone().map_request(
+            move |mut request: axum::http::Request<_>| {
+                if request.uri().path().starts_with("/flow/") {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                }
+                request
+            },
+        ));
         let builder = builder.clone();
         let connection = graceful.watch(
             builder

@@ -219,6 +219,11 @@ async fn serve(
         rate_limit_test: args.rate_limit_test,
         rate_limit_live: args.rate_limit_live,
         rate_limit_flow: args.rate_limit_flow,
+        rate_limit_flow_address: args.rate_limit_flow_address,
+        client_ip_header: args
+            .client_ip_header
+            .as_ref()
+            .map(|h| h.trim().to_ascii_lowercase()),
         max_body_bytes: args.max_body_bytes,
         public_url: args
             .public_url

@@ -6,9 +6,12 @@
 //! Same-origin only: a browser request whose `Origin` is not this host, or whose
 //! `Sec-Fetch-Site` says it came from another site, is refused; no CORS headers are ever sent.
 
-use axum::extract::{Path, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::{Extension, Json};
+use clearance_core::Mode;
 use clearance_core::audit::Actor;
 use clearance_core::resources::document::Document;
 use clearance_core::service::{FlowLink, LinkedSession};
@@ -71,6 +74,13 @@ pub async fn gate(
     next: axum::middleware::Next,
 ) -> Result<axum::response::Response, ApiError> {
     same_origin(request.headers())?;
+    // Before the lookup: a flood of made-up links from one place never reaches the database.
+    if let Some(address) = client_address(&state, &request)
+        && let Some(decision) = state.flow_address_limiter.check(&address, Mode::Live)
+        && !decision.allowed
+    {
+        return Err(ApiError::rate_limited(decision.reset_secs));
+    }
     let token = params
         .iter()
         .find(|(name, _)| name == "token")
@@ -89,6 +99,40 @@ pub async fn gate(
     }
     request.extensions_mut().insert(GatedLink(link));
     Ok(next.run(request).await)
+}
+
+/// Whom to count a flow request against: the address a trusted proxy names in the configured
+/// header (its last value, the one the proxy itself added), else the connection's peer. An
+/// IPv6 address counts by its /64, which one household or phone usually holds whole.
+fn client_address(state: &AppState, request: &axum::extract::Request) -> Option<String> {
+    let from_header = state.config.client_ip_header.as_deref().and_then(|name| {
+        let value = request
+            .headers()
+            .get_all(name)
+            .iter()
+            .next_back()?
+            .to_str()
+            .ok()?;
+        value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+    });
+    let ip = match from_header {
+        Some(ip) => ip,
+        None => request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()?
+            .0
+            .ip(),
+    };
+    Some(match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    })
 }
 
 fn object(body: &Value) -> Result<&Map<String, Value>, ApiError> {

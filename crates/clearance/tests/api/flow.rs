@@ -549,6 +549,74 @@ async fn an_unknown_link_is_refused_before_its_body_is_read() {
 }
 
 /// Each link has its own bucket: a burst beyond it answers 429, and another link is unaffected.
+/// Issue #21.4: one address cannot spread a flood over many links (or made-up ones): it is
+/// limited before any link is looked up; another address, named by a trusted proxy, is not.
+#[tokio::test]
+async fn each_client_address_is_rate_limited_across_links() {
+    let app = TestApp::spawn_with(clearance_api::ApiConfig {
+        rate_limit_test: 0,
+        rate_limit_live: 0,
+        rate_limit_flow: 0,
+        rate_limit_flow_address: 5,
+        client_ip_header: Some("x-forwarded-for".into()),
+        ..clearance_api::ApiConfig::default()
+    })
+    .await;
+    let id = client(&app).await;
+    let links = [
+        session(&app, &body(&id)).await,
+        session(&app, &body(&id)).await,
+        "made-up-link-0000000000000000000000000000".to_string(),
+    ];
+    let post_from = |token: &str, from: &str| {
+        let url = format!("{}/flow/{token}/documents", app.base);
+        let request = app
+            .client
+            .post(url)
+            .header("x-forwarded-for", format!("203.0.113.9, {from}"))
+            .json(&json!({"type": "unknown"}));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let mut refused = 0;
+    for i in 0..40 {
+        let status = post_from(&links[i % links.len()], "198.51.100.7").await;
+        assert!(matches!(status, 400 | 410 | 429), "{status}");
+        refused += usize::from(status == 429);
+    }
+    assert!(
+        refused > 0,
+        "40 requests from one address across links were all let through"
+    );
+    // The proxy's last entry is the address; a spoofed first entry changes nothing, and
+    // another address still gets through at once.
+    assert_eq!(post_from(&links[0], "198.51.100.8").await, 400);
+    // An IPv6 client counts by its /64: a neighbour in the same /64 shares the limit.
+    let mut v6_refused = 0;
+    for i in 0..40 {
+        let from = format!("2001:db8:1:2::{:x}", i + 1);
+        v6_refused += usize::from(post_from(&links[0], &from).await == 429);
+    }
+    assert!(v6_refused > 0, "addresses of one /64 were counted apart");
+
+    // Without a proxy header, the connection's peer address is the one counted.
+    let direct = TestApp::spawn_with(clearance_api::ApiConfig {
+        rate_limit_flow: 0,
+        rate_limit_flow_address: 5,
+        ..clearance_api::ApiConfig::default()
+    })
+    .await;
+    let mut refused = 0;
+    for i in 0..40 {
+        let token = format!("made-up-link-{i:030}");
+        let r = flow_post(&direct, &token, "/documents", &json!({"type": "unknown"})).await;
+        refused += usize::from(r.status == 429);
+    }
+    assert!(
+        refused > 0,
+        "40 requests from one peer were all let through"
+    );
+}
+
 #[tokio::test]
 async fn each_link_is_rate_limited_on_its_own() {
     let app = TestApp::spawn_with(clearance_api::ApiConfig {
