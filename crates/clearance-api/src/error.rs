@@ -142,6 +142,11 @@ impl ApiError {
         )
     }
 
+    /// 409: the resource or key is busy with another request.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "invalid_request", message)
+    }
+
     /// 503 from `/readyz` while the process shuts down.
     pub fn shutting_down() -> Self {
         Self::new(

@@ -4,6 +4,7 @@
 mod auth;
 mod body;
 mod error;
+mod idempotency;
 mod metrics;
 mod openapi;
 mod rate_limit;

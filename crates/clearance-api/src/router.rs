@@ -18,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::RequireKeyLayer;
 use crate::error::ApiError;
+use crate::idempotency::IdempotencyLayer;
 use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
@@ -130,8 +131,13 @@ pub fn router(state: AppState) -> Router {
     let mut doc = doc;
     doc.merge(sdk_doc);
     let doc = finish(doc);
+    // Layers run outside in: the key is checked (and the caller known) before the
+    // idempotency key is looked at.
     let v1 = v1
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(IdempotencyLayer {
+            state: state.clone(),
+        })
         .layer(RequireKeyLayer {
             state: state.clone(),
         });

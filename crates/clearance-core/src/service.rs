@@ -15,6 +15,7 @@ mod erasure;
 mod flow;
 mod flow_finish;
 mod housekeeping;
+mod idempotency;
 mod live_media;
 mod retry;
 mod tokens;
@@ -30,6 +31,9 @@ pub use custom_lists::{custom_list_records, custom_lists};
 pub use flow::{FlowLink, LinkedSession};
 pub use flow_finish::FlowOutcome;
 pub use housekeeping::{DEFAULT_RETENTION, Retention, Swept};
+pub use idempotency::{
+    IDEMPOTENCY_WINDOW_MS, IdempotencyClaim, IdempotentStart, StoredAnswer, request_hash,
+};
 pub use tokens::{SdkSession, SdkTokenRefusal, Token, TokenCreate};
 pub use webhook_delivery::{DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats};
 pub use webhook_log::MAX_REDELIVER;

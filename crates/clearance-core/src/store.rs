@@ -50,11 +50,14 @@ pub enum ResourceKind {
     /// What one SDK token has started so far (keyed by the token's id, owned by its client), so
     /// the bound on its checks holds across requests and servers.
     SdkTokenUse,
+    /// A request's `Idempotency-Key`: the request it was used with and its first answer, kept
+    /// for 24 hours (keyed by the key's SHA-256; never returned by the API).
+    IdempotencyKey,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 19] = [
+    pub const ALL: [ResourceKind; 20] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -74,6 +77,7 @@ impl ResourceKind {
         ResourceKind::FlowLink,
         ResourceKind::FaceEnrolment,
         ResourceKind::SdkTokenUse,
+        ResourceKind::IdempotencyKey,
     ];
 
     /// The kind with this stored name.
@@ -103,6 +107,7 @@ impl ResourceKind {
             ResourceKind::FlowLink => "flowLink",
             ResourceKind::FaceEnrolment => "faceEnrolment",
             ResourceKind::SdkTokenUse => "sdkTokenUse",
+            ResourceKind::IdempotencyKey => "idempotencyKey",
         }
     }
 
@@ -128,6 +133,7 @@ impl ResourceKind {
             ResourceKind::FlowLink => "flow link",
             ResourceKind::FaceEnrolment => "face enrolment",
             ResourceKind::SdkTokenUse => "SDK token use",
+            ResourceKind::IdempotencyKey => "idempotency key",
         }
     }
 }

@@ -57,6 +57,7 @@ async fn sweep_database(services: &Services, retention: &Retention) {
             dead_jobs = swept.dead_jobs,
             leases = swept.leases,
             token_uses = swept.token_uses,
+            idempotency_keys = swept.idempotency_keys,
             "housekeeping removed records past their retention"
         ),
         Err(e) => tracing::warn!(error = %e, "housekeeping failed"),

@@ -7,6 +7,7 @@
 //! - Dead jobs, once an operator has had the retention period to look at them.
 //! - Named leases whose holder died (a crashed server's `node:` lease, a drain it never
 //!   finished): past their deadline they are free anyway, so after a day they go.
+//! - Idempotency keys, after their 24-hour window.
 //! - SDK tokens' check counts: a token lives 60 minutes, so after a day its count guards
 //!   nothing.
 //!
@@ -59,6 +60,7 @@ pub struct Swept {
     pub dead_jobs: u64,
     pub leases: u64,
     pub token_uses: u64,
+    pub idempotency_keys: u64,
 }
 
 impl Swept {
@@ -128,6 +130,10 @@ impl Services {
         let before = cutoff(TOKEN_USE_KEPT);
         swept.token_uses =
             in_batches(|| store.delete_created_before(ResourceKind::SdkTokenUse, before, BATCH))
+                .await?;
+        let before = now.saturating_sub(super::idempotency::IDEMPOTENCY_WINDOW_MS);
+        swept.idempotency_keys =
+            in_batches(|| store.delete_created_before(ResourceKind::IdempotencyKey, before, BATCH))
                 .await?;
         Ok(swept)
     }

@@ -21,6 +21,7 @@ mod fair_scheduling;
 mod flow;
 mod flow_finish;
 mod flow_messages;
+mod idempotency;
 mod isolation;
 mod lists;
 mod live_media;

@@ -1,0 +1,205 @@
+//! `Idempotency-Key` on `/v1` POSTs (Stripe's semantics, see `docs/compatibility.md`): a retry
+//! with the same key and the same request gets the first answer again, marked
+//! `Idempotent-Replayed: true`; the same key with another request is 400; while the first is
+//! still running, 409. Server errors are not kept, so a retry after one runs again.
+//!
+//! A hand-written layer: requests without the header (every GET, and POSTs that do not use
+//! it) pass straight to the handler, with no boxing and no body read.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use clearance_core::service::{IdempotentStart, StoredAnswer, request_hash};
+use pin_project_lite::pin_project;
+use tower::{Layer, Service};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const HEADER: &str = "idempotency-key";
+const REPLAYED: &str = "idempotent-replayed";
+/// Longest key accepted (Stripe's limit).
+const MAX_KEY_LEN: usize = 255;
+/// Largest answer kept for replays; a larger one is answered but not kept.
+const MAX_KEPT_ANSWER: usize = 1024 * 1024;
+
+#[derive(Clone)]
+pub(crate) struct IdempotencyLayer {
+    pub(crate) state: AppState,
+}
+
+impl<S> Layer<S> for IdempotencyLayer {
+    type Service = Idempotent<S>;
+
+    fn layer(&self, inner: S) -> Idempotent<S> {
+        Idempotent {
+            inner,
+            state: self.state.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct Idempotent<S> {
+    inner: S,
+    state: AppState,
+}
+
+impl<S> Service<Request> for Idempotent<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = MaybeIdempotent<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if request.method() != Method::POST || !request.headers().contains_key(HEADER) {
+            return MaybeIdempotent::Plain {
+                inner: self.inner.call(request),
+            };
+        }
+        // The ready service goes with the request; this one keeps a fresh clone.
+        let fresh = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, fresh);
+        MaybeIdempotent::Keyed {
+            inner: Box::pin(run_once(self.state.clone(), ready, request)),
+        }
+    }
+}
+
+pin_project! {
+    #[project = MaybeIdempotentProj]
+    pub(crate) enum MaybeIdempotent<F> {
+        Plain { #[pin] inner: F },
+        Keyed { inner: Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>> },
+    }
+}
+
+impl<F> Future for MaybeIdempotent<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            MaybeIdempotentProj::Plain { inner } => inner.poll(cx),
+            MaybeIdempotentProj::Keyed { inner } => inner.as_mut().poll(cx),
+        }
+    }
+}
+
+/// The key, if it is one: 1 to 255 visible ASCII characters.
+fn key_of(request: &Request) -> Result<String, ApiError> {
+    let value = request
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .unwrap_or_default();
+    if value.is_empty() || value.len() > MAX_KEY_LEN || !value.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(ApiError::invalid(
+            format!("'Idempotency-Key' must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
+            None,
+        ));
+    }
+    Ok(value.to_string())
+}
+
+async fn run_once<S>(
+    state: AppState,
+    mut ready: S,
+    request: Request,
+) -> Result<Response, Infallible>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    let Some(caller) = request.extensions().get::<Caller>().cloned() else {
+        return ready.call(request).await; // not an API-key route: keys do not apply
+    };
+    let key = match key_of(&request) {
+        Ok(key) => key,
+        Err(e) => return Ok(e.into_response()),
+    };
+    let (parts, body) = request.into_parts();
+    let limit = state.config.max_body_bytes;
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return Ok(ApiError::too_large(limit).into_response());
+    };
+    let path = parts.uri.path_and_query().map_or("", |p| p.as_str());
+    let hash = request_hash(parts.method.as_str(), path, &bytes);
+    let services = &state.services;
+    let claim = match services.start_idempotent(&caller.scope, &key, &hash).await {
+        Ok(IdempotentStart::Run(claim)) => claim,
+        Ok(IdempotentStart::Replay(answer)) => return Ok(replay(answer)),
+        Ok(IdempotentStart::InProgress) => {
+            return Ok(ApiError::conflict(
+                "A request with this Idempotency-Key is still being processed; retry it later",
+            )
+            .into_response());
+        }
+        Ok(IdempotentStart::Mismatch) => {
+            return Ok(ApiError::invalid(
+                "This Idempotency-Key was used with a different request; use a new key for a new request",
+                None,
+            )
+            .into_response());
+        }
+        Err(e) => return Ok(ApiError::from(e).into_response()),
+    };
+    let response = ready
+        .call(Request::from_parts(parts, Body::from(bytes)))
+        .await?;
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        let _ = services.abandon_idempotent(claim).await;
+        return Ok(ApiError::internal().into_response());
+    };
+    let kept = if parts.status.is_server_error() || bytes.len() > MAX_KEPT_ANSWER {
+        services.abandon_idempotent(claim).await
+    } else {
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/json")
+            .to_string();
+        let answer = StoredAnswer {
+            status: parts.status.as_u16(),
+            content_type,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        };
+        services.finish_idempotent(claim, answer).await
+    };
+    if let Err(e) = kept {
+        // The answer stands; a retry may run the request again (the claim lapses in a minute).
+        tracing::warn!(error = %e, "could not keep an idempotent answer");
+    }
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+fn replay(answer: StoredAnswer) -> Response {
+    let status =
+        axum::http::StatusCode::from_u16(answer.status).unwrap_or(axum::http::StatusCode::OK);
+    let mut response = (status, answer.body).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&answer.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(REPLAYED, HeaderValue::from_static("true"));
+    response
+}
