@@ -16,7 +16,8 @@ pub struct NewJob {
     /// Attempts after which a failing job is buried instead of retried.
     pub max_attempts: u32,
     /// Whose work this is (an account, say): claims take turns between keys, so one key's
-    /// backlog does not hold back another's next job. Empty for work of nobody in particular.
+    /// backlog does not hold back another's next job (see [`crate::JobQueue::claim`]). Empty
+    /// for work of nobody in particular.
     pub fair_key: String,
 }
 

@@ -34,9 +34,11 @@ pub trait JobQueue: Send + Sync {
     async fn enqueue(&self, job: NewJob) -> Result<(), QueueError>;
 
     /// Leases up to `limit` runnable jobs of the given queues to `worker` until
-    /// `now_ms + lease_ms`, counting an attempt for each. Keys take turns: each key's oldest
-    /// `run_at` first, then each key's second, and so on, so a key with a long backlog gets one
-    /// job per turn like any other. Runnable means
+    /// `now_ms + lease_ms`, counting an attempt for each. Fair keys take turns: a job is
+    /// queued one turn after its key's newest queued job, or at the queue's head when its key
+    /// has none, and claims go by turn, then `run_at`; so a key with a long backlog gets one job
+    /// per turn like any other. One queue per claim walks one index in order; several are
+    /// sorted. Runnable means
     /// queued, due, and not under a live lease (an expired lease is claimable again). Two
     /// concurrent claims never return the same job.
     async fn claim(

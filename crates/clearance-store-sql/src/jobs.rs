@@ -37,8 +37,14 @@ where
         job: &NewJob,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO jobs (id, queue, payload, max_attempts, run_at, created_at, fair_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            // The turn: one after the key's newest queued job, but never behind the queue's
+            // head, so a key that had nothing queued goes next rather than first or last.
+            "INSERT INTO jobs (id, queue, payload, max_attempts, run_at, created_at, fair_key, turn) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT MAX(t) FROM ( \
+                SELECT MIN(turn) AS t FROM jobs WHERE status = 'queued' AND queue = $2 \
+                UNION ALL SELECT MAX(turn) + 1 FROM jobs \
+                    WHERE status = 'queued' AND queue = $2 AND fair_key = $7 \
+                UNION ALL SELECT 0) AS turns))",
         )
         .bind(&job.id)
         .bind(&job.queue)
@@ -82,23 +88,19 @@ where
         if queues.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        // The turns: each runnable job's rank among its key's, oldest first. The outer SELECT
-        // repeats the runnable test at the level that locks (PostgreSQL re-checks it there
-        // on rows another claim changed meanwhile), so two claims never share a job.
+        // By turn (see the insert): one index walk in the order claims want, for one queue.
         let mut qb = DynamicQuery::<Db<D>>::new("UPDATE jobs SET lease_owner = ");
         qb.push_bind(worker)
             .push(", lease_until = ")
             .push_bind(now_ms + lease_ms)
-            .push(", attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE id IN (SELECT id FROM (SELECT id, run_at, ROW_NUMBER() OVER (PARTITION BY fair_key ORDER BY run_at, id) AS turn FROM jobs WHERE status = 'queued' AND run_at <= ")
+            .push(", attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= ")
             .push_bind(now_ms)
             .push(" AND lease_until <= ")
             .push_bind(now_ms)
             .push(" AND queue IN (")
             .push_binds(queues.iter().cloned())
-            .push(")) AS runnable ORDER BY turn, run_at, id LIMIT ")
+            .push(") ORDER BY turn, run_at, id LIMIT ")
             .push_bind(i64::from(limit))
-            .push(") AND status = 'queued' AND lease_until <= ")
-            .push_bind(now_ms)
             .push(D::CLAIM_LOCK)
             .push(") RETURNING id, queue, payload, attempts, max_attempts, created_at");
         let (sql, arguments) = qb.into_parts().map_err(queue_error)?;
