@@ -152,6 +152,7 @@ pub async fn lists(services: &Services, command: ListsCommand) -> anyhow::Result
                 name: name.as_deref(),
                 published: published.as_deref(),
                 max_drop: (!force).then_some(max_drop),
+                ..ImportOptions::default()
             };
             let result = import_list(store, format, &path, options, SystemClock.now_ms()).await;
             bar.finish_and_clear();
