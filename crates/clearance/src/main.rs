@@ -48,7 +48,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (creates a default account and prints its keys on first start).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Manage API keys.
@@ -128,7 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &cli.tokens.key_file(&cli.storage.data_dir),
                 now_secs(),
             )?;
-            serve(store, blobs, token_keys, &cli.storage.data_dir, args).await
+            serve(store, blobs, token_keys, &cli.storage.data_dir, *args).await
         }
         Command::Tokens(_) | Command::RasterisePdf => Ok(()),
         Command::Migrate => {

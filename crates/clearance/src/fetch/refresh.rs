@@ -66,7 +66,7 @@ pub enum Outcome {
     /// Every file answered 304: nothing was downloaded or imported.
     Unchanged,
     /// A new version was stored, replacing the old one.
-    Imported(ImportSummary),
+    Imported(Box<ImportSummary>),
 }
 
 /// Fetches `source`, imports it when it changed, and stores the source's fetch state (last
@@ -243,7 +243,7 @@ async fn download_and_import(
     )
     .await
     .map_err(|e| anyhow::anyhow!(strip_path(&e, scratch.path())))?;
-    Ok((Outcome::Imported(summary), validators))
+    Ok((Outcome::Imported(Box::new(summary)), validators))
 }
 
 /// `YYYY-MM-DD` of an HTTP date (`Tue, 01 Dec 2026 10:00:00 GMT`).
