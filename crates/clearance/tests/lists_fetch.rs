@@ -647,4 +647,11 @@ async fn serve_refreshes_the_configured_sources() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(publisher.seen().len(), 1, "fetched once at start");
+    // The fetch is visible on /metrics (its state is stored just after the list).
+    let success = r#"clearance_screening_list_fetch_success_timestamp_seconds{source="un-sc"}"#;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.metric(success).await < 1_700_000_000 {
+        assert!(std::time::Instant::now() < deadline, "no fetch metric");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
