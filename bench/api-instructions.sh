@@ -72,7 +72,7 @@ api_run() {
   local n="$1" port out="$work/api.$1.out" data="$work/data.$1" key id
   port="$(free_port)"
   export CLEARANCE_DATA_DIR="$data" CLEARANCE_LISTEN="127.0.0.1:$port"
-  export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0
+  export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0 CLEARANCE_LISTS_REFRESH=off
   key="$("$out_dir/clearance" keys create --mode test --account bench)"
   "${pin[@]}" valgrind --tool=callgrind --callgrind-out-file="$out" "$out_dir/clearance" serve >/dev/null 2>&1 &
   server_pid=$!

@@ -85,7 +85,7 @@ wait_up "http://127.0.0.1:$hello_port/hello"
 
 port="$(free_port)"
 export CLEARANCE_DATA_DIR="$work/data" CLEARANCE_LISTEN="127.0.0.1:$port"
-export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0
+export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0 CLEARANCE_LISTS_REFRESH=off
 key="$("$bin" keys create --mode test --account bench)"
 "${pin_server[@]}" "$bin" serve >"$work/serve.log" 2>&1 & api_pid=$!; pids+=("$api_pid")
 wait_up "http://127.0.0.1:$port/healthz"

@@ -39,7 +39,7 @@ server_bin="$CARGO_TARGET_DIR/release/clearance"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export CLEARANCE_DATA_DIR="$work/data" CLEARANCE_LISTEN="127.0.0.1:$port" CLEARANCE_LISTS_SNAPSHOT=off
-export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0
+export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0 CLEARANCE_LISTS_REFRESH=off
 unset DATABASE_URL
 live_key="$("$server_bin" keys create --mode live --account bench)"
 test_key="$("$server_bin" keys create --mode test --account bench)"

@@ -6,7 +6,7 @@ bin="${CARGO_TARGET_DIR:-$root/target}/debug/clearance"
 data="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 export CLEARANCE_DATA_DIR="$data" CLEARANCE_LISTEN="127.0.0.1:$port"
-export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0
+export CLEARANCE_RATE_LIMIT_TEST=0 CLEARANCE_RATE_LIMIT_LIVE=0 CLEARANCE_LISTS_REFRESH=off
 # The webhook tests receive deliveries on this machine.
 export CLEARANCE_WEBHOOK_ALLOW_PRIVATE=true
 

@@ -330,6 +330,38 @@ pub fn render_lists(lists: &[clearance_core::screening_lists::StoredList], now_m
     out
 }
 
+/// How the downloads of each list source go (`clearance lists fetch`, the refresh schedule),
+/// from the shared fetch state: the same on every node, whichever node fetched.
+pub fn render_fetches(states: &[clearance_core::screening_lists::FetchState]) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "# HELP clearance_screening_list_fetch_failures Failed fetches of each list source since its last successful one.\n",
+    );
+    out.push_str("# TYPE clearance_screening_list_fetch_failures gauge\n");
+    for state in states {
+        let _ = writeln!(
+            out,
+            "clearance_screening_list_fetch_failures{{source=\"{}\"}} {}",
+            state.source, state.failures
+        );
+    }
+    out.push_str(
+        "# HELP clearance_screening_list_fetch_success_timestamp_seconds When each list source was last fetched successfully (Unix time).\n",
+    );
+    out.push_str("# TYPE clearance_screening_list_fetch_success_timestamp_seconds gauge\n");
+    for state in states {
+        if let Some(at) = state.succeeded_at {
+            let _ = writeln!(
+                out,
+                "clearance_screening_list_fetch_success_timestamp_seconds{{source=\"{}\"}} {}",
+                state.source,
+                at / 1000
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,5 +378,35 @@ mod tests {
         let answers = &routes["unmatched"].answers;
         assert_eq!(answers.len(), 2, "{answers:?}");
         assert!(answers.contains(&("OTHER", 405, 10_000)));
+    }
+
+    #[test]
+    fn fetch_failures_are_shown_per_source() {
+        use clearance_core::screening_lists::FetchState;
+        let states = [
+            FetchState {
+                source: "eu-fsf".into(),
+                attempted_at: 5_000,
+                error: Some("HTTP 500".into()),
+                failures: 3,
+                ..FetchState::default()
+            },
+            FetchState {
+                source: "un-sc".into(),
+                attempted_at: 9_000,
+                succeeded_at: Some(9_000),
+                ..FetchState::default()
+            },
+        ];
+        let text = render_fetches(&states);
+        assert!(text.contains("clearance_screening_list_fetch_failures{source=\"eu-fsf\"} 3\n"));
+        assert!(text.contains("clearance_screening_list_fetch_failures{source=\"un-sc\"} 0\n"));
+        assert!(text.contains(
+            "clearance_screening_list_fetch_success_timestamp_seconds{source=\"un-sc\"} 9\n"
+        ));
+        assert!(
+            !text.contains("success_timestamp_seconds{source=\"eu-fsf\"}"),
+            "{text}"
+        );
     }
 }

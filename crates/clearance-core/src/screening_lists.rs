@@ -41,6 +41,36 @@ impl StoredList {
     }
 }
 
+/// A publisher's validators for one downloaded file, sent back to ask "changed since?"
+/// (`If-None-Match`, `If-Modified-Since`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileValidators {
+    /// The file's name within its source (`SDN.CSV`, `consolidated.xml`, …).
+    pub file: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+}
+
+/// How the last downloads of one list source went (`clearance lists fetch`, the refresh
+/// schedule): kept so a request can be conditional and a failure is visible.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetchState {
+    /// The source's code (`ofac-sdn`, `un-sc`, …).
+    pub source: String,
+    /// The validators of the files of the version last stored (or found unchanged).
+    pub validators: Vec<FileValidators>,
+    /// Epoch milliseconds of the last attempt, successful or not.
+    pub attempted_at: i64,
+    /// Epoch milliseconds of the last attempt that ended with a good list stored.
+    pub succeeded_at: Option<i64>,
+    /// Why the last attempt failed; `None` when it succeeded.
+    pub error: Option<String>,
+    /// Attempts that failed since the last success.
+    pub failures: i64,
+}
+
 /// What the screening engine needs from the database.
 #[async_trait]
 pub trait ListStore: Send + Sync {
@@ -61,4 +91,8 @@ pub trait ListStore: Send + Sync {
     ) -> Result<Vec<Vec<u8>>, StoreError>;
     /// Removes a list and its chunks; false when there was none.
     async fn remove_screening_list(&self, name: &str) -> Result<bool, StoreError>;
+    /// The fetch state of every list source fetched at least once, by source.
+    async fn list_fetch_states(&self) -> Result<Vec<FetchState>, StoreError>;
+    /// Stores the fetch state of `state.source`, replacing the previous one.
+    async fn put_list_fetch_state(&self, state: &FetchState) -> Result<(), StoreError>;
 }

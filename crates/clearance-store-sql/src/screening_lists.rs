@@ -2,7 +2,7 @@
 //! its content as ordered chunks, replaced together in one transaction.
 
 use async_trait::async_trait;
-use clearance_core::screening_lists::{ListStore, StoredList};
+use clearance_core::screening_lists::{FetchState, FileValidators, ListStore, StoredList};
 use clearance_core::store::StoreError;
 use sqlx::{ColumnIndex, Executor, IntoArguments, Row};
 
@@ -18,6 +18,7 @@ where
     i64: Column<Db<D>>,
     String: Column<Db<D>>,
     Option<String>: Column<Db<D>>,
+    Option<i64>: Column<Db<D>>,
     Vec<u8>: Column<Db<D>>,
 {
     async fn put_screening_list(
@@ -128,5 +129,50 @@ where
             .map_err(store_error)?;
         tx.commit().await.map_err(store_error)?;
         Ok(D::rows_affected(&done) > 0)
+    }
+
+    async fn list_fetch_states(&self) -> Result<Vec<FetchState>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM screening_list_fetches ORDER BY source")
+            .fetch_all(&self.pools.reads)
+            .await
+            .map_err(store_error)?;
+        rows.iter()
+            .map(|row| {
+                let validators: String = row.try_get("validators").map_err(store_error)?;
+                Ok(FetchState {
+                    source: row.try_get("source").map_err(store_error)?,
+                    // A row this version cannot read only costs one unconditional download.
+                    validators: serde_json::from_str::<Vec<FileValidators>>(&validators)
+                        .unwrap_or_default(),
+                    attempted_at: row.try_get("attempted_at").map_err(store_error)?,
+                    succeeded_at: row.try_get("succeeded_at").map_err(store_error)?,
+                    error: row.try_get("error").map_err(store_error)?,
+                    failures: row.try_get("failures").map_err(store_error)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_list_fetch_state(&self, state: &FetchState) -> Result<(), StoreError> {
+        let validators = serde_json::to_string(&state.validators)
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO screening_list_fetches \
+             (source, validators, attempted_at, succeeded_at, error, failures) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (source) DO UPDATE SET validators = excluded.validators, \
+             attempted_at = excluded.attempted_at, succeeded_at = excluded.succeeded_at, \
+             error = excluded.error, failures = excluded.failures",
+        )
+        .bind(state.source.as_str())
+        .bind(validators.as_str())
+        .bind(state.attempted_at)
+        .bind(state.succeeded_at)
+        .bind(state.error.clone())
+        .bind(state.failures)
+        .execute(&self.pools.writes)
+        .await
+        .map_err(store_error)?;
+        Ok(())
     }
 }

@@ -36,7 +36,7 @@ pub use retention::{
     a_kind_can_be_walked_across_scopes, old_dead_jobs_and_lapsed_leases_go,
     old_events_go_only_up_to_a_position_and_unless_held, old_records_of_one_kind_go_in_every_scope,
 };
-pub use screening_lists::lists_are_replaced_whole;
+pub use screening_lists::{fetch_states_are_kept_per_source, lists_are_replaced_whole};
 
 /// A store opened for one scenario, with whatever must outlive it (a temporary directory).
 pub struct FreshStore {
@@ -98,6 +98,7 @@ macro_rules! conformance_tests {
             concurrent_takers_get_one_lease,
             live_leases_are_counted_by_prefix,
             lists_are_replaced_whole,
+            fetch_states_are_kept_per_source,
             old_records_of_one_kind_go_in_every_scope,
             old_events_go_only_up_to_a_position_and_unless_held,
             a_kind_can_be_walked_across_scopes,

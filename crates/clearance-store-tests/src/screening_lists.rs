@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use clearance_core::screening_lists::StoredList;
+use clearance_core::screening_lists::{FetchState, FileValidators, StoredList};
 use clearance_core::store::Store;
 
 fn list(name: &str, hash: &str, entities: i64) -> StoredList {
@@ -86,4 +86,48 @@ pub async fn lists_are_replaced_whole(store: &Arc<dyn Store>) {
     );
     assert_eq!(store.screening_lists().await.unwrap().len(), 1);
     assert!(store.remove_screening_list("Another").await.unwrap());
+}
+
+pub async fn fetch_states_are_kept_per_source(store: &Arc<dyn Store>) {
+    assert!(store.list_fetch_states().await.unwrap().is_empty());
+    let ok = FetchState {
+        source: "un-sc".into(),
+        validators: vec![FileValidators {
+            file: "consolidated.xml".into(),
+            etag: Some("\"abc\"".into()),
+            last_modified: Some("Tue, 01 Dec 2026 10:00:00 GMT".into()),
+        }],
+        attempted_at: 1_700_000_000_000,
+        succeeded_at: Some(1_700_000_000_000),
+        error: None,
+        failures: 0,
+    };
+    store.put_list_fetch_state(&ok).await.unwrap();
+    // A source that never succeeded: no validators, no success time.
+    let failing = FetchState {
+        source: "eu-fsf".into(),
+        validators: Vec::new(),
+        attempted_at: 1_700_000_000_500,
+        succeeded_at: None,
+        error: Some("HTTP 500".into()),
+        failures: 1,
+    };
+    store.put_list_fetch_state(&failing).await.unwrap();
+    assert_eq!(
+        store.list_fetch_states().await.unwrap(),
+        [failing.clone(), ok.clone()],
+        "states come back whole, by source"
+    );
+
+    // A later attempt replaces the source's state; the validators it keeps are its own choice.
+    let failed_later = FetchState {
+        attempted_at: 1_700_000_100_000,
+        error: Some("timed out".into()),
+        failures: 1,
+        ..ok.clone()
+    };
+    store.put_list_fetch_state(&failed_later).await.unwrap();
+    let all = store.list_fetch_states().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1], failed_later);
 }

@@ -47,6 +47,8 @@ impl Cluster {
             .env("CLEARANCE_RATE_LIMIT_TEST", "0")
             .env("CLEARANCE_LOG", "warn")
             .env("CLEARANCE_JOB_LEASE_SECS", "2")
+            // Tests never download the publishers' lists (tests that do, set a local mirror).
+            .env("CLEARANCE_LISTS_REFRESH", "off")
             .env_remove("DATABASE_URL");
         for (key, value) in &self.env {
             c.env(key, value);

@@ -163,6 +163,16 @@ pub struct ServeArgs {
     /// Warn in the log about a screening list published more than this many days ago.
     #[arg(long, env = "CLEARANCE_LISTS_MAX_AGE_DAYS", default_value_t = 7)]
     pub lists_max_age_days: i64,
+    /// How often the sources in CLEARANCE_LISTS_SOURCES are downloaded again from their
+    /// publishers (`30m`, `6h`, `1d`; `off`: never). One server of a cluster fetches at a time.
+    #[arg(long, env = "CLEARANCE_LISTS_REFRESH", default_value = "6h", value_parser = parse_refresh)]
+    pub lists_refresh: Refresh,
+    /// The share of a list's entities a fetched version may lose before it is refused (a
+    /// refused version is reported as a fetch failure; import it by hand with --force).
+    #[arg(long, env = "CLEARANCE_LISTS_MAX_DROP", default_value_t = clearance_engines::screening::lists::DEFAULT_MAX_DROP)]
+    pub lists_max_drop: f64,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
     /// Allow webhooks over plain http and to private or loopback addresses (development only).
     #[arg(long, env = "CLEARANCE_WEBHOOK_ALLOW_PRIVATE", default_value_t = false)]
     pub webhook_allow_private: bool,
@@ -291,4 +301,111 @@ pub struct FaceArgs {
     /// when the lower end of the estimated range reaches it.
     #[arg(long, env = "CLEARANCE_AGE_MINIMUM", default_value_t = 18)]
     pub age_minimum: u32,
+}
+
+/// Where and how screening lists are downloaded (`clearance lists fetch` and `serve`'s refresh).
+/// The URLs' values never show in `--help`: a mirror's may hold a password or token.
+#[derive(Args, Clone, Debug)]
+pub struct FetchArgs {
+    /// The sources `serve` refreshes, and `lists fetch` fetches when given none: a
+    /// comma-separated list of ofac-sdn, ofac-cons, un-sc, uk-ofsi, eu-fsf.
+    #[arg(
+        long,
+        env = "CLEARANCE_LISTS_SOURCES",
+        value_delimiter = ',',
+        default_value = "ofac-sdn,ofac-cons,un-sc"
+    )]
+    pub lists_sources: Vec<String>,
+    /// Where OFAC SDN is fetched from: a folder URL serving SDN.CSV, ALT.CSV, ADD.CSV and
+    /// SDN_COMMENTS.CSV (default: OFAC's Sanctions List Service).
+    #[arg(long, env = "CLEARANCE_LISTS_URL_OFAC_SDN", hide_env_values = true)]
+    pub lists_url_ofac_sdn: Option<String>,
+    /// Where the OFAC Consolidated list is fetched from: a folder URL serving CONS_PRIM.CSV,
+    /// CONS_ALT.CSV, CONS_ADD.CSV and CONS_COMMENTS.CSV (default: OFAC's Sanctions List
+    /// Service).
+    #[arg(long, env = "CLEARANCE_LISTS_URL_OFAC_CONS", hide_env_values = true)]
+    pub lists_url_ofac_cons: Option<String>,
+    /// Where the UN Security Council Consolidated List XML is fetched from (default: the UN's).
+    #[arg(long, env = "CLEARANCE_LISTS_URL_UN_SC", hide_env_values = true)]
+    pub lists_url_un_sc: Option<String>,
+    /// Where the UK OFSI ConList CSV is fetched from (default: OFSI's).
+    #[arg(long, env = "CLEARANCE_LISTS_URL_UK_OFSI", hide_env_values = true)]
+    pub lists_url_uk_ofsi: Option<String>,
+    /// Where the EU Financial Sanctions Files XML is fetched from (default: the FSF portal
+    /// with its public token; put your own token in the URL when you have one).
+    #[arg(long, env = "CLEARANCE_LISTS_URL_EU_FSF", hide_env_values = true)]
+    pub lists_url_eu_fsf: Option<String>,
+    /// Seconds one file's download may take, from the request to the last byte.
+    #[arg(
+        long,
+        env = "CLEARANCE_LISTS_FETCH_TIMEOUT_SECS",
+        default_value_t = 300
+    )]
+    pub lists_fetch_timeout_secs: u64,
+    /// Largest list file accepted, in bytes; a larger one is refused unread.
+    #[arg(long, env = "CLEARANCE_LISTS_MAX_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub lists_max_bytes: u64,
+}
+
+impl FetchArgs {
+    /// The URL configured for a source, if any (else the publisher's own is used).
+    pub fn url_override(&self, source: &str) -> Option<&str> {
+        match source {
+            "ofac-sdn" => self.lists_url_ofac_sdn.as_deref(),
+            "ofac-cons" => self.lists_url_ofac_cons.as_deref(),
+            "un-sc" => self.lists_url_un_sc.as_deref(),
+            "uk-ofsi" => self.lists_url_uk_ofsi.as_deref(),
+            "eu-fsf" => self.lists_url_eu_fsf.as_deref(),
+            _ => None,
+        }
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    }
+}
+
+/// How often lists are refreshed; `None` when turned off.
+pub type Refresh = Option<Duration>;
+
+/// `off`, or a whole number followed by `s`, `m`, `h` or `d`, of at least a minute.
+pub fn parse_refresh(value: &str) -> Result<Refresh, String> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let bad = || format!("'{value}' is not `off` or a duration such as 30m, 6h or 1d");
+    let unit = value.chars().last().ok_or_else(bad)?;
+    let number: u64 = value[..value.len() - unit.len_utf8()]
+        .parse()
+        .map_err(|_| bad())?;
+    let seconds = match unit {
+        's' => number,
+        'm' => number.saturating_mul(60),
+        'h' => number.saturating_mul(3600),
+        'd' => number.saturating_mul(86_400),
+        _ => return Err(bad()),
+    };
+    // Publishers update a few times a day at most; faster polling only loads their servers.
+    if seconds < 60 {
+        return Err(format!(
+            "'{value}' is too often: refresh at most once a minute"
+        ));
+    }
+    Ok(Some(Duration::from_secs(seconds)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_intervals_parse() {
+        assert_eq!(parse_refresh("off"), Ok(None));
+        assert_eq!(parse_refresh("6h"), Ok(Some(Duration::from_secs(21_600))));
+        assert_eq!(parse_refresh("30m"), Ok(Some(Duration::from_secs(1_800))));
+        assert_eq!(parse_refresh("1d"), Ok(Some(Duration::from_secs(86_400))));
+        assert_eq!(parse_refresh("90s"), Ok(Some(Duration::from_secs(90))));
+        for bad in ["", "6", "h", "6x", "-1h", "10s", "1.5h"] {
+            assert!(parse_refresh(bad).is_err(), "{bad}");
+        }
+    }
 }

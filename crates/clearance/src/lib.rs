@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod blobs;
 pub mod config;
 pub mod engines;
+pub mod fetch;
 pub mod housekeeping;
 pub mod http_server;
 pub mod lists;

@@ -19,6 +19,8 @@ use clearance_screening::{DEFAULT_THRESHOLD, Format, IndexBuilder, ScreenOptions
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::accounts::DEFAULT_ACCOUNT;
+use crate::config::FetchArgs;
+use crate::fetch::{FetchSettings, Outcome, fetch_source, sources_named};
 
 #[derive(Subcommand)]
 pub enum ListsCommand {
@@ -45,7 +47,24 @@ pub enum ListsCommand {
         #[arg(long, default_value_t = DEFAULT_MAX_DROP)]
         max_drop: f64,
     },
-    /// Show the stored lists with their versions and counts.
+    /// Download lists from their publishers (or the mirrors configured) and store each new
+    /// version, as the refresh schedule of `serve` does; an unchanged list is not downloaded
+    /// again.
+    Fetch {
+        /// ofac-sdn, ofac-cons, un-sc, uk-ofsi, eu-fsf (default: CLEARANCE_LISTS_SOURCES).
+        #[arg(value_name = "SOURCE")]
+        sources: Vec<String>,
+        /// Store a version even when it lost more than --max-drop of the stored one's
+        /// entities.
+        #[arg(long)]
+        force: bool,
+        /// The share of entities a new version may lose before it is refused.
+        #[arg(long, default_value_t = DEFAULT_MAX_DROP)]
+        max_drop: f64,
+        #[command(flatten)]
+        fetch: FetchArgs,
+    },
+    /// Show the stored lists with their versions and counts, and how their last fetches went.
     List,
     /// Remove a stored list by name.
     Remove { name: String },
@@ -130,9 +149,59 @@ fn spinner(message: String) -> ProgressBar {
     bar
 }
 
-pub async fn lists(services: &Services, command: ListsCommand) -> anyhow::Result<()> {
+pub async fn lists(
+    services: &Services,
+    command: ListsCommand,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let store = services.store().as_ref();
     match command {
+        ListsCommand::Fetch {
+            sources,
+            force,
+            max_drop,
+            fetch,
+        } => {
+            if !(0.0..=1.0).contains(&max_drop) {
+                bail!("--max-drop is a share between 0 and 1 (0.2: a fifth of the entities)");
+            }
+            let codes = if sources.is_empty() {
+                &fetch.lists_sources
+            } else {
+                &sources
+            };
+            let sources = sources_named(codes).map_err(anyhow::Error::msg)?;
+            let settings =
+                FetchSettings::from_args(&fetch, (!force).then_some(max_drop), data_dir)?;
+            let mut failed = 0;
+            for source in sources {
+                let bar = spinner(format!("fetching {}", source.code));
+                let result = fetch_source(store, &settings, source, SystemClock.now_ms()).await;
+                bar.finish_and_clear();
+                match result {
+                    Ok(Outcome::Unchanged) => eprintln!("{}: unchanged", source.code),
+                    Ok(Outcome::Imported(summary)) => {
+                        let l = &summary.list;
+                        eprintln!(
+                            "{}: imported \"{}\" (version {}): {} entities, {} names, {} records skipped or partly read",
+                            source.code,
+                            l.name,
+                            l.version,
+                            l.entity_count,
+                            l.name_count,
+                            l.error_count
+                        );
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("{}: failed: {e}", source.code);
+                    }
+                }
+            }
+            if failed > 0 {
+                bail!("{failed} source(s) could not be fetched; the stored versions stay in use");
+            }
+        }
         ListsCommand::Custom(command) => custom(services, command).await?,
         ListsCommand::Import {
             format,
@@ -152,6 +221,7 @@ pub async fn lists(services: &Services, command: ListsCommand) -> anyhow::Result
                 name: name.as_deref(),
                 published: published.as_deref(),
                 max_drop: (!force).then_some(max_drop),
+                ..ImportOptions::default()
             };
             let result = import_list(store, format, &path, options, SystemClock.now_ms()).await;
             bar.finish_and_clear();
@@ -196,6 +266,27 @@ pub async fn lists(services: &Services, command: ListsCommand) -> anyhow::Result
                     l.error_count,
                     format_timestamp(l.imported_at)
                 )?;
+            }
+            let fetches = store.list_fetch_states().await?;
+            if !fetches.is_empty() {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{:<12}{:<26}{:<26}{:>9}  last error",
+                    "fetched", "last attempt", "last success", "failures"
+                )?;
+                for f in fetches {
+                    writeln!(
+                        out,
+                        "{:<12}{:<26}{:<26}{:>9}  {}",
+                        f.source,
+                        format_timestamp(f.attempted_at),
+                        f.succeeded_at
+                            .map_or_else(|| "never".into(), format_timestamp),
+                        f.failures,
+                        f.error.as_deref().unwrap_or("-")
+                    )?;
+                }
             }
         }
         ListsCommand::Remove { name } => {

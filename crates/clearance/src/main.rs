@@ -48,7 +48,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (creates a default account and prints its keys on first start).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Manage API keys.
@@ -128,7 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &cli.tokens.key_file(&cli.storage.data_dir),
                 now_secs(),
             )?;
-            serve(store, blobs, token_keys, &cli.storage.data_dir, args).await
+            serve(store, blobs, token_keys, &cli.storage.data_dir, *args).await
         }
         Command::Tokens(_) | Command::RasterisePdf => Ok(()),
         Command::Migrate => {
@@ -142,7 +142,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let clock = Arc::new(clearance_core::clock::SystemClock);
             let services =
                 clearance_core::service::Services::new(store, blobs, clock, Rules::default());
-            lists(&services, command).await
+            lists(&services, command, &cli.storage.data_dir).await
         }
         Command::Screen(args) => screen(store, args).await,
     }
@@ -283,6 +283,30 @@ async fn serve(
             stop.clone(),
         ))
     });
+    let refresh = match args.lists_refresh {
+        Some(interval) => {
+            let max_drop = args.lists_max_drop;
+            anyhow::ensure!(
+                (0.0..=1.0).contains(&max_drop),
+                "CLEARANCE_LISTS_MAX_DROP is a share between 0 and 1 (0.2: a fifth of the entities)"
+            );
+            let sources = clearance::fetch::sources_named(&args.fetch.lists_sources)
+                .map_err(anyhow::Error::msg)
+                .context("CLEARANCE_LISTS_SOURCES")?;
+            let settings =
+                clearance::fetch::FetchSettings::from_args(&args.fetch, Some(max_drop), data_dir)?;
+            Some(tokio::spawn(clearance::fetch::run_refresh(
+                store.clone(),
+                Arc::new(clearance_core::clock::SystemClock),
+                settings,
+                sources,
+                app.node_id.clone(),
+                interval,
+                stop.clone(),
+            )))
+        }
+        None => None,
+    };
     let workers = (args.workers > 0).then(|| tokio::spawn(app.workers.run(stop)));
     tracing::info!(
         listen = %args.listen,
@@ -324,6 +348,10 @@ async fn serve(
     }
     if let Some(housekeeping) = housekeeping {
         let _ = housekeeping.await;
+    }
+    // A fetch under way is dropped with the process: the stored list is only ever swapped whole.
+    if let Some(refresh) = refresh {
+        refresh.abort();
     }
     Ok(())
 }

@@ -165,8 +165,20 @@ fn help_never_shows_secret_values_from_the_environment() {
         ("CLEARANCE_MASTER_KEY", "hunter2-master"),
         ("CLEARANCE_TOKEN_KEYS", "hunter2-tokens"),
         ("AWS_SECRET_ACCESS_KEY", "hunter2-aws"),
+        (
+            "CLEARANCE_LISTS_URL_EU_FSF",
+            "https://example.eu/fsf?token=hunter2-eu",
+        ),
+        (
+            "CLEARANCE_LISTS_URL_OFAC_SDN",
+            "https://user:hunter2-mirror@mirror.example/ofac/",
+        ),
     ];
-    for args in [&["--help"][..], &["serve", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["lists", "fetch", "--help"],
+    ] {
         let mut command = Command::new(env!("CARGO_BIN_EXE_clearance"));
         command.args(args);
         for (key, value) in secrets {

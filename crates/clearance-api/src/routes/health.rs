@@ -50,5 +50,8 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             state.services.now_ms(),
         ));
     }
+    if let Ok(states) = state.services.store().list_fetch_states().await {
+        text.push_str(&crate::metrics::render_fetches(&states));
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

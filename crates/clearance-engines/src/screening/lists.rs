@@ -71,6 +71,9 @@ pub struct ImportOptions<'a> {
     pub name: Option<&'a str>,
     /// The publisher's date of this copy, when the file does not carry one.
     pub published: Option<&'a str>,
+    /// The date to fall back on when neither `published` nor the file gives one (a download's
+    /// `Last-Modified`, say).
+    pub published_fallback: Option<&'a str>,
     /// Refuse a new version that has lost more than this share of the stored version's
     /// entities (0.2: a fifth); `None` imports whatever the file holds (`--force`).
     pub max_drop: Option<f64>,
@@ -92,6 +95,7 @@ pub async fn import_list(
     let ImportOptions {
         name,
         published,
+        published_fallback,
         max_drop,
     } = options;
     let owned = path.to_path_buf();
@@ -147,7 +151,8 @@ pub async fn import_list(
         imported_at: now_ms,
         published: published
             .map(str::to_owned)
-            .or_else(|| parsed.version.as_deref().and_then(date_prefix)),
+            .or_else(|| parsed.version.as_deref().and_then(date_prefix))
+            .or_else(|| published_fallback.map(str::to_owned)),
     };
     store
         .put_screening_list(&list, &chunks)
