@@ -41,7 +41,7 @@ pub struct PdfIsolation {
 }
 
 impl PdfIsolation {
-    /// `program args…` with the default limits: 1 GiB of address space, 20 s of CPU and 30 s
+    /// `program args…` with the default limits: 2 GiB of address space, 20 s of CPU and 30 s
     /// of wall time, ample for a genuine scan (well under a second); as many children at once
     /// as the machine has CPUs.
     pub fn new<I, S>(program: impl Into<PathBuf>, args: I) -> Self
@@ -52,7 +52,7 @@ impl PdfIsolation {
         Self {
             program: program.into(),
             args: args.into_iter().map(Into::into).collect(),
-            max_address_space: 1024 * 1024 * 1024,
+            max_address_space: 2 * 1024 * 1024 * 1024,
             max_cpu: Duration::from_secs(20),
             timeout: Duration::from_secs(30),
             max_children: std::thread::available_parallelism().map_or(2, usize::from),

@@ -197,7 +197,7 @@ pub struct ServeArgs {
     pub models_dir: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub faces: FaceArgs,
-    /// `on`: uploaded PDFs are rasterised in a child process limited to 1 GiB of memory, 20 s
+    /// `on`: uploaded PDFs are rasterised in a child process limited to 2 GiB of address space, 20 s
     /// of CPU and 30 s in all, so a hostile PDF cannot exhaust the server; `off`: in the
     /// server process (trusted uploads only).
     #[arg(long, env = "CLEARANCE_PDF_ISOLATION", value_enum, default_value_t = OnOff::On)]
