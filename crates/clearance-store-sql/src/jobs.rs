@@ -151,8 +151,16 @@ where
         run_at_ms: i64,
         error: &str,
     ) -> Result<(), QueueError> {
+        // A retried job goes to the back of its key's line (never behind the queue's head),
+        // as if queued anew: a delivery that yields its runner after its time slice must not
+        // be claimed again ahead of everyone on its old turn.
         sqlx::query(
-            "UPDATE jobs SET run_at = $1, lease_owner = NULL, lease_until = 0, last_error = $2 \
+            "UPDATE jobs SET run_at = $1, lease_owner = NULL, lease_until = 0, last_error = $2, \
+             turn = (SELECT MAX(t) FROM ( \
+                SELECT MIN(q.turn) AS t FROM jobs AS q WHERE q.status = 'queued' AND q.queue = jobs.queue \
+                UNION ALL SELECT MAX(q.turn) + 1 FROM jobs AS q \
+                    WHERE q.status = 'queued' AND q.queue = jobs.queue AND q.fair_key = jobs.fair_key \
+                UNION ALL SELECT 0) AS turns) \
              WHERE id = $3 AND lease_owner = $4",
         )
         .bind(run_at_ms)

@@ -494,3 +494,34 @@ pub async fn claims_take_turns_between_keys(store: &Arc<dyn Store>) {
     ids.sort_unstable();
     assert_eq!(ids, ["busy-2", "busy-3", "busy-4"]);
 }
+
+/// A retried job (a delivery yielding after its time slice, say) goes to the back of its key's
+/// line: another key's waiting job is claimed before it, not after.
+pub async fn a_retried_job_goes_to_the_back_of_its_keys_line(store: &Arc<dyn Store>) {
+    let now = now_ms();
+    for (id, key, run_at) in [
+        ("a-0", "a", now - 300),
+        ("a-1", "a", now - 200),
+        ("b-0", "b", now - 100),
+    ] {
+        store
+            .enqueue(job(id, "turns", run_at).fair_to(key))
+            .await
+            .unwrap();
+    }
+    let first = store
+        .claim(&queues("turns"), "w", now, 60_000, 1)
+        .await
+        .unwrap();
+    assert_eq!(first[0].id, "a-0");
+    store.retry("a-0", "w", now, "slice used").await.unwrap();
+    let mut order = Vec::new();
+    for _ in 0..3 {
+        let next = store
+            .claim(&queues("turns"), "w", now, 60_000, 1)
+            .await
+            .unwrap();
+        order.push(next[0].id.clone());
+    }
+    assert_eq!(order, ["b-0", "a-1", "a-0"]);
+}

@@ -20,7 +20,8 @@ use clearance_core::store::Store;
 
 pub use accounts::accounts_and_keys;
 pub use jobs::{
-    a_queue_apart_runs_while_another_holds_every_shared_runner, claims_take_turns_between_keys,
+    a_queue_apart_runs_while_another_holds_every_shared_runner,
+    a_retried_job_goes_to_the_back_of_its_keys_line, claims_take_turns_between_keys,
     concurrent_claims_never_share_a_job, enqueues_and_events_commit_with_their_change,
     leases_retries_and_burial, shutdown_hands_back_unfinished_jobs, worker_pools_share_a_queue,
 };
@@ -93,6 +94,7 @@ macro_rules! conformance_tests {
             shutdown_hands_back_unfinished_jobs,
             a_queue_apart_runs_while_another_holds_every_shared_runner,
             claims_take_turns_between_keys,
+            a_retried_job_goes_to_the_back_of_its_keys_line,
             a_lease_has_one_holder_until_released_or_expired,
             a_holder_asked_to_look_again_keeps_its_lease,
             concurrent_takers_get_one_lease,
