@@ -1,6 +1,7 @@
 //! The whole route table and the middleware stack, in one place.
 
 use std::any::Any;
+use std::convert::Infallible;
 
 use axum::Router;
 use axum::body::Body;
@@ -131,28 +132,41 @@ pub fn router(state: AppState) -> Router {
     let mut doc = doc;
     doc.merge(sdk_doc);
     let doc = finish(doc);
-    // Layers run outside in: the key is checked (and the caller known) before the
-    // idempotency key is looked at.
+    // `Router::layer` boxes each route once per call, and each box costs every request an
+    // allocation and a clone: each part's layers go on in one call. Layers run outside in:
+    // metrics first, then the key is checked (and the caller known) before the idempotency key
+    // is looked at.
+    let record = metrics::RecordLayer {
+        metrics: state.metrics.clone(),
+    };
     let v1 = v1
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
-        .layer(IdempotencyLayer {
-            state: state.clone(),
-        })
-        .layer(RequireKeyLayer {
-            state: state.clone(),
-        });
+        .layer(
+            ServiceBuilder::new()
+                .layer(record.clone())
+                .layer(RequireKeyLayer {
+                    state: state.clone(),
+                })
+                .layer(IdempotencyLayer {
+                    state: state.clone(),
+                }),
+        );
     let sdk = sdk
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
-        .layer(from_fn_with_state(state.clone(), require_sdk_token));
-    let app = Router::new()
-        .merge(v1)
-        .merge(sdk)
+        .layer(
+            ServiceBuilder::new()
+                .layer(record.clone())
+                .layer(from_fn_with_state(state.clone(), require_sdk_token)),
+        );
+    let rest = Router::new()
         .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", doc))
         .merge(hosted_flow(&state))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics));
-    with_edge(app, state)
+        .route("/metrics", get(health::metrics))
+        .layer(record.clone());
+    let app = Router::new().merge(v1).merge(sdk).merge(rest);
+    with_edge(app, state, record)
 }
 
 /// The hosted flow: its pages, their script and style, and the JSON endpoints they call.
@@ -179,20 +193,21 @@ fn hosted_flow(state: &AppState) -> Router<AppState> {
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
 }
 
-/// The outer middleware: trailing-slash tolerance, wire-shaped 404s, metrics, the body limit
-/// and the panic catcher.
+/// The outer middleware: trailing-slash tolerance, wire-shaped 404s (recorded by `record`), the
+/// body limit and the panic catcher.
 ///
 /// `Router::layer` wraps every route on its own, and a route's whole stack is cloned (one boxed
-/// service per layer) on each request. So only the metrics, which need the matched route, are
-/// added that way; the rest wrap the router once, as one service.
-fn with_edge(app: Router<AppState>, state: AppState) -> Router {
+/// service per layer call) on each request. So only the layers that need the matched route
+/// (metrics) or apply to some routes (keys, tokens) are added that way; the rest wrap the router
+/// once, as one service.
+fn with_edge(app: Router<AppState>, state: AppState, record: metrics::RecordLayer) -> Router {
     let limit = state.config.max_body_bytes;
-    let routed = app
-        .fallback(|| async { ApiError::unknown_endpoint() })
-        .layer(metrics::RecordLayer {
-            metrics: state.metrics.clone(),
-        })
-        .with_state(state);
+    let unknown = ServiceBuilder::new()
+        .layer(record)
+        .service_fn(|_: Request<Body>| async {
+            Ok::<_, Infallible>(ApiError::unknown_endpoint().into_response())
+        });
+    let routed = app.fallback_service(unknown).with_state(state);
     let edge = ServiceBuilder::new()
         .layer(CatchPanicLayer::custom(on_panic))
         .layer(DefaultBodyLimit::max(limit))
@@ -254,7 +269,10 @@ mod tests {
             panic!("secret personal data");
         }
         let app = Router::new().route("/boom", get(boom));
-        let response = with_edge(app, state)
+        let record = metrics::RecordLayer {
+            metrics: state.metrics.clone(),
+        };
+        let response = with_edge(app, state, record)
             .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
             .await
             .unwrap();
