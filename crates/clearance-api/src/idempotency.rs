@@ -141,6 +141,7 @@ where
         return Ok(ApiError::too_large(limit).into_response());
     };
     let path = parts.uri.path_and_query().map_or("", |p| p.as_str());
+    let resource_path = parts.uri.path().to_string();
     let hash = request_hash(parts.method.as_str(), path, &bytes);
     let services = &state.services;
     let claim = match services.start_idempotent(&caller.scope, &key, &hash).await {
@@ -183,13 +184,30 @@ where
             content_type,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         };
-        services.finish_idempotent(claim, answer).await
+        let names_client = client_named(&resource_path, &bytes);
+        services
+            .finish_idempotent(claim, answer, names_client)
+            .await
     };
     if let Err(e) = kept {
         // The answer stands; a retry may run the request again (the claim lapses in a minute).
         tracing::warn!(error = %e, "could not keep an idempotent answer");
     }
     Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// The client a kept answer names: a client created or changed under `/v1/clients`, or the
+/// `clientId` of anything a client owns.
+fn client_named(path: &str, body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        id: Option<String>,
+        #[serde(rename = "clientId")]
+        client_id: Option<String>,
+    }
+    let named: Named = serde_json::from_slice(body).ok()?;
+    let is_client = path == "/v1/clients" || path.starts_with("/v1/clients/");
+    named.client_id.or(named.id.filter(|_| is_client))
 }
 
 fn replay(answer: StoredAnswer) -> Response {

@@ -164,11 +164,14 @@ impl Services {
         Ok(IdempotentStart::InProgress)
     }
 
-    /// Keeps the answer of a claimed request for its replays.
+    /// Keeps the answer of a claimed request for its replays. An answer that names a client
+    /// (`names_client`) is filed under it, so deleting the client erases the answer with
+    /// everything else the client owned.
     pub async fn finish_idempotent(
         &self,
         claim: IdempotencyClaim,
         answer: StoredAnswer,
+        names_client: Option<String>,
     ) -> Result<()> {
         let Some(stored) = self
             .store
@@ -185,6 +188,7 @@ impl Services {
             answer: Some(answer),
         });
         let done = Resource {
+            client_id: names_client,
             updated_at: self.now_ms(),
             version: stored.version + 1,
             body,

@@ -1,6 +1,13 @@
 //! `Idempotency-Key` on POSTs (issue #21): a retry gets the first answer, never a second
 //! resource; another request under the same key is refused; keys are per account and mode.
 
+use std::sync::Arc;
+
+use clearance_core::clock::{Clock, SystemClock};
+use clearance_core::resources::Rules;
+use clearance_core::service::{IdempotentStart, Services, request_hash};
+use clearance_core::store::{Change, ListQuery, ResourceKind};
+use clearance_core::{Mode, Scope};
 use clearance_testkit::TestApp;
 use serde_json::{Value, json};
 
@@ -122,4 +129,152 @@ async fn concurrent_retries_start_one_check() {
         ))
         .await;
     assert_eq!(listed.body["totalItems"], 1, "{}", listed.text);
+}
+
+#[tokio::test]
+async fn deleting_a_client_erases_the_kept_answers_that_name_it() {
+    let app = TestApp::spawn().await;
+    let key = &app.test_key;
+    let ada = person("Ada", "Lovelace");
+    let created = post(&app, key, "/v1/clients", "erase-client", &ada).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let id = created.body["id"].as_str().expect("an id").to_string();
+    let home = json!({"clientId": id, "type": "main", "line": "12 Harbour Road", "city": "Bristol",
+        "postalCode": "BS1 5TX", "country": "GB"});
+    let address = post(&app, key, "/v1/addresses", "erase-address", &home).await;
+    assert_eq!(address.status, 200, "{}", address.body);
+    assert!(
+        post(&app, key, "/v1/addresses", "erase-address", &home)
+            .await
+            .replayed
+    );
+
+    assert!(app.delete(&format!("/v1/clients/{id}")).await.status < 300);
+
+    // Nothing kept names Ada any more: each key runs its request again.
+    let again = post(&app, key, "/v1/clients", "erase-client", &ada).await;
+    assert_eq!(
+        (again.status, again.replayed),
+        (200, false),
+        "{}",
+        again.body
+    );
+    assert_ne!(
+        again.body["id"], created.body["id"],
+        "a new client, not the erased one"
+    );
+    let gone = post(&app, key, "/v1/addresses", "erase-address", &home).await;
+    assert!(!gone.replayed);
+    assert_eq!(
+        (gone.status, gone.body["param"].as_str()),
+        (400, Some("clientId")),
+        "the client is gone: {}",
+        gone.body
+    );
+}
+
+/// Moves the last change of every kept idempotency record of the test key's account back by
+/// `ms`, and passes each body through `edit`: what a server sees when a claim is that old.
+async fn age_records(app: &TestApp, ms: i64, edit: impl Fn(&mut serde_json::Map<String, Value>)) {
+    let account = clearance::accounts::find_or_create_account(app.store.as_ref(), "test-account")
+        .await
+        .expect("the test account");
+    let scope = Scope::new(account.id, Mode::Test);
+    let query = ListQuery::newest(scope, ResourceKind::IdempotencyKey, 100);
+    let records = app
+        .store
+        .list(&query)
+        .await
+        .expect("lists the records")
+        .items;
+    assert!(!records.is_empty(), "a record was kept");
+    let changes = records
+        .into_iter()
+        .map(|mut record| {
+            record.updated_at -= ms;
+            record.version += 1;
+            edit(&mut record.body);
+            Change::Update(record)
+        })
+        .collect();
+    app.store.apply(changes).await.expect("ages the records");
+}
+
+/// The real clock moved on by a fixed time.
+struct Later(i64);
+
+impl Clock for Later {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms() + self.0
+    }
+}
+
+#[tokio::test]
+async fn a_key_older_than_a_day_starts_over() {
+    let app = TestApp::spawn().await;
+    let ada = person("Ada", "Lovelace");
+    let first = post(&app, &app.test_key, "/v1/clients", "day-old", &ada).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    // The same request, seen by the services of a server whose clock is later.
+    let account = clearance::accounts::find_or_create_account(app.store.as_ref(), "test-account")
+        .await
+        .expect("the test account");
+    let scope = Scope::new(account.id, Mode::Test);
+    let hash = request_hash("POST", "/v1/clients", &serde_json::to_vec(&ada).unwrap());
+    let at = |later_ms: i64| {
+        let blobs = Arc::new(clearance_core::blobs::MemoryBlobs::default());
+        Services::new(
+            app.store.clone(),
+            blobs,
+            Arc::new(Later(later_ms)),
+            Rules::default(),
+        )
+    };
+    let day = 24 * 3600 * 1000;
+    let within = at(day - 60_000)
+        .start_idempotent(&scope, "day-old", &hash)
+        .await;
+    assert!(
+        matches!(within, Ok(IdempotentStart::Replay(ref a)) if a.status == 200),
+        "a minute short of a day: the first answer ({within:?})"
+    );
+    let after = at(day + 60_000)
+        .start_idempotent(&scope, "day-old", &hash)
+        .await;
+    assert!(
+        matches!(after, Ok(IdempotentStart::Run(_))),
+        "a minute past a day: the request runs again ({after:?})"
+    );
+}
+
+#[tokio::test]
+async fn a_claim_left_without_an_answer_is_taken_over_after_a_minute() {
+    let app = TestApp::spawn().await;
+    let ada = person("Ada", "Lovelace");
+    let first = post(&app, &app.test_key, "/v1/clients", "orphan", &ada).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    // A server that claimed the key and died before answering leaves a claim with no answer.
+    let forget_answer = |body: &mut serde_json::Map<String, Value>| {
+        body.remove("answer");
+    };
+    age_records(&app, 10_000, forget_answer).await;
+    let running = post(&app, &app.test_key, "/v1/clients", "orphan", &ada).await;
+    assert_eq!(
+        running.status, 409,
+        "a fresh claim is still running: {}",
+        running.body
+    );
+    assert_eq!(running.body["type"], "invalid_request", "{}", running.body);
+
+    age_records(&app, 60_000, forget_answer).await;
+    let taken = post(&app, &app.test_key, "/v1/clients", "orphan", &ada).await;
+    assert_eq!(
+        (taken.status, taken.replayed),
+        (200, false),
+        "{}",
+        taken.body
+    );
+    let replay = post(&app, &app.test_key, "/v1/clients", "orphan", &ada).await;
+    assert_eq!(replay.body, taken.body, "the new run's answer is kept");
+    assert!(replay.replayed);
 }
