@@ -20,6 +20,10 @@ pub struct Rules {
     pub webhook_allow_private: bool,
     /// Divides the webhook retry schedule (1 in production; tests shrink hours to moments).
     pub webhook_retry_divisor: u32,
+    /// How long one delivery job drains a webhook's queue before it hands its runner back (it
+    /// goes back on the queue behind the deliveries already waiting), so a busy endpoint shares
+    /// the runners with others.
+    pub webhook_drain_slice: std::time::Duration,
     /// Checks one SDK token may start in its lifetime: enough for retakes, too few to use the
     /// token as a free screening API.
     pub sdk_token_max_checks: u32,
@@ -31,6 +35,7 @@ impl Default for Rules {
             max_metadata_keys: 20,
             webhook_allow_private: false,
             webhook_retry_divisor: 1,
+            webhook_drain_slice: std::time::Duration::from_secs(10),
             sdk_token_max_checks: DEFAULT_SDK_TOKEN_MAX_CHECKS,
         }
     }

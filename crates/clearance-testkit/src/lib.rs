@@ -51,6 +51,8 @@ struct NodeSettings {
     postgres: Option<(String, String)>,
     /// Rate limits shared by the servers on the database (`CLEARANCE_RATE_LIMIT_SCOPE=cluster`).
     cluster_rate_limits: bool,
+    /// Webhook endpoints drained at once.
+    webhook_workers: usize,
 }
 
 /// What the servers of one test share: the database, files and keys.
@@ -120,6 +122,24 @@ impl TestApp {
         .await
     }
 
+    /// Like [`TestApp::spawn_for_webhooks`] (retries in milliseconds), with one webhook runner
+    /// that drains an endpoint's queue for at most `drain_slice` at a time.
+    pub async fn spawn_for_webhook_slices(drain_slice: Duration) -> Self {
+        let config = ApiConfig {
+            rate_limit_test: 0,
+            rate_limit_live: 0,
+            rate_limit_flow: 0,
+            ..ApiConfig::default()
+        };
+        let rules = Rules {
+            webhook_allow_private: true,
+            webhook_retry_divisor: 1000,
+            webhook_drain_slice: drain_slice,
+            ..Rules::default()
+        };
+        Self::start_node(config, true, rules, false, 1).await
+    }
+
     /// Starts a server with the given HTTP settings.
     pub async fn spawn_with(config: ApiConfig) -> Self {
         Self::start(config, true, Rules::default()).await
@@ -128,11 +148,13 @@ impl TestApp {
     /// Starts a server whose rate limits are shared with its peers ([`TestApp::spawn_peer`]),
     /// which count each other every 100 ms.
     pub async fn spawn_with_cluster_rate_limits(config: ApiConfig) -> Self {
-        Self::start_node(config, true, Rules::default(), true).await
+        let webhook_workers = WorkerSettings::default().webhook_concurrency;
+        Self::start_node(config, true, Rules::default(), true, webhook_workers).await
     }
 
     async fn start(config: ApiConfig, run_workers: bool, rules: Rules) -> Self {
-        Self::start_node(config, run_workers, rules, false).await
+        let webhook_workers = WorkerSettings::default().webhook_concurrency;
+        Self::start_node(config, run_workers, rules, false, webhook_workers).await
     }
 
     async fn start_node(
@@ -140,6 +162,7 @@ impl TestApp {
         run_workers: bool,
         rules: Rules,
         cluster_rate_limits: bool,
+        webhook_workers: usize,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let token_keys = clearance::wiring::load_token_keys(
@@ -181,6 +204,7 @@ impl TestApp {
             rules,
             postgres,
             cluster_rate_limits,
+            webhook_workers,
         };
         Self::serve(
             Shared {
@@ -254,6 +278,7 @@ impl TestApp {
         config.public_url = base.clone();
         let settings = WorkerSettings {
             concurrency: 4,
+            webhook_concurrency: node.webhook_workers,
             poll_interval: Duration::from_millis(50),
             ..WorkerSettings::default()
         };

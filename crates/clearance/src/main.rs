@@ -237,6 +237,7 @@ async fn serve(
         webhook_allow_private: args.webhook_allow_private,
         webhook_retry_divisor: args.webhook_retry_divisor.max(1),
         sdk_token_max_checks: args.sdk_token_max_checks,
+        ..Rules::default()
     };
     let settings = WorkerSettings {
         concurrency: args.workers,

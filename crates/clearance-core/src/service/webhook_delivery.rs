@@ -33,10 +33,6 @@ pub const RETRY_SCHEDULE_SECS: [u64; 10] = [
     60, 120, 480, 960, 1_920, 3_840, 7_680, 15_360, 30_720, 61_440,
 ];
 
-/// How long one delivery job drains before it hands its runner back (it goes back on the queue,
-/// behind the deliveries already waiting): a busy endpoint shares the runners with others.
-const DRAIN_SLICE: Duration = Duration::from_secs(10);
-
 /// Delivery counters of this process, for `/metrics`.
 #[derive(Debug, Default)]
 pub struct WebhookStats {
@@ -262,7 +258,7 @@ impl DeliveryRunner {
         let services = &self.services;
         let started = Instant::now();
         loop {
-            if started.elapsed() >= DRAIN_SLICE {
+            if started.elapsed() >= services.rules.webhook_drain_slice {
                 return Err(HandlerError::RetryAfter(
                     "time slice used; the drain goes on after the jobs waiting".into(),
                     Duration::ZERO,
