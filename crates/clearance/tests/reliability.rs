@@ -1557,6 +1557,11 @@ async fn s3_stopped_and_started_under_load() {
         started.elapsed(),
         &log,
     );
+    assert_eq!(
+        metric(&server, "clearance_jobs_total{outcome=\"buried\"}").await,
+        0,
+        "no job gave up"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1767,5 +1772,10 @@ async fn data_disk_full_under_load() {
     assert!(
         integrity == "ok" || integrity.starts_with("sqlite3 not run"),
         "SQLite integrity: {integrity}"
+    );
+    assert_eq!(
+        metric(&server, "clearance_jobs_total{outcome=\"buried\"}").await,
+        0,
+        "no job gave up"
     );
 }
