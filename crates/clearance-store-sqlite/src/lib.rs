@@ -12,8 +12,11 @@ use std::time::Duration;
 
 use clearance_core::store::StoreError;
 use clearance_store_sql::{Pools, SqlStore, store_error};
+use sqlx::Connection;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 
 pub use dialect::SqliteDialect;
 
@@ -61,6 +64,7 @@ async fn with_options(options: SqliteConnectOptions) -> Result<SqliteStore, Stor
     // the job claim's `UPDATE … WHERE id IN (SELECT …)` atomic.
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
+        .after_release(|conn, _| Box::pin(outside_transaction(conn)))
         .connect_with(options.clone())
         .await
         .map_err(store_error)?;
@@ -76,4 +80,23 @@ async fn with_options(options: SqliteConnectOptions) -> Result<SqliteStore, Stor
     };
     let fast = fast_read::FastReader::new(options.get_filename().to_path_buf());
     Ok(SqlStore::new(pools, &MIGRATIONS).reading_by_id_with(fast))
+}
+
+/// Whether a writer connection may go back to the pool: only when no transaction is open on it.
+///
+/// On a full disk (or an I/O error) SQLite may roll a transaction back on its own. sqlx's
+/// `ROLLBACK` then fails, and sqlx still counts the transaction as open, so the connection's
+/// next `begin()` would issue a `SAVEPOINT` and its commit a `RELEASE`; once one of those fails
+/// in turn, a real transaction stays open underneath, and every later "commit" on the
+/// connection only releases a savepoint inside it: answered as written, never written (the
+/// reliability suite's full disk showed it). Such a connection is closed instead, which rolls
+/// back whatever it still holds, and the pool opens a fresh one.
+async fn outside_transaction(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    // Runs after any rollback a dropped transaction queued on the connection.
+    conn.ping().await?;
+    let clean = !conn.is_in_transaction();
+    if !clean {
+        tracing::warn!("closing a database connection left inside a failed transaction");
+    }
+    Ok(clean)
 }

@@ -15,6 +15,7 @@ pub struct Cluster {
     data_dir: PathBuf,
     database_url: Option<String>,
     env: Vec<(String, String)>,
+    log: Option<PathBuf>,
 }
 
 impl Cluster {
@@ -29,7 +30,15 @@ impl Cluster {
             data_dir: data_dir.into(),
             database_url,
             env: Vec::new(),
+            log: None,
         }
+    }
+
+    /// Appends the servers' logs (stderr) to `path` instead of the test's output.
+    #[must_use]
+    pub fn log_to(mut self, path: impl Into<PathBuf>) -> Self {
+        self.log = Some(path.into());
+        self
     }
 
     /// Sets an environment variable of every process.
@@ -85,6 +94,14 @@ impl Cluster {
             .stdout(Stdio::null());
         for (key, value) in env {
             command.env(key, value);
+        }
+        if let Some(path) = &self.log {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .expect("the server log opens");
+            command.stderr(file);
         }
         let server = ServerProcess {
             child: command.spawn().expect("clearance serve starts"),
