@@ -10,12 +10,15 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use clearance_core::service::{IdempotentStart, StoredAnswer, request_hash};
+use clearance_core::service::{
+    IdempotencyClaim, IdempotentStart, Services, StoredAnswer, request_hash,
+};
 use pin_project_lite::pin_project;
 use tower::{Layer, Service};
 
@@ -29,6 +32,8 @@ const REPLAYED: &str = "idempotent-replayed";
 const MAX_KEY_LEN: usize = 255;
 /// Largest answer kept for replays; a larger one is answered but not kept.
 const MAX_KEPT_ANSWER: usize = 1024 * 1024;
+/// Background attempts to settle a claim the database refused: 0.25 s doubling, about a minute.
+const SETTLE_RETRIES: u32 = 8;
 
 #[derive(Clone)]
 pub(crate) struct IdempotencyLayer {
@@ -167,11 +172,11 @@ where
         .await?;
     let (parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, usize::MAX).await else {
-        let _ = services.abandon_idempotent(claim).await;
+        settle(services, claim, None).await;
         return Ok(ApiError::internal().into_response());
     };
     let kept = if parts.status.is_server_error() || bytes.len() > MAX_KEPT_ANSWER {
-        services.abandon_idempotent(claim).await
+        None
     } else {
         let content_type = parts
             .headers
@@ -184,16 +189,57 @@ where
             content_type,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         };
-        let names_client = client_named(&resource_path, &bytes);
-        services
-            .finish_idempotent(claim, answer, names_client)
-            .await
+        Some((answer, client_named(&resource_path, &bytes)))
     };
-    if let Err(e) = kept {
-        // The answer stands; a retry may run the request again (the claim lapses in a minute).
-        tracing::warn!(error = %e, "could not keep an idempotent answer");
-    }
+    settle(services, claim, kept).await;
     Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// Keeps the answer (`Some`) or frees the key for a retry (`None`). When the database refuses
+/// (a server error often comes from the database being away for a moment), it is tried again
+/// in the background for about a minute: otherwise every retry of the key would answer 409
+/// until the claim lapses.
+async fn settle(
+    services: &Services,
+    claim: IdempotencyClaim,
+    kept: Option<(StoredAnswer, Option<String>)>,
+) {
+    if settle_once(services, claim.clone(), kept.clone()).await {
+        return;
+    }
+    let services = services.clone();
+    tokio::spawn(async move {
+        let mut wait = Duration::from_millis(250);
+        for _ in 0..SETTLE_RETRIES {
+            tokio::time::sleep(wait).await;
+            if settle_once(&services, claim.clone(), kept.clone()).await {
+                return;
+            }
+            wait *= 2;
+        }
+    });
+}
+
+async fn settle_once(
+    services: &Services,
+    claim: IdempotencyClaim,
+    kept: Option<(StoredAnswer, Option<String>)>,
+) -> bool {
+    let settled = match kept {
+        Some((answer, names_client)) => {
+            services
+                .finish_idempotent(claim, answer, names_client)
+                .await
+        }
+        None => services.abandon_idempotent(claim).await,
+    };
+    match settled {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not settle an idempotency key; trying again");
+            false
+        }
+    }
 }
 
 /// The client a kept answer names: a client created or changed under `/v1/clients`, or the

@@ -52,7 +52,7 @@ pub enum IdempotentStart {
 }
 
 /// The claim of a key by one running request.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IdempotencyClaim {
     scope: Scope,
     id: String,
