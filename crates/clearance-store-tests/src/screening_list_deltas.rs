@@ -129,7 +129,7 @@ pub async fn list_deltas_are_recorded_with_their_version(store: &Arc<dyn Store>)
         .screening_list_delta_entities("UN list", 2, &[], Some("x:1"), 1)
         .await
         .unwrap();
-    assert_eq!(page, [changed.clone()]);
+    assert_eq!(page, std::slice::from_ref(&changed));
     let new_or_changed = store
         .screening_list_delta_entities(
             "UN list",
