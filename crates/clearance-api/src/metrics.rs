@@ -327,6 +327,18 @@ pub fn render_lists(lists: &[clearance_core::screening_lists::StoredList], now_m
             );
         }
     }
+    out.push_str(
+        "# HELP clearance_screening_list_self_check_missed Names of the stored version, sampled at import, that did not find their own entry (above 0 only for a version forced past a failed self-check).\n",
+    );
+    out.push_str("# TYPE clearance_screening_list_self_check_missed gauge\n");
+    for list in lists.iter().filter(|l| l.self_check_sampled > 0) {
+        let name = list.name.replace('\\', "\\\\").replace('"', "\\\"");
+        let _ = writeln!(
+            out,
+            "clearance_screening_list_self_check_missed{{list=\"{name}\"}} {}",
+            list.self_check_missed
+        );
+    }
     out
 }
 

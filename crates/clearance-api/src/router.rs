@@ -24,7 +24,8 @@ use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
     account, addresses, audit_logs, autofill, checks, clients, custom_lists, documents, flow,
-    flow_api, flow_pages, health, live_media, sdk, static_data, team_members, tokens, webhooks,
+    flow_api, flow_pages, health, live_media, screening_lists, sdk, static_data, team_members,
+    tokens, webhooks,
 };
 use crate::sdk_auth::require_sdk_token;
 use crate::state::AppState;
@@ -65,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(autofill::autofill))
         .routes(routes!(static_data::supported_documents))
         .routes(routes!(static_data::screening_lists))
+        .routes(routes!(screening_lists::list_screening_list_deltas))
+        .routes(routes!(screening_lists::get_screening_list_delta))
         .routes(routes!(
             custom_lists::create_custom_list,
             custom_lists::list_custom_lists

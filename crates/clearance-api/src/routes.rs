@@ -16,6 +16,7 @@ pub mod health;
 pub mod list;
 pub mod live_media;
 pub mod schemas;
+pub mod screening_lists;
 pub mod sdk;
 pub mod sdk_schemas;
 pub mod static_data;

@@ -1,9 +1,14 @@
 //! The storage port for imported screening lists. A list is stored as opaque chunks (the
 //! screening engine's serialised entities) under a content hash, with a summary row; replacing
 //! a list swaps the row and its chunks in one transaction, so every node that reads the same row
-//! builds the same index.
+//! builds the same index. Each import that changes a list also records its delta against the
+//! version it replaced (`delta`), written in the same transaction.
+
+pub mod delta;
 
 use async_trait::async_trait;
+
+pub use delta::{DeltaEntity, EntityChange, ListDelta, ListVersion};
 
 use crate::store::StoreError;
 
@@ -29,6 +34,12 @@ pub struct StoredList {
     pub imported_at: i64,
     /// The publisher's date of this version (`YYYY-MM-DD`), when known.
     pub published: Option<String>,
+    /// How many of the version's own primary names the import's self-check screened back
+    /// against it (0: not checked, a list stored before the self-check existed).
+    pub self_check_sampled: i64,
+    /// How many of those did not find their own entity: above 0 only for a version stored with
+    /// `--force` after it failed its self-check.
+    pub self_check_missed: i64,
 }
 
 impl StoredList {
@@ -74,12 +85,14 @@ pub struct FetchState {
 /// What the screening engine needs from the database.
 #[async_trait]
 pub trait ListStore: Send + Sync {
-    /// Stores `list` with its chunks, replacing any list of the same name, atomically.
+    /// Stores a new version of a list with its chunks and its delta, replacing the list of the
+    /// same name, atomically; answers the delta's `seq` when one was written. Fails with
+    /// [`StoreError::Conflict`], writing nothing, when the stored version is no longer the one
+    /// `version.replaces` names (another import got in first and the delta would be wrong).
     async fn put_screening_list(
         &self,
-        list: &StoredList,
-        chunks: &[Vec<u8>],
-    ) -> Result<(), StoreError>;
+        version: &ListVersion<'_>,
+    ) -> Result<Option<i64>, StoreError>;
     /// Every stored list, by name.
     async fn screening_lists(&self) -> Result<Vec<StoredList>, StoreError>;
     /// The chunks of one version of a list, in order; fewer than its `chunk_count` when that
@@ -89,8 +102,27 @@ pub trait ListStore: Send + Sync {
         name: &str,
         content_hash: &str,
     ) -> Result<Vec<Vec<u8>>, StoreError>;
-    /// Removes a list and its chunks; false when there was none.
+    /// Removes a list and its chunks; false when there was none. Its deltas stay (its history;
+    /// a later import under the same name is an initial one and continues their numbering).
     async fn remove_screening_list(&self, name: &str) -> Result<bool, StoreError>;
+    /// The deltas recorded for a list, newest first (at most [`delta::DELTAS_KEPT`]).
+    async fn screening_list_deltas(&self, name: &str) -> Result<Vec<ListDelta>, StoreError>;
+    /// One delta of a list by its `seq`.
+    async fn screening_list_delta(
+        &self,
+        name: &str,
+        seq: i64,
+    ) -> Result<Option<ListDelta>, StoreError>;
+    /// The entities of one delta, by entity id: those after `after`, at most `limit`, of the
+    /// kinds of change in `changes` (all kinds when empty).
+    async fn screening_list_delta_entities(
+        &self,
+        name: &str,
+        seq: i64,
+        changes: &[EntityChange],
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<DeltaEntity>, StoreError>;
     /// The fetch state of every list source fetched at least once, by source.
     async fn list_fetch_states(&self) -> Result<Vec<FetchState>, StoreError>;
     /// Stores the fetch state of `state.source`, replacing the previous one.

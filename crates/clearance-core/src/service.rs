@@ -16,6 +16,7 @@ mod flow;
 mod flow_finish;
 mod housekeeping;
 mod idempotency;
+mod list_deltas;
 mod live_media;
 mod retry;
 mod tokens;
@@ -34,6 +35,7 @@ pub use housekeeping::{DEFAULT_RETENTION, Retention, Swept};
 pub use idempotency::{
     IDEMPOTENCY_WINDOW_MS, IdempotencyClaim, IdempotentStart, StoredAnswer, request_hash,
 };
+pub use list_deltas::{DeltaPage, DeltaWithEntities, MAX_DELTA_PAGE};
 pub use tokens::{SdkSession, SdkTokenRefusal, Token, TokenCreate};
 pub use webhook_delivery::{DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats};
 pub use webhook_log::MAX_REDELIVER;

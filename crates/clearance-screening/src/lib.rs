@@ -9,6 +9,7 @@ pub mod lists;
 mod model;
 pub mod normalize;
 mod query;
+pub mod self_check;
 
 pub use countries::country_code;
 pub use engine::{IndexBuilder, IndexStats, MatchKind, ScreeningIndex, token_similarity};
@@ -22,3 +23,4 @@ pub use query::{
     DEFAULT_THRESHOLD, Explanation, Match, PartMatch, Qualifier, Query, QueryKind, ScreenOptions,
     SearchMode, parse_query_line, screen_jsonl,
 };
+pub use self_check::{SELF_CHECK_SAMPLE, SELF_CHECK_SEED, SelfCheck, self_check};

@@ -19,6 +19,7 @@ mod jobs;
 mod leases;
 mod maintenance;
 mod resources;
+mod screening_list_deltas;
 mod screening_lists;
 mod store;
 

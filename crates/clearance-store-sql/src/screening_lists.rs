@@ -2,10 +2,14 @@
 //! its content as ordered chunks, replaced together in one transaction.
 
 use async_trait::async_trait;
-use clearance_core::screening_lists::{FetchState, FileValidators, ListStore, StoredList};
+use clearance_core::screening_lists::{
+    DeltaEntity, EntityChange, FetchState, FileValidators, ListDelta, ListStore, ListVersion,
+    StoredList,
+};
 use clearance_core::store::StoreError;
 use sqlx::{ColumnIndex, Executor, IntoArguments, Row};
 
+use crate::screening_list_deltas::{delta_entities, deltas, insert_delta};
 use crate::{Column, Db, DbArguments, DbConnection, DbRow, Dialect, Param, SqlStore, store_error};
 
 #[async_trait]
@@ -23,16 +27,55 @@ where
 {
     async fn put_screening_list(
         &self,
-        list: &StoredList,
-        chunks: &[Vec<u8>],
-    ) -> Result<(), StoreError> {
+        version: &ListVersion<'_>,
+    ) -> Result<Option<i64>, StoreError> {
+        let list = version.list;
         let mut tx = self.pools.writes.begin().await.map_err(store_error)?;
+        // The list's row first: replacing it takes the row's lock (PostgreSQL) and finds out
+        // whether it still holds the version compared with; a first import must insert it.
+        let columns = "format = $2, source = $3, version = $4, content_hash = $5, \
+             entity_count = $6, name_count = $7, error_count = $8, chunk_count = $9, \
+             imported_at = $10, published = $11, self_check_sampled = $12, self_check_missed = $13";
+        let statement = match version.replaces {
+            Some(_) => format!(
+                "UPDATE screening_lists SET {columns} WHERE name = $1 AND content_hash = $14"
+            ),
+            None => "INSERT INTO screening_lists (name, format, source, version, content_hash, \
+                 entity_count, name_count, error_count, chunk_count, imported_at, published, \
+                 self_check_sampled, self_check_missed) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                .to_owned(),
+        };
+        let mut query = sqlx::query(&statement)
+            .bind(&list.name)
+            .bind(&list.format)
+            .bind(&list.source)
+            .bind(&list.version)
+            .bind(&list.content_hash)
+            .bind(list.entity_count)
+            .bind(list.name_count)
+            .bind(list.error_count)
+            .bind(version.chunks.len() as i64)
+            .bind(list.imported_at)
+            .bind(list.published.clone())
+            .bind(list.self_check_sampled)
+            .bind(list.self_check_missed);
+        if let Some(replaces) = version.replaces {
+            query = query.bind(replaces);
+        }
+        let done = query.execute(&mut *tx).await.map_err(store_error)?;
+        if D::rows_affected(&done) == 0 {
+            return Err(StoreError::Conflict(format!(
+                "the stored version of \"{}\" changed during the import",
+                list.name
+            )));
+        }
         sqlx::query("DELETE FROM screening_list_chunks WHERE list_name = $1")
             .bind(&list.name)
             .execute(&mut *tx)
             .await
             .map_err(store_error)?;
-        for (seq, data) in chunks.iter().enumerate() {
+        for (seq, data) in version.chunks.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO screening_list_chunks (list_name, content_hash, seq, data) VALUES ($1, $2, $3, $4)",
             )
@@ -44,31 +87,16 @@ where
             .await
             .map_err(store_error)?;
         }
-        sqlx::query(
-            "INSERT INTO screening_lists (name, format, source, version, content_hash, entity_count, \
-             name_count, error_count, chunk_count, imported_at, published) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (name) DO UPDATE SET format = excluded.format, source = excluded.source, \
-             version = excluded.version, content_hash = excluded.content_hash, \
-             entity_count = excluded.entity_count, name_count = excluded.name_count, \
-             error_count = excluded.error_count, chunk_count = excluded.chunk_count, \
-             imported_at = excluded.imported_at, published = excluded.published",
-        )
-        .bind(&list.name)
-        .bind(&list.format)
-        .bind(&list.source)
-        .bind(&list.version)
-        .bind(&list.content_hash)
-        .bind(list.entity_count)
-        .bind(list.name_count)
-        .bind(list.error_count)
-        .bind(chunks.len() as i64)
-        .bind(list.imported_at)
-        .bind(list.published.clone())
-        .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
-        tx.commit().await.map_err(store_error)
+        let seq = match version.delta {
+            Some((delta, entities)) => Some(
+                insert_delta::<D>(&mut *tx, delta, entities)
+                    .await
+                    .map_err(store_error)?,
+            ),
+            None => None,
+        };
+        tx.commit().await.map_err(store_error)?;
+        Ok(seq)
     }
 
     async fn screening_lists(&self) -> Result<Vec<StoredList>, StoreError> {
@@ -90,6 +118,8 @@ where
                     chunk_count: row.try_get("chunk_count")?,
                     imported_at: row.try_get("imported_at")?,
                     published: row.try_get("published")?,
+                    self_check_sampled: row.try_get("self_check_sampled")?,
+                    self_check_missed: row.try_get("self_check_missed")?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
@@ -129,6 +159,32 @@ where
             .map_err(store_error)?;
         tx.commit().await.map_err(store_error)?;
         Ok(D::rows_affected(&done) > 0)
+    }
+
+    async fn screening_list_deltas(&self, name: &str) -> Result<Vec<ListDelta>, StoreError> {
+        deltas::<D>(&self.pools.reads, name, None).await
+    }
+
+    async fn screening_list_delta(
+        &self,
+        name: &str,
+        seq: i64,
+    ) -> Result<Option<ListDelta>, StoreError> {
+        Ok(deltas::<D>(&self.pools.reads, name, Some(seq))
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn screening_list_delta_entities(
+        &self,
+        name: &str,
+        seq: i64,
+        changes: &[EntityChange],
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<DeltaEntity>, StoreError> {
+        delta_entities::<D>(&self.pools.reads, name, seq, changes, after, limit).await
     }
 
     async fn list_fetch_states(&self) -> Result<Vec<FetchState>, StoreError> {

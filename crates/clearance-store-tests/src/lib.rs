@@ -12,6 +12,7 @@ mod jobs;
 mod leases;
 mod resources;
 mod retention;
+mod screening_list_deltas;
 mod screening_lists;
 
 use std::sync::Arc;
@@ -36,6 +37,9 @@ pub use resources::{
 pub use retention::{
     a_kind_can_be_walked_across_scopes, old_dead_jobs_and_lapsed_leases_go,
     old_events_go_only_up_to_a_position_and_unless_held, old_records_of_one_kind_go_in_every_scope,
+};
+pub use screening_list_deltas::{
+    list_deltas_are_bounded_per_list, list_deltas_are_recorded_with_their_version,
 };
 pub use screening_lists::{fetch_states_are_kept_per_source, lists_are_replaced_whole};
 
@@ -101,6 +105,8 @@ macro_rules! conformance_tests {
             live_leases_are_counted_by_prefix,
             lists_are_replaced_whole,
             fetch_states_are_kept_per_source,
+            list_deltas_are_recorded_with_their_version,
+            list_deltas_are_bounded_per_list,
             old_records_of_one_kind_go_in_every_scope,
             old_events_go_only_up_to_a_position_and_unless_held,
             a_kind_can_be_walked_across_scopes,

@@ -2,10 +2,24 @@
 
 use std::sync::Arc;
 
-use clearance_core::screening_lists::{FetchState, FileValidators, StoredList};
-use clearance_core::store::Store;
+use clearance_core::screening_lists::{FetchState, FileValidators, ListVersion, StoredList};
+use clearance_core::store::{Store, StoreError};
 
-fn list(name: &str, hash: &str, entities: i64) -> StoredList {
+/// A version with no delta, replacing the stored version hashed `replaces`.
+pub(crate) fn version<'a>(
+    list: &'a StoredList,
+    chunks: &'a [Vec<u8>],
+    replaces: Option<&'a str>,
+) -> ListVersion<'a> {
+    ListVersion {
+        list,
+        chunks,
+        replaces,
+        delta: None,
+    }
+}
+
+pub(crate) fn list(name: &str, hash: &str, entities: i64) -> StoredList {
     StoredList {
         name: name.into(),
         format: "un-xml".into(),
@@ -18,23 +32,27 @@ fn list(name: &str, hash: &str, entities: i64) -> StoredList {
         chunk_count: 0,
         imported_at: 1_700_000_000_000,
         published: Some("2025-12-01".into()),
+        self_check_sampled: 50,
+        self_check_missed: 0,
     }
 }
 
 pub async fn lists_are_replaced_whole(store: &Arc<dyn Store>) {
     assert!(store.screening_lists().await.unwrap().is_empty());
     let chunks = vec![vec![1u8, 2, 3], vec![0u8; 70_000], vec![]];
+    let un = list("UN list", "h1", 10);
     store
-        .put_screening_list(&list("UN list", "h1", 10), &chunks)
+        .put_screening_list(&version(&un, &chunks, None))
         .await
         .unwrap();
     // A list whose publisher gives no date keeps none.
     let undated = StoredList {
         published: None,
+        self_check_sampled: 0,
         ..list("Another", "h9", 1)
     };
     store
-        .put_screening_list(&undated, &[vec![9u8]])
+        .put_screening_list(&version(&undated, &[vec![9u8]], None))
         .await
         .unwrap();
 
@@ -42,6 +60,7 @@ pub async fn lists_are_replaced_whole(store: &Arc<dyn Store>) {
     let names: Vec<&str> = all.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["Another", "UN list"], "lists come back by name");
     assert_eq!(all[0].published, None);
+    assert_eq!(all[0].self_check_sampled, 0);
     let un = &all[1];
     assert_eq!(un.chunk_count, 3, "the chunk count is what was stored");
     assert_eq!(
@@ -57,9 +76,27 @@ pub async fn lists_are_replaced_whole(store: &Arc<dyn Store>) {
         "chunks come back in order, byte for byte"
     );
 
+    // A version compared with one no longer stored is refused, and so is a "first" import of
+    // a name already stored: another import got in first.
+    let next = list("UN list", "h2", 12);
+    for replaces in [Some("h0"), None] {
+        let refused = store
+            .put_screening_list(&version(&next, &[vec![7u8; 5]], replaces))
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "{replaces:?}: {refused:?}"
+        );
+    }
+    assert_eq!(
+        store.screening_list_chunks("UN list", "h1").await.unwrap(),
+        chunks,
+        "a refused version changes nothing"
+    );
+
     // a new version replaces the old one: the old chunks are gone
     store
-        .put_screening_list(&list("UN list", "h2", 12), &[vec![7u8; 5]])
+        .put_screening_list(&version(&next, &[vec![7u8; 5]], Some("h1")))
         .await
         .unwrap();
     assert!(

@@ -9,6 +9,7 @@ pub mod engines;
 pub mod fetch;
 pub mod housekeeping;
 pub mod http_server;
+pub mod list_deltas;
 pub mod lists;
 pub mod snapshot;
 pub mod webhook_sender;

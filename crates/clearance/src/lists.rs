@@ -9,18 +9,22 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use clearance_core::audit::Actor;
 use clearance_core::clock::{Clock, SystemClock};
+use clearance_core::screening_lists::StoredList;
 use clearance_core::service::Services;
 use clearance_core::store::Store;
 use clearance_core::time::format_timestamp;
 use clearance_core::{CoreError, Mode, Scope};
 use clearance_engines::screening::lists::DEFAULT_MAX_DROP;
-use clearance_engines::screening::{Catalogue, ImportOptions, LoadedLists, import_list};
+use clearance_engines::screening::{
+    Catalogue, ImportOptions, ImportSummary, LoadedLists, import_list,
+};
 use clearance_screening::{DEFAULT_THRESHOLD, Format, IndexBuilder, ScreenOptions, ScreeningIndex};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::accounts::DEFAULT_ACCOUNT;
 use crate::config::FetchArgs;
 use crate::fetch::{FetchSettings, Outcome, fetch_source, sources_named};
+use crate::list_deltas::{DeltasArgs, deltas};
 
 #[derive(Subcommand)]
 pub enum ListsCommand {
@@ -40,7 +44,8 @@ pub enum ListsCommand {
         #[arg(long, value_parser = parse_day)]
         published: Option<String>,
         /// Import even when the new version lost more than --max-drop of the stored one's
-        /// entities.
+        /// entities, or failed its self-check (some of its own names do not find their entity;
+        /// the failure stays shown in `lists list` and on /metrics).
         #[arg(long)]
         force: bool,
         /// The share of entities a new version may lose before the import is refused.
@@ -55,7 +60,7 @@ pub enum ListsCommand {
         #[arg(value_name = "SOURCE")]
         sources: Vec<String>,
         /// Store a version even when it lost more than --max-drop of the stored one's
-        /// entities.
+        /// entities, or failed its self-check.
         #[arg(long)]
         force: bool,
         /// The share of entities a new version may lose before it is refused.
@@ -66,6 +71,9 @@ pub enum ListsCommand {
     },
     /// Show the stored lists with their versions and counts, and how their last fetches went.
     List,
+    /// Show what each import changed in the stored lists: per import, the entities added,
+    /// changed (content hash) and removed against the version it replaced.
+    Deltas(DeltasArgs),
     /// Remove a stored list by name.
     Remove { name: String },
     /// Manage an account's custom lists (the same as `/v1/customLists`).
@@ -191,6 +199,7 @@ pub async fn lists(
                             l.name_count,
                             l.error_count
                         );
+                        eprintln!("  {}", changes(&summary));
                     }
                     Err(e) => {
                         failed += 1;
@@ -221,6 +230,7 @@ pub async fn lists(
                 name: name.as_deref(),
                 published: published.as_deref(),
                 max_drop: (!force).then_some(max_drop),
+                accept_failed_self_check: force,
                 ..ImportOptions::default()
             };
             let result = import_list(store, format, &path, options, SystemClock.now_ms()).await;
@@ -236,6 +246,7 @@ pub async fn lists(
                 l.error_count,
                 started.elapsed().as_secs_f64()
             );
+            eprintln!("  {}", changes(&summary));
             for e in &summary.sample_errors {
                 eprintln!("  {e}");
             }
@@ -246,17 +257,18 @@ pub async fn lists(
                 );
             }
         }
+        ListsCommand::Deltas(args) => deltas(store, args).await?,
         ListsCommand::List => {
             let mut out = BufWriter::new(std::io::stdout().lock());
             writeln!(
                 out,
-                "{:<52}{:<14}{:<26}{:<12}{:>9}{:>9}{:>8}  imported",
-                "name", "format", "version", "published", "entities", "names", "errors"
+                "{:<52}{:<14}{:<26}{:<12}{:>9}{:>9}{:>8}  {:<26}self-check",
+                "name", "format", "version", "published", "entities", "names", "errors", "imported"
             )?;
             for l in store.screening_lists().await? {
                 writeln!(
                     out,
-                    "{:<52}{:<14}{:<26}{:<12}{:>9}{:>9}{:>8}  {}",
+                    "{:<52}{:<14}{:<26}{:<12}{:>9}{:>9}{:>8}  {:<26}{}",
                     l.name,
                     l.format,
                     l.version,
@@ -264,7 +276,8 @@ pub async fn lists(
                     l.entity_count,
                     l.name_count,
                     l.error_count,
-                    format_timestamp(l.imported_at)
+                    format_timestamp(l.imported_at),
+                    self_check_of(&l)
                 )?;
             }
             let fetches = store.list_fetch_states().await?;
@@ -458,6 +471,56 @@ pub async fn screen(store: Arc<dyn Store>, args: ScreenArgs) -> anyhow::Result<(
         index.entities().len()
     );
     Ok(())
+}
+
+/// What an import changed and how its self-check went, in one line.
+fn changes(summary: &ImportSummary) -> String {
+    let check = &summary.self_check;
+    let checked = if check.passed() {
+        format!(
+            "self-check: {} sampled names found their entity",
+            check.sampled
+        )
+    } else {
+        format!(
+            "SELF-CHECK {}: {} of {} sampled names did not find their entity ({})",
+            if check.systemic() {
+                "FAILED (stored with --force)"
+            } else {
+                "FLAGGED (stored)"
+            },
+            check.missed,
+            check.sampled,
+            check.missed_ids.join(", ")
+        )
+    };
+    match &summary.delta {
+        None => format!("unchanged from the stored version; {checked}"),
+        Some(d) if d.initial() => format!(
+            "first import (delta {}): {} entities added; {checked}",
+            d.seq, d.added
+        ),
+        Some(d) => format!(
+            "delta {} against version {}: {} added, {} changed, {} removed; {checked}",
+            d.seq,
+            d.previous_version.as_deref().unwrap_or("?"),
+            d.added,
+            d.changed,
+            d.removed
+        ),
+    }
+}
+
+/// The self-check column of `lists list`.
+fn self_check_of(list: &StoredList) -> String {
+    match (list.self_check_sampled, list.self_check_missed) {
+        (0, _) => "not run".into(),
+        (sampled, 0) => format!("passed ({sampled})"),
+        (sampled, missed) if missed * 20 > sampled => {
+            format!("FAILED: {missed} of {sampled} missed (forced)")
+        }
+        (sampled, missed) => format!("FLAGGED: {missed} of {sampled} missed"),
+    }
 }
 
 /// A `--published` date: `YYYY-MM-DD`.

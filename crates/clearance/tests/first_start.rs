@@ -76,6 +76,13 @@ async fn a_fresh_server_screens_against_the_shipped_lists() {
         screened.iter().all(|l| l["published"].is_string()),
         "every shipped list names its publication date: {screened:?}"
     );
+    // The shipped lists came in through the import path: an initial delta each (#25).
+    let un_deltas = "/v1/screeningLists/UN%20Security%20Council%20Consolidated%20List/deltas";
+    let (status, deltas) = server.call(&live, un_deltas, None).await;
+    assert_eq!(status, 200, "{deltas}");
+    let first = &deltas["items"][0];
+    assert_eq!(first["initial"], true, "{deltas}");
+    assert!(first["added"].as_i64().unwrap() > 1000, "{deltas}");
 
     // A later start imports nothing while any list is there: an operator's choices are kept.
     server.kill();
@@ -94,4 +101,6 @@ async fn a_fresh_server_screens_against_the_shipped_lists() {
     for date in ["2024-05-03", "2025-12-19"] {
         assert!(listed.contains(date), "{date} missing: {listed}");
     }
+    // Each passed its self-check on import.
+    assert_eq!(listed.matches("passed (50)").count(), 2, "{listed}");
 }

@@ -294,6 +294,9 @@ async fn a_changed_list_replaces_the_stored_one_and_an_unchanged_one_is_not_impo
             .is_empty(),
         "the old version's chunks are gone"
     );
+    let delta = &store.screening_list_deltas(UN_NAME).await.unwrap()[0];
+    let counts = (delta.seq, delta.added, delta.changed, delta.removed);
+    assert_eq!(counts, (2, 0, 1, 0), "the fetch recorded the rename");
     let state = state_of(store.as_ref(), "un-sc").await;
     assert_eq!(state.validators[0].etag.as_deref(), Some("\"v2\""));
 

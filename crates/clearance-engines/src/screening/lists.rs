@@ -1,11 +1,20 @@
 //! Storing parsed lists: entities serialised as gzip-compressed JSON chunks, hashed, and written
-//! with their summary row in one transaction.
+//! with their summary row and their delta against the version replaced in one transaction,
+//! once the version has passed its guards (entities dropped, self-check).
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
 
-use clearance_core::screening_lists::{ListStore, StoredList};
-use clearance_screening::{Entity, Format, ParsedList, SourceList};
+use clearance_core::screening_lists::{DeltaEntity, ListDelta, ListStore, ListVersion, StoredList};
+use clearance_core::store::StoreError;
+use clearance_screening::{
+    Entity, Format, IndexBuilder, ParsedList, RecordError, SELF_CHECK_SAMPLE, SELF_CHECK_SEED,
+    ScreeningIndex, SelfCheck, SourceList, self_check,
+};
+
+use super::delta::diff;
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -22,6 +31,11 @@ pub struct ImportSummary {
     pub list: StoredList,
     /// The first few skipped or partly read records, for the operator.
     pub sample_errors: Vec<String>,
+    /// What the import changed against the version it replaced (everything `added` for a
+    /// list's first import); `None` when the content is the same as the stored version's.
+    pub delta: Option<ListDelta>,
+    /// How the version's own names screened back against it.
+    pub self_check: SelfCheck,
 }
 
 /// The name a list is shown under when the operator gives none.
@@ -77,14 +91,59 @@ pub struct ImportOptions<'a> {
     /// Refuse a new version that has lost more than this share of the stored version's
     /// entities (0.2: a fifth); `None` imports whatever the file holds (`--force`).
     pub max_drop: Option<f64>,
+    /// Store a version even when its self-check failed, more than one sampled name in twenty
+    /// missing its own entity (`--force`): the failure is logged as an error and kept on the
+    /// list's row, for `lists list` and `/metrics`. Without it such a version is refused and the
+    /// stored one stays. (Fewer misses store the version, flagged the same way.)
+    pub accept_failed_self_check: bool,
 }
 
 /// The share of a list's entities a new version may lose before the import is refused: a
 /// truncated download or a wrong file must not quietly empty a sanctions list.
 pub const DEFAULT_MAX_DROP: f64 = 0.2;
 
-/// Parses the list at `path` and stores it (replacing a list of the same name, unless the new
-/// version drops more entities than `options.max_drop` allows).
+/// A parsed version, ready to store: its records indexed (for the self-check and the delta),
+/// serialised into chunks and hashed.
+struct Prepared {
+    index: Arc<ScreeningIndex>,
+    version: Option<String>,
+    name_count: usize,
+    errors: Vec<RecordError>,
+    chunks: Vec<Vec<u8>>,
+    hash: String,
+    self_check: SelfCheck,
+    self_check_ms: u64,
+}
+
+/// Parses, encodes and self-checks the list at `path` (blocking: seconds for large lists).
+fn prepare(format: Format, path: &Path) -> Result<Prepared, String> {
+    let parsed: ParsedList = clearance_screening::load(format, path).map_err(|e| e.to_string())?;
+    let (chunks, hash) =
+        encode(&parsed.entities).map_err(|e| format!("serialising the list: {e}"))?;
+    let name_count = parsed.name_count();
+    let started = Instant::now();
+    let mut builder = IndexBuilder::new();
+    builder.add_entities(parsed.entities);
+    let index = builder.build();
+    let self_check = self_check(&index, SELF_CHECK_SAMPLE, SELF_CHECK_SEED);
+    Ok(Prepared {
+        index: Arc::new(index),
+        version: parsed.version,
+        name_count,
+        errors: parsed.errors,
+        chunks,
+        hash,
+        self_check,
+        self_check_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// Parses the list at `path` and stores it, replacing a list of the same name, with its delta
+/// against the version it replaces. Refused, leaving the stored version in use: a file that
+/// does not parse or holds no entity, a version that drops more entities than
+/// `options.max_drop` allows, and one whose self-check fails (a sample of its own primary
+/// names screened back against it must find their entities; more than one in twenty missing
+/// refuses it) unless `options.accept_failed_self_check`.
 pub async fn import_list(
     store: &dyn ListStore,
     format: Format,
@@ -92,73 +151,59 @@ pub async fn import_list(
     options: ImportOptions<'_>,
     now_ms: i64,
 ) -> Result<ImportSummary, String> {
-    let ImportOptions {
-        name,
-        published,
-        published_fallback,
-        max_drop,
-    } = options;
     let owned = path.to_path_buf();
-    let (parsed, chunks, hash) = tokio::task::spawn_blocking(move || {
-        let parsed: ParsedList =
-            clearance_screening::load(format, &owned).map_err(|e| e.to_string())?;
-        let (chunks, hash) =
-            encode(&parsed.entities).map_err(|e| format!("serialising the list: {e}"))?;
-        Ok::<_, String>((parsed, chunks, hash))
-    })
-    .await
-    .map_err(|e| format!("the import task failed: {e}"))??;
-    let Some(first) = parsed.entities.first() else {
+    let prepared = tokio::task::spawn_blocking(move || prepare(format, &owned))
+        .await
+        .map_err(|e| format!("the import task failed: {e}"))??;
+    let Some(first) = prepared.index.entities().first() else {
         return Err(format!(
             "{} holds no entities: nothing was imported",
             path.display()
         ));
     };
-    let name = name
+    let name = options
+        .name
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .unwrap_or(default_list_name(first.source))
         .to_string();
-    if let Some(max_drop) = max_drop {
-        let stored = store
-            .screening_lists()
-            .await
-            .map_err(|e| format!("reading the stored lists failed: {e}"))?;
-        if let Some(old) = stored.iter().find(|l| l.name == name) {
-            let new = parsed.entities.len() as i64;
-            let floor = (old.entity_count as f64 * (1.0 - max_drop)).ceil() as i64;
-            if new < floor {
-                return Err(format!(
-                    "the new version of \"{name}\" holds {new} entities where the stored one holds {}: \
-                     it drops more than {:.0} % of them, so nothing was imported (import with --force \
-                     if the publisher really removed them)",
-                    old.entity_count,
-                    max_drop * 100.0
-                ));
-            }
-        }
-    }
+    judge_self_check(&name, &prepared, options.accept_failed_self_check)?;
     let list = StoredList {
         name,
         format: format.name().into(),
         source: first.source.code().into(),
-        version: parsed.version.clone().unwrap_or_else(|| hash[..16].into()),
-        content_hash: hash,
-        entity_count: parsed.entities.len() as i64,
-        name_count: parsed.name_count() as i64,
-        error_count: parsed.errors.len() as i64,
-        chunk_count: chunks.len() as i64,
+        version: prepared
+            .version
+            .clone()
+            .unwrap_or_else(|| prepared.hash[..16].into()),
+        content_hash: prepared.hash.clone(),
+        entity_count: prepared.index.entities().len() as i64,
+        name_count: prepared.name_count as i64,
+        error_count: prepared.errors.len() as i64,
+        chunk_count: prepared.chunks.len() as i64,
         imported_at: now_ms,
-        published: published
+        published: options
+            .published
             .map(str::to_owned)
-            .or_else(|| parsed.version.as_deref().and_then(date_prefix))
-            .or_else(|| published_fallback.map(str::to_owned)),
+            .or_else(|| prepared.version.as_deref().and_then(date_prefix))
+            .or_else(|| options.published_fallback.map(str::to_owned)),
+        self_check_sampled: prepared.self_check.sampled as i64,
+        self_check_missed: prepared.self_check.missed as i64,
     };
-    store
-        .put_screening_list(&list, &chunks)
-        .await
-        .map_err(|e| format!("storing the list failed: {e}"))?;
-    let sample_errors = parsed
+    let delta = store_version(store, &list, &prepared, options.max_drop).await?;
+    if let Some(delta) = &delta {
+        tracing::info!(
+            list = %list.name,
+            version = %list.version,
+            seq = delta.seq,
+            initial = delta.initial(),
+            added = delta.added,
+            changed = delta.changed,
+            removed = delta.removed,
+            "recorded what the import changed in a screening list"
+        );
+    }
+    let sample_errors = prepared
         .errors
         .iter()
         .take(10)
@@ -167,7 +212,130 @@ pub async fn import_list(
     Ok(ImportSummary {
         list,
         sample_errors,
+        delta,
+        self_check: prepared.self_check,
     })
+}
+
+/// Refuses a version whose self-check failed systemically (more than one sampled name in
+/// twenty missed its entity) unless told to store it anyway; an isolated miss stores the
+/// version, flagged. Every miss is logged at error level.
+fn judge_self_check(name: &str, prepared: &Prepared, accept: bool) -> Result<(), String> {
+    let check = &prepared.self_check;
+    if check.passed() {
+        tracing::debug!(
+            list = %name,
+            sampled = check.sampled,
+            elapsed_ms = prepared.self_check_ms,
+            "screening list self-check passed"
+        );
+        return Ok(());
+    }
+    let entities = check.missed_ids.join(", ");
+    let what = format!(
+        "{} of the {} names sampled from the new version of \"{name}\" did not find their own \
+         entity when screened back against it ({entities})",
+        check.missed, check.sampled,
+    );
+    if !check.systemic() {
+        tracing::error!(
+            list = %name,
+            sampled = check.sampled,
+            missed = check.missed,
+            entities = %entities,
+            "screening list self-check: names of the new version do not find their own entity; \
+             the version is stored, flagged (lists list, /metrics)"
+        );
+        return Ok(());
+    }
+    if accept {
+        tracing::error!(
+            list = %name,
+            sampled = check.sampled,
+            missed = check.missed,
+            entities = %entities,
+            "screening list self-check FAILED; the version is stored anyway (--force)"
+        );
+        return Ok(());
+    }
+    tracing::error!(
+        list = %name,
+        sampled = check.sampled,
+        missed = check.missed,
+        entities = %entities,
+        "screening list self-check failed; the version is refused and the stored one stays"
+    );
+    Err(format!(
+        "self-check failed: {what}: the file or the parser is broken, so nothing was imported \
+         (import with --force to store it anyway)"
+    ))
+}
+
+/// Stores `list` over the version stored now, with the delta against it, after the drop
+/// guard; computed again when another import replaced that version meanwhile.
+async fn store_version(
+    store: &dyn ListStore,
+    list: &StoredList,
+    prepared: &Prepared,
+    max_drop: Option<f64>,
+) -> Result<Option<ListDelta>, String> {
+    for _ in 0..3 {
+        let stored = store
+            .screening_lists()
+            .await
+            .map_err(|e| format!("reading the stored lists failed: {e}"))?;
+        let old = stored.into_iter().find(|l| l.name == list.name);
+        if let (Some(max_drop), Some(old)) = (max_drop, &old) {
+            let new = list.entity_count;
+            let floor = (old.entity_count as f64 * (1.0 - max_drop)).ceil() as i64;
+            if new < floor {
+                return Err(format!(
+                    "the new version of \"{}\" holds {new} entities where the stored one holds {}: \
+                     it drops more than {:.0} % of them, so nothing was imported (import with --force \
+                     if the publisher really removed them)",
+                    list.name,
+                    old.entity_count,
+                    max_drop * 100.0
+                ));
+            }
+        }
+        let entities = match &old {
+            Some(old) if old.content_hash == list.content_hash => None,
+            Some(old) => match load_stored_entities(store, old).await? {
+                Some(before) => Some(diff_blocking(before, &prepared.index).await?),
+                None => continue, // replaced while it was read
+            },
+            None => Some(diff_blocking(Vec::new(), &prepared.index).await?),
+        };
+        let summary = entities
+            .as_ref()
+            .map(|e| ListDelta::between(old.as_ref(), list, e));
+        let version = ListVersion {
+            list,
+            chunks: &prepared.chunks,
+            replaces: old.as_ref().map(|o| o.content_hash.as_str()),
+            delta: summary.as_ref().zip(entities.as_deref()),
+        };
+        match store.put_screening_list(&version).await {
+            Ok(seq) => return Ok(summary.zip(seq).map(|(d, seq)| ListDelta { seq, ..d })),
+            Err(StoreError::Conflict(_)) => continue,
+            Err(e) => return Err(format!("storing the list failed: {e}")),
+        }
+    }
+    Err(format!(
+        "\"{}\" kept changing while it was imported (other imports of it running?): try again",
+        list.name
+    ))
+}
+
+async fn diff_blocking(
+    before: Vec<Entity>,
+    index: &Arc<ScreeningIndex>,
+) -> Result<Vec<DeltaEntity>, String> {
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || diff(&before, index.entities()))
+        .await
+        .map_err(|e| format!("comparing the versions failed: {e}"))
 }
 
 /// The `YYYY-MM-DD` a publisher's version starts with, when it is a date (the UN list's

@@ -1,7 +1,7 @@
 //! Downloading screening lists from their publishers: `clearance lists fetch` and the refresh
 //! schedule of `serve` (issue #25). Requests are conditional (ETag, Last-Modified), bounded in
 //! time and size, and a download replaces the stored list only after it parsed and passed the
-//! drop guard of `import_list`.
+//! guards of `import_list` (entities dropped, self-check), with the delta of what changed.
 
 pub mod download;
 pub mod refresh;

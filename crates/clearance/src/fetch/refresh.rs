@@ -1,6 +1,6 @@
 //! Fetching one source: download its files (conditionally), import them through the same guard
-//! as `clearance lists import` (parsed before the swap, empty or shrunken versions refused), and
-//! record how it went.
+//! as `clearance lists import` (parsed before the swap, empty or shrunken versions and failed
+//! self-checks refused, a delta recorded), and record how it went.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,7 +20,8 @@ pub struct FetchSettings {
     pub downloader: Downloader,
     /// Each source's URL when not the publisher's, by source code.
     pub urls: Vec<(String, String)>,
-    /// See `ImportOptions::max_drop`; `None` accepts any version (`--force`).
+    /// See `ImportOptions::max_drop`; `None` accepts any version (`--force`), even one that
+    /// fails its self-check.
     pub max_drop: Option<f64>,
     /// Where downloads are written before they are imported (a scratch folder per fetch).
     pub work_dir: PathBuf,
@@ -232,6 +233,8 @@ async fn download_and_import(
         name: Some(name),
         published_fallback: fallback.as_deref(),
         max_drop: settings.max_drop,
+        // `--force` (no drop guard) also stores a version that fails its self-check, flagged.
+        accept_failed_self_check: settings.max_drop.is_none(),
         ..ImportOptions::default()
     };
     let summary = import_list(

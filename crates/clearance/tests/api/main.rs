@@ -23,6 +23,7 @@ mod flow_finish;
 mod flow_messages;
 mod idempotency;
 mod isolation;
+mod list_deltas;
 mod lists;
 mod live_media;
 mod nodes;
