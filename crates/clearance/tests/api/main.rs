@@ -20,6 +20,7 @@ mod faces;
 mod fair_scheduling;
 mod flow;
 mod flow_finish;
+mod flow_links;
 mod flow_messages;
 mod idempotency;
 mod isolation;
