@@ -2,15 +2,16 @@
 
 use std::any::Any;
 use std::convert::Infallible;
+use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
-use axum::http::Request;
+use axum::http::{Method, Request};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use tower::ServiceBuilder;
+use tower::{Layer, Service, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -211,15 +212,58 @@ fn with_edge(app: Router<AppState>, state: AppState, record: metrics::RecordLaye
             Ok::<_, Infallible>(ApiError::unknown_endpoint().into_response())
         });
     let routed = app.fallback_service(unknown).with_state(state);
-    let edge = ServiceBuilder::new()
-        .layer(CatchPanicLayer::custom(on_panic))
-        .layer(DefaultBodyLimit::max(limit))
-        // The official Node SDK sends `POST /v1/webhooks/` (a trailing slash on every
-        // collection path); API paths are trimmed before routing, so both spellings reach the
-        // same handler.
+    // The official Node SDK sends `POST /v1/webhooks/` (a trailing slash on every collection
+    // path); API paths are trimmed before routing, so both spellings reach the same handler.
+    let trimmed = ServiceBuilder::new()
         .map_request(trim_api_trailing_slash)
         .service(routed);
+    let edge = ServiceBuilder::new()
+        .layer(CatchPanicLayer::custom(on_panic))
+        .service(LimitBodies {
+            limited: DefaultBodyLimit::max(limit).layer(trimmed.clone()),
+            plain: trimmed,
+        });
     Router::new().fallback_service(edge)
+}
+
+/// The body limit on the requests that carry a body. axum passes the limit to the extractors
+/// as a request extension; a GET without it keeps its extension map one entry smaller, which
+/// spares the map a regrowth on every read.
+#[derive(Clone)]
+struct LimitBodies<L, P> {
+    limited: L,
+    plain: P,
+}
+
+impl<L, P, F> Service<Request<Body>> for LimitBodies<L, P>
+where
+    L: Service<Request<Body>, Response = Response, Error = Infallible, Future = F>,
+    P: Service<Request<Body>, Response = Response, Error = Infallible, Future = F>,
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = F;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // Both are the same router (always ready), one with the limit's layer.
+        match self.limited.poll_ready(cx) {
+            Poll::Ready(Ok(())) => self.plain.poll_ready(cx),
+            other => other,
+        }
+    }
+
+    fn call(&mut self, request: Request<Body>) -> F {
+        let bodiless = matches!(
+            *request.method(),
+            Method::GET | Method::HEAD | Method::DELETE | Method::OPTIONS | Method::TRACE
+        );
+        if bodiless {
+            self.plain.call(request)
+        } else {
+            self.limited.call(request)
+        }
+    }
 }
 
 /// Only under `/v1/`: the docs page redirects `/docs` to `/docs/` and must keep its slash.
