@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use clearance_jobs::{Handler, HandlerError, Job};
+use clearance_jobs::{Handler, HandlerError, Job, backoff_ms};
 use serde::de::DeserializeOwned;
 
 use super::Services;
@@ -32,6 +32,9 @@ use crate::typed;
 pub const RETRY_SCHEDULE_SECS: [u64; 10] = [
     60, 120, 480, 960, 1_920, 3_840, 7_680, 15_360, 30_720, 61_440,
 ];
+
+/// The longest wait before a drain job that failed (the database, say) runs again.
+const MAX_ERROR_BACKOFF_MS: i64 = 15_000;
 
 /// Delivery counters of this process, for `/metrics`.
 #[derive(Debug, Default)]
@@ -211,15 +214,26 @@ impl DeliveryRunner {
         };
         let scope = target.scope();
         let hook_id = target.webhook_id.as_str();
+        let store = self.services.store.as_ref();
+        let mut lease = DrainLease::new(hook_id, &job.id);
+        // A job that ran before may still hold the drain lease: letting go of it fails with the
+        // database that failed the run. Let go now, before stepping aside for another task of
+        // this process: that task could not take a lease held by a job that left, and nobody
+        // would drain until it lapsed and another event came.
+        if job.attempts > 1 {
+            lease.release(store).await?;
+        }
         // Another task of this process drains the hook; it will look again before it stops.
         let Some(guard) = self.begin(hook_id) else {
             return Ok(());
         };
         // The same across servers, through the database: one drainer per webhook.
-        let store = self.services.store.as_ref();
-        let mut lease = DrainLease::new(hook_id, &job.id);
-        if !lease.take(store, || self.services.now_ms()).await? {
-            return Ok(());
+        while !lease.take(store, || self.services.now_ms()).await? {
+            // Its holder was asked to look again. A job of this process that stepped aside
+            // meanwhile may have been that holder, letting go just now: try once more.
+            if !guard.again() {
+                return Ok(());
+            }
         }
         let outcome = self.drain_until_idle(job, &scope, &guard, &mut lease).await;
         if outcome.is_err() {
@@ -525,6 +539,15 @@ fn attempt_record(hook: &Resource, attempt: &WebhookAttempt, at: i64) -> Change 
 #[async_trait]
 impl Handler for DeliveryRunner {
     async fn handle(&self, job: &Job) -> std::result::Result<(), HandlerError> {
-        self.run(job).await
+        match self.run(job).await {
+            // A drain job's attempts count every scheduled retry and time slice too, so the
+            // queue's own backoff would put a database blip's retry minutes away while the rest
+            // of the webhook's jobs defer to this one.
+            Err(HandlerError::Retry(why)) => Err(HandlerError::RetryAfter(
+                why,
+                Duration::from_millis(backoff_ms(job.attempts, 500, MAX_ERROR_BACKOFF_MS) as u64),
+            )),
+            outcome => outcome,
+        }
     }
 }

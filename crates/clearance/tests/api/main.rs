@@ -37,6 +37,7 @@ mod sdk_capture;
 mod sdk_openapi;
 mod tokens;
 mod webhook_delivery;
+mod webhook_drain_race;
 mod webhook_nodes;
 mod webhook_operations;
 mod webhook_secrets;
