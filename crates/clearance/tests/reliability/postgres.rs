@@ -112,12 +112,10 @@ pub(crate) async fn pg_ctl(pg: &Arc<PrivatePostgres>, args: &'static [&'static s
     started.elapsed()
 }
 
-// Known failure, kept out of CI until fixed: in a clean-clone CI run (session 14) a crash
-// (`-m immediate`) in the middle of webhook deliveries left 177 events undelivered for the whole
-// 60 s wait, while every check, event and file was intact (three earlier runs passed). A drain
-// job whose lease release and retry record failed with the database is the suspect. Run it with
-// `-- --ignored`.
-#[ignore = "a crash mid-delivery can stall webhook deliveries (see the comment above)"]
+// Session 14's CI runs caught a delivery stall here: a drain job whose run failed with the crash
+// kept its drain lease, came back while another job of the server held the hook's in-process
+// turn, and stepped aside; nobody drained. The race is pinned by
+// `tests/api/webhook_drain_race.rs`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 pub(crate) async fn postgres_restarted_under_load() {
     if !enabled("postgres_restarted_under_load") {
