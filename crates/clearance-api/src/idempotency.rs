@@ -152,6 +152,9 @@ where
     let claim = match services.start_idempotent(&caller.scope, &key, &hash).await {
         Ok(IdempotentStart::Run(claim)) => claim,
         Ok(IdempotentStart::Replay(answer)) => return Ok(replay(answer)),
+        Ok(IdempotentStart::ReplayCreated(id)) => {
+            return Ok(replay_created(&state, parts, &resource_path, &id).await);
+        }
         Ok(IdempotentStart::InProgress) => {
             return Ok(ApiError::conflict(
                 "A request with this Idempotency-Key is still being processed; retry it later",
@@ -167,9 +170,13 @@ where
         }
         Err(e) => return Ok(ApiError::from(e).into_response()),
     };
-    let response = ready
-        .call(Request::from_parts(parts, Body::from(bytes)))
-        .await?;
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let (response, claim) = if is_create(&resource_path) {
+        let (response, claim) = services.run_claimed(claim, ready.call(request)).await;
+        (response?, claim)
+    } else {
+        (ready.call(request).await?, claim)
+    };
     let (parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, usize::MAX).await else {
         settle(services, claim, None).await;
@@ -254,6 +261,63 @@ fn client_named(path: &str, body: &[u8]) -> Option<String> {
     let named: Named = serde_json::from_slice(body).ok()?;
     let is_client = path == "/v1/clients" || path.starts_with("/v1/clients/");
     named.client_id.or(named.id.filter(|_| is_client))
+}
+
+/// The creates whose answer is the created resource as `GET {path}/{id}` shows it, so a retry
+/// whose first answer was lost can be answered by reading it.
+const REPLAYABLE_CREATES: [&str; 6] = [
+    "/v1/clients",
+    "/v1/addresses",
+    "/v1/documents",
+    "/v1/checks",
+    "/v1/livePhotos",
+    "/v1/liveVideos",
+];
+
+fn is_create(path: &str) -> bool {
+    REPLAYABLE_CREATES.contains(&path.trim_end_matches('/'))
+}
+
+/// Answers a retry of a create whose first run committed `id` but whose answer was lost: the
+/// resource as it is now, read by the route that shows it, for the same caller. (The layer sits
+/// on each route, so the request's own route cannot be asked for another; the few routes are
+/// put together here, only on this rare path.)
+async fn replay_created(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    path: &str,
+    id: &str,
+) -> Response {
+    use axum::routing::get;
+    use tower::ServiceExt as _;
+
+    use crate::routes::{addresses, checks, clients, documents, live_media};
+
+    let Ok(uri) = format!("{}/{id}", path.trim_end_matches('/')).parse::<axum::http::Uri>() else {
+        return ApiError::internal().into_response();
+    };
+    let reads = axum::Router::new()
+        .route("/v1/clients/{id}", get(clients::get_client))
+        .route("/v1/addresses/{id}", get(addresses::get_address))
+        .route("/v1/documents/{id}", get(documents::get_document))
+        .route("/v1/checks/{id}", get(checks::get_check))
+        .route("/v1/livePhotos/{id}", get(live_media::get_live_photo))
+        .route("/v1/liveVideos/{id}", get(live_media::get_live_video))
+        .with_state(state.clone());
+    let mut read = Request::new(Body::empty());
+    *read.method_mut() = Method::GET;
+    *read.uri_mut() = uri;
+    *read.headers_mut() = parts.headers;
+    read.headers_mut().remove(header::CONTENT_LENGTH);
+    read.headers_mut().remove(header::CONTENT_TYPE);
+    *read.extensions_mut() = parts.extensions;
+    let Ok(mut response) = reads.oneshot(read).await;
+    if response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(REPLAYED, HeaderValue::from_static("true"));
+    }
+    response
 }
 
 fn replay(answer: StoredAnswer) -> Response {

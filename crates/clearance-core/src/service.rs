@@ -157,12 +157,21 @@ impl Services {
 
     /// Applies `changes` in one transaction and, when they wrote outbox events, wakes the
     /// dispatcher.
-    async fn commit(&self, changes: Vec<Change>) -> std::result::Result<(), StoreError> {
+    async fn commit(&self, mut changes: Vec<Change>) -> std::result::Result<(), StoreError> {
         if let Some(fault) = &self.commit_fault {
             fault(&changes)?;
         }
         let wrote_events = changes.iter().any(|c| matches!(c, Change::Event(_)));
+        // A create run under an idempotency key records what it created in the same
+        // transaction: a retry whose answer was lost must not create it again.
+        let mark = idempotency::claim_mark(&changes, self.now_ms()).map(|(change, marked)| {
+            changes.push(change);
+            marked
+        });
         self.store.apply(changes).await?;
+        if let Some(marked) = mark {
+            marked.committed();
+        }
         if wrote_events {
             (self.on_event)();
         }

@@ -4,6 +4,9 @@
 //! and the key, and kept 24 hours. The first request claims the key with an insert, so two servers on one
 //! database never both run it.
 
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -28,6 +31,10 @@ struct IdempotencyRecord {
     /// The first answer, once there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     answer: Option<StoredAnswer>,
+    /// The resource a create run under the claim committed (written in the create's own
+    /// transaction), so a retry whose first answer was lost is answered with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
 }
 
 /// An answer kept for replays.
@@ -45,6 +52,9 @@ pub enum IdempotentStart {
     Run(IdempotencyClaim),
     /// The first request's answer.
     Replay(StoredAnswer),
+    /// The first request created this resource, and its answer was lost (the server died, or
+    /// the database's reply to its commit): answer with the resource as it is now.
+    ReplayCreated(String),
     /// The first request with this key is still running.
     InProgress,
     /// The key was first used with another request.
@@ -101,6 +111,7 @@ impl Services {
             let pending = typed::encode(&IdempotencyRecord {
                 request_hash: request_hash.to_string(),
                 answer: None,
+                created: None,
             });
             let Some(stored) = self
                 .store
@@ -134,6 +145,9 @@ impl Services {
                 }
                 if let Some(answer) = record.answer {
                     return Ok(IdempotentStart::Replay(answer));
+                }
+                if let Some(created) = record.created {
+                    return Ok(IdempotentStart::ReplayCreated(created));
                 }
                 if !abandoned {
                     return Ok(IdempotentStart::InProgress);
@@ -186,6 +200,7 @@ impl Services {
         let body = typed::encode(&IdempotencyRecord {
             request_hash: claim.request_hash,
             answer: Some(answer),
+            created: None,
         });
         let done = Resource {
             client_id: names_client,
@@ -201,8 +216,20 @@ impl Services {
     }
 
     /// Frees a claimed key after an answer that should not be replayed (a server error), so a
-    /// retry runs the request again.
+    /// retry runs the request again; unless the request's create committed after all (the
+    /// database applied it but its reply was lost): then the retry is answered with what it
+    /// created.
     pub async fn abandon_idempotent(&self, claim: IdempotencyClaim) -> Result<()> {
+        if let Some(stored) = self
+            .store
+            .get(&claim.scope, ResourceKind::IdempotencyKey, &claim.id)
+            .await?
+        {
+            let record: IdempotencyRecord = typed::decode(&stored)?;
+            if record.created.is_some() {
+                return Ok(());
+            }
+        }
         match self
             .store
             .apply(vec![Change::Delete {
@@ -215,5 +242,91 @@ impl Services {
             Ok(()) | Err(StoreError::NotFound) => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Runs `work`, a request that creates one resource, under `claim`: its first commit also
+    /// records in the claim, in the same transaction, which resource it created. Answers the
+    /// claim as it stands afterwards (for [`Services::finish_idempotent`]).
+    pub async fn run_claimed<F: Future>(
+        &self,
+        claim: IdempotencyClaim,
+        work: F,
+    ) -> (F::Output, IdempotencyClaim) {
+        let running = Arc::new(Mutex::new(RunningClaim {
+            claim,
+            marked: false,
+        }));
+        let out = RUNNING_CLAIM.scope(running.clone(), work).await;
+        let claim = lock(&running).claim.clone();
+        (out, claim)
+    }
+}
+
+/// The claim a create runs under, and whether its commit recorded it yet.
+pub(super) struct RunningClaim {
+    claim: IdempotencyClaim,
+    marked: bool,
+}
+
+tokio::task_local! {
+    static RUNNING_CLAIM: Arc<Mutex<RunningClaim>>;
+}
+
+fn lock(running: &Mutex<RunningClaim>) -> std::sync::MutexGuard<'_, RunningClaim> {
+    running
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The first commit of a create run under a claim: the change that records the created
+/// resource in the claim (to commit with `changes`), and what to note once it committed.
+pub(super) fn claim_mark(changes: &[Change], now: i64) -> Option<(Change, ClaimMarked)> {
+    let running = RUNNING_CLAIM.try_with(Arc::clone).ok()?;
+    let guard = lock(&running);
+    if guard.marked {
+        return None;
+    }
+    let created = changes.iter().find_map(|c| match c {
+        Change::Insert(r)
+            if !matches!(
+                r.kind,
+                ResourceKind::AuditLog | ResourceKind::IdempotencyKey
+            ) =>
+        {
+            Some(r.id.clone())
+        }
+        _ => None,
+    })?;
+    let claim = &guard.claim;
+    let version = claim.version + 1;
+    let record = Resource {
+        id: claim.id.clone(),
+        scope: claim.scope.clone(),
+        kind: ResourceKind::IdempotencyKey,
+        client_id: None,
+        created_at: now,
+        updated_at: now,
+        version,
+        body: typed::encode(&IdempotencyRecord {
+            request_hash: claim.request_hash.clone(),
+            answer: None,
+            created: Some(created),
+        }),
+    };
+    drop(guard);
+    Some((Change::Update(record), ClaimMarked { running, version }))
+}
+
+/// A claim whose mark was committed: its version moved on.
+pub(super) struct ClaimMarked {
+    running: Arc<Mutex<RunningClaim>>,
+    version: i64,
+}
+
+impl ClaimMarked {
+    pub(super) fn committed(self) {
+        let mut running = lock(&self.running);
+        running.claim.version = self.version;
+        running.marked = true;
     }
 }

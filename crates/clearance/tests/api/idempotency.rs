@@ -278,3 +278,102 @@ async fn a_claim_left_without_an_answer_is_taken_over_after_a_minute() {
     assert_eq!(replay.body, taken.body, "the new run's answer is kept");
     assert!(replay.replayed);
 }
+
+/// Services of the test server's store, and the test key's scope.
+async fn services_and_scope(app: &TestApp) -> (Services, Scope) {
+    let account = clearance::accounts::find_or_create_account(app.store.as_ref(), "test-account")
+        .await
+        .expect("the test account");
+    let services = Services::new(
+        app.store.clone(),
+        Arc::new(clearance_core::blobs::MemoryBlobs::default()),
+        Arc::new(SystemClock),
+        Rules::default(),
+    );
+    (services, Scope::new(account.id, Mode::Test))
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_was_lost_is_answered_with_what_it_created() {
+    let app = TestApp::spawn().await;
+    let (services, scope) = services_and_scope(&app).await;
+    let ada = person("Ada", "Lovelace");
+    let hash = request_hash("POST", "/v1/clients", &serde_json::to_vec(&ada).unwrap());
+    // A server claims the key, creates the client, and dies before it can keep the answer (or
+    // the database applied the commit but its reply never came back).
+    let Ok(IdempotentStart::Run(claim)) = services.start_idempotent(&scope, "lost", &hash).await
+    else {
+        panic!("a new key runs");
+    };
+    let actor = clearance_core::audit::Actor::api_key("key");
+    let (created, _) = services
+        .run_claimed(claim, services.create_client(&scope, &actor, &ada))
+        .await;
+    let created = created.expect("the client is created");
+
+    let retry = post(&app, &app.test_key, "/v1/clients", "lost", &ada).await;
+    assert_eq!(
+        (retry.status, retry.replayed),
+        (200, true),
+        "{}",
+        retry.body
+    );
+    assert_eq!(
+        retry.body["id"],
+        created.id.as_str(),
+        "the client it created"
+    );
+    assert_eq!(retry.body["personDetails"]["firstName"], "Ada");
+    let listed = app.get("/v1/clients").await;
+    assert_eq!(
+        listed.body["totalItems"], 1,
+        "none created twice: {}",
+        listed.text
+    );
+}
+
+#[tokio::test]
+async fn a_create_that_failed_after_its_commit_is_not_run_again() {
+    let app = TestApp::spawn().await;
+    let (services, scope) = services_and_scope(&app).await;
+    let client = post(&app, &app.test_key, "/v1/clients", "c", &person("Ada", "L")).await;
+    let check = json!({"clientId": client.body["id"], "type": "standard_screening_check"});
+    let hash = request_hash("POST", "/v1/checks", &serde_json::to_vec(&check).unwrap());
+    let Ok(IdempotentStart::Run(claim)) = services.start_idempotent(&scope, "5xx", &hash).await
+    else {
+        panic!("a new key runs");
+    };
+    let actor = clearance_core::audit::Actor::api_key("key");
+    let (created, claim) = services
+        .run_claimed(claim, services.create_check(&scope, &actor, &check))
+        .await;
+    let created = created.expect("the check is created");
+    // The server answered 500 (the commit's reply was lost) and let go of the key, as it does
+    // after a server error: the commit is on record, so the key is kept.
+    services.abandon_idempotent(claim).await.unwrap();
+
+    let retry = post(&app, &app.test_key, "/v1/checks", "5xx", &check).await;
+    assert_eq!(
+        (retry.status, retry.replayed),
+        (200, true),
+        "{}",
+        retry.body
+    );
+    assert_eq!(retry.body["id"], created.id.as_str());
+    let listed = app.get("/v1/checks").await;
+    assert_eq!(
+        listed.body["totalItems"], 1,
+        "none created twice: {}",
+        listed.text
+    );
+
+    // A create that failed before its commit leaves nothing on record: the retry runs.
+    let Ok(IdempotentStart::Run(claim)) = services.start_idempotent(&scope, "early", &hash).await
+    else {
+        panic!("a new key runs");
+    };
+    services.abandon_idempotent(claim).await.unwrap();
+    let ran = post(&app, &app.test_key, "/v1/checks", "early", &check).await;
+    assert_eq!((ran.status, ran.replayed), (200, false), "{}", ran.body);
+    assert_ne!(ran.body["id"], created.id.as_str());
+}
