@@ -97,21 +97,41 @@ pub(crate) fn wire_error(text: &str) -> Result<(), String> {
 
 #[derive(Clone)]
 pub(crate) struct Api {
-    pub(crate) base: String,
+    /// The servers' addresses, taken in turn request by request (a load balancer's round
+    /// robin); one for a single server.
+    pub(crate) bases: Arc<Mutex<Vec<String>>>,
+    pub(crate) turn: Arc<AtomicUsize>,
     pub(crate) http: reqwest::Client,
     pub(crate) tally: Arc<Mutex<Tally>>,
 }
 
 impl Api {
     pub(crate) fn new(server: &ServerProcess) -> Self {
+        Self::over(&[server])
+    }
+
+    /// Requests spread over several servers in turn; a failed attempt is retried on the next.
+    pub(crate) fn over(servers: &[&ServerProcess]) -> Self {
         Api {
-            base: server.base.clone(),
+            bases: Arc::new(Mutex::new(servers.iter().map(|s| s.base.clone()).collect())),
+            turn: Arc::default(),
             http: reqwest::Client::builder()
                 .timeout(REQUEST_TIMEOUT)
                 .build()
                 .unwrap(),
             tally: Arc::default(),
         }
+    }
+
+    /// The next server's address.
+    pub(crate) fn base(&self) -> String {
+        let bases = self.bases.lock().unwrap();
+        bases[self.turn.fetch_add(1, Ordering::Relaxed) % bases.len()].clone()
+    }
+
+    /// Server `i` restarted on another address.
+    pub(crate) fn set_base(&self, i: usize, base: &str) {
+        self.bases.lock().unwrap()[i] = base.to_string();
     }
 
     /// The tally, also after a journey panicked holding it.
@@ -139,7 +159,7 @@ impl Api {
             let sent_at = Instant::now();
             let answer = match self
                 .http
-                .post(format!("{}{path}", self.base))
+                .post(format!("{}{path}", self.base()))
                 .header("Authorization", key)
                 .header("Idempotency-Key", idempotency_key)
                 .json(body)
@@ -213,7 +233,7 @@ impl Api {
         let started = Instant::now();
         match self
             .http
-            .get(format!("{}{path}", self.base))
+            .get(format!("{}{path}", self.base()))
             .header("Authorization", key)
             .send()
             .await

@@ -8,7 +8,11 @@ pub(crate) struct Inbox {
     pub(crate) deliveries: Vec<(String, String, String)>,
 }
 
-pub(crate) async fn receive(State(inbox): State<Arc<Mutex<Inbox>>>, body: Bytes) -> StatusCode {
+pub(crate) async fn receive(
+    State((inbox, delay)): State<(Arc<Mutex<Inbox>>, Duration)>,
+    body: Bytes,
+) -> StatusCode {
+    tokio::time::sleep(delay).await;
     let Ok(v) = serde_json::from_slice::<Value>(&body) else {
         return StatusCode::BAD_REQUEST;
     };
@@ -23,12 +27,22 @@ pub(crate) async fn receive(State(inbox): State<Arc<Mutex<Inbox>>>, body: Bytes)
 
 /// A receiver on 127.0.0.1, subscribed to `check.completed` for both keys.
 pub(crate) async fn webhook_receiver(api: &Api, keys: &Keys, tag: &str) -> Arc<Mutex<Inbox>> {
+    webhook_receiver_answering_after(api, keys, tag, Duration::ZERO).await
+}
+
+/// A receiver that takes `delay` over each answer (a slow endpoint).
+pub(crate) async fn webhook_receiver_answering_after(
+    api: &Api,
+    keys: &Keys,
+    tag: &str,
+    delay: Duration,
+) -> Arc<Mutex<Inbox>> {
     let inbox: Arc<Mutex<Inbox>> = Arc::default();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let app = Router::new()
         .route("/hook", post(receive))
-        .with_state(inbox.clone());
+        .with_state((inbox.clone(), delay));
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });

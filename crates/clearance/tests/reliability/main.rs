@@ -12,6 +12,9 @@
 //!   document checks whose files cannot be read meanwhile run again once they can.
 //! - `data_disk_full_under_load`: SQLite and local files on a small tmpfs, filled up in the
 //!   middle of the load and freed again.
+//! - `three_nodes_one_killed_every_few_seconds` (issue #22): three servers on one private
+//!   PostgreSQL and one S3 store, the load spread over them in turn, a node killed with
+//!   `kill -9` every 3 s and restarted; two webhook receivers, one slow.
 //!
 //! Clients retry what failed (a 5xx, a 409 "still in progress", a broken connection) with the
 //! same `Idempotency-Key`, as a careful integrator would. Webhook deliveries are at least once
@@ -36,6 +39,7 @@ use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -59,6 +63,7 @@ mod client;
 mod disk;
 mod inbox;
 mod load;
+mod nodes;
 mod postgres;
 mod s3;
 mod verify;

@@ -196,7 +196,8 @@ pub(crate) async fn s3_stopped_and_started_under_load() {
                 .http
                 .post(format!(
                     "{}/v1/documents/{}/upload/front",
-                    api.base, probe_document
+                    api.base(),
+                    probe_document
                 ))
                 .header("Authorization", keys.of(Mode::Test))
                 .json(&json!({"fileName": "probe.jpg", "data": b64(&image(3000, 0))}))

@@ -346,7 +346,8 @@ pub(crate) fn report(
         log.display()
     );
     eprintln!("{out}");
-    let refused = api.tally(|t| t.server_errors.values().sum::<u64>());
+    // A request whose connection broke (a node killed) may have stored its file, too.
+    let refused = api.tally(|t| t.server_errors.values().sum::<u64>() + t.transport_errors);
     assert!(
         orphans as u64 <= refused,
         "{orphans} unreferenced objects but only {refused} refused requests"
