@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use image::{GrayImage, ImageFormat, ImageReader, Limits, RgbImage};
+use image::{GrayImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 
 use crate::error::{IdvError, Result};
 use crate::pdf_isolation::PdfRendering;
@@ -95,9 +95,15 @@ impl DocumentImage {
         l.max_image_height = Some(limits.max_dimension);
         l.max_alloc = Some(limits.max_alloc);
         reader.limits(l);
-        let image = reader
-            .decode()
-            .map_err(|_| IdvError::ImageUnreadable("corrupt or over the size limits"))?;
+        let unreadable = |_| IdvError::ImageUnreadable("corrupt or over the size limits");
+        let mut decoder = reader.into_decoder().map_err(unreadable)?;
+        // A phone stores the sensor's pixels and says in EXIF how to turn them; uploads keep
+        // that one tag (the rest of the metadata is stripped).
+        let orientation = decoder
+            .orientation()
+            .unwrap_or(image::metadata::Orientation::NoTransforms);
+        let mut image = image::DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+        image.apply_orientation(orientation);
         Ok(Self {
             rgb: image.into_rgb8(),
         })

@@ -80,8 +80,9 @@ pub struct MrzReading {
 /// How the image was turned and straightened to read the MRZ, and where the MRZ starts.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ReadFrame {
-    /// The image was read turned half a turn (it was upside down).
-    pub turned: bool,
+    /// Quarter turns clockwise the image was read at (0 upright, 2 upside down, 1 and 3 a page
+    /// photographed with the phone held the other way).
+    pub quarter_turns: u8,
     /// The slope removed by shearing (tan of the skew angle).
     pub slope: f32,
     /// The top of the MRZ's first line, in pixels of the straightened image.
@@ -127,28 +128,27 @@ impl MrzReader {
     /// # Errors
     /// [`crate::IdvError::Inference`] when the model fails to run.
     pub fn read(&self, image: &DocumentImage, today: Date) -> Result<Option<MrzReading>> {
-        let upright = self.read_rgb(image.rgb(), today)?;
-        if upright
-            .as_ref()
-            .is_some_and(|r| r.document.checksums_valid())
-        {
-            return Ok(upright);
+        // Upright first; photos are often taken upside down, and a page photographed with the
+        // phone held upright lies on its side. A turn is tried only while no reading has every
+        // check digit right; a turn without MRZ-shaped lines costs little (no line is read).
+        let mut best: Option<MrzReading> = None;
+        for quarter_turns in [0u8, 2, 1, 3] {
+            let turned = turn(image.rgb(), quarter_turns);
+            let Some(mut reading) = self.read_rgb(&turned, today)? else {
+                continue;
+            };
+            reading.frame.quarter_turns = quarter_turns;
+            if best
+                .as_ref()
+                .is_none_or(|b| valid_checks(&reading) > valid_checks(b))
+            {
+                best = Some(reading);
+            }
+            if best.as_ref().is_some_and(|r| r.document.checksums_valid()) {
+                break;
+            }
         }
-        // Photos are often taken upside down: try once more turned half a turn.
-        let turned = self
-            .read_rgb(&imageops::rotate180(image.rgb()), today)?
-            .map(|mut r| {
-                r.frame.turned = true;
-                r
-            });
-        Ok(match (upright, turned) {
-            (Some(u), Some(t)) => Some(if valid_checks(&t) > valid_checks(&u) {
-                t
-            } else {
-                u
-            }),
-            (u, t) => u.or(t),
-        })
+        Ok(best)
     }
 
     fn read_rgb(&self, rgb: &RgbImage, today: Date) -> Result<Option<MrzReading>> {
@@ -195,7 +195,7 @@ impl MrzReader {
             raw_lines,
             skew_degrees: slope.atan().to_degrees(),
             frame: ReadFrame {
-                turned: false,
+                quarter_turns: 0,
                 slope,
                 mrz_top: lines[0].y0,
             },
@@ -386,6 +386,17 @@ const TWO_LINE_LENS: [usize; 2] = [44, 36];
 /// Which of `take` MRZ lines holds the names: the last of a TD1's three, the first otherwise.
 fn names_line(take: usize) -> usize {
     if take == 3 { 2 } else { 0 }
+}
+
+/// `rgb` turned `quarter_turns` quarter turns clockwise (borrowed when upright).
+#[must_use]
+pub fn turn(rgb: &RgbImage, quarter_turns: u8) -> Cow<'_, RgbImage> {
+    match quarter_turns % 4 {
+        1 => Cow::Owned(imageops::rotate90(rgb)),
+        2 => Cow::Owned(imageops::rotate180(rgb)),
+        3 => Cow::Owned(imageops::rotate270(rgb)),
+        _ => Cow::Borrowed(rgb),
+    }
 }
 
 fn valid_checks(r: &MrzReading) -> usize {

@@ -132,6 +132,66 @@ fn upside_down_photo_is_turned() {
 }
 
 #[test]
+fn a_page_lying_on_its_side_is_turned() {
+    // A phone held upright over a passport page: the page lies on its side, either way.
+    let page = image("synthetic_passport_td3_specimen.jpg");
+    let expected = reader()
+        .read(&page, today())
+        .expect("runs")
+        .expect("the upright page reads");
+    for (rotated, turns_back) in [
+        (image::imageops::rotate90(page.rgb()), 3),
+        (image::imageops::rotate270(page.rgb()), 1),
+    ] {
+        let reading = reader()
+            .read(&DocumentImage::from_rgb(rotated), today())
+            .expect("runs")
+            .expect("found");
+        assert_eq!(reading.document.lines, expected.document.lines);
+        assert!(reading.document.checksums_valid());
+        assert_eq!(reading.frame.quarter_turns, turns_back);
+    }
+}
+
+/// A JPEG of `rgb` carrying EXIF orientation `orientation` (the one tag uploads keep).
+fn jpeg_with_orientation(rgb: &image::RgbImage, orientation: u8) -> Vec<u8> {
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(rgb)
+        .expect("encodes");
+    // Little-endian TIFF, one IFD entry: tag 0x0112 (orientation), SHORT, count 1.
+    let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0".to_vec();
+    exif.extend_from_slice(&[orientation, 0, 0, 0, 0, 0, 0, 0]);
+    let len = u16::try_from(exif.len() + 2).expect("small");
+    let mut out = jpeg[..2].to_vec(); // SOI
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&exif);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn exif_orientation_is_honoured_at_decode() {
+    let page = image("synthetic_passport_td3_specimen.jpg");
+    // The sensor's pixels lie on their side; EXIF 6 says "turn 90° clockwise to view".
+    let sideways = image::imageops::rotate270(page.rgb());
+    let decoded = DocumentImage::decode(&jpeg_with_orientation(&sideways, 6)).expect("decodes");
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (page.width(), page.height())
+    );
+    let reading = reader()
+        .read(&decoded, today())
+        .expect("runs")
+        .expect("found");
+    assert_eq!(
+        reading.frame.quarter_turns, 0,
+        "read upright, no turn needed"
+    );
+}
+
+#[test]
 fn passport_page_analysis_reports_specimen_and_expiry() {
     use clearance_idv::DocumentType;
     use clearance_idv::analysis::analyse_document;
@@ -425,7 +485,7 @@ fn visual_zone_values_that_differ_from_the_mrz_are_flagged() {
         .read(&turned, today())
         .expect("runs")
         .expect("found");
-    assert!(reading.frame.turned);
+    assert_eq!(reading.frame.quarter_turns, 2);
     let visual = read_visual_zone(reader(), &reading, &turned, None, today()).expect("runs");
     assert_eq!(
         (visual.first_name, visual.last_name, visual.dob),

@@ -45,13 +45,8 @@ impl MrzReader {
         let page = match mrz {
             Some(reading) => {
                 let frame = reading.frame;
-                let turned;
-                let rgb = if frame.turned {
-                    turned = imageops::rotate180(image.rgb());
-                    &turned
-                } else {
-                    image.rgb()
-                };
+                let turned = super::turn(image.rgb(), frame.quarter_turns);
+                let rgb = turned.as_ref();
                 let top = frame.mrz_top.min(rgb.height());
                 if frame.slope == 0.0 {
                     // Unshearing by zero is a copy of the whole page: crop straight away.
