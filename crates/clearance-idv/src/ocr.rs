@@ -30,7 +30,7 @@ pub use recognise::{DICT_FILE, REC_MODEL_FILE};
 use cells::line_cells;
 use glyphs::{Alphabet, GlyphMatcher, decide_lookalikes};
 pub(crate) use locate::to_gray;
-use locate::{LineBox, estimate_skew, find_lines, unshear};
+use locate::{Ink, LineBox, estimate_skew, find_lines, unshear};
 use recognise::LineRecogniser;
 
 /// How many lines of print a page carries, found without a model (a few milliseconds): a
@@ -131,27 +131,31 @@ impl MrzReader {
         // Upright first; photos are often taken upside down, and a page photographed with the
         // phone held upright lies on its side. A turn is tried only while no reading has every
         // check digit right; a turn without MRZ-shaped lines costs little (no line is read).
+        // Ink is first told from paper by one threshold for the whole image, then, when that
+        // found nothing complete, by each pixel's neighbourhood: a page lying on a dark table.
         let mut best: Option<MrzReading> = None;
-        for quarter_turns in [0u8, 2, 1, 3] {
-            let turned = turn(image.rgb(), quarter_turns);
-            let Some(mut reading) = self.read_rgb(&turned, today)? else {
-                continue;
-            };
-            reading.frame.quarter_turns = quarter_turns;
-            if best
-                .as_ref()
-                .is_none_or(|b| valid_checks(&reading) > valid_checks(b))
-            {
-                best = Some(reading);
-            }
-            if best.as_ref().is_some_and(|r| r.document.checksums_valid()) {
-                break;
+        for ink in [Ink::Global, Ink::Local] {
+            for quarter_turns in [0u8, 2, 1, 3] {
+                let turned = turn(image.rgb(), quarter_turns);
+                let Some(mut reading) = self.read_rgb(&turned, today, ink)? else {
+                    continue;
+                };
+                reading.frame.quarter_turns = quarter_turns;
+                if best
+                    .as_ref()
+                    .is_none_or(|b| valid_checks(&reading) > valid_checks(b))
+                {
+                    best = Some(reading);
+                }
+                if best.as_ref().is_some_and(|r| r.document.checksums_valid()) {
+                    return Ok(best);
+                }
             }
         }
         Ok(best)
     }
 
-    fn read_rgb(&self, rgb: &RgbImage, today: Date) -> Result<Option<MrzReading>> {
+    fn read_rgb(&self, rgb: &RgbImage, today: Date, ink: Ink) -> Result<Option<MrzReading>> {
         let (w, h) = rgb.dimensions();
         if w < 16 || h < 16 {
             return Ok(None);
@@ -169,7 +173,7 @@ impl MrzReader {
         };
         let page_gray = to_gray(rgb);
         let small_gray = shrink(&page_gray);
-        let slope = estimate_skew(&small_gray);
+        let slope = estimate_skew(&small_gray, ink);
         // Unshearing by zero would copy the page: straight images are used as they are.
         let (full, gray, small_gray) = if slope == 0.0 {
             (Cow::Borrowed(rgb), page_gray, small_gray)
@@ -179,14 +183,22 @@ impl MrzReader {
             let small_gray = shrink(&gray);
             (Cow::Owned(straight), gray, small_gray)
         };
-        let boxes: Vec<LineBox> = find_lines(&small_gray)
+        let boxes: Vec<LineBox> = find_lines(&small_gray, ink)
             .into_iter()
             .filter(|b| {
                 b.width() >= MIN_LINE_ASPECT * b.height() && 4 * b.width() >= small_gray.width()
             })
             .map(|b| scale_box(b, scale, full.width(), full.height()))
             .collect();
-        let group = bottom_group(&boxes);
+        let group = match ink {
+            Ink::Global => bottom_group(&boxes),
+            // Along a page's edges a table is darker than the page beside it, and its texture
+            // can give a band or two of "text" below the MRZ: look above them too.
+            Ink::Local => (0..=3)
+                .map(|skip| bottom_group(&boxes[..boxes.len().saturating_sub(skip)]))
+                .find(|g| g.len() >= 2)
+                .unwrap_or_default(),
+        };
         if group.len() < 2 {
             return Ok(None);
         }

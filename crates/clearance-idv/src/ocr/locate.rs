@@ -67,19 +67,90 @@ pub(crate) fn otsu_threshold(gray: &GrayImage) -> u8 {
     best
 }
 
-/// Ink pixels (darker than Otsu's threshold) as `(x, y)`.
-fn ink_points(gray: &GrayImage) -> Vec<(u32, u32)> {
-    let t = otsu_threshold(gray);
-    gray.enumerate_pixels()
-        .filter(|(_, _, p)| p[0] <= t)
-        .map(|(x, y, _)| (x, y))
+/// How ink is told from paper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ink {
+    /// Darker than Otsu's threshold of the whole image: best for a page that fills the frame.
+    Global,
+    /// Darker than its neighbourhood by a margin (Bradley and Roth's adaptive threshold): text
+    /// on a page lying on a darker or textured table, which a global threshold calls all ink.
+    Local,
+}
+
+/// How much darker than its neighbourhood's mean a pixel must be to be ink, percent.
+const LOCAL_INK_MARGIN_PERCENT: u64 = 15;
+
+/// Which pixels of a grey image are ink.
+pub(crate) struct InkMask {
+    width: u32,
+    ink: Vec<bool>,
+}
+
+impl InkMask {
+    pub(crate) fn new(gray: &GrayImage, ink: Ink) -> Self {
+        let (w, h) = gray.dimensions();
+        let ink = match ink {
+            Ink::Global => {
+                let t = otsu_threshold(gray);
+                gray.pixels().map(|p| p[0] <= t).collect()
+            }
+            Ink::Local => local_ink(gray),
+        };
+        debug_assert_eq!(ink.len(), (w as usize) * (h as usize));
+        InkMask { width: w, ink }
+    }
+
+    fn at(&self, x: u32, y: u32) -> bool {
+        self.ink[(y as usize) * (self.width as usize) + x as usize]
+    }
+}
+
+/// Bradley and Roth: a pixel is ink when it is darker than the mean of the square around it
+/// (an eighth of the image's longer side) by [`LOCAL_INK_MARGIN_PERCENT`], read from an
+/// integral image. A flat table is never ink, whatever its shade.
+fn local_ink(gray: &GrayImage) -> Vec<bool> {
+    let (w, h) = (gray.width() as usize, gray.height() as usize);
+    let mut integral = vec![0u64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u64;
+        for x in 0..w {
+            row += u64::from(gray.as_raw()[y * w + x]);
+            integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let half = (w.max(h) / 16).max(4);
+    let mut ink = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(half), (y + half + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(half), (x + half + 1).min(w));
+            let sum = integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0]
+                - integral[y0 * (w + 1) + x1]
+                - integral[y1 * (w + 1) + x0];
+            let count = ((x1 - x0) * (y1 - y0)) as u64;
+            let p = u64::from(gray.as_raw()[y * w + x]);
+            ink.push(p * count * 100 <= sum * (100 - LOCAL_INK_MARGIN_PERCENT));
+        }
+    }
+    ink
+}
+
+/// Ink pixels as `(x, y)`.
+fn ink_points(gray: &GrayImage, ink: Ink) -> Vec<(u32, u32)> {
+    let mask = InkMask::new(gray, ink);
+    let w = gray.width();
+    mask.ink
+        .iter()
+        .enumerate()
+        .filter(|(_, ink)| **ink)
+        .map(|(i, _)| ((i % w as usize) as u32, (i / w as usize) as u32))
         .collect()
 }
 
 /// The slope (tan of the angle) that makes the rows of ink sharpest: text lines
 /// run along it.
-pub(crate) fn estimate_skew(gray: &GrayImage) -> f32 {
-    let points = ink_points(gray);
+pub(crate) fn estimate_skew(gray: &GrayImage, ink: Ink) -> f32 {
+    let points = ink_points(gray, ink);
     if points.is_empty() {
         return 0.0;
     }
@@ -175,13 +246,13 @@ fn border_colour(rgb: &RgbImage) -> Rgb<u8> {
 }
 
 /// Text-line boxes, top to bottom.
-pub(crate) fn find_lines(gray: &GrayImage) -> Vec<LineBox> {
+pub(crate) fn find_lines(gray: &GrayImage, ink: Ink) -> Vec<LineBox> {
     let (w, h) = gray.dimensions();
     if w < 2 || h < 2 {
         return Vec::new();
     }
-    let t = otsu_threshold(gray);
-    let ink = |x: u32, y: u32| gray.get_pixel(x, y)[0] <= t;
+    let mask = InkMask::new(gray, ink);
+    let ink = |x: u32, y: u32| mask.at(x, y);
     let texty: Vec<bool> = (0..h)
         .map(|y| (1..w).filter(|&x| ink(x, y) != ink(x - 1, y)).count() >= MIN_ROW_TRANSITIONS)
         .collect();
@@ -200,7 +271,7 @@ pub(crate) fn find_lines(gray: &GrayImage) -> Vec<LineBox> {
         if y1 - y0 < 6 {
             continue;
         }
-        if let Some((x0, x1)) = horizontal_extent(gray, t, y0, y1) {
+        if let Some((x0, x1)) = horizontal_extent(&mask, w, y0, y1) {
             boxes.push(LineBox { x0, y0, x1, y1 });
         }
     }
@@ -209,12 +280,9 @@ pub(crate) fn find_lines(gray: &GrayImage) -> Vec<LineBox> {
 
 /// The widest run of ink columns in rows `y0..y1`, merging gaps narrower than
 /// twice the band height (the space between words or characters).
-fn horizontal_extent(gray: &GrayImage, t: u8, y0: u32, y1: u32) -> Option<(u32, u32)> {
-    let w = gray.width();
+fn horizontal_extent(mask: &InkMask, w: u32, y0: u32, y1: u32) -> Option<(u32, u32)> {
     let max_gap = 2 * (y1 - y0);
-    let cols: Vec<bool> = (0..w)
-        .map(|x| (y0..y1).any(|y| gray.get_pixel(x, y)[0] <= t))
-        .collect();
+    let cols: Vec<bool> = (0..w).map(|x| (y0..y1).any(|y| mask.at(x, y))).collect();
     let mut best: Option<(u32, u32)> = None;
     let mut current: Option<(u32, u32)> = None;
     for x in 0..w {
@@ -284,10 +352,10 @@ mod tests {
     fn skew_is_found_and_removed() {
         for degrees in [-6.0f32, -1.5, 0.0, 2.0, 8.0] {
             let rgb = dashed_lines(degrees);
-            let slope = estimate_skew(&to_gray(&rgb));
+            let slope = estimate_skew(&to_gray(&rgb), Ink::Global);
             let found = slope.atan().to_degrees();
             assert!((found - degrees).abs() <= 0.15, "{degrees}: {found}");
-            let lines = find_lines(&to_gray(&unshear(&rgb, slope)));
+            let lines = find_lines(&to_gray(&unshear(&rgb, slope)), Ink::Global);
             assert_eq!(lines.len(), 2, "{degrees}: {lines:?}");
             assert!(
                 lines.iter().all(|b| b.width() > 500 && b.height() < 24),
@@ -299,7 +367,57 @@ mod tests {
     #[test]
     fn blank_image_has_no_lines() {
         let blank = GrayImage::from_pixel(300, 100, image::Luma([200]));
-        assert!(find_lines(&blank).is_empty());
-        assert!(estimate_skew(&blank).abs() < f32::EPSILON);
+        for ink in [Ink::Global, Ink::Local] {
+            assert!(find_lines(&blank, ink).is_empty());
+            assert!(estimate_skew(&blank, ink).abs() < f32::EPSILON);
+        }
+    }
+
+    /// The dashed lines' page turned by `degrees` (lines and edges alike, as in a photo) in
+    /// the middle of a dark, noisy table.
+    fn on_a_table(degrees: f32) -> RgbImage {
+        let page = dashed_lines(0.0);
+        let (w, h) = (page.width() as f32, page.height() as f32);
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let mut state = 7u32;
+        RgbImage::from_fn(page.width() + 300, page.height() + 300, |x, y| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let (dx, dy) = (x as f32 - w / 2.0 - 150.0, y as f32 - h / 2.0 - 150.0);
+            let (sx, sy) = (
+                cos * dx + sin * dy + w / 2.0,
+                -sin * dx + cos * dy + h / 2.0,
+            );
+            if (0.0..w).contains(&sx) && (0.0..h).contains(&sy) {
+                *page.get_pixel(sx as u32, sy as u32)
+            } else {
+                let n = (state % 21) as u8;
+                Rgb([110 + n, 70 + n, 40 + n])
+            }
+        })
+    }
+
+    #[test]
+    fn local_ink_finds_the_lines_of_a_page_on_a_dark_table() {
+        for degrees in [-5.0f32, 0.0, 3.0] {
+            let rgb = on_a_table(degrees);
+            let gray = to_gray(&rgb);
+            let global = estimate_skew(&gray, Ink::Global).atan().to_degrees();
+            let local = estimate_skew(&gray, Ink::Local).atan().to_degrees();
+            assert!((local - degrees).abs() <= 0.3, "{degrees}: {local}");
+            if degrees != 0.0 {
+                assert!(
+                    (global - degrees).abs() > 0.3,
+                    "the table misleads Otsu: {global}"
+                );
+            }
+            let straight = to_gray(&unshear(&rgb, local.to_radians().tan()));
+            let lines: Vec<LineBox> = find_lines(&straight, Ink::Local)
+                .into_iter()
+                .filter(|b| b.width() > 400 && b.height() < 24)
+                .collect();
+            assert_eq!(lines.len(), 2, "{degrees}: {lines:?}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 use image::RgbImage;
 use image::imageops;
 
-use super::locate::{LineBox, estimate_skew, to_gray, unshear};
+use super::locate::{Ink, LineBox, estimate_skew, to_gray, unshear};
 use super::regions::text_regions;
 use super::{LOCATE_MAX_WIDTH, MrzReader, MrzReading, crop_with_margin};
 use crate::error::Result;
@@ -120,9 +120,12 @@ fn page_slope(rgb: &RgbImage) -> f32 {
     let scale = (f64::from(LOCATE_MAX_WIDTH) / f64::from(w.max(1))).min(1.0);
     if scale < 1.0 {
         let sh = ((f64::from(h) * scale).round() as u32).max(1);
-        estimate_skew(&to_gray(&crate::resize::rgb(rgb, LOCATE_MAX_WIDTH, sh)))
+        estimate_skew(
+            &to_gray(&crate::resize::rgb(rgb, LOCATE_MAX_WIDTH, sh)),
+            Ink::Global,
+        )
     } else {
-        estimate_skew(&to_gray(rgb))
+        estimate_skew(&to_gray(rgb), Ink::Global)
     }
 }
 
