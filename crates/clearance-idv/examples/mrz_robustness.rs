@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use clearance_idv::{Date, DocumentImage, MrzReader};
-use degrade::{jpeg, noise, rotate, scale};
+use degrade::{jpeg, noise, on_table, rotate, scale};
 use image::RgbImage;
 use image::imageops;
 
@@ -79,6 +79,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{label}\t{exact}/{n}\t{valid}/{n}\t{:.0}",
             total_ms / n as f64
         );
+    }
+    // The specimen passport page photographed as end users do (issue #23): on a table, turned,
+    // sideways. Exact means the same lines as the flat page gives.
+    let page = DocumentImage::decode(&std::fs::read(
+        Path::new(&fixtures).join("synthetic_passport_td3_specimen.jpg"),
+    )?)?;
+    let flat = reader
+        .read(&page, today)?
+        .ok_or("the flat specimen page reads")?
+        .document
+        .lines;
+    let photos: [(&str, Degrade); 9] = [
+        ("page: flat", |i| i.clone()),
+        ("page: on a table, +2deg", |i| on_table(i, 2.0)),
+        ("page: on a table, -5deg", |i| on_table(i, -5.0)),
+        ("page: on a table, +10deg", |i| on_table(i, 10.0)),
+        ("page: sideways (90deg)", |i| imageops::rotate90(i)),
+        ("page: sideways (270deg)", |i| imageops::rotate270(i)),
+        ("page: upside down", |i| imageops::rotate180(i)),
+        ("page: on a table, 90deg + 4deg", |i| {
+            imageops::rotate90(&on_table(i, 4.0))
+        }),
+        ("page: on a table, 5deg + blur 1.2 + jpeg 60", |i| {
+            jpeg(&imageops::blur(&on_table(i, 5.0), 1.2), 60)
+        }),
+    ];
+    println!("photo\texact\tchecks_valid\tms");
+    for (label, degrade) in photos {
+        let photo = DocumentImage::from_rgb(degrade(page.rgb()));
+        let t = Instant::now();
+        let reading = reader.read(&photo, today)?;
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let (exact, valid) = reading.map_or((false, false), |r| {
+            (r.document.lines == flat, r.document.checksums_valid())
+        });
+        println!("{label}\t{}\t{}\t{ms:.0}", u8::from(exact), u8::from(valid));
     }
     Ok(())
 }

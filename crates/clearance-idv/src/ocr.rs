@@ -131,11 +131,12 @@ impl MrzReader {
         // Upright first; photos are often taken upside down, and a page photographed with the
         // phone held upright lies on its side. A turn is tried only while no reading has every
         // check digit right; a turn without MRZ-shaped lines costs little (no line is read).
-        // Ink is first told from paper by one threshold for the whole image, then, when that
-        // found nothing complete, by each pixel's neighbourhood: a page lying on a dark table.
+        // At each turn, ink is first told from paper by one threshold for the whole image, then,
+        // when that found nothing complete, by each pixel's neighbourhood: a page lying on a dark
+        // table. (A sideways page is the rarer case: phones record their orientation in EXIF.)
         let mut best: Option<MrzReading> = None;
-        for ink in [Ink::Global, Ink::Local] {
-            for quarter_turns in [0u8, 2, 1, 3] {
+        for quarter_turns in [0u8, 2, 1, 3] {
+            for ink in [Ink::Global, Ink::Local] {
                 let turned = turn(image.rgb(), quarter_turns);
                 let Some(mut reading) = self.read_rgb(&turned, today, ink)? else {
                     continue;

@@ -83,3 +83,27 @@ pub fn rotate(i: &RgbImage, degrees: f32) -> RgbImage {
         Rgb([mix(0), mix(1), mix(2)])
     })
 }
+
+/// `i` turned by `degrees` about its centre, lying on a brown, grainy table with a margin of
+/// half its size on each axis (a phone photo of a page on a desk), nearest-neighbour.
+pub fn on_table(i: &RgbImage, degrees: f32) -> RgbImage {
+    let (w, h) = i.dimensions();
+    let (wf, hf) = (w as f32, h as f32);
+    let (s, c) = degrees.to_radians().sin_cos();
+    let (cw, ch) = (w + w / 2, h + h / 2);
+    let (cx, cy) = (cw as f32 / 2.0, ch as f32 / 2.0);
+    let mut state = 7u32;
+    RgbImage::from_fn(cw, ch, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let (sx, sy) = (c * dx + s * dy + wf / 2.0, -s * dx + c * dy + hf / 2.0);
+        if (0.0..wf).contains(&sx) && (0.0..hf).contains(&sy) {
+            *i.get_pixel(sx as u32, sy as u32)
+        } else {
+            let grain = (state % 21) as u8;
+            Rgb([110 + grain, 70 + grain, 40 + grain])
+        }
+    })
+}
