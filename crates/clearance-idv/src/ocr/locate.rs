@@ -78,7 +78,7 @@ pub(crate) enum Ink {
 }
 
 /// How much darker than its neighbourhood's mean a pixel must be to be ink, percent.
-const LOCAL_INK_MARGIN_PERCENT: u64 = 15;
+const LOCAL_INK_MARGIN_PERCENT: u32 = 15;
 
 /// Which pixels of a grey image are ink.
 pub(crate) struct InkMask {
@@ -106,33 +106,41 @@ impl InkMask {
 }
 
 /// Bradley and Roth: a pixel is ink when it is darker than the mean of the square around it
-/// (an eighth of the image's longer side) by [`LOCAL_INK_MARGIN_PERCENT`], read from an
-/// integral image. A flat table is never ink, whatever its shade.
+/// (an eighth of the image's longer side) by [`LOCAL_INK_MARGIN_PERCENT`]. A flat table is never
+/// ink, whatever its shade.
 fn local_ink(gray: &GrayImage) -> Vec<bool> {
+    let radius = (gray.width().max(gray.height()) as usize / 16).max(4);
+    darker_than_surroundings(gray, radius, LOCAL_INK_MARGIN_PERCENT)
+}
+
+/// Which pixels are darker than the mean of the square of `radius` around them by `percent`,
+/// read from an integral image (row by row).
+pub(crate) fn darker_than_surroundings(gray: &GrayImage, radius: usize, percent: u32) -> Vec<bool> {
     let (w, h) = (gray.width() as usize, gray.height() as usize);
-    let mut integral = vec![0u64; (w + 1) * (h + 1)];
+    // Summed-area table with a zero row and column.
+    let mut sat = vec![0u64; (w + 1) * (h + 1)];
     for y in 0..h {
         let mut row = 0u64;
         for x in 0..w {
             row += u64::from(gray.as_raw()[y * w + x]);
-            integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+            sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
         }
     }
-    let half = (w.max(h) / 16).max(4);
-    let mut ink = Vec::with_capacity(w * h);
+    let keep = u64::from(100 - percent.min(100));
+    let mut dark = Vec::with_capacity(w * h);
     for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(half), (y + half + 1).min(h));
+        let (y0, y1) = (y.saturating_sub(radius), (y + radius + 1).min(h));
         for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(half), (x + half + 1).min(w));
-            let sum = integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0]
-                - integral[y0 * (w + 1) + x1]
-                - integral[y1 * (w + 1) + x0];
+            let (x0, x1) = (x.saturating_sub(radius), (x + radius + 1).min(w));
+            let sum = sat[y1 * (w + 1) + x1] + sat[y0 * (w + 1) + x0]
+                - sat[y0 * (w + 1) + x1]
+                - sat[y1 * (w + 1) + x0];
             let count = ((x1 - x0) * (y1 - y0)) as u64;
             let p = u64::from(gray.as_raw()[y * w + x]);
-            ink.push(p * count * 100 <= sum * (100 - LOCAL_INK_MARGIN_PERCENT));
+            dark.push(p * 100 * count < sum * keep);
         }
     }
-    ink
+    dark
 }
 
 /// Ink pixels as `(x, y)`.

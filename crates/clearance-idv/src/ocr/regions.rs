@@ -8,7 +8,7 @@
 
 use image::GrayImage;
 
-use super::locate::LineBox;
+use super::locate::{LineBox, darker_than_surroundings};
 
 /// Pages are segmented at most this wide.
 const WORK_WIDTH: u32 = 1_000;
@@ -75,31 +75,7 @@ pub(crate) fn text_regions(gray: &GrayImage) -> Vec<LineBox> {
 /// Ink: darker than the local mean by [`DARKER_PERCENT`] (a window about a text line high,
 /// so shading across the page does not matter).
 fn ink_mask(gray: &GrayImage) -> Vec<bool> {
-    let (w, h) = (gray.width() as usize, gray.height() as usize);
-    let r = (w / 40).max(8);
-    // Summed-area table with a zero row and column.
-    let mut sat = vec![0u64; (w + 1) * (h + 1)];
-    for y in 0..h {
-        let mut row = 0u64;
-        for x in 0..w {
-            row += u64::from(gray.as_raw()[y * w + x]);
-            sat[(y + 1) * (w + 1) + x + 1] = sat[y * (w + 1) + x + 1] + row;
-        }
-    }
-    let mut mask = vec![false; w * h];
-    for y in 0..h {
-        let (ya, yb) = (y.saturating_sub(r), (y + r + 1).min(h));
-        for x in 0..w {
-            let (xa, xb) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let sum = sat[yb * (w + 1) + xb] + sat[ya * (w + 1) + xa]
-                - sat[ya * (w + 1) + xb]
-                - sat[yb * (w + 1) + xa];
-            let n = ((yb - ya) * (xb - xa)) as u64;
-            let p = u64::from(gray.as_raw()[y * w + x]);
-            mask[y * w + x] = p * 100 * n < sum * u64::from(100 - DARKER_PERCENT);
-        }
-    }
-    mask
+    darker_than_surroundings(gray, (gray.width() as usize / 40).max(8), DARKER_PERCENT)
 }
 
 /// Whether the region is dark marks on plain ground, as print is: the pixels that are not ink
