@@ -174,6 +174,7 @@ impl Analyser for DocumentCheckEngine {
             Ok(Analysis::Complete(Box::new(result::not_processed(
                 &options,
                 has_two_sides,
+                code,
             ))))
         };
         let Some(document_type) = record.document_type else {

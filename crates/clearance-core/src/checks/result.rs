@@ -18,7 +18,7 @@ use super::CheckType;
 pub use document::{
     ClientValidation, ConsistencyAnalysis, ContentAnalysis, DocumentBreakdown, DocumentDetails,
     DocumentExtractedData, ForensicAnalysis, FormatAnalysis, FrontAndBackAnalysis, HolderDetails,
-    MrzAnalysis, MrzDetails,
+    MrzAnalysis, MrzDetails, NotProcessedReason,
 };
 pub use face::{
     AgeEstimationAnalysis, AgeEstimationBreakdown, AgeRange, EngineInfo, EnhancedIdentityBreakdown,

@@ -12,7 +12,7 @@
 
 use clearance_core::checks::result::{
     Breakdown, CheckResult, ClientValidation, DateParts, DocumentBreakdown, DocumentDetails,
-    DocumentExtractedData, HolderDetails, MrzDetails, Outcome, Verdict,
+    DocumentExtractedData, HolderDetails, MrzDetails, NotProcessedReason, Outcome, Verdict,
 };
 use clearance_idv::check::{Declared, assess_mrz, extract, validate_client_names};
 use clearance_idv::mrz::Sex;
@@ -34,8 +34,9 @@ pub(crate) struct Expectations<'a> {
 }
 
 /// The result of a check whose images could not be analysed: outcome `not_processed`, every
-/// analysis `not_processed`, and nothing extracted (`documentType: unidentified`).
-pub(crate) fn not_processed(options: &Options, has_two_sides: bool) -> CheckResult {
+/// analysis `not_processed`, nothing extracted (`documentType: unidentified`), and why (`code`,
+/// see [`NotProcessedReason`]).
+pub(crate) fn not_processed(options: &Options, has_two_sides: bool, code: &str) -> CheckResult {
     let extracted = DocumentExtractedData {
         document_details: DocumentDetails {
             document_type: "unidentified".into(),
@@ -44,7 +45,35 @@ pub(crate) fn not_processed(options: &Options, has_two_sides: bool) -> CheckResu
         },
         ..DocumentExtractedData::default()
     };
-    assemble(options, extracted, |_| Verdict::NotProcessed, true)
+    let mut result = assemble(options, extracted, |_| Verdict::NotProcessed, true);
+    if let Breakdown::Document(breakdown) = &mut result.breakdown {
+        breakdown.not_processed_reason = Some(NotProcessedReason {
+            code: code.to_string(),
+            message: not_processed_message(code).to_string(),
+        });
+    }
+    result
+}
+
+/// The sentence a reviewer reads for a `not_processed` code.
+fn not_processed_message(code: &str) -> &'static str {
+    match code {
+        "image_unreadable" => {
+            "An image could not be read: not a JPEG, PNG or PDF, damaged, too small or too blurred"
+        }
+        "under_exposure" => "An image is too dark to read",
+        "excessive_glare" => "Glare covers part of an image",
+        "document_type_undetected" => {
+            "No machine-readable zone was found on the document's images (the page may be cut \
+             off, at a steep angle, or not the page that carries it)"
+        }
+        "no_mrz_expected" => {
+            "Documents of this type carry no machine-readable zone, which is what this engine \
+             reads; driving licences without one are not read yet"
+        }
+        "unsupported_document_type" => "The document's type is not one this engine reads",
+        _ => "The images could not be analysed",
+    }
 }
 
 /// The result from an MRZ read off the document.
@@ -348,8 +377,17 @@ mod tests {
         };
         let r = run(GBR, &declared(DocumentType::Passport, "GB"), &o, None);
         assert_eq!(r["outcome"], "not_processed");
-        let r = not_processed(&options(), true).to_value();
+        let r = not_processed(&options(), true, "document_type_undetected").to_value();
         assert_eq!(r["outcome"], "not_processed");
+        assert_eq!(
+            r["breakdown"]["notProcessedReason"]["code"],
+            "document_type_undetected"
+        );
+        assert!(
+            r["breakdown"]["notProcessedReason"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("machine-readable zone"))
+        );
         assert_eq!(
             r["breakdown"]["extractedData"]["documentDetails"],
             json!({"documentType": "unidentified", "hasTwoSides": true})

@@ -145,6 +145,63 @@ async fn live_document_check_reads_the_specimen(file: &str) {
 }
 
 #[tokio::test]
+async fn a_document_check_it_cannot_read_says_why() {
+    // A driving licence carries no MRZ, which is what the engine reads (issue #23): the check
+    // ends not_processed, and says so in the result, not only in the server's log.
+    let app = TestApp::spawn().await;
+    let key = app.live_key.clone();
+    let post = |path: String, body: Value| {
+        let (app, key) = (&app, key.clone());
+        async move { app.send(Method::POST, &path, Some(&key), Some(&body)).await }
+    };
+    let client = post(
+        "/v1/clients".into(),
+        json!({"type": "person", "email": "anna@example.org",
+            "personDetails": {"firstName": "Anna", "lastName": "Eriksson"}}),
+    )
+    .await;
+    let client = id_of(&client.body);
+    let doc = post(
+        "/v1/documents".into(),
+        json!({"clientId": client, "type": "driving_license",
+            "classification": "proof_of_identity", "issuingCountry": "GB"}),
+    )
+    .await;
+    assert_eq!(doc.status, 200, "{}", doc.text);
+    let doc = id_of(&doc.body);
+    let page = std::fs::read(format!(
+        "{}/../../tests/fixtures/synthetic_passport_td3_specimen.jpg",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let up = post(
+        format!("/v1/documents/{doc}/upload/front"),
+        json!({"fileName": "front.jpg", "data": b64(&page)}),
+    )
+    .await;
+    assert_eq!(up.status, 200, "{}", up.text);
+    let created = post(
+        "/v1/checks".into(),
+        json!({"clientId": client, "type": "document_check", "documentId": doc}),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let done = settled(&app, &key, &id_of(&created.body)).await;
+    let result = &done["result"];
+    assert_eq!(result["outcome"], "not_processed", "{done}");
+    assert_eq!(
+        result["breakdown"]["notProcessedReason"]["code"], "no_mrz_expected",
+        "{result}"
+    );
+    assert!(
+        result["breakdown"]["notProcessedReason"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{result}"
+    );
+}
+
+#[tokio::test]
 async fn live_risk_profiles_come_from_the_country_table_and_screenings() {
     let app = TestApp::spawn().await;
     let key = app.live_key.clone();

@@ -24,6 +24,19 @@ pub struct DocumentBreakdown {
     /// Crops of the document; Clearance keeps none beyond the uploaded sides.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub extracted_images: Vec<Value>,
+    /// Why the images could not be analysed, when that made the outcome `not_processed`
+    /// (Clearance's own key): never a silent `not_processed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_processed_reason: Option<NotProcessedReason>,
+}
+
+/// A code (`image_unreadable`, `under_exposure`, `excessive_glare`, `document_type_undetected`,
+/// `no_mrz_expected`, `unsupported_document_type`) and a sentence for the reviewer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotProcessedReason {
+    pub code: String,
+    pub message: String,
 }
 
 /// `extractedData` of a document check (and of autofill).
