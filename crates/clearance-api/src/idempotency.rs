@@ -171,7 +171,7 @@ where
         Err(e) => return Ok(ApiError::from(e).into_response()),
     };
     let request = Request::from_parts(parts, Body::from(bytes));
-    let (response, claim) = if is_create(&resource_path) {
+    let (response, claim) = if Replay::of(&resource_path).is_some() {
         let (response, claim) = services.run_claimed(claim, ready.call(request)).await;
         (response?, claim)
     } else {
@@ -263,8 +263,7 @@ fn client_named(path: &str, body: &[u8]) -> Option<String> {
     named.client_id.or(named.id.filter(|_| is_client))
 }
 
-/// The creates whose answer is the created resource as `GET {path}/{id}` shows it, so a retry
-/// whose first answer was lost can be answered by reading it.
+/// The creates whose answer is the created resource as `GET {path}/{id}` shows it.
 const REPLAYABLE_CREATES: [&str; 6] = [
     "/v1/clients",
     "/v1/addresses",
@@ -274,12 +273,35 @@ const REPLAYABLE_CREATES: [&str; 6] = [
     "/v1/liveVideos",
 ];
 
-fn is_create(path: &str) -> bool {
-    REPLAYABLE_CREATES.contains(&path.trim_end_matches('/'))
+/// The POSTs whose answer can be rebuilt by reading what they wrote, so a retry whose first
+/// answer was lost after the commit is answered instead of run again.
+enum Replay {
+    /// A create: the created resource.
+    Created,
+    /// `POST /v1/documents/{id}/upload/{side}`: the document's image of that side.
+    Upload { document: String, side: String },
 }
 
-/// Answers a retry of a create whose first run committed `id` but whose answer was lost: the
-/// resource as it is now, read by the route that shows it, for the same caller. (The layer sits
+impl Replay {
+    fn of(path: &str) -> Option<Replay> {
+        let path = path.trim_end_matches('/');
+        if REPLAYABLE_CREATES.contains(&path) {
+            return Some(Replay::Created);
+        }
+        let rest = path.strip_prefix("/v1/documents/")?;
+        let (document, side) = rest.split_once("/upload/")?;
+        (!document.is_empty() && !document.contains('/') && matches!(side, "front" | "back")).then(
+            || Replay::Upload {
+                document: document.to_string(),
+                side: side.to_string(),
+            },
+        )
+    }
+}
+
+/// Answers a retry of a request whose first run committed (writing `id`) but whose answer was
+/// lost: rebuilt from what it wrote as it is now, read by the route that shows it, for the
+/// same caller. (The layer sits
 /// on each route, so the request's own route cannot be asked for another; the few routes are
 /// put together here, only on this rare path.)
 async fn replay_created(
@@ -293,7 +315,15 @@ async fn replay_created(
 
     use crate::routes::{addresses, checks, clients, documents, live_media};
 
-    let Ok(uri) = format!("{}/{id}", path.trim_end_matches('/')).parse::<axum::http::Uri>() else {
+    let Some(replay) = Replay::of(path) else {
+        // Only those requests record what they wrote; this cannot be one of their keys.
+        return ApiError::internal().into_response();
+    };
+    let read_path = match &replay {
+        Replay::Created => format!("{}/{id}", path.trim_end_matches('/')),
+        Replay::Upload { document, .. } => format!("/v1/documents/{document}"),
+    };
+    let Ok(uri) = read_path.parse::<axum::http::Uri>() else {
         return ApiError::internal().into_response();
     };
     let reads = axum::Router::new()
@@ -310,14 +340,43 @@ async fn replay_created(
     *read.headers_mut() = parts.headers;
     read.headers_mut().remove(header::CONTENT_LENGTH);
     read.headers_mut().remove(header::CONTENT_TYPE);
-    *read.extensions_mut() = parts.extensions;
-    let Ok(mut response) = reads.oneshot(read).await;
+    // The caller only: the original route's path parameters would be read as this one's.
+    if let Some(caller) = parts.extensions.get::<Caller>() {
+        read.extensions_mut().insert(caller.clone());
+    }
+    let Ok(response) = reads.oneshot(read).await;
+    let mut response = match replay {
+        Replay::Upload { side, .. } if response.status().is_success() => {
+            upload_answer(response, &side).await
+        }
+        _ => response,
+    };
     if response.status().is_success() {
         response
             .headers_mut()
             .insert(REPLAYED, HeaderValue::from_static("true"));
     }
     response
+}
+
+/// An upload's answer, the image of `side`, out of the document as `GET` shows it.
+async fn upload_answer(document: Response, side: &str) -> Response {
+    let Ok(bytes) = to_bytes(document.into_body(), MAX_KEPT_ANSWER).await else {
+        return ApiError::internal().into_response();
+    };
+    let image = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|d| {
+            d.get("images")?
+                .as_array()?
+                .iter()
+                .find(|i| i.get("documentSide").and_then(|s| s.as_str()) == Some(side))
+                .cloned()
+        });
+    match image {
+        Some(image) => axum::Json(image).into_response(),
+        None => ApiError::internal().into_response(),
+    }
 }
 
 fn replay(answer: StoredAnswer) -> Response {

@@ -52,8 +52,9 @@ pub enum IdempotentStart {
     Run(IdempotencyClaim),
     /// The first request's answer.
     Replay(StoredAnswer),
-    /// The first request created this resource, and its answer was lost (the server died, or
-    /// the database's reply to its commit): answer with the resource as it is now.
+    /// The first request committed (it created this resource, or changed it: an upload), and
+    /// its answer was lost (the server died, or the database's reply to its commit): answer
+    /// from the resource as it is now.
     ReplayCreated(String),
     /// The first request with this key is still running.
     InProgress,
@@ -244,8 +245,8 @@ impl Services {
         }
     }
 
-    /// Runs `work`, a request that creates one resource, under `claim`: its first commit also
-    /// records in the claim, in the same transaction, which resource it created. Answers the
+    /// Runs `work`, a request that creates or changes one resource, under `claim`: its first
+    /// commit also records in the claim, in the same transaction, which resource it wrote. Answers the
     /// claim as it stands afterwards (for [`Services::finish_idempotent`]).
     pub async fn run_claimed<F: Future>(
         &self,
@@ -286,17 +287,22 @@ pub(super) fn claim_mark(changes: &[Change], now: i64) -> Option<(Change, ClaimM
     if guard.marked {
         return None;
     }
-    let created = changes.iter().find_map(|c| match c {
-        Change::Insert(r)
-            if !matches!(
-                r.kind,
-                ResourceKind::AuditLog | ResourceKind::IdempotencyKey
-            ) =>
-        {
-            Some(r.id.clone())
-        }
-        _ => None,
-    })?;
+    // The resource the request wrote: what it created, else what it changed (an upload).
+    let written = |insert: bool| {
+        changes.iter().find_map(|c| match c {
+            Change::Insert(r) | Change::Update(r)
+                if matches!(c, Change::Insert(_)) == insert
+                    && !matches!(
+                        r.kind,
+                        ResourceKind::AuditLog | ResourceKind::IdempotencyKey
+                    ) =>
+            {
+                Some(r.id.clone())
+            }
+            _ => None,
+        })
+    };
+    let created = written(true).or_else(|| written(false))?;
     let claim = &guard.claim;
     let version = claim.version + 1;
     let record = Resource {

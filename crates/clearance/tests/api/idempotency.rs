@@ -377,3 +377,59 @@ async fn a_create_that_failed_after_its_commit_is_not_run_again() {
     assert_eq!((ran.status, ran.replayed), (200, false), "{}", ran.body);
     assert_ne!(ran.body["id"], created.id.as_str());
 }
+
+#[tokio::test]
+async fn an_upload_whose_answer_was_lost_is_answered_with_its_image() {
+    let app = TestApp::spawn().await;
+    let (services, scope) = services_and_scope(&app).await;
+    let client = post(&app, &app.test_key, "/v1/clients", "c", &person("Ada", "L")).await;
+    let document = post(
+        &app,
+        &app.test_key,
+        "/v1/documents",
+        "d",
+        &json!({"clientId": client.body["id"], "type": "passport",
+            "classification": "proof_of_identity", "issuingCountry": "GB"}),
+    )
+    .await;
+    let id = document.body["id"].as_str().unwrap().to_string();
+    let path = format!("/v1/documents/{id}/upload/front");
+    let upload = json!({"fileName": "front.jpg",
+        "data": clearance_testkit::fixtures::b64(&clearance_testkit::fixtures::jpeg(400, 300))});
+    let hash = request_hash("POST", &path, &serde_json::to_vec(&upload).unwrap());
+    // The upload commits, and the server dies before it answers.
+    let Ok(IdempotentStart::Run(claim)) = services.start_idempotent(&scope, "up", &hash).await
+    else {
+        panic!("a new key runs");
+    };
+    let actor = clearance_core::audit::Actor::api_key("key");
+    let (image, _) = services
+        .run_claimed(
+            claim,
+            services.upload_document_image(&scope, &actor, &id, "front", &upload),
+        )
+        .await;
+    let image = image.expect("the upload commits");
+
+    let retry = post(&app, &app.test_key, &path, "up", &upload).await;
+    assert_eq!(
+        (retry.status, retry.replayed),
+        (200, true),
+        "{}",
+        retry.body
+    );
+    assert_eq!(retry.body["id"], image.id.as_str(), "the image it stored");
+    assert_eq!(retry.body["documentSide"], "front");
+    // Not run twice: one document.updated event for the upload.
+    let events = app.get("/v1/events?pageSize=100").await;
+    let updates = events.body["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter(|e| e["type"] == "document.updated" && e["payload"]["id"] == id.as_str())
+                .count()
+        })
+        .unwrap_or_default();
+    assert!(updates <= 1, "{}", events.text);
+}
