@@ -104,15 +104,6 @@ impl DrainLease {
             .map_err(retry)
     }
 
-    /// Lets go of a lease this job may still hold from an earlier run, whatever was asked: it
-    /// starts from the queue's head anyway. An error when the database cannot say.
-    pub(super) async fn release(&self, store: &dyn Store) -> Result<(), HandlerError> {
-        store
-            .release_lease(&self.name, &self.holder)
-            .await
-            .map_err(retry)
-    }
-
     /// Lets go whatever was asked: the job stops with an error or a scheduled retry and will run
     /// again, so a request to it is answered then.
     pub(super) async fn abandon(&self, store: &dyn Store) {

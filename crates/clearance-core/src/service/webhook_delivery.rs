@@ -33,6 +33,9 @@ pub const RETRY_SCHEDULE_SECS: [u64; 10] = [
     60, 120, 480, 960, 1_920, 3_840, 7_680, 15_360, 30_720, 61_440,
 ];
 
+/// How soon a job that ran before, and found its webhook busy in this process, looks again.
+const BUSY_RETRY: Duration = Duration::from_millis(500);
+
 /// The longest wait before a drain job that failed (the database, say) runs again.
 const MAX_ERROR_BACKOFF_MS: i64 = 15_000;
 
@@ -216,15 +219,19 @@ impl DeliveryRunner {
         let hook_id = target.webhook_id.as_str();
         let store = self.services.store.as_ref();
         let mut lease = DrainLease::new(hook_id, &job.id);
-        // A job that ran before may still hold the drain lease: letting go of it fails with the
-        // database that failed the run. Let go now, before stepping aside for another task of
-        // this process: that task could not take a lease held by a job that left, and nobody
-        // would drain until it lapsed and another event came.
-        if job.attempts > 1 {
-            lease.release(store).await?;
-        }
         // Another task of this process drains the hook; it will look again before it stops.
         let Some(guard) = self.begin(hook_id) else {
+            if job.attempts > 1 {
+                // A job that ran before may still hold the drain lease (letting go failed with
+                // the database that failed its run), and then the task here cannot take it:
+                // stepping aside would leave the queue to nobody. Come back shortly instead.
+                // (Releasing it here is no better: the job's earlier run may still be draining
+                // in this process after losing its job lease, under the same holder name.)
+                return Err(HandlerError::RetryAfter(
+                    "another task of this server is at the webhook's queue".into(),
+                    BUSY_RETRY,
+                ));
+            }
             return Ok(());
         };
         // The same across servers, through the database: one drainer per webhook.

@@ -2,6 +2,7 @@
 //! database went away) comes back while another job of the same process is taking its turn.
 //! Before the fix it stepped aside still holding the lease; the other job could not take it and
 //! asked the holder to look again, and nobody drained (two reliability runs in CI stalled so).
+//! Now a job that ran before and finds its hook busy comes back shortly.
 
 use std::sync::{Arc, Mutex};
 
