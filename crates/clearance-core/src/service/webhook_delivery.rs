@@ -235,12 +235,8 @@ impl DeliveryRunner {
             return Ok(());
         };
         // The same across servers, through the database: one drainer per webhook.
-        while !lease.take(store, || self.services.now_ms()).await? {
-            // Its holder was asked to look again. A job of this process that stepped aside
-            // meanwhile may have been that holder, letting go just now: try once more.
-            if !guard.again() {
-                return Ok(());
-            }
+        if !lease.take(store, || self.services.now_ms()).await? {
+            return Ok(()); // its holder was asked to look again
         }
         let outcome = self.drain_until_idle(job, &scope, &guard, &mut lease).await;
         if outcome.is_err() {
