@@ -152,8 +152,8 @@ where
     let claim = match services.start_idempotent(&caller.scope, &key, &hash).await {
         Ok(IdempotentStart::Run(claim)) => claim,
         Ok(IdempotentStart::Replay(answer)) => return Ok(replay(answer)),
-        Ok(IdempotentStart::ReplayCreated(id)) => {
-            return Ok(replay_created(&state, parts, &resource_path, &id).await);
+        Ok(IdempotentStart::ReplayWritten(id)) => {
+            return Ok(replay_written(&state, parts, &resource_path, &id).await);
         }
         Ok(IdempotentStart::InProgress) => {
             return Ok(ApiError::conflict(
@@ -301,10 +301,9 @@ impl Replay {
 
 /// Answers a retry of a request whose first run committed (writing `id`) but whose answer was
 /// lost: rebuilt from what it wrote as it is now, read by the route that shows it, for the
-/// same caller. (The layer sits
-/// on each route, so the request's own route cannot be asked for another; the few routes are
-/// put together here, only on this rare path.)
-async fn replay_created(
+/// same caller. (The layer sits on each route, so the request's own route cannot be asked for
+/// another; the few routes are put together here, only on this rare path.)
+async fn replay_written(
     state: &AppState,
     parts: axum::http::request::Parts,
     path: &str,

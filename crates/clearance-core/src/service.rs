@@ -162,8 +162,8 @@ impl Services {
             fault(&changes)?;
         }
         let wrote_events = changes.iter().any(|c| matches!(c, Change::Event(_)));
-        // A create run under an idempotency key records what it created in the same
-        // transaction: a retry whose answer was lost must not create it again.
+        // A create or upload run under an idempotency key records what it wrote in the same
+        // transaction: a retry whose answer was lost must not do it again.
         let mark = idempotency::claim_mark(&changes, self.now_ms()).map(|(change, marked)| {
             changes.push(change);
             marked

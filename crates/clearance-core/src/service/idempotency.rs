@@ -31,8 +31,8 @@ struct IdempotencyRecord {
     /// The first answer, once there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     answer: Option<StoredAnswer>,
-    /// The resource a create run under the claim committed (written in the create's own
-    /// transaction), so a retry whose first answer was lost is answered with it.
+    /// The resource the request committed, created or (an upload) changed, written in the
+    /// request's own transaction, so a retry whose first answer was lost is answered from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     created: Option<String>,
 }
@@ -55,7 +55,7 @@ pub enum IdempotentStart {
     /// The first request committed (it created this resource, or changed it: an upload), and
     /// its answer was lost (the server died, or the database's reply to its commit): answer
     /// from the resource as it is now.
-    ReplayCreated(String),
+    ReplayWritten(String),
     /// The first request with this key is still running.
     InProgress,
     /// The key was first used with another request.
@@ -148,7 +148,7 @@ impl Services {
                     return Ok(IdempotentStart::Replay(answer));
                 }
                 if let Some(created) = record.created {
-                    return Ok(IdempotentStart::ReplayCreated(created));
+                    return Ok(IdempotentStart::ReplayWritten(created));
                 }
                 if !abandoned {
                     return Ok(IdempotentStart::InProgress);
@@ -217,9 +217,8 @@ impl Services {
     }
 
     /// Frees a claimed key after an answer that should not be replayed (a server error), so a
-    /// retry runs the request again; unless the request's create committed after all (the
-    /// database applied it but its reply was lost): then the retry is answered with what it
-    /// created.
+    /// retry runs the request again; unless the request committed after all (the database
+    /// applied it but its reply was lost): then the retry is answered from what it wrote.
     pub async fn abandon_idempotent(&self, claim: IdempotencyClaim) -> Result<()> {
         if let Some(stored) = self
             .store
@@ -246,8 +245,8 @@ impl Services {
     }
 
     /// Runs `work`, a request that creates or changes one resource, under `claim`: its first
-    /// commit also records in the claim, in the same transaction, which resource it wrote. Answers the
-    /// claim as it stands afterwards (for [`Services::finish_idempotent`]).
+    /// commit also records in the claim, in the same transaction, which resource it wrote.
+    /// Answers the claim as it stands afterwards (for [`Services::finish_idempotent`]).
     pub async fn run_claimed<F: Future>(
         &self,
         claim: IdempotencyClaim,
@@ -263,7 +262,7 @@ impl Services {
     }
 }
 
-/// The claim a create runs under, and whether its commit recorded it yet.
+/// The claim a request runs under, and whether its commit recorded it yet.
 pub(super) struct RunningClaim {
     claim: IdempotencyClaim,
     marked: bool,
@@ -279,8 +278,8 @@ fn lock(running: &Mutex<RunningClaim>) -> std::sync::MutexGuard<'_, RunningClaim
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The first commit of a create run under a claim: the change that records the created
-/// resource in the claim (to commit with `changes`), and what to note once it committed.
+/// The first commit of a request run under a claim: the change that records the resource it
+/// wrote in the claim (to commit with `changes`), and what to note once it committed.
 pub(super) fn claim_mark(changes: &[Change], now: i64) -> Option<(Change, ClaimMarked)> {
     let running = RUNNING_CLAIM.try_with(Arc::clone).ok()?;
     let guard = lock(&running);
