@@ -25,8 +25,8 @@ use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
     account, addresses, audit_logs, autofill, checks, clients, custom_lists, documents, flow,
-    flow_api, flow_pages, health, live_media, screening_lists, sdk, static_data, team_members,
-    tokens, webhooks,
+    flow_api, flow_pages, health, live_media, reports, screening_lists, sdk, static_data,
+    team_members, tokens, webhooks,
 };
 use crate::sdk_auth::require_sdk_token;
 use crate::state::AppState;
@@ -88,6 +88,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(audit_logs::list_audit_logs))
         .routes(routes!(audit_logs::get_audit_log))
         .routes(routes!(account::get_account_info))
+        .routes(routes!(
+            reports::generate_report,
+            reports::generate_report_post
+        ))
         .routes(routes!(tokens::create_token))
         .routes(routes!(flow::create_flow_session))
         .routes(routes!(

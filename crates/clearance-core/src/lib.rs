@@ -20,6 +20,7 @@ pub mod ids;
 pub mod keys;
 pub mod list;
 pub mod merge;
+pub mod report;
 pub mod resources;
 pub mod risk;
 pub mod scope;

@@ -18,6 +18,7 @@ mod housekeeping;
 mod idempotency;
 mod list_deltas;
 mod live_media;
+mod reports;
 mod retry;
 mod tokens;
 mod webhook_delivery;
@@ -36,6 +37,7 @@ pub use idempotency::{
     IDEMPOTENCY_WINDOW_MS, IdempotencyClaim, IdempotentStart, StoredAnswer, request_hash,
 };
 pub use list_deltas::{DeltaPage, DeltaWithEntities, MAX_DELTA_PAGE};
+pub use reports::ReportPdf;
 pub use tokens::{SdkSession, SdkTokenRefusal, Token, TokenCreate};
 pub use webhook_delivery::{DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats};
 pub use webhook_log::MAX_REDELIVER;
@@ -72,6 +74,7 @@ pub struct Services {
     analysers: Analysers,
     document_reader: Option<Arc<dyn crate::autofill::DocumentReader>>,
     face_inspector: Option<Arc<dyn crate::faces::FaceInspector>>,
+    report_renderer: Option<Arc<dyn crate::report::ReportRenderer>>,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
     on_event: Arc<dyn Fn() + Send + Sync>,
     commit_fault: Option<Arc<CommitFault>>,
@@ -94,6 +97,7 @@ impl Services {
             analysers: Analysers::default(),
             document_reader: None,
             face_inspector: None,
+            report_renderer: None,
             on_enqueue: Arc::new(|| {}),
             on_event: Arc::new(|| {}),
             commit_fault: None,

@@ -312,6 +312,15 @@ pub fn build_app(
         .with_enqueue_hook(Arc::new(move || waker.notify_one()))
         .with_event_hook(Arc::new(move || wake.notify_one()))
         .with_token_keys(token_keys);
+    // The fonts are embedded in the binary: failing to parse them is a build fault, and the
+    // server still serves everything else (reports then answer 503 and say why).
+    let services = match clearance_reports::PdfRenderer::new() {
+        Ok(renderer) => services.with_report_renderer(Arc::new(renderer)),
+        Err(e) => {
+            tracing::error!(error = %e, "PDF reports are unavailable");
+            services
+        }
+    };
     let shared = Arc::new(services.clone());
     let sender = Arc::new(HttpWebhookSender {
         allow_private,

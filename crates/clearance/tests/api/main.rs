@@ -30,6 +30,7 @@ mod live_media;
 mod nodes;
 mod outbox_gaps;
 mod platform;
+mod reports;
 mod retention;
 mod screening;
 mod sdk;

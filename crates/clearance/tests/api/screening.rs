@@ -17,7 +17,7 @@ fn fixture_list() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/screening/ofac_sdn_sample")
 }
 
-async fn import_sample(app: &TestApp) {
+pub(crate) async fn import_sample(app: &TestApp) {
     let summary = import_list(
         app.store.as_ref(),
         Format::OfacCsv,
@@ -34,7 +34,7 @@ async fn import_sample(app: &TestApp) {
     assert_eq!(summary.list.entity_count, 35);
 }
 
-async fn live_client(app: &TestApp, body: Value) -> String {
+pub(crate) async fn live_client(app: &TestApp, body: Value) -> String {
     let created = app
         .send(
             Method::POST,
@@ -47,7 +47,7 @@ async fn live_client(app: &TestApp, body: Value) -> String {
     created.body["id"].as_str().unwrap().to_string()
 }
 
-async fn run_check(app: &TestApp, client: &str, body: Value) -> Value {
+pub(crate) async fn run_check(app: &TestApp, client: &str, body: Value) -> Value {
     let mut request = json!({"clientId": client});
     if let (Some(r), Some(b)) = (request.as_object_mut(), body.as_object()) {
         r.extend(b.clone());
@@ -79,7 +79,7 @@ async fn run_check(app: &TestApp, client: &str, body: Value) -> Value {
     panic!("check {id} never completed");
 }
 
-fn salazar() -> Value {
+pub(crate) fn salazar() -> Value {
     json!({
         "type": "person",
         "email": "j.salazar@example.org",
