@@ -463,3 +463,44 @@ def test_live_identity_check_and_face_authentication(live):
                           ("synthetic_passport_td3_specimen.jpg", "A document was found")):
         with pytest.raises(ComplyCubeAPIError, match=message):
             live.livephotos.upload(anna.id, b64(name))
+
+
+def pdf_text(report):
+    """The text of a report answer's PDF (poppler's pdftotext), whitespace folded."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    assert report.content_type == "application/pdf"
+    pdf = base64.b64decode(report.data)
+    assert pdf.startswith(b"%PDF-")
+    if shutil.which("pdftotext") is None:
+        assert not os.environ.get("CLEARANCE_REQUIRE_POPPLER"), "pdftotext (poppler-utils) is required"
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = subprocess.run(["pdftotext", "-layout", f.name, "-"], check=True, capture_output=True)
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+def test_client_and_check_reports_are_pdfs_naming_checks_and_matches(live):
+    client = live.clients.create(
+        type="person",
+        email=f"j.{uuid.uuid4().hex[:8]}@example.org",
+        personDetails={"firstName": "Jesus Alfredo", "lastName": "Salazar Ramirez", "dob": "1974-03-24"},
+    )
+    screening = wait_for(live, live.checks.create(client.id, "standard_screening_check").id)
+    assert screening.result.outcome == "attention"
+    matched = screening.result.breakdown.matches[0].names[0].full_name
+
+    text = pdf_text(live.reports.generate_client_report(client.id))
+    for expected in ["Jesus Alfredo Salazar Ramirez", "standard_screening_check", "attention", matched]:
+        assert expected in text, expected
+
+    text = pdf_text(live.reports.generate_check_report(screening.id))
+    for expected in [screening.id, "Outcome attention", matched, "OFAC Specially Designated Nationals (SDN) List"]:
+        assert expected in text, expected
+
+    with pytest.raises(ComplyCubeAPIError, match="Invalid client id"):
+        live.reports.generate_client_report("5ed1712e99c81a0007b9a3d6")

@@ -98,14 +98,25 @@ fn paint(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) -> Result<(), String
                 paint: grey(*g).into(),
                 ..Fill::default()
             }));
-            surface.draw_text(
-                Point::from_xy(*x, *y),
-                fonts.pdf(*weight),
-                *size,
-                text,
-                false,
-                TextDirection::Auto,
-            );
+            // krilla shapes one run in one direction: a right-to-left name inside a
+            // left-to-right line is drawn as its own run, or it would read reversed.
+            let mut at = *x;
+            for (run, rtl) in direction_runs(text) {
+                let direction = if rtl {
+                    TextDirection::RightToLeft
+                } else {
+                    TextDirection::LeftToRight
+                };
+                surface.draw_text(
+                    Point::from_xy(at, *y),
+                    fonts.pdf(*weight),
+                    *size,
+                    run,
+                    false,
+                    direction,
+                );
+                at += fonts.width(run, *weight, *size);
+            }
         }
         Op::Line {
             x1,
@@ -158,4 +169,68 @@ fn paint(surface: &mut Surface<'_>, fonts: &Fonts, op: &Op) -> Result<(), String
         }
     }
     Ok(())
+}
+
+/// Whether a character belongs to a right-to-left script (Hebrew, Arabic, Syriac, Thaana, NKo
+/// and their presentation forms).
+fn is_rtl(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// Splits a line, in logical order, into runs of one direction (`true`: right to left).
+/// Neutral characters (spaces, digits, punctuation) stay with the run they follow, except that
+/// those ending a right-to-left run go to the next one, so they keep their place on the page.
+fn direction_runs(text: &str) -> Vec<(&str, bool)> {
+    if !text.chars().any(is_rtl) {
+        return vec![(text, false)];
+    }
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut rtl = text.chars().find(|c| c.is_alphabetic()).is_some_and(is_rtl);
+    // End of the last strong character of the current run.
+    let mut strong_end = 0;
+    for (i, c) in text.char_indices() {
+        if !c.is_alphabetic() {
+            continue;
+        }
+        let here = is_rtl(c);
+        if here != rtl {
+            let cut = if rtl { strong_end } else { i };
+            if cut > start {
+                runs.push((&text[start..cut], rtl));
+            }
+            start = cut;
+            rtl = here;
+        }
+        strong_end = i + c.len_utf8();
+    }
+    if rtl && strong_end < text.len() && strong_end > start {
+        runs.push((&text[start..strong_end], true));
+        runs.push((&text[strong_end..], false));
+    } else if start < text.len() {
+        runs.push((&text[start..], rtl));
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::direction_runs;
+
+    #[test]
+    fn right_to_left_names_are_their_own_runs() {
+        assert_eq!(direction_runs("Client 12"), vec![("Client 12", false)]);
+        assert_eq!(
+            direction_runs("Client report: محمد بن سلمان (alias)"),
+            vec![
+                ("Client report: ", false),
+                ("محمد بن سلمان", true),
+                (" (alias)", false)
+            ]
+        );
+        assert_eq!(
+            direction_runs("محمد بن سلمان"),
+            vec![("محمد بن سلمان", true)]
+        );
+    }
 }
