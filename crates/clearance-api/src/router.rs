@@ -26,7 +26,7 @@ use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
     account, addresses, audit_logs, autofill, checks, clients, custom_lists, documents, flow,
     flow_api, flow_pages, health, live_media, reports, screening_lists, sdk, static_data,
-    team_members, tokens, webhooks,
+    team_members, tokens, webhooks, workflow_templates,
 };
 use crate::sdk_auth::require_sdk_token;
 use crate::state::AppState;
@@ -91,6 +91,15 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(
             reports::generate_report,
             reports::generate_report_post
+        ))
+        .routes(routes!(
+            workflow_templates::create_workflow_template,
+            workflow_templates::list_workflow_templates
+        ))
+        .routes(routes!(
+            workflow_templates::get_workflow_template,
+            workflow_templates::update_workflow_template,
+            workflow_templates::delete_workflow_template
         ))
         .routes(routes!(tokens::create_token))
         .routes(routes!(flow::create_flow_session))

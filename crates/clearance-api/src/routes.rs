@@ -24,3 +24,4 @@ pub mod static_data;
 pub mod team_members;
 pub mod tokens;
 pub mod webhooks;
+pub mod workflow_templates;

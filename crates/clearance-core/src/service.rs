@@ -27,6 +27,7 @@ mod webhook_log;
 mod webhook_queue;
 mod webhook_secrets;
 mod webhooks;
+mod workflow_templates;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};
 pub use custom_lists::{custom_list_records, custom_lists};

@@ -53,11 +53,15 @@ pub enum ResourceKind {
     /// A request's `Idempotency-Key`: the request it was used with and its first answer, kept
     /// for 24 hours (keyed by the key's SHA-256; never returned by the API).
     IdempotencyKey,
+    /// A workflow template (Clearance's own API): tasks and compliance policies, versioned.
+    WorkflowTemplate,
+    /// A workflow session: one run of a template's version for one client.
+    WorkflowSession,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 20] = [
+    pub const ALL: [ResourceKind; 22] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -78,6 +82,8 @@ impl ResourceKind {
         ResourceKind::FaceEnrolment,
         ResourceKind::SdkTokenUse,
         ResourceKind::IdempotencyKey,
+        ResourceKind::WorkflowTemplate,
+        ResourceKind::WorkflowSession,
     ];
 
     /// The kind with this stored name.
@@ -108,6 +114,8 @@ impl ResourceKind {
             ResourceKind::FaceEnrolment => "faceEnrolment",
             ResourceKind::SdkTokenUse => "sdkTokenUse",
             ResourceKind::IdempotencyKey => "idempotencyKey",
+            ResourceKind::WorkflowTemplate => "workflowTemplate",
+            ResourceKind::WorkflowSession => "workflowSession",
         }
     }
 
@@ -134,6 +142,8 @@ impl ResourceKind {
             ResourceKind::FaceEnrolment => "face enrolment",
             ResourceKind::SdkTokenUse => "SDK token use",
             ResourceKind::IdempotencyKey => "idempotency key",
+            ResourceKind::WorkflowTemplate => "workflow template",
+            ResourceKind::WorkflowSession => "workflow session",
         }
     }
 }

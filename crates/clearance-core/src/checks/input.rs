@@ -204,7 +204,7 @@ fn allowed_options(check_type: CheckType) -> &'static [&'static str] {
     }
 }
 
-fn parse_options(check_type: CheckType, r: &Reader<'_>) -> Result<CheckOptions> {
+pub(crate) fn parse_options(check_type: CheckType, r: &Reader<'_>) -> Result<CheckOptions> {
     let allowed = allowed_options(check_type);
     for key in r.keys() {
         if !allowed.contains(&key.as_str()) {

@@ -13,6 +13,7 @@ mod flow;
 mod static_data;
 mod tokens;
 mod webhooks;
+mod workflows;
 
 pub use account::*;
 pub use addresses::*;
@@ -24,3 +25,4 @@ pub use flow::*;
 pub use static_data::*;
 pub use tokens::*;
 pub use webhooks::*;
+pub use workflows::*;
