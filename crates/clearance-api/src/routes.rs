@@ -24,4 +24,5 @@ pub mod static_data;
 pub mod team_members;
 pub mod tokens;
 pub mod webhooks;
+pub mod workflow_sessions;
 pub mod workflow_templates;

@@ -169,6 +169,59 @@ pub fn resource_event(resource: &Resource, event_type: &str, now: i64) -> Event 
     }
 }
 
+/// The slim projection a `workflow.session.*` event carries.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionSummary {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workflow_template_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+/// What a session event reads of the stored session.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionFields {
+    #[serde(default)]
+    workflow_template_id: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
+}
+
+/// A `workflow.session.*` event with the slim projection
+/// `{id, clientId, workflowTemplateId, status, outcome?, createdAt, updatedAt}`.
+pub fn workflow_session_event(session: &Resource, event_type: &str, now: i64) -> Event {
+    let fields: SessionFields = fields_of(session);
+    let summary = SessionSummary {
+        id: session.id.clone(),
+        client_id: session.client_id.clone(),
+        workflow_template_id: fields.workflow_template_id,
+        status: fields.status,
+        outcome: fields.outcome,
+        created_at: format_timestamp(session.created_at),
+        updated_at: format_timestamp(session.updated_at),
+    };
+    Event {
+        id: new_resource_id(now),
+        scope: session.scope.clone(),
+        event_type: event_type.to_string(),
+        resource_type: "workflowSession".into(),
+        resource_id: session.id.clone(),
+        payload: typed::encode(&summary),
+        created_at: now,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -7,8 +7,8 @@ mod breakdown;
 mod compose;
 
 pub use compose::{
-    AuditItem, CheckSnapshot, ClientSnapshot, DocumentItem, Item, Picture, Stamp, check_report,
-    client_report,
+    AuditItem, CheckSnapshot, ClientSnapshot, DocumentItem, Item, Picture, SessionSnapshot, Stamp,
+    check_report, client_report, workflow_session_report,
 };
 
 /// A report: a title block and sections in order.

@@ -7,6 +7,7 @@ pub mod document;
 pub mod flow_session;
 pub mod media;
 pub mod webhook;
+pub mod workflow_session;
 pub mod workflow_template;
 
 /// Checks an SDK token may start unless the operator says otherwise.

@@ -27,6 +27,7 @@ mod webhook_log;
 mod webhook_queue;
 mod webhook_secrets;
 mod webhooks;
+mod workflow_sessions;
 mod workflow_templates;
 
 pub use checks::{CHECK_QUEUE, CheckRunner};

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::{Extension, Json};
-use clearance_core::CoreError;
 use clearance_core::report::ReportFile;
 
 use super::extract::QueryPairs;
@@ -61,9 +60,8 @@ pub async fn generate_report(
     let pdf = match subject(&pairs)? {
         Subject::Client(id) => services.client_report(&caller.scope, &id).await?,
         Subject::Check(id) => services.check_report(&caller.scope, &id).await?,
-        // Workflow sessions are not built yet (issue #27): every id is unknown.
         Subject::WorkflowSession(id) => {
-            return Err(CoreError::not_found("workflow session", &id).into());
+            services.workflow_session_report(&caller.scope, &id).await?
         }
     };
     Ok(Json(pdf.into_file()))

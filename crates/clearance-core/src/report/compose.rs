@@ -6,6 +6,7 @@ use crate::checks::Check;
 use crate::resources::address::Address;
 use crate::resources::client::Client;
 use crate::resources::document::Document;
+use crate::resources::workflow_session::WorkflowSession;
 use crate::scope::Mode;
 use crate::time::format_timestamp;
 
@@ -76,6 +77,126 @@ pub struct CheckSnapshot {
     pub live_photo: Option<Picture>,
     /// Oldest first.
     pub audit: Vec<AuditItem>,
+}
+
+/// Everything a workflow session report shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionSnapshot {
+    pub stamp: Stamp,
+    pub client: Item<Client>,
+    pub session: Item<WorkflowSession>,
+    /// The session's checks that still exist, in the session's order.
+    pub checks: Vec<Item<Check>>,
+    /// Oldest first.
+    pub audit: Vec<AuditItem>,
+}
+
+/// A workflow session report: the session (template version, status, outcome and how each
+/// policy came out), its tasks, its checks with their breakdowns, its client and its trail.
+pub fn workflow_session_report(s: &SessionSnapshot) -> Report {
+    let w = &s.session.body;
+    let mut f = Vec::new();
+    push(&mut f, "Status", Some(w.status.as_str()));
+    push(
+        &mut f,
+        "Outcome",
+        Some(w.outcome.map(|o| o.as_str()).unwrap_or("none yet")),
+    );
+    push(
+        &mut f,
+        "Template",
+        Some(format!(
+            "{} ({}), version {}",
+            w.workflow_template_name, w.workflow_template_id, w.workflow_version
+        )),
+    );
+    push(
+        &mut f,
+        "Description",
+        w.workflow_template_description.as_ref(),
+    );
+    push(&mut f, "Started", Some(when(s.session.created_ms)));
+    push(&mut f, "Completed", w.completed_at.as_ref());
+    push(&mut f, "Link expires", Some(&w.expires_at));
+    let mut blocks = vec![Block::Fields(f)];
+    blocks.push(Block::Heading("Compliance policies".into()));
+    blocks.push(Block::Table(Table {
+        header: vec![
+            "Policy".into(),
+            "Looks at".into(),
+            "Decision".into(),
+            "Result".into(),
+        ],
+        widths: vec![0.34, 0.3, 0.12, 0.24],
+        rows: w
+            .compliance_policies
+            .iter()
+            .map(|p| {
+                let looks = format!(
+                    "{}: {}",
+                    p.check_type.map(|c| c.as_str()).unwrap_or("any check"),
+                    p.outcomes.join(", ")
+                );
+                let result = match w.policy_assurance.iter().find(|a| a.name == p.name) {
+                    Some(a) if a.triggered => format!("triggered by {}", a.check_ids.join(", ")),
+                    Some(_) => "not triggered".into(),
+                    None => "not decided yet".into(),
+                };
+                vec![p.name.clone(), looks, p.decision.as_str().into(), result]
+            })
+            .collect(),
+    }));
+    blocks.push(Block::Heading("Tasks".into()));
+    blocks.push(Block::Table(Table {
+        header: vec![
+            "Task".into(),
+            "Type".into(),
+            "Status".into(),
+            "Completed".into(),
+        ],
+        widths: vec![0.2, 0.4, 0.14, 0.26],
+        rows: w
+            .tasks
+            .iter()
+            .map(|t| {
+                let kind = match t.task.check_type {
+                    Some(c) => format!("{}: {}", t.task.kind.as_str(), c.as_str()),
+                    None => t.task.kind.as_str().to_string(),
+                };
+                vec![
+                    t.task.id.clone(),
+                    kind,
+                    t.status.as_str().into(),
+                    t.completed_at.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    }));
+    let mut sections = vec![Section {
+        heading: format!("Workflow session {}", s.session.id),
+        blocks,
+    }];
+    sections.push(checks_overview(&s.checks));
+    for check in &s.checks {
+        sections.push(Section {
+            heading: format!("Check {} · {}", check.id, check.body.check_type.as_str()),
+            blocks: check_blocks(&check.body, check.created_ms, check.updated_ms),
+        });
+    }
+    sections.push(client_section(&s.client));
+    sections.push(audit_section(&s.audit, false));
+    Report {
+        title: format!(
+            "Workflow session report: {} for {}",
+            w.workflow_template_name, s.client.body.entity_name
+        ),
+        subtitle: stamp_lines(
+            &s.stamp,
+            format!("Workflow session {} · client {}", s.session.id, s.client.id),
+        ),
+        sections,
+        footer: footer(&s.stamp, "workflow session report"),
+    }
 }
 
 /// A time as reports print it: `2026-12-07 15:44:04 UTC`.

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::client::is_email;
 use super::document::DocumentType;
+use super::workflow_template::{TaskType, WorkflowTemplate};
 use crate::checks::CheckType;
 use crate::error::{CoreError, Result};
 use crate::fields::{MAX_TEXT, Reader};
@@ -100,8 +101,18 @@ wire_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct FlowSession {
     pub client_id: String,
-    /// Checks to create when the client finishes: any type but `multi_bureau_check`.
+    /// Checks to create when the client finishes: any type but `multi_bureau_check`. Required
+    /// unless `workflowTemplateId` is given (the template's check tasks then decide).
+    #[serde(default)]
     pub check_types: Vec<CheckType>,
+    /// A workflow template (`/v1/workflowTemplates`) whose current version the session runs,
+    /// instead of `checkTypes`; a workflow session follows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_template_id: Option<String>,
+    /// The workflow session started with this flow session (kept by the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub workflow_session_id: Option<String>,
     /// Absolute http(s) URL the client is sent to when done.
     pub success_url: String,
     /// Absolute http(s) URL the client is sent to on cancel.
@@ -302,19 +313,43 @@ impl FlowSession {
 
 /// Validates a check-driven create request into a new session, open for [`SESSION_TTL_MS`]
 /// from `now_ms`.
-pub fn validate_create(input: &Map<String, Value>, now_ms: i64) -> Result<FlowSession> {
+/// The `workflowTemplateId` of a create request, when it names one.
+pub fn requested_template(input: &Map<String, Value>) -> Result<Option<String>> {
+    Reader::new(input).opt_str("workflowTemplateId", 64)
+}
+
+/// Validates a create request; `template` is the workflow template `workflowTemplateId` names
+/// (read by the caller), whose check tasks stand for `checkTypes`.
+pub fn validate_create(
+    input: &Map<String, Value>,
+    now_ms: i64,
+    template: Option<(&str, &WorkflowTemplate)>,
+) -> Result<FlowSession> {
     let r = Reader::new(input);
     let client_id = r.req_str("clientId", 64)?;
-    if r.raw("workflowTemplateId").is_some() {
-        return Err(CoreError::invalid(
-            "workflowTemplateId",
-            "Workflow templates are not supported yet: create the session with 'checkTypes'",
-        ));
-    }
-    let check_types = requested_check_types(&r)?;
+    let check_types = match template {
+        Some(_) if r.raw("checkTypes").is_some() => {
+            return Err(CoreError::invalid(
+                "checkTypes",
+                "'checkTypes' is not used with 'workflowTemplateId': the template's tasks name the checks",
+            ));
+        }
+        Some((_, t)) => t.check_tasks().map(|(_, c)| c).collect(),
+        None => requested_check_types(&r)?,
+    };
     let success_url = url(&r, "successUrl")?;
     let cancel_url = url(&r, "cancelUrl")?;
-    let enable_monitoring = r.opt_bool("enableMonitoring")?.unwrap_or(false);
+    let enable_monitoring = match template {
+        // Each screening task says whether it monitors.
+        Some(_) if r.raw("enableMonitoring").is_some() => {
+            return Err(CoreError::invalid(
+                "enableMonitoring",
+                "'enableMonitoring' is set on the template's screening tasks",
+            ));
+        }
+        Some(_) => false,
+        None => r.opt_bool("enableMonitoring")?.unwrap_or(false),
+    };
     if enable_monitoring && !check_types.iter().any(|t| t.is_screening()) {
         return Err(CoreError::invalid(
             "enableMonitoring",
@@ -339,11 +374,33 @@ pub fn validate_create(input: &Map<String, Value>, now_ms: i64) -> Result<FlowSe
         None => None,
     };
     let messages = messages(&r)?;
-    let document_types = document_types(&r)?;
+    let mut document_types = document_types(&r)?;
+    // A template's document capture task may narrow the types offered.
+    if let Some(offered) = template.and_then(|(_, t)| {
+        t.tasks
+            .iter()
+            .find(|t| t.kind == TaskType::DocumentCapture)
+            .and_then(|t| t.document_types.clone())
+    }) {
+        for d in DOCUMENT_TYPES {
+            document_types.set(
+                d,
+                offered.contains(&d) && document_types.offered().contains(&d),
+            );
+        }
+        if document_types.offered().is_empty() {
+            return Err(CoreError::invalid(
+                "documentTypes",
+                "'documentTypes' allows none of the document types the template's capture task offers",
+            ));
+        }
+    }
     let short_url = r.opt_bool("shortUrl")?.unwrap_or(false);
     Ok(FlowSession {
         client_id,
         check_types,
+        workflow_template_id: template.map(|(id, _)| id.to_string()),
+        workflow_session_id: None,
         success_url,
         cancel_url,
         enable_monitoring,

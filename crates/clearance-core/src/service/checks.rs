@@ -340,6 +340,18 @@ impl Services {
     /// writes the result with its events in one transaction. Idempotent: a check that is no
     /// longer pending (or no longer exists) is left alone.
     pub async fn run_check(&self, scope: &Scope, id: &str) -> Result<()> {
+        self.analyse_check(scope, id).await?;
+        // A workflow session waiting on this check may now be complete.
+        if let Some(check) = self.store.get(scope, KIND, id).await?
+            && let Some(client_id) = &check.client_id
+        {
+            self.settle_workflow_sessions_of(scope, client_id).await;
+        }
+        Ok(())
+    }
+
+    /// Runs the analysis of a pending check and records its result.
+    async fn analyse_check(&self, scope: &Scope, id: &str) -> Result<()> {
         retry_on_conflict(|| async move {
             let Some(check) = self.store.get(scope, KIND, id).await? else {
                 return Ok(Tried::Done(()));

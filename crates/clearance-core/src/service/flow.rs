@@ -5,13 +5,17 @@ use serde_json::{Map, Value};
 
 use super::Services;
 use crate::audit::{self, Action, Actor};
-use crate::error::Result;
+use crate::error::{CoreError, Result};
+use crate::events::workflow_session_event;
 use crate::fields::as_object;
 use crate::ids::{new_resource_id, random_alphanumeric};
 use crate::keys::hash_key;
+use crate::resources::client::Client;
 use crate::resources::flow_session::{
     self, FlowLinkRecord, FlowSession, FlowStatus, SESSION_TTL_MS,
 };
+use crate::resources::workflow_session::WorkflowSession;
+use crate::resources::workflow_template::WorkflowTemplate;
 use crate::scope::{Mode, Scope};
 use crate::store::{Change, Resource, ResourceKind};
 use crate::time::parse_time_filter;
@@ -54,10 +58,69 @@ impl Services {
     ) -> Result<(Resource, String)> {
         let input = as_object(input, None)?;
         let now = self.now_ms();
-        let session = flow_session::validate_create(input, now)?;
-        self.require_client(scope, &session.client_id).await?;
+        let template = match flow_session::requested_template(input)? {
+            Some(id) => {
+                let stored = self
+                    .store
+                    .get(scope, ResourceKind::WorkflowTemplate, &id)
+                    .await?
+                    .ok_or_else(|| {
+                        CoreError::invalid(
+                            "workflowTemplateId",
+                            format!("'workflowTemplateId': there is no workflow template '{id}'"),
+                        )
+                    })?;
+                Some((id, typed::decode::<WorkflowTemplate>(&stored)?))
+            }
+            None => None,
+        };
+        let mut session = flow_session::validate_create(
+            input,
+            now,
+            template.as_ref().map(|(id, t)| (id.as_str(), t)),
+        )?;
+        let client = self.require_client(scope, &session.client_id).await?;
+        let session_id = new_resource_id(now);
+        let mut extra = Vec::new();
+        if let Some((template_id, template)) = &template {
+            let entity_name = typed::decode::<Client>(&client).ok().map(|c| c.entity_name);
+            let workflow = WorkflowSession::start(
+                template_id,
+                template,
+                &session.client_id,
+                entity_name,
+                &session_id,
+                session.progress.expires_at.clone(),
+            );
+            let workflow = Resource {
+                id: new_resource_id(now),
+                scope: scope.clone(),
+                kind: ResourceKind::WorkflowSession,
+                client_id: Some(session.client_id.clone()),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+                body: typed::encode(&workflow),
+            };
+            session.workflow_session_id = Some(workflow.id.clone());
+            extra.push(Change::Insert(audit::entry(
+                scope,
+                actor,
+                Action::Create,
+                &workflow,
+                &Map::new(),
+                &workflow.body,
+                now,
+            )));
+            extra.push(Change::Event(workflow_session_event(
+                &workflow,
+                "workflow.session.started",
+                now,
+            )));
+            extra.push(Change::Insert(workflow));
+        }
         let session = Resource {
-            id: new_resource_id(now),
+            id: session_id,
             scope: scope.clone(),
             kind: ResourceKind::FlowSession,
             client_id: Some(session.client_id.clone()),
@@ -90,13 +153,13 @@ impl Services {
             &session.body,
             now,
         );
-        self.store
-            .apply(vec![
-                Change::Insert(session.clone()),
-                Change::Insert(link),
-                Change::Insert(entry),
-            ])
-            .await?;
+        let mut changes = vec![
+            Change::Insert(session.clone()),
+            Change::Insert(link),
+            Change::Insert(entry),
+        ];
+        changes.extend(extra);
+        self.commit(changes).await?;
         Ok((session, token))
     }
 

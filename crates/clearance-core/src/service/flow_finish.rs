@@ -17,6 +17,8 @@ use crate::checks::kinds::Link;
 use crate::error::{CoreError, Result};
 use crate::fields::{Reader, as_object};
 use crate::resources::flow_session::{FlowCheck, FlowSession, FlowStatus, Needs};
+use crate::resources::workflow_session::WorkflowSession;
+use crate::resources::workflow_template::Task;
 use crate::scope::Scope;
 use crate::store::{ResourceKind, StoreError};
 use crate::time::format_timestamp;
@@ -91,6 +93,7 @@ fn check_request(
     session: &FlowSession,
     check_type: CheckType,
     captures: &Captures,
+    task: Option<&Task>,
 ) -> CheckRequest {
     let document = match check_type {
         CheckType::ProofOfAddress => &captures.address_document_id,
@@ -106,9 +109,12 @@ fn check_request(
             live_photo_id: taken(check_type.live_photo(), &captures.live_photo_id),
             live_video_id: taken(check_type.live_video(), &captures.live_video_id),
         },
-        enable_monitoring: check_type.is_screening() && session.enable_monitoring,
+        enable_monitoring: check_type.is_screening()
+            && (session.enable_monitoring
+                || task.is_some_and(|t| t.enable_monitoring == Some(true))),
         client_consent: Some(true),
-        options: None,
+        // A workflow's check task carries its options.
+        options: task.and_then(|t| t.options.clone()),
     }
 }
 
@@ -132,8 +138,17 @@ impl Services {
         if claimed.progress.status == FlowStatus::Completed {
             return Ok(Some(outcome(&claimed)));
         }
+        let workflow = match &claimed.workflow_session_id {
+            Some(wf) => self
+                .store
+                .get(&scope, ResourceKind::WorkflowSession, wf)
+                .await?
+                .map(|s| typed::decode::<WorkflowSession>(&s))
+                .transpose()?,
+            None => None,
+        };
         match self
-            .make_checks(&scope, actor, &id, &claimed, &captures)
+            .make_checks(&scope, actor, &id, &claimed, &captures, workflow.as_ref())
             .await
         {
             Ok(()) => {
@@ -145,6 +160,12 @@ impl Services {
                         session.progress.finishing_ms = None;
                     })
                     .await?;
+                if let Some(wf) = &done.workflow_session_id
+                    && let Err(e) = self.refresh_workflow_session(&scope, actor, wf).await
+                {
+                    // Its next read or check repairs it.
+                    tracing::warn!(id = %wf, error = %e, "a workflow session was not moved on");
+                }
                 Ok(Some(outcome(&done)))
             }
             Err(e) => {
@@ -206,13 +227,15 @@ impl Services {
         id: &str,
         session: &FlowSession,
         captures: &Captures,
+        workflow: Option<&WorkflowSession>,
     ) -> Result<()> {
         let made = &session.progress.checks;
         for &check_type in &session.check_types {
             if made.iter().any(|c| c.check_type == check_type) {
                 continue;
             }
-            let request = check_request(session, check_type, captures);
+            let task = workflow.and_then(|w| w.check_task(check_type));
+            let request = check_request(session, check_type, captures, task);
             let NewCheck { check, changes } = self.prepare_check(scope, actor, request).await?;
             let record = FlowCheck {
                 check_type,
@@ -286,7 +309,7 @@ mod tests {
         let body = json!({"clientId": "c1", "checkTypes": check_types,
             "enableMonitoring": monitoring,
             "successUrl": "https://example.com/ok", "cancelUrl": "https://example.com/no"});
-        crate::resources::flow_session::validate_create(body.as_object().unwrap(), 0).unwrap()
+        crate::resources::flow_session::validate_create(body.as_object().unwrap(), 0, None).unwrap()
     }
 
     fn all_captures() -> Captures {
@@ -312,7 +335,7 @@ mod tests {
                 live_video_id: Some("video".into()).filter(|_| needs.video),
             };
             for captures in [only_needed, all_captures()] {
-                let request = check_request(&session, check_type, &captures);
+                let request = check_request(&session, check_type, &captures, None);
                 let links = &request.links;
                 for (rule, link) in [
                     (check_type.document(), &links.document_id),
@@ -335,9 +358,9 @@ mod tests {
     #[test]
     fn proof_of_address_takes_the_address_document() {
         let session = session(json!(["document_check", "proof_of_address_check"]), false);
-        let poa = check_request(&session, CheckType::ProofOfAddress, &all_captures());
+        let poa = check_request(&session, CheckType::ProofOfAddress, &all_captures(), None);
         assert_eq!(poa.links.document_id.as_deref(), Some("bill"));
-        let doc = check_request(&session, CheckType::Document, &all_captures());
+        let doc = check_request(&session, CheckType::Document, &all_captures(), None);
         assert_eq!(doc.links.document_id.as_deref(), Some("doc"));
         assert!(!doc.enable_monitoring);
     }

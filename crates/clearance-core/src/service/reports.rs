@@ -10,10 +10,11 @@ use crate::checks::Check;
 use crate::error::{CoreError, Result};
 use crate::report::{
     self, AuditItem, CheckSnapshot, ClientSnapshot, DocumentItem, Item, Picture, Report,
-    ReportFile, ReportRenderer, Stamp,
+    ReportFile, ReportRenderer, SessionSnapshot, Stamp,
 };
 use crate::resources::document::Document;
 use crate::resources::media::LivePhoto;
+use crate::resources::workflow_session::WorkflowSession;
 use crate::scope::Scope;
 use crate::store::{AttrFilter, ListQuery, Resource, ResourceKind};
 use crate::typed;
@@ -157,6 +158,45 @@ impl Services {
             audit: oldest_first(&audit.items)?,
         };
         self.render(report::check_report(&snapshot)).await
+    }
+
+    /// A PDF report of a workflow session: its template version, status, outcome and policies,
+    /// its tasks, its checks with their breakdowns, its client and its audit trail.
+    pub async fn workflow_session_report(&self, scope: &Scope, id: &str) -> Result<ReportPdf> {
+        let stored = self.workflow_session(scope, id).await?;
+        let session: Item<WorkflowSession> = item(&stored)?;
+        let client = self
+            .get(scope, ResourceKind::Client, &session.body.client_id)
+            .await?;
+        let mut checks = Vec::new();
+        for related in &session.body.all_related_checks {
+            if let Some(c) = self
+                .store
+                .get(scope, ResourceKind::Check, &related.check_id)
+                .await?
+            {
+                checks.push(item(&c)?);
+            }
+        }
+        let audit = self
+            .store
+            .list(&ListQuery {
+                filters: vec![AttrFilter {
+                    path: vec!["resourceId".into()],
+                    value: id.to_string(),
+                }],
+                ..ListQuery::newest(scope.clone(), ResourceKind::AuditLog, MAX_AUDIT)
+            })
+            .await?;
+        let snapshot = SessionSnapshot {
+            stamp: self.stamp(scope).await?,
+            client: item(&client)?,
+            session,
+            checks,
+            audit: oldest_first(&audit.items)?,
+        };
+        self.render(report::workflow_session_report(&snapshot))
+            .await
     }
 
     async fn stamp(&self, scope: &Scope) -> Result<Stamp> {

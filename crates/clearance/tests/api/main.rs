@@ -43,6 +43,7 @@ mod webhook_nodes;
 mod webhook_operations;
 mod webhook_secrets;
 mod webhooks;
+mod workflow_sessions;
 mod workflow_templates;
 
 use serde_json::{Value, json};

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::screening::{import_sample, live_client, run_check, salazar};
 
 /// The PDF of a `{contentType, data}` answer.
-fn pdf_of(answer: &Value) -> Vec<u8> {
+pub(crate) fn pdf_of(answer: &Value) -> Vec<u8> {
     assert_eq!(answer["contentType"], "application/pdf", "{answer}");
     let pdf = STANDARD.decode(answer["data"].as_str().unwrap()).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
@@ -23,7 +23,7 @@ fn pdf_of(answer: &Value) -> Vec<u8> {
 
 /// Whether poppler is here; without it the text assertions are skipped, loudly, unless CI
 /// asked for them.
-fn poppler() -> bool {
+pub(crate) fn poppler() -> bool {
     let present = Command::new("pdftotext").arg("-v").output().is_ok();
     if !present {
         assert!(
@@ -38,7 +38,7 @@ fn poppler() -> bool {
 }
 
 /// The PDF's text with whitespace runs folded to one space (table cells wrap).
-fn text_of(pdf: &[u8]) -> String {
+pub(crate) fn text_of(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, pdf).unwrap();

@@ -113,7 +113,7 @@ mod tests {
         if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
             body.extend(extra.clone());
         }
-        clearance_core::resources::flow_session::validate_create(body.as_object().unwrap(), 0)
+        clearance_core::resources::flow_session::validate_create(body.as_object().unwrap(), 0, None)
             .unwrap()
     }
 

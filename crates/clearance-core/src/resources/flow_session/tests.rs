@@ -9,7 +9,7 @@ fn base() -> Value {
 }
 
 fn create(body: &Value) -> Result<FlowSession> {
-    validate_create(body.as_object().unwrap(), 0)
+    validate_create(body.as_object().unwrap(), 0, None)
 }
 
 fn param(body: Value) -> Option<String> {
