@@ -253,6 +253,63 @@ test('a client completes the flow and lands on successUrl; the API shows what wa
   assert.equal(again.status, 410);
 });
 
+test('a workflow template is walked to the end and its session completes by its policy', async () => {
+  const template = await api('POST', '/v1/workflowTemplates', {
+    name: 'Browser onboarding',
+    tasks: [
+      { type: 'consent' },
+      { type: 'document_capture', documentTypes: ['passport'] },
+      { type: 'selfie' },
+      { type: 'check', checkType: 'document_check' },
+      { type: 'check', checkType: 'identity_check' },
+      { id: 'aml', type: 'check', checkType: 'standard_screening_check' },
+    ],
+  });
+  const client = await newClient('Babbage');
+  const link = await newSession(client.id, { workflowTemplateId: template.id });
+  const sessions = await api('GET', `/v1/workflowSessions?clientId=${client.id}`);
+  assert.equal(sessions.totalItems, 1, JSON.stringify(sessions));
+  const id = sessions.items[0].id;
+  assert.equal(sessions.items[0].status, 'started');
+
+  const { page, context, violations, shot } = await newPage('workflow');
+  await page.goto(link);
+  await current(page, 'consent');
+  await page.check('#consent-box');
+  await page.click('[data-action="consent"]');
+  await current(page, 'document');
+  // The template's capture task offers passports only.
+  assert.equal(await page.locator('input[name="doc-type"]').count(), 1);
+  await page.check('input[name="doc-type"][value="passport"]');
+  await page.selectOption('#country', 'GB');
+  await page.click('[data-action="document"]');
+  await current(page, 'front');
+  await capture(page, shot, 'front');
+  await current(page, 'selfie');
+  await capture(page, shot, 'selfie');
+  await current(page, 'review');
+  await page.click('[data-action="finish"]');
+  await page.waitForURL(`${landingUrl}/success`, { timeout: 15000 });
+  assert.deepEqual(violations, [], 'no CSP violations or script errors');
+  await context.close();
+
+  let session = await api('GET', `/v1/workflowSessions/${id}`);
+  for (let i = 0; i < 300 && session.status !== 'complete'; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    session = await api('GET', `/v1/workflowSessions/${id}`);
+  }
+  assert.equal(session.status, 'complete', JSON.stringify(session));
+  // The sandbox clears a client named Babbage; the default policy then gives clear.
+  assert.equal(session.outcome, 'clear', JSON.stringify(session));
+  assert.deepEqual(
+    session.allRelatedChecks.map((c) => c.type),
+    ['document_check', 'identity_check', 'standard_screening_check'],
+  );
+  assert.equal(session.lastCompletedTaskId !== undefined, true);
+  const report = await api('GET', `/v1/reports?workflowSessionId=${id}`);
+  assert.equal(report.contentType, 'application/pdf');
+});
+
 test('a client cancels and lands on cancelUrl; nothing is created', async () => {
   const client = await newClient('Hopper');
   const link = await newSession(client.id, {

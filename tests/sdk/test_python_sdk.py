@@ -504,3 +504,58 @@ def test_client_and_check_reports_are_pdfs_naming_checks_and_matches(live):
 
     with pytest.raises(ComplyCubeAPIError, match="Invalid client id"):
         live.reports.generate_client_report("5ed1712e99c81a0007b9a3d6")
+
+
+def test_workflow_sessions_run_a_template_to_its_outcome(cc):
+    import time
+
+    import requests
+
+    template, _ = cc._execute_api_request(
+        "workflowTemplates",
+        "POST",
+        name="SDK onboarding",
+        tasks=[
+            {"type": "consent"},
+            {"type": "document_capture"},
+            {"type": "check", "checkType": "document_check"},
+            {"type": "check", "checkType": "extensive_screening_check"},
+        ],
+    )
+    client = person(cc, last="Attention")
+    flow = cc.flow.create(
+        clientId=client.id,
+        workflowTemplateId=template["id"],
+        successUrl="https://example.org/done",
+        cancelUrl="https://example.org/cancel",
+    )
+    token = flow.redirect_url.rsplit("/", 1)[-1]
+    sessions = cc.workflow_sessions.list(clientId=client.id)
+    assert len(sessions.items) == 1
+    session = sessions.items[0]
+    assert session.status == "started"
+    assert session.workflow_template_id == template["id"]
+
+    base = os.environ["CLEARANCE_URL"] + f"/flow/{token}"
+    doc = requests.post(f"{base}/documents", json={"type": "passport", "issuingCountry": "GB"}).json()
+    front = requests.post(
+        f"{base}/documents/{doc['id']}/upload/front",
+        json={"fileName": "front.jpg", "data": b64("face_grace_hopper.jpg")},
+    )
+    assert front.status_code == 200, front.text
+    done = requests.post(f"{base}/finish", json={"consent": True, "documentId": doc["id"]})
+    assert done.status_code == 200, done.text
+
+    status = cc.workflow_sessions.complete(session.id)
+    assert status.status in ("processing", "complete")
+    deadline = time.monotonic() + 20
+    while True:
+        session = cc.workflow_sessions.get(session.id)
+        if session.status == "complete" or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert session.status == "complete"
+    # The sandbox flags a client named Attention; without policies, that needs review.
+    assert session.outcome == "review"
+    assert [c.type for c in session.all_related_checks] == ["document_check", "extensive_screening_check"]
+    assert [s.id for s in cc.workflow_sessions.list(clientId=client.id, outcome="review").items] == [session.id]
