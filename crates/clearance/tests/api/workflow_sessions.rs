@@ -241,3 +241,56 @@ async fn a_template_changed_later_leaves_running_sessions_on_their_version() {
         "Invalid workflow session id '5ed1712e99c81a0007b9a3d6'"
     );
 }
+
+#[tokio::test]
+async fn a_subscriber_receives_the_sessions_events_in_order() {
+    use crate::webhook_delivery::{delivered, receiver, wait_for};
+    let app = TestApp::spawn_for_webhooks(1000).await;
+    let (url, inbox) = receiver(0).await;
+    let hook = app
+        .post(
+            "/v1/webhooks",
+            &json!({"url": url, "enabled": true, "events": [
+                "workflow.session.started", "workflow.session.processing",
+                "workflow.session.updated", "workflow.session.completed"]}),
+        )
+        .await;
+    assert_eq!(hook.status, 200, "{}", hook.text);
+    let (_, s) = walk(&app, "Lovelace").await;
+    wait_for("the completed event", || {
+        delivered(&inbox)
+            .iter()
+            .any(|b| b["type"] == "workflow.session.completed")
+    })
+    .await;
+    let bodies = delivered(&inbox);
+    let types: Vec<&str> = bodies.iter().map(|b| b["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types.first(),
+        Some(&"workflow.session.started"),
+        "{types:?}"
+    );
+    assert_eq!(
+        types.get(1),
+        Some(&"workflow.session.processing"),
+        "{types:?}"
+    );
+    assert_eq!(
+        types.last(),
+        Some(&"workflow.session.completed"),
+        "{types:?}"
+    );
+    assert!(
+        types[2..types.len() - 1]
+            .iter()
+            .all(|t| *t == "workflow.session.updated"),
+        "{types:?}"
+    );
+    assert!(
+        bodies
+            .iter()
+            .all(|b| b["resourceType"] == "workflowSession")
+    );
+    assert!(bodies.iter().all(|b| b["payload"]["id"] == s["id"]));
+    assert_eq!(bodies.last().unwrap()["payload"]["outcome"], "clear");
+}
