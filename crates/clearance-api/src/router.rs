@@ -206,6 +206,7 @@ fn hosted_flow(state: &AppState) -> Router<AppState> {
             post(flow_api::create_live_video),
         )
         .route("/flow/{token}/finish", post(flow_api::finish))
+        .route("/flow/{token}/cancel", post(flow_api::cancel))
         .route_layer(from_fn_with_state(state.clone(), flow_api::gate))
         .route("/flow/{token}", get(flow_pages::flow_page))
         .route("/flow-assets/flow.js", get(flow_pages::script))

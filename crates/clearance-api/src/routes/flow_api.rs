@@ -276,6 +276,23 @@ pub async fn finish(
     }
 }
 
+/// `POST /flow/{token}/cancel`: the client chose cancel. Closes the link (a workflow session
+/// becomes `cancelled`) and answers `{redirectUrl}` (the session's `cancelUrl`); a link already
+/// closed answers 410.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    match state
+        .services
+        .cancel_flow_session(&token, &Actor::default())
+        .await?
+    {
+        Some(url) => Ok(Json(json!({ "redirectUrl": url }))),
+        None => Err(gone()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use axum::http::HeaderValue;

@@ -92,6 +92,9 @@ wire_enum! {
         Created = "created",
         Finishing = "finishing",
         Completed = "completed",
+        /// The client chose cancel in the pages; the link stays open, so the client may come
+        /// back and finish.
+        Cancelled = "cancelled",
     }
 }
 

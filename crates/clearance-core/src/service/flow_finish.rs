@@ -181,6 +181,31 @@ impl Services {
         }
     }
 
+    /// The client chose cancel in the pages: records it (a session being finished stays as it
+    /// is) and tells its workflow session. The link stays open: a client who comes back may
+    /// still finish. Answers where to send the client, or `None` when the link is closed.
+    pub async fn cancel_flow_session(&self, token: &str, actor: &Actor) -> Result<Option<String>> {
+        let linked = match self.look_up_flow(token).await? {
+            FlowLink::Open(linked) => linked,
+            FlowLink::Completed(_) | FlowLink::Closed => return Ok(None),
+        };
+        let LinkedSession { id, scope, session } = linked;
+        let cancelled = self
+            .set_session(&scope, actor, &id, |s| {
+                if s.progress.status == FlowStatus::Created {
+                    s.progress.finishing_ms = None;
+                    s.progress.status = FlowStatus::Cancelled;
+                }
+            })
+            .await?;
+        if let Some(wf) = &cancelled.workflow_session_id
+            && let Err(e) = self.refresh_workflow_session(&scope, actor, wf).await
+        {
+            tracing::warn!(id = %wf, error = %e, "a workflow session was not told of the cancel");
+        }
+        Ok(Some(session.cancel_url))
+    }
+
     /// Marks the session `finishing`; refuses while another finisher holds a fresh claim.
     async fn claim(&self, scope: &Scope, actor: &Actor, id: &str) -> Result<FlowSession> {
         let now = self.now_ms();

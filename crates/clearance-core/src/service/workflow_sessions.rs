@@ -28,12 +28,17 @@ struct Facts {
     /// Related checks that have ended, with their outcome (`failed` for a failed check).
     ended: Vec<(String, String)>,
     expired: bool,
+    /// The client cancelled the flow.
+    cancelled: bool,
 }
 
 /// The event a session's move from `before` to `after` is told by.
 fn event_type(before: &WorkflowSession, after: &WorkflowSession) -> &'static str {
     match (before.status, after.status) {
-        (WorkflowStatus::Started, WorkflowStatus::Processing) => "workflow.session.processing",
+        (_, WorkflowStatus::Processing) if before.status != WorkflowStatus::Processing => {
+            "workflow.session.processing"
+        }
+        (WorkflowStatus::Started, WorkflowStatus::Cancelled) => "workflow.session.cancelled",
         (_, WorkflowStatus::Complete) if before.status != WorkflowStatus::Complete => {
             "workflow.session.completed"
         }
@@ -111,9 +116,10 @@ impl Services {
     ) -> Result<Resource> {
         let stored = self.get(scope, KIND, id).await?;
         let session: WorkflowSession = typed::decode(&stored)?;
+        // A cancelled session may still be finished: its client can come back to the link.
         if matches!(
             session.status,
-            WorkflowStatus::Complete | WorkflowStatus::Abandoned | WorkflowStatus::Cancelled
+            WorkflowStatus::Complete | WorkflowStatus::Abandoned
         ) {
             return Ok(stored);
         }
@@ -128,12 +134,17 @@ impl Services {
                 id,
                 |body| {
                     let mut s: WorkflowSession = typed::decode_body(KIND.label(), body)?;
-                    if s.status == WorkflowStatus::Started {
-                        match &facts.made {
-                            Some(made) => s.captured(made.clone(), &at),
-                            None if facts.expired => s.status = WorkflowStatus::Abandoned,
-                            None => {}
+                    match (s.status, &facts.made) {
+                        (WorkflowStatus::Started | WorkflowStatus::Cancelled, Some(made)) => {
+                            s.captured(made.clone(), &at)
                         }
+                        (WorkflowStatus::Started, None) if facts.cancelled => {
+                            s.status = WorkflowStatus::Cancelled
+                        }
+                        (WorkflowStatus::Started, None) if facts.expired => {
+                            s.status = WorkflowStatus::Abandoned
+                        }
+                        _ => {}
                     }
                     if s.status == WorkflowStatus::Processing {
                         s.settle(&facts.ended, &at);
@@ -181,6 +192,9 @@ impl Services {
                     })
                     .collect::<Vec<_>>()
             });
+        let cancelled = flow
+            .as_ref()
+            .is_some_and(|f| f.progress.status == FlowStatus::Cancelled);
         let expired = parse_time_filter(&session.expires_at).is_some_and(|t| self.now_ms() >= t)
             || flow.is_none();
         let related = made.as_ref().unwrap_or(&session.all_related_checks);
@@ -209,6 +223,7 @@ impl Services {
             made,
             ended,
             expired,
+            cancelled,
         })
     }
 }

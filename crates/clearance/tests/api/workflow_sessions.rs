@@ -294,3 +294,50 @@ async fn a_subscriber_receives_the_sessions_events_in_order() {
     assert!(bodies.iter().all(|b| b["payload"]["id"] == s["id"]));
     assert_eq!(bodies.last().unwrap()["payload"]["outcome"], "clear");
 }
+
+#[tokio::test]
+async fn a_cancel_is_recorded_and_a_client_who_comes_back_can_still_finish() {
+    let app = TestApp::spawn().await;
+    let template = template(&app).await;
+    let client = client(&app, "Lovelace").await;
+    let token = session(&app, &flow_request(&client, &template)).await;
+    let cancel = flow_post(&app, &token, "/cancel", &json!({})).await;
+    assert_eq!(cancel.status, 200, "{}", cancel.text);
+    assert_eq!(cancel.body["redirectUrl"], "https://www.example.com/cancel");
+    let s = session_of(&app, &client).await;
+    assert_eq!(s["status"], "cancelled", "{s}");
+    let id = s["id"].as_str().unwrap().to_string();
+    let refused = app
+        .post(&format!("/v1/workflowSessions/{id}/complete"), &json!({}))
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+
+    let (doc, photo) = capture(&app, &token).await;
+    let done = flow_post(
+        &app,
+        &token,
+        "/finish",
+        &json!({"consent": true, "documentId": doc, "livePhotoId": photo}),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let finished = until_complete(&app, &id).await;
+    assert_eq!(finished["outcome"], "clear");
+    let events = app.store.events_after(0, 1000).await.unwrap();
+    let told: Vec<&str> = events
+        .iter()
+        .filter(|e| e.event.resource_type == "workflowSession")
+        .map(|e| e.event.event_type.as_str())
+        .collect();
+    assert_eq!(
+        told[..3],
+        [
+            "workflow.session.started",
+            "workflow.session.cancelled",
+            "workflow.session.processing"
+        ]
+    );
+    // A finished session's link is spent: cancelling it now answers 410.
+    let late = flow_post(&app, &token, "/cancel", &json!({})).await;
+    assert_eq!(late.status, 410, "{}", late.text);
+}

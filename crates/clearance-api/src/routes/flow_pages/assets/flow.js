@@ -386,6 +386,18 @@
     });
   });
 
+  // Cancel tells the server (the link closes, a workflow session is cancelled) before leaving;
+  // the link still leads to cancelUrl if that request fails.
+  const cancelLink = document.getElementById('cancel');
+  if (cancelLink) {
+    cancelLink.addEventListener('click', (event) => {
+      event.preventDefault();
+      const leave = () => location.assign(cancelLink.href);
+      fetch(base + '/cancel', { method: 'POST', credentials: 'same-origin', keepalive: true })
+        .then(leave, leave);
+    });
+  }
+
   main.addEventListener('change', (event) => {
     const target = event.target;
     if (target.name === 'doc-type') fillCountries();
