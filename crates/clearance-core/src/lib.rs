@@ -8,6 +8,7 @@ pub mod account;
 pub mod audit;
 pub mod autofill;
 pub mod blobs;
+pub mod bureau;
 pub mod checks;
 pub mod clock;
 pub mod country;

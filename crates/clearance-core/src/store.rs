@@ -57,11 +57,14 @@ pub enum ResourceKind {
     WorkflowTemplate,
     /// A workflow session: one run of a template's version for one client.
     WorkflowSession,
+    /// A person on a reference-data source the operator imported for multi-bureau checks
+    /// (never returned by the API).
+    BureauRecord,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 22] = [
+    pub const ALL: [ResourceKind; 23] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -84,6 +87,7 @@ impl ResourceKind {
         ResourceKind::IdempotencyKey,
         ResourceKind::WorkflowTemplate,
         ResourceKind::WorkflowSession,
+        ResourceKind::BureauRecord,
     ];
 
     /// The kind with this stored name.
@@ -116,6 +120,7 @@ impl ResourceKind {
             ResourceKind::IdempotencyKey => "idempotencyKey",
             ResourceKind::WorkflowTemplate => "workflowTemplate",
             ResourceKind::WorkflowSession => "workflowSession",
+            ResourceKind::BureauRecord => "bureauRecord",
         }
     }
 
@@ -144,6 +149,7 @@ impl ResourceKind {
             ResourceKind::IdempotencyKey => "idempotency key",
             ResourceKind::WorkflowTemplate => "workflow template",
             ResourceKind::WorkflowSession => "workflow session",
+            ResourceKind::BureauRecord => "bureau record",
         }
     }
 }

@@ -2,10 +2,12 @@
 //! (`clearance_core::checks::analyser::Analyser`) that really look at the client's files.
 //! Test-mode keys never reach these; they get the sandbox simulator.
 
+pub mod bureau;
 pub mod document_check;
 pub mod faces;
 pub mod screening;
 
+pub use bureau::LocalBureauEngine;
 pub use document_check::DocumentCheckEngine;
 pub use faces::{FaceEngine, FaceSettings};
 pub use screening::ScreeningEngine;

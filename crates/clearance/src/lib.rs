@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod blobs;
+pub mod bureau;
 pub mod coarse_timer;
 pub mod config;
 pub mod engines;

@@ -63,6 +63,9 @@ enum Command {
     /// Manage the keys that sign SDK tokens.
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Manage the reference data multi-bureau checks verify clients against.
+    #[command(subcommand)]
+    Bureau(BureauCommand),
     /// Internal: the child process `serve` starts to rasterise one uploaded PDF (request on
     /// stdin, pixels on stdout), under memory and CPU limits it sets itself.
     #[command(hide = true)]
@@ -74,6 +77,25 @@ enum TokensCommand {
     /// Add a new signing key to the key file; older keys keep verifying the tokens they signed
     /// until those expire. Restart the servers to sign with the new key.
     RotateKey,
+}
+
+#[derive(Subcommand)]
+enum BureauCommand {
+    /// Import one source's records (CSV with a header row, or JSON lines, keys `firstName`,
+    /// `middleName`, `lastName`, `dob`, `propertyNumber`, `line`, `city`, `postalCode`,
+    /// `country`) for an account; replaces that source's earlier records.
+    Import {
+        /// The account the records serve (created if new).
+        #[arg(long, default_value = DEFAULT_ACCOUNT)]
+        account: String,
+        /// The mode whose checks use them.
+        #[arg(long, value_enum, default_value = "live")]
+        mode: ModeArg,
+        /// The source's name (an electoral roll, a customer file), shown in check results.
+        #[arg(long)]
+        source: String,
+        path: std::path::PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -145,6 +167,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             lists(&services, command, &cli.storage.data_dir).await
         }
         Command::Screen(args) => screen(store, args).await,
+        Command::Bureau(BureauCommand::Import {
+            account,
+            mode,
+            source,
+            path,
+        }) => {
+            let account = find_or_create_account(store.as_ref(), &account).await?;
+            let mode = match mode {
+                ModeArg::Test => Mode::Test,
+                ModeArg::Live => Mode::Live,
+            };
+            let scope = clearance_core::scope::Scope::new(account.id, mode);
+            let now = clearance_core::clock::Clock::now_ms(&clearance_core::clock::SystemClock);
+            let done =
+                clearance::bureau::import_records(store.as_ref(), &scope, &source, &path, now)
+                    .await?;
+            println!(
+                "imported {} records of {source:?} (replacing {}); {} refused",
+                done.imported, done.replaced, done.refused
+            );
+            for reason in &done.reasons {
+                println!("  {reason}");
+            }
+            Ok(())
+        }
     }
 }
 

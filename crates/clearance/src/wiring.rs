@@ -17,6 +17,7 @@ use clearance_core::service::{
     Services,
 };
 use clearance_core::store::Store;
+use clearance_engines::LocalBureauEngine;
 use clearance_engines::screening::{Catalogue, ScreeningEngine};
 use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
@@ -301,7 +302,11 @@ pub fn build_app(
     ));
     let analysers = analysers
         .with_live(CheckType::StandardScreening, screening.clone())
-        .with_live(CheckType::ExtensiveScreening, screening);
+        .with_live(CheckType::ExtensiveScreening, screening)
+        .with_live(
+            CheckType::MultiBureau,
+            Arc::new(LocalBureauEngine::new(store.clone())),
+        );
     let allow_private = rules.webhook_allow_private;
     let dispatch_wake = Arc::new(tokio::sync::Notify::new());
     let wake = dispatch_wake.clone();

@@ -9,6 +9,7 @@
 mod addresses;
 mod audit_logs;
 mod autofill;
+mod bureau;
 mod checks;
 mod checks_live;
 mod clients;

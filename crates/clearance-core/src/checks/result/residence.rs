@@ -161,6 +161,9 @@ pub struct BureauAttribute {
 pub struct BureauSources {
     /// How many separate sources confirmed the attribute.
     pub sources: u32,
+    /// Which sources (live checks; Clearance's own field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<String>>,
 }
 
 impl MultiBureauBreakdown {
