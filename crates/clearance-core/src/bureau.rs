@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::checks::result::{
-    BureauAttribute, BureauSources, MultiBureauBreakdown, Outcome, Verdict,
+    BureauAttribute, BureauExchange, BureauSources, MultiBureauBreakdown, Outcome, Verdict,
 };
 use crate::error::{CoreError, Result};
 use crate::fields::Reader;
@@ -127,6 +127,43 @@ fn same_address(subject: &Subject, record: &BureauRecord) -> bool {
     country && post && street && number
 }
 
+/// What an HTTP bureau confirmed of a subject, and the exchange that said so.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BureauReply {
+    pub name: bool,
+    pub dob: bool,
+    pub address: bool,
+    pub exchange: BureauExchange,
+}
+
+/// A bureau reached over the network (the operator's adapter to a credit bureau or an
+/// identity service).
+#[async_trait::async_trait]
+pub trait Bureau: Send + Sync {
+    /// The source name results show.
+    fn name(&self) -> &str;
+    /// What the bureau confirms of the subject, or why it could not say (a timeout, an error
+    /// answer, an answer that is not the agreed JSON).
+    async fn confirm(&self, subject: &Subject) -> std::result::Result<BureauReply, String>;
+}
+
+impl Confirmations {
+    /// Adds what a bureau confirmed. A date of birth or an address counts only with the name,
+    /// as for records.
+    pub fn add(&mut self, source: &str, reply: &BureauReply) {
+        if !reply.name {
+            return;
+        }
+        self.name.insert(source.to_string());
+        if reply.dob {
+            self.dob.insert(source.to_string());
+        }
+        if reply.address {
+            self.address.insert(source.to_string());
+        }
+    }
+}
+
 /// Which sources confirmed each attribute.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Confirmations {
@@ -175,6 +212,7 @@ pub fn grade(
         name: attribute(&c.name, true),
         dob: attribute(&c.dob, subject.dob.is_some()),
         address: attribute(&c.address, true),
+        exchanges: None,
     };
     let passed = |a: &BureauAttribute| a.result == Verdict::Clear;
     let clear = passed(&breakdown.name) && (passed(&breakdown.dob) || passed(&breakdown.address));

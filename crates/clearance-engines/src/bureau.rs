@@ -1,11 +1,11 @@
-//! The live `multi_bureau_check` on the reference data the operator imported
-//! (`clearance bureau import`): each source a bureau, the matching and grading in
-//! `clearance_core::bureau`.
+//! The live `multi_bureau_check`: the reference data the operator imported
+//! (`clearance bureau import`, each source a bureau) and the HTTP bureaus configured, with the
+//! matching and grading in `clearance_core::bureau`.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use clearance_core::bureau::{self, BureauRecord, Subject};
+use clearance_core::bureau::{self, Bureau, BureauRecord, Subject};
 use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
 use clearance_core::checks::result::{Breakdown, CheckResult};
 use clearance_core::resources::address::Address;
@@ -17,14 +17,25 @@ use clearance_core::typed;
 /// the other attributes anyway.
 const PER_KEY: u64 = 1000;
 
-/// Multi-bureau verification against the account's imported reference records.
-pub struct LocalBureauEngine {
+/// Multi-bureau verification against the account's imported reference records and the
+/// configured HTTP bureaus.
+pub struct BureauEngine {
     store: Arc<dyn Store>,
+    remote: Vec<Arc<dyn Bureau>>,
 }
 
-impl LocalBureauEngine {
+impl BureauEngine {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        LocalBureauEngine { store }
+        BureauEngine {
+            store,
+            remote: Vec::new(),
+        }
+    }
+
+    /// Adds bureaus asked over the network for every check.
+    pub fn with_remote(mut self, bureaus: Vec<Arc<dyn Bureau>>) -> Self {
+        self.remote.extend(bureaus);
+        self
     }
 }
 
@@ -33,7 +44,7 @@ fn transient(e: impl std::fmt::Display) -> TransientError {
 }
 
 #[async_trait]
-impl Analyser for LocalBureauEngine {
+impl Analyser for BureauEngine {
     async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
         let failed = |reason: &str| {
             Ok(Analysis::Failed {
@@ -49,7 +60,7 @@ impl Analyser for LocalBureauEngine {
         };
         let address: Address = typed::decode(address).map_err(transient)?;
         let any = ListQuery::newest(ctx.scope.clone(), ResourceKind::BureauRecord, 1);
-        if self.store.list(&any).await.map_err(transient)?.total == 0 {
+        if self.remote.is_empty() && self.store.list(&any).await.map_err(transient)?.total == 0 {
             return failed(
                 "No reference data is imported for this account and mode: an operator adds it with `clearance bureau import`",
             );
@@ -77,9 +88,31 @@ impl Analyser for LocalBureauEngine {
                 records.push(typed::decode(&r).map_err(transient)?);
             }
         }
-        let confirmed = bureau::confirm(&subject, &records);
+        let mut confirmed = bureau::confirm(&subject, &records);
+        let mut exchanges = Vec::new();
+        for remote in &self.remote {
+            match remote.confirm(&subject).await {
+                Ok(reply) => {
+                    confirmed.add(remote.name(), &reply);
+                    exchanges.push(reply.exchange);
+                }
+                // A bureau that cannot answer leaves the verification incomplete: the check
+                // fails with the reason rather than grading on part of the sources.
+                Err(reason) => {
+                    return Ok(Analysis::Failed {
+                        reason: format!(
+                            "The bureau '{}' could not be asked: {reason}",
+                            remote.name()
+                        ),
+                    });
+                }
+            }
+        }
         let two_plus_two = ctx.check.options().two_plus_two == Some(true);
-        let (outcome, breakdown) = bureau::grade(&subject, &confirmed, two_plus_two);
+        let (outcome, mut breakdown) = bureau::grade(&subject, &confirmed, two_plus_two);
+        if !exchanges.is_empty() {
+            breakdown.exchanges = Some(exchanges);
+        }
         Ok(Analysis::Complete(Box::new(CheckResult::new(
             outcome,
             Breakdown::MultiBureau(breakdown),

@@ -7,7 +7,7 @@ pub mod document_check;
 pub mod faces;
 pub mod screening;
 
-pub use bureau::LocalBureauEngine;
+pub use bureau::BureauEngine;
 pub use document_check::DocumentCheckEngine;
 pub use faces::{FaceEngine, FaceSettings};
 pub use screening::ScreeningEngine;

@@ -53,6 +53,8 @@ struct NodeSettings {
     cluster_rate_limits: bool,
     /// Webhook endpoints drained at once.
     webhook_workers: usize,
+    /// HTTP bureaus live multi-bureau checks ask.
+    bureaus: Vec<Arc<dyn clearance_core::bureau::Bureau>>,
 }
 
 /// What the servers of one test share: the database, files and keys.
@@ -84,6 +86,26 @@ impl TestApp {
             rate_limit_flow: 0,
             ..ApiConfig::default()
         })
+        .await
+    }
+
+    /// Starts a server whose live multi-bureau checks also ask `bureaus`.
+    pub async fn spawn_with_bureaus(bureaus: Vec<Arc<dyn clearance_core::bureau::Bureau>>) -> Self {
+        let config = ApiConfig {
+            rate_limit_test: 0,
+            rate_limit_live: 0,
+            rate_limit_flow: 0,
+            ..ApiConfig::default()
+        };
+        let webhook_workers = WorkerSettings::default().webhook_concurrency;
+        Self::start_node(
+            config,
+            true,
+            Rules::default(),
+            false,
+            webhook_workers,
+            bureaus,
+        )
         .await
     }
 
@@ -137,7 +159,7 @@ impl TestApp {
             webhook_drain_slice: drain_slice,
             ..Rules::default()
         };
-        Self::start_node(config, true, rules, false, 1).await
+        Self::start_node(config, true, rules, false, 1, Vec::new()).await
     }
 
     /// Starts a server with the given HTTP settings.
@@ -149,12 +171,28 @@ impl TestApp {
     /// which count each other every 100 ms.
     pub async fn spawn_with_cluster_rate_limits(config: ApiConfig) -> Self {
         let webhook_workers = WorkerSettings::default().webhook_concurrency;
-        Self::start_node(config, true, Rules::default(), true, webhook_workers).await
+        Self::start_node(
+            config,
+            true,
+            Rules::default(),
+            true,
+            webhook_workers,
+            Vec::new(),
+        )
+        .await
     }
 
     async fn start(config: ApiConfig, run_workers: bool, rules: Rules) -> Self {
         let webhook_workers = WorkerSettings::default().webhook_concurrency;
-        Self::start_node(config, run_workers, rules, false, webhook_workers).await
+        Self::start_node(
+            config,
+            run_workers,
+            rules,
+            false,
+            webhook_workers,
+            Vec::new(),
+        )
+        .await
     }
 
     async fn start_node(
@@ -163,6 +201,7 @@ impl TestApp {
         rules: Rules,
         cluster_rate_limits: bool,
         webhook_workers: usize,
+        bureaus: Vec<Arc<dyn clearance_core::bureau::Bureau>>,
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let token_keys = clearance::wiring::load_token_keys(
@@ -205,6 +244,7 @@ impl TestApp {
             postgres,
             cluster_rate_limits,
             webhook_workers,
+            bureaus,
         };
         Self::serve(
             Shared {
@@ -280,6 +320,7 @@ impl TestApp {
             concurrency: 4,
             webhook_concurrency: node.webhook_workers,
             poll_interval: Duration::from_millis(50),
+            bureaus: node.bureaus.clone(),
             ..WorkerSettings::default()
         };
         let app = build_app(

@@ -192,6 +192,20 @@ pub struct ServeArgs {
         hide = true
     )]
     pub webhook_retry_divisor: u32,
+    /// An HTTP bureau every live multi-bureau check asks besides the imported reference data:
+    /// Clearance posts the client's name, birth date and address as JSON and expects
+    /// `{"name": bool, "dob": bool, "address": bool}` back.
+    #[arg(long, env = "CLEARANCE_BUREAU_URL")]
+    pub bureau_url: Option<String>,
+    /// The name check results give that bureau.
+    #[arg(long, env = "CLEARANCE_BUREAU_NAME", default_value = "HTTP bureau")]
+    pub bureau_name: String,
+    /// A bearer token for that bureau.
+    #[arg(long, env = "CLEARANCE_BUREAU_TOKEN", hide_env_values = true)]
+    pub bureau_token: Option<String>,
+    /// Milliseconds that bureau has to answer.
+    #[arg(long, env = "CLEARANCE_BUREAU_TIMEOUT_MS", default_value_t = 10_000)]
+    pub bureau_timeout_ms: u64,
     /// Folder of the vendored analysis models (default: `./models`, else the source checkout's).
     #[arg(long, env = "CLEARANCE_MODELS_DIR")]
     pub models_dir: Option<std::path::PathBuf>,

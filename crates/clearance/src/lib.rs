@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod blobs;
 pub mod bureau;
+pub mod bureau_http;
 pub mod coarse_timer;
 pub mod config;
 pub mod engines;

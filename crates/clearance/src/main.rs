@@ -298,6 +298,17 @@ async fn serve(
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
         pdf: pdf_rendering(args.pdf_isolation == OnOff::On)?,
         faces: face_settings(&args.faces)?,
+        bureaus: match &args.bureau_url {
+            Some(url) => vec![Arc::new(clearance::bureau_http::HttpBureau::new(
+                clearance::bureau_http::HttpBureauConfig {
+                    name: args.bureau_name.clone(),
+                    url: url.clone(),
+                    token: args.bureau_token.clone(),
+                    timeout: Duration::from_millis(args.bureau_timeout_ms.max(1)),
+                },
+            )?) as Arc<dyn clearance_core::bureau::Bureau>],
+            None => Vec::new(),
+        },
         ..WorkerSettings::default()
     };
     let app = build_app(store.clone(), blobs, config, rules, &settings, token_keys);

@@ -17,7 +17,7 @@ use clearance_core::service::{
     Services,
 };
 use clearance_core::store::Store;
-use clearance_engines::LocalBureauEngine;
+use clearance_engines::BureauEngine;
 use clearance_engines::screening::{Catalogue, ScreeningEngine};
 use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
@@ -112,7 +112,7 @@ pub fn load_token_keys(
 }
 
 /// Settings of the background workers that run checks.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct WorkerSettings {
     /// Checks run at once by this process.
     pub concurrency: usize,
@@ -133,6 +133,8 @@ pub struct WorkerSettings {
     pub pdf: PdfRendering,
     /// The face engine's thresholds.
     pub faces: clearance_engines::FaceSettings,
+    /// HTTP bureaus every live multi-bureau check asks, next to the imported reference data.
+    pub bureaus: Vec<Arc<dyn clearance_core::bureau::Bureau>>,
 }
 
 impl Default for WorkerSettings {
@@ -147,6 +149,7 @@ impl Default for WorkerSettings {
             webhook_timeout: Duration::from_secs(15),
             pdf: PdfRendering::InProcess,
             faces: clearance_engines::FaceSettings::default(),
+            bureaus: Vec::new(),
         }
     }
 }
@@ -305,7 +308,7 @@ pub fn build_app(
         .with_live(CheckType::ExtensiveScreening, screening)
         .with_live(
             CheckType::MultiBureau,
-            Arc::new(LocalBureauEngine::new(store.clone())),
+            Arc::new(BureauEngine::new(store.clone()).with_remote(settings.bureaus.clone())),
         );
     let allow_private = rules.webhook_allow_private;
     let dispatch_wake = Arc::new(tokio::sync::Notify::new());

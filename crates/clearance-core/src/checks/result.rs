@@ -29,7 +29,7 @@ pub use face::{
 };
 pub use outcome::{DateParts, Outcome, Verdict};
 pub use residence::{
-    AddressDetails, BureauAttribute, BureauSources, GeolocationAnalysis, LatLong,
+    AddressDetails, BureauAttribute, BureauExchange, BureauSources, GeolocationAnalysis, LatLong,
     MultiBureauBreakdown, PoaClientValidation, PoaContentAnalysis, PoaDocumentDetails,
     PoaExtractedData, PoaHolderDetails, ProofOfAddressBreakdown, StructuredAddress,
 };

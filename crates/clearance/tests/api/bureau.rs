@@ -159,3 +159,90 @@ async fn a_client_on_the_reference_data_clears_and_a_stranger_needs_attention() 
     .await;
     assert_eq!(back["result"]["outcome"], "attention", "{back}");
 }
+
+/// A fake HTTP bureau: answers by the client's last name (`Slow` sleeps past the timeout,
+/// `Broken` answers 500, `Garbled` answers HTML, anyone else is confirmed by name and birth
+/// date), and keeps the requests it got.
+async fn fake_bureau() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    use axum::routing::post;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let app = axum::Router::new().route(
+        "/verify",
+        post(
+            move |headers: axum::http::HeaderMap, axum::Json(body): axum::Json<Value>| {
+                let kept = kept.clone();
+                async move {
+                    assert_eq!(headers.get("authorization").unwrap(), "Bearer bureau-token");
+                    kept.lock().unwrap().push(body.clone());
+                    match body["lastName"].as_str().unwrap_or_default() {
+                        "Slow" => {
+                            tokio::time::sleep(Duration::from_secs(3)).await;
+                            (axum::http::StatusCode::OK, "{}".to_string())
+                        }
+                        "Broken" => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "oops".into()),
+                        "Garbled" => (axum::http::StatusCode::OK, "<html>hello</html>".into()),
+                        _ => (
+                            axum::http::StatusCode::OK,
+                            json!({"name": true, "dob": true, "address": false}).to_string(),
+                        ),
+                    }
+                }
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/verify", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn an_http_bureau_is_asked_kept_for_audit_and_its_faults_fail_the_check() {
+    use clearance::bureau_http::{HttpBureau, HttpBureauConfig};
+    let (url, seen) = fake_bureau().await;
+    let bureau = HttpBureau::new(HttpBureauConfig {
+        name: "Credit bureau".into(),
+        url,
+        token: Some("bureau-token".into()),
+        timeout: Duration::from_millis(500),
+    })
+    .unwrap();
+    let app = TestApp::spawn_with_bureaus(vec![std::sync::Arc::new(bureau)]).await;
+
+    // No reference data imported: the HTTP bureau alone confirms name and birth date.
+    let ok = check(&app, "Grace", "Hopper", "1986-12-09", json!({})).await;
+    assert_eq!(ok["status"], "complete", "{ok}");
+    assert_eq!(ok["result"]["outcome"], "clear", "{ok}");
+    let b = &ok["result"]["breakdown"];
+    assert_eq!(b["dob"]["breakdown"]["names"], json!(["Credit bureau"]));
+    assert_eq!(b["address"]["result"], "attention");
+    let exchange = &b["exchanges"][0];
+    assert_eq!(exchange["bureau"], "Credit bureau");
+    assert_eq!(exchange["status"], 200);
+    assert_eq!(exchange["request"]["lastName"], "Hopper");
+    assert_eq!(exchange["request"]["address"]["postalCode"], "SW1A 2AA");
+    assert!(
+        exchange["response"]
+            .as_str()
+            .unwrap()
+            .contains("\"name\":true")
+    );
+    assert_eq!(seen.lock().unwrap().len(), 1);
+
+    for (last, reason) in [
+        ("Slow", "did not answer within 500 ms"),
+        ("Broken", "answered HTTP 500"),
+        ("Garbled", "something other than"),
+    ] {
+        let c = check(&app, "Ada", last, "1985-12-10", json!({})).await;
+        assert_eq!(c["status"], "failed", "{last}: {c}");
+        let why = c["failureReason"].as_str().unwrap();
+        assert!(
+            why.contains("Credit bureau") && why.contains(reason),
+            "{last}: {why}"
+        );
+    }
+}

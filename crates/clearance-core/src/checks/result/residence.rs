@@ -145,6 +145,25 @@ pub struct MultiBureauBreakdown {
     pub name: BureauAttribute,
     pub dob: BureauAttribute,
     pub address: BureauAttribute,
+    /// What was sent to and answered by each HTTP bureau, kept for audit (live checks;
+    /// Clearance's own field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchanges: Option<Vec<BureauExchange>>,
+}
+
+/// One request to an HTTP bureau and its answer, as sent and received.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BureauExchange {
+    pub bureau: String,
+    /// The JSON body sent.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub request: serde_json::Value,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The body answered, as text.
+    pub response: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
