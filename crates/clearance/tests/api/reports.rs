@@ -77,6 +77,14 @@ fn images_in(pdf: &[u8]) -> usize {
         .saturating_sub(2)
 }
 
+/// A test-mode person client; answers its id.
+async fn ada(app: &TestApp) -> String {
+    let client = app
+        .post("/v1/clients", &super::person("Ada", "Lovelace"))
+        .await;
+    client.body["id"].as_str().unwrap().to_string()
+}
+
 async fn report(app: &TestApp, key: &str, query: &str) -> clearance_testkit::TestResponse {
     app.send(
         Method::GET,
@@ -206,15 +214,7 @@ async fn a_check_report_explains_the_match_and_names_the_list_version() {
 async fn every_check_type_reports_its_outcome_and_breakdown() {
     let app = TestApp::spawn().await;
     let key = app.test_key.clone();
-    let client = app
-        .send(
-            Method::POST,
-            "/v1/clients",
-            Some(&key),
-            Some(&super::person("Ada", "Lovelace")),
-        )
-        .await;
-    let client = client.body["id"].as_str().unwrap().to_string();
+    let client = ada(&app).await;
     let image = json!({"fileName": "f.jpg", "data": b64(&jpeg(640, 480))});
     let doc = app
         .send(
@@ -310,15 +310,7 @@ async fn every_check_type_reports_its_outcome_and_breakdown() {
 async fn a_pending_check_gets_a_report_that_says_so() {
     let app = TestApp::spawn_paused().await;
     let key = app.test_key.clone();
-    let client = app
-        .send(
-            Method::POST,
-            "/v1/clients",
-            Some(&key),
-            Some(&super::person("Ada", "Lovelace")),
-        )
-        .await;
-    let client = client.body["id"].as_str().unwrap().to_string();
+    let client = ada(&app).await;
     let check = app
         .send(
             Method::POST,
@@ -342,15 +334,7 @@ async fn a_pending_check_gets_a_report_that_says_so() {
 async fn reports_name_what_is_wrong_and_stay_inside_the_account_and_mode() {
     let app = TestApp::spawn().await;
     let key = app.test_key.clone();
-    let client = app
-        .send(
-            Method::POST,
-            "/v1/clients",
-            Some(&key),
-            Some(&super::person("Ada", "Lovelace")),
-        )
-        .await;
-    let client = client.body["id"].as_str().unwrap().to_string();
+    let client = ada(&app).await;
 
     let none = report(&app, &key, "").await;
     assert_eq!(none.status, 400, "{}", none.text);
