@@ -70,6 +70,13 @@ pub fn last_key(last_name: &str) -> String {
     words(last_name).into_iter().next().unwrap_or_default()
 }
 
+/// Where a record with this lookup key is filed: records are owned by no client, so they are
+/// filed in the owner column under `bureau:<key>`, which the stores index per account and mode
+/// (an attribute filter would scan every record's JSON on each check).
+pub fn filing_key(key: &str) -> String {
+    format!("bureau:{key}")
+}
+
 /// The keys a subject's records may be filed under: each word of its names (a record may have
 /// first and last name swapped, or keep only one of two family names).
 pub fn lookup_keys(subject: &Subject) -> BTreeSet<String> {

@@ -10,7 +10,7 @@ use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, Transie
 use clearance_core::checks::result::{Breakdown, CheckResult};
 use clearance_core::resources::address::Address;
 use clearance_core::resources::client::Client;
-use clearance_core::store::{AttrFilter, ListQuery, ResourceKind, Store};
+use clearance_core::store::{ListQuery, ResourceKind, Store};
 use clearance_core::typed;
 
 /// Records read per lookup key at most: a name shared by more people than this is narrowed by
@@ -78,10 +78,7 @@ impl Analyser for BureauEngine {
         let mut records: Vec<BureauRecord> = Vec::new();
         for key in bureau::lookup_keys(&subject) {
             let query = ListQuery {
-                filters: vec![AttrFilter {
-                    path: vec!["lastKey".into()],
-                    value: key,
-                }],
+                client_id: Some(bureau::filing_key(&key)),
                 ..ListQuery::newest(ctx.scope.clone(), ResourceKind::BureauRecord, PER_KEY)
             };
             for r in self.store.list(&query).await.map_err(transient)?.items {

@@ -117,7 +117,7 @@ pub async fn import_records(
                     id: new_resource_id(now_ms),
                     scope: scope.clone(),
                     kind: ResourceKind::BureauRecord,
-                    client_id: None,
+                    client_id: Some(bureau::filing_key(&r.last_key)),
                     created_at: now_ms,
                     updated_at: now_ms,
                     version: 1,

@@ -73,7 +73,11 @@ impl Bureau for HttpBureau {
 
     async fn confirm(&self, subject: &Subject) -> Result<BureauReply, String> {
         let body = request_body(subject);
-        let mut request = self.client.post(&self.config.url).json(&body);
+        let mut request = self
+            .client
+            .post(&self.config.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
         if let Some(token) = &self.config.token {
             request = request.bearer_auth(token);
         }
