@@ -33,23 +33,46 @@ async fn import(
 }
 
 async fn live(app: &TestApp, method: Method, path: &str, body: Option<&Value>) -> Value {
-    let r = app.send(method, path, Some(&app.live_key), body).await;
+    as_key(app, &app.live_key, method, path, body).await
+}
+
+async fn as_key(
+    app: &TestApp,
+    key: &str,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> Value {
+    let r = app.send(method, path, Some(key), body).await;
     assert_eq!(r.status, 200, "{path}: {}", r.text);
     r.body
 }
 
 /// Runs a multi-bureau check for a person at an address; answers the finished check.
 async fn check(app: &TestApp, first: &str, last: &str, dob: &str, options: Value) -> Value {
-    let client = live(
+    check_as(app, &app.live_key, first, last, dob, options).await
+}
+
+async fn check_as(
+    app: &TestApp,
+    key: &str,
+    first: &str,
+    last: &str,
+    dob: &str,
+    options: Value,
+) -> Value {
+    let client = as_key(
         app,
+        key,
         Method::POST,
         "/v1/clients",
         Some(&json!({"type": "person", "email": "p@example.org",
             "personDetails": {"firstName": first, "lastName": last, "dob": dob}})),
     )
     .await;
-    let address = live(
+    let address = as_key(
         app,
+        key,
         Method::POST,
         "/v1/addresses",
         Some(
@@ -58,8 +81,9 @@ async fn check(app: &TestApp, first: &str, last: &str, dob: &str, options: Value
         ),
     )
     .await;
-    let created = live(
+    let created = as_key(
         app,
+        key,
         Method::POST,
         "/v1/checks",
         Some(
@@ -70,7 +94,7 @@ async fn check(app: &TestApp, first: &str, last: &str, dob: &str, options: Value
     .await;
     let id = created["id"].as_str().unwrap();
     for _ in 0..400 {
-        let c = live(app, Method::GET, &format!("/v1/checks/{id}"), None).await;
+        let c = as_key(app, key, Method::GET, &format!("/v1/checks/{id}"), None).await;
         if c["status"] != "pending" {
             return c;
         }
@@ -109,6 +133,11 @@ async fn a_client_on_the_reference_data_clears_and_a_stranger_needs_attention() 
         b["address"]["breakdown"]["names"],
         json!(["Electoral roll"])
     );
+
+    // Another account's checks see none of this account's records.
+    let (_, other_live) = app.other_account("other").await;
+    let elsewhere = check_as(&app, &other_live, "Rishi", "Sunak", "1980-05-12", json!({})).await;
+    assert_eq!(elsewhere["status"], "failed", "{elsewhere}");
 
     let stranger = check(&app, "Ada", "Lovelace", "1985-12-10", json!({})).await;
     assert_eq!(stranger["result"]["outcome"], "attention", "{stranger}");
