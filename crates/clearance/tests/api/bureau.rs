@@ -32,10 +32,6 @@ async fn import(
     .unwrap()
 }
 
-async fn live(app: &TestApp, method: Method, path: &str, body: Option<&Value>) -> Value {
-    as_key(app, &app.live_key, method, path, body).await
-}
-
 async fn as_key(
     app: &TestApp,
     key: &str,
