@@ -15,7 +15,7 @@ use crate::events::workflow_session_event;
 use crate::resources::flow_session::{FlowSession, FlowStatus};
 use crate::resources::workflow_session::{RelatedCheck, WorkflowSession, WorkflowStatus};
 use crate::scope::Scope;
-use crate::store::{AttrFilter, Change, ListQuery, Resource, ResourceKind};
+use crate::store::{Change, ListQuery, Resource, ResourceKind};
 use crate::time::{format_timestamp, parse_time_filter};
 use crate::typed;
 
@@ -32,18 +32,26 @@ struct Facts {
     cancelled: bool,
 }
 
-/// The event a session's move from `before` to `after` is told by.
-fn event_type(before: &WorkflowSession, after: &WorkflowSession) -> &'static str {
-    match (before.status, after.status) {
-        (_, WorkflowStatus::Processing) if before.status != WorkflowStatus::Processing => {
-            "workflow.session.processing"
-        }
-        (WorkflowStatus::Started, WorkflowStatus::Cancelled) => "workflow.session.cancelled",
-        (_, WorkflowStatus::Complete) if before.status != WorkflowStatus::Complete => {
-            "workflow.session.completed"
-        }
-        _ => "workflow.session.updated",
+/// The events a session's move from `before` to `after` is told by, in order. One update may
+/// pass through several states (the client finished and every check had already ended): each
+/// state reached is told, so subscribers always see `processing` before `completed`.
+fn event_types(before: &WorkflowSession, after: &WorkflowSession) -> Vec<&'static str> {
+    use WorkflowStatus::{Cancelled, Complete, Processing, Started};
+    let mut told = Vec::new();
+    let was_waiting = matches!(before.status, Started | Cancelled);
+    if was_waiting && matches!(after.status, Processing | Complete) {
+        told.push("workflow.session.processing");
     }
+    if before.status == Started && after.status == Cancelled {
+        told.push("workflow.session.cancelled");
+    }
+    if before.status != Complete && after.status == Complete {
+        told.push("workflow.session.completed");
+    }
+    if told.is_empty() {
+        told.push("workflow.session.updated");
+    }
+    told
 }
 
 impl Services {
@@ -78,15 +86,12 @@ impl Services {
         }
     }
 
-    /// Brings every session of a client that is waiting on checks up to date (after one of its
-    /// checks ended). Failures are logged: the next read repairs the session.
+    /// Brings every open session of a client up to date (after one of its checks ended: the
+    /// flow that made it may not have moved its session yet). Failures are logged: the next
+    /// read repairs the session.
     pub(super) async fn settle_workflow_sessions_of(&self, scope: &Scope, client_id: &str) {
         let query = ListQuery {
             client_id: Some(client_id.to_string()),
-            filters: vec![AttrFilter {
-                path: vec!["status".into()],
-                value: WorkflowStatus::Processing.as_str().into(),
-            }],
             ..ListQuery::newest(scope.clone(), KIND, 100)
         };
         let sessions = match self.store.list(&query).await {
@@ -96,7 +101,15 @@ impl Services {
                 return;
             }
         };
-        for session in sessions {
+        let open = |s: &Resource| {
+            typed::decode::<WorkflowSession>(s).is_ok_and(|w| {
+                !matches!(
+                    w.status,
+                    WorkflowStatus::Complete | WorkflowStatus::Abandoned
+                )
+            })
+        };
+        for session in sessions.into_iter().filter(open) {
             if let Err(e) = self
                 .refresh_workflow_session(scope, &Actor::default(), &session.id)
                 .await
@@ -158,11 +171,10 @@ impl Services {
                     ) else {
                         return Vec::new();
                     };
-                    vec![Change::Event(workflow_session_event(
-                        after,
-                        event_type(&b, &a),
-                        now,
-                    ))]
+                    event_types(&b, &a)
+                        .into_iter()
+                        .map(|t| Change::Event(workflow_session_event(after, t, now)))
+                        .collect()
                 },
             )
             .await?;
@@ -225,5 +237,43 @@ impl Services {
             expired,
             cancelled,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::workflow_template::validate_create;
+    use serde_json::json;
+
+    fn session(status: WorkflowStatus) -> WorkflowSession {
+        let template = validate_create(
+            json!({"name": "t", "tasks": [{"type": "consent"},
+                {"type": "check", "checkType": "standard_screening_check"}]})
+            .as_object()
+            .expect("object"),
+        )
+        .expect("valid");
+        let mut s = WorkflowSession::start("t1", &template, "c1", None, "f1", "x".into());
+        s.status = status;
+        s
+    }
+
+    #[test]
+    fn a_move_through_several_states_tells_each_in_order() {
+        use WorkflowStatus::*;
+        let told = |a, b| event_types(&session(a), &session(b));
+        assert_eq!(
+            told(Started, Complete),
+            ["workflow.session.processing", "workflow.session.completed"]
+        );
+        assert_eq!(
+            told(Cancelled, Complete),
+            ["workflow.session.processing", "workflow.session.completed"]
+        );
+        assert_eq!(told(Started, Processing), ["workflow.session.processing"]);
+        assert_eq!(told(Processing, Complete), ["workflow.session.completed"]);
+        assert_eq!(told(Started, Cancelled), ["workflow.session.cancelled"]);
+        assert_eq!(told(Processing, Processing), ["workflow.session.updated"]);
     }
 }
