@@ -120,6 +120,7 @@ fn snapshot() -> Result<ClientSnapshot, Box<dyn std::error::Error>> {
         documents,
         live_photos: Vec::new(),
         checks,
+        risk: None,
         audit,
         audit_truncated: false,
     })

@@ -129,6 +129,13 @@ fn status_words(status: CheckStatus) -> &'static str {
     }
 }
 
+/// Any JSON value as label–value rows (`Country risk › Nationality` – `low`).
+pub(super) fn value_rows(value: &Value) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    flatten(value, &mut Vec::new(), &mut rows);
+    rows
+}
+
 /// `holderDetails` → `Holder details`.
 fn humanise(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);

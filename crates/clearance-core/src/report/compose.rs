@@ -7,6 +7,7 @@ use crate::resources::address::Address;
 use crate::resources::client::Client;
 use crate::resources::document::Document;
 use crate::resources::workflow_session::WorkflowSession;
+use crate::risk::RiskProfile;
 use crate::scope::Mode;
 use crate::time::format_timestamp;
 
@@ -61,6 +62,8 @@ pub struct ClientSnapshot {
     /// Live photos, each with its picture when it could be read.
     pub live_photos: Vec<(Item<()>, Option<Picture>)>,
     pub checks: Vec<Item<Check>>,
+    /// The client's risk profile at generation time, when it could be worked out.
+    pub risk: Option<RiskProfile>,
     /// Oldest first.
     pub audit: Vec<AuditItem>,
     /// Set when the trail was longer than a report shows.
@@ -236,6 +239,14 @@ fn footer(stamp: &Stamp, what: &str) -> String {
 pub fn client_report(s: &ClientSnapshot) -> Report {
     let client = &s.client.body;
     let mut sections = vec![client_section(&s.client)];
+    if let Some(risk) = &s.risk
+        && let Ok(value) = serde_json::to_value(risk)
+    {
+        sections.push(Section {
+            heading: "Risk profile".into(),
+            blocks: vec![Block::Fields(super::breakdown::value_rows(&value))],
+        });
+    }
     sections.push(addresses_section(&s.addresses));
     sections.push(documents_section(&s.documents));
     if !s.live_photos.is_empty() {

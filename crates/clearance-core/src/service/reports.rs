@@ -110,6 +110,8 @@ impl Services {
             documents: document_items,
             live_photos,
             checks: checks.items.iter().map(item).collect::<Result<_>>()?,
+            // A profile that cannot be worked out leaves its section out, not the report.
+            risk: self.risk_profile(scope, client_id).await.ok(),
             audit_truncated: audit.total > audit.items.len() as u64,
             audit: oldest_first(&audit.items)?,
         };

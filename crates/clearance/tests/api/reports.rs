@@ -165,6 +165,7 @@ async fn a_client_report_holds_the_client_its_documents_checks_matches_and_trail
         &matched,
         "OFAC Specially Designated Nationals (SDN) List",
         "Audit trail",
+        "Risk profile",
         "createClient",
         "createCheck",
         "live data",
