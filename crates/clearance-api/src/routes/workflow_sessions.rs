@@ -39,10 +39,29 @@ pub async fn list_workflow_sessions(
     Extension(caller): Extension<Caller>,
     ListQuery(pairs, _): WorkflowSessionQuery,
 ) -> Result<Json<WorkflowSessionList>, ApiError> {
-    let (request, page) = state
-        .services
+    let services = &state.services;
+    let (request, mut page) = services
         .list(&caller.scope, ResourceKind::WorkflowSession, &pairs, false)
         .await?;
+    // Each listed session is shown as a read of it would show it (up to date with its flow
+    // and checks); the filters saw the stored state.
+    let mut items = Vec::with_capacity(page.items.len());
+    for session in std::mem::take(&mut page.items) {
+        let open = matches!(
+            session.body.get("status").and_then(Value::as_str),
+            Some("started" | "processing" | "cancelled")
+        );
+        if !open {
+            items.push(session);
+            continue;
+        }
+        // Gone or unreadable since the list was read: shown as stored.
+        match services.workflow_session(&caller.scope, &session.id).await {
+            Ok(fresh) => items.push(fresh),
+            Err(_) => items.push(session),
+        }
+    }
+    page.items = items;
     Ok(Json(list_page(&request, &page, resource_json)))
 }
 

@@ -341,3 +341,48 @@ async fn a_cancel_is_recorded_and_a_client_who_comes_back_can_still_finish() {
     let late = flow_post(&app, &token, "/cancel", &json!({})).await;
     assert_eq!(late.status, 410, "{}", late.text);
 }
+
+#[tokio::test]
+async fn a_session_whose_link_expired_unfinished_is_listed_abandoned() {
+    use clearance_core::scope::Scope;
+    use clearance_core::store::{Change, ResourceKind};
+    let app = TestApp::spawn_paused().await;
+    let template = template(&app).await;
+    let client = client(&app, "Lovelace").await;
+    session(&app, &flow_request(&client, &template)).await;
+    let listed = app
+        .get(&format!("/v1/workflowSessions?clientId={client}"))
+        .await;
+    let id = listed.body["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(listed.body["items"][0]["status"], "started");
+
+    // Fourteen days later, as far as the session knows.
+    let account = clearance::accounts::find_or_create_account(app.store.as_ref(), "test-account")
+        .await
+        .unwrap();
+    let scope = Scope::new(account.id, clearance_core::Mode::Test);
+    let mut stored = app
+        .store
+        .get(&scope, ResourceKind::WorkflowSession, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    stored.body["expiresAt"] = json!("2020-01-01T00:00:00.000Z");
+    stored.version += 1;
+    app.store.apply(vec![Change::Update(stored)]).await.unwrap();
+
+    let listed = app
+        .get(&format!("/v1/workflowSessions?clientId={client}"))
+        .await;
+    assert_eq!(
+        listed.body["items"][0]["status"], "abandoned",
+        "{}",
+        listed.text
+    );
+    let filtered = app
+        .get(&format!(
+            "/v1/workflowSessions?clientId={client}&status=abandoned"
+        ))
+        .await;
+    assert_eq!(filtered.body["totalItems"], 1, "{}", filtered.text);
+}
