@@ -386,3 +386,56 @@ async fn a_session_whose_link_expired_unfinished_is_listed_abandoned() {
         .await;
     assert_eq!(filtered.body["totalItems"], 1, "{}", filtered.text);
 }
+
+#[tokio::test]
+async fn an_address_task_feeds_the_proof_of_address_check() {
+    let app = TestApp::spawn().await;
+    let template = app
+        .post(
+            "/v1/workflowTemplates",
+            &json!({"name": "Address", "tasks": [
+                {"type": "consent"},
+                {"type": "address_capture", "documentTypes": ["utility_bill"]},
+                {"id": "poa", "type": "check", "checkType": "proof_of_address_check"}
+            ]}),
+        )
+        .await;
+    assert_eq!(template.status, 200, "{}", template.text);
+    let template = template.body["id"].as_str().unwrap().to_string();
+    let client = client(&app, "Lovelace").await;
+    let token = session(&app, &flow_request(&client, &template)).await;
+    let bill = flow_post(&app, &token, "/documents", &json!({"type": "utility_bill"})).await;
+    assert_eq!(bill.status, 200, "{}", bill.text);
+    let bill = bill.body["id"].as_str().unwrap().to_string();
+    let front = json!({"fileName": "bill.jpg",
+        "data": clearance_testkit::fixtures::b64(&clearance_testkit::fixtures::jpeg(320, 240))});
+    let up = flow_post(
+        &app,
+        &token,
+        &format!("/documents/{bill}/upload/front"),
+        &front,
+    )
+    .await;
+    assert_eq!(up.status, 200, "{}", up.text);
+    let done = flow_post(
+        &app,
+        &token,
+        "/finish",
+        &json!({"consent": true, "addressDocumentId": bill}),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let s = session_of(&app, &client).await;
+    let s = until_complete(&app, s["id"].as_str().unwrap()).await;
+    assert_eq!(s["outcome"], "clear", "{s}");
+    let related = &s["allRelatedChecks"][0];
+    assert_eq!(related["type"], "proof_of_address_check");
+    assert_eq!(related["taskId"], "poa");
+    let check = app
+        .get(&format!(
+            "/v1/checks/{}",
+            related["checkId"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(check.body["documentId"], bill.as_str());
+}
