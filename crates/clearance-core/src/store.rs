@@ -60,11 +60,14 @@ pub enum ResourceKind {
     /// A person on a reference-data source the operator imported for multi-bureau checks
     /// (never returned by the API).
     BureauRecord,
+    /// One imported source of bureau records in an account and mode: its name, size and time
+    /// (never returned by the API).
+    BureauSource,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 23] = [
+    pub const ALL: [ResourceKind; 24] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -88,6 +91,7 @@ impl ResourceKind {
         ResourceKind::WorkflowTemplate,
         ResourceKind::WorkflowSession,
         ResourceKind::BureauRecord,
+        ResourceKind::BureauSource,
     ];
 
     /// The kind with this stored name.
@@ -121,6 +125,7 @@ impl ResourceKind {
             ResourceKind::WorkflowTemplate => "workflowTemplate",
             ResourceKind::WorkflowSession => "workflowSession",
             ResourceKind::BureauRecord => "bureauRecord",
+            ResourceKind::BureauSource => "bureauSource",
         }
     }
 
@@ -150,6 +155,7 @@ impl ResourceKind {
             ResourceKind::WorkflowTemplate => "workflow template",
             ResourceKind::WorkflowSession => "workflow session",
             ResourceKind::BureauRecord => "bureau record",
+            ResourceKind::BureauSource => "bureau source",
         }
     }
 }

@@ -59,7 +59,8 @@ impl Analyser for BureauEngine {
             return failed("The check's address no longer exists");
         };
         let address: Address = typed::decode(address).map_err(transient)?;
-        let any = ListQuery::newest(ctx.scope.clone(), ResourceKind::BureauRecord, 1);
+        // One row per imported source: counting them is cheap, counting records is not.
+        let any = ListQuery::newest(ctx.scope.clone(), ResourceKind::BureauSource, 1);
         if self.remote.is_empty() && self.store.list(&any).await.map_err(transient)?.total == 0 {
             return failed(
                 "No reference data is imported for this account and mode: an operator adds it with `clearance bureau import`",

@@ -109,6 +109,41 @@ pub async fn import_records(
             .collect();
         store.apply(deletes).await?;
     }
+    // The source's summary row: its name, size and import time (the engine asks whether any
+    // source exists without counting records).
+    let summary_id = clearance_core::keys::hash_key(&format!(
+        "bureau-source\n{}\n{}\n{source}",
+        scope.account_id,
+        scope.mode.as_str()
+    ));
+    let body: Map<String, Value> = serde_json::json!({
+        "source": source,
+        "records": records.len(),
+        "importedAt": clearance_core::time::format_timestamp(now_ms),
+    })
+    .as_object()
+    .cloned()
+    .unwrap_or_default();
+    let previous = store
+        .get(scope, ResourceKind::BureauSource, &summary_id)
+        .await?;
+    let row = Resource {
+        id: summary_id,
+        scope: scope.clone(),
+        kind: ResourceKind::BureauSource,
+        client_id: None,
+        created_at: now_ms,
+        updated_at: now_ms,
+        version: previous.as_ref().map_or(1, |p| p.version + 1),
+        body,
+    };
+    store
+        .apply(vec![if previous.is_some() {
+            Change::Update(row)
+        } else {
+            Change::Insert(row)
+        }])
+        .await?;
     for chunk in records.chunks(BATCH) {
         let inserts = chunk
             .iter()
