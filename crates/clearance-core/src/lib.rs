@@ -20,6 +20,7 @@ pub mod fields;
 pub mod ids;
 pub mod keys;
 pub mod list;
+pub mod lookups;
 pub mod merge;
 pub mod report;
 pub mod resources;

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::account::{Account, ApiKey, TeamMember};
 use crate::events::{Event, EventQuery, StoredEvent};
+use crate::lookups::ReferenceStore;
 use crate::scope::Scope;
 use crate::screening_lists::ListStore;
 use clearance_jobs::{JobQueue, Leases, NewJob};
@@ -308,7 +309,9 @@ pub enum StoreError {
 /// work such as draining one webhook's queue to one server at a time; [`Maintenance`] is what
 /// housekeeping needs beyond the request paths.
 #[async_trait]
-pub trait Store: JobQueue + Leases + ListStore + Maintenance + Send + Sync {
+pub trait Store:
+    JobQueue + Leases + ListStore + ReferenceStore + Maintenance + Send + Sync
+{
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Checks the database answers.

@@ -18,6 +18,7 @@ mod events;
 mod jobs;
 mod leases;
 mod maintenance;
+mod reference_data;
 mod resources;
 mod screening_list_deltas;
 mod screening_lists;

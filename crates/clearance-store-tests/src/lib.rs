@@ -10,6 +10,7 @@
 mod accounts;
 mod jobs;
 mod leases;
+mod reference_data;
 mod resources;
 mod retention;
 mod screening_list_deltas;
@@ -30,6 +31,7 @@ pub use leases::{
     a_holder_asked_to_look_again_keeps_its_lease, a_lease_has_one_holder_until_released_or_expired,
     concurrent_takers_get_one_lease, live_leases_are_counted_by_prefix,
 };
+pub use reference_data::reference_datasets_are_replaced_whole;
 pub use resources::{
     change_sets_are_atomic, deleting_a_client_keeps_its_audit_trail,
     insert_get_and_scope_isolation, lists_filter_sort_and_page, updates_are_versioned,
@@ -105,6 +107,7 @@ macro_rules! conformance_tests {
             live_leases_are_counted_by_prefix,
             lists_are_replaced_whole,
             fetch_states_are_kept_per_source,
+            reference_datasets_are_replaced_whole,
             list_deltas_are_recorded_with_their_version,
             list_deltas_are_bounded_per_list,
             old_records_of_one_kind_go_in_every_scope,
