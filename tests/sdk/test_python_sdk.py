@@ -559,3 +559,25 @@ def test_workflow_sessions_run_a_template_to_its_outcome(cc):
     assert session.outcome == "review"
     assert [c.type for c in session.all_related_checks] == ["document_check", "extensive_screening_check"]
     assert [s.id for s in cc.workflow_sessions.list(clientId=client.id, outcome="review").items] == [session.id]
+
+
+# complycube 1.1.8 has no lookup resource (the Node and PHP SDKs do); an integrator calls the
+# endpoints through the client's own request helper, which is what these tests do.
+def test_company_lookups_through_the_clients_request_helper(cc):
+    found, status = cc._execute_api_request(
+        "lookup/companies", "POST", companyName="Mercury Resources", incorporationCountry="GB"
+    )
+    assert status == 200
+    assert found["items"][0]["name"] == "MERCURY RESOURCES (UK) LIMITED"
+    company, _ = cc._execute_api_request("lookup/companies/" + found["items"][0]["id"])
+    assert company["registrationNumber"] == found["items"][0]["registrationNumber"]
+    assert isinstance(company["industryCodes"], list)
+    with pytest.raises(ComplyCubeAPIError):
+        cc._execute_api_request("lookup/companies", "POST", companyName="x", incorporationCountry="J{")
+
+
+def test_address_lookups_through_the_clients_request_helper(cc):
+    found, _ = cc._execute_api_request(
+        "lookup/addresses", "POST", line="Potsdamer Straße 4", postalCode="10785", country="DE"
+    )
+    assert [a["line"] for a in found["items"]] == ["Potsdamer Straße 4"]

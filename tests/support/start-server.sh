@@ -16,6 +16,17 @@ CLEARANCE_LIVE_KEY="$("$bin" keys create --mode live --account "$account")"
 export CLEARANCE_TEST_KEY CLEARANCE_LIVE_KEY CLEARANCE_URL="http://127.0.0.1:$port"
 # Live screening needs a list: a 35-entry sample of the OFAC SDN list (public domain).
 "$bin" lists import ofac-csv "$root/tests/fixtures/screening/ofac_sdn_sample"
+# Lookups: the records the official PHP suite reads (synthetic, see the fixture's README) and,
+# where ../shared is there, real register and address samples.
+"$bin" registries import clearance-jsonl "$root/tests/fixtures/registries/sdk_suite_companies.jsonl" --name sdk-suite >/dev/null
+shared="${CLEARANCE_SHARED:-$root/../shared}/data"
+if [ -d "$shared/registries" ]; then
+  "$bin" registries import companies-house-csv "$shared/registries/companies_house/basic_company_data_2020-05-01_random_sample.csv" "$shared/registries/companies_house/basic_company_data_2021-01_head31.csv" >/dev/null
+  "$bin" registries import psc-jsonl "$shared/registries/companies_house/psc_snapshot_sample.jsonl" >/dev/null
+  "$bin" addresses import onspd "$shared/addresses/uk_onspd/onspd_2024_extract.csv" >/dev/null
+  "$bin" addresses import os-open-names "$shared/addresses/uk_os_open_names/HY20.csv" >/dev/null
+  "$bin" addresses import openaddresses-csv --country DE "$shared/addresses/openaddresses/pelias_interpolation_potsdamerplatz.csv" >/dev/null
+fi
 
 "$bin" serve >"$data/serve.log" 2>&1 &
 server=$!

@@ -25,7 +25,7 @@ use crate::metrics;
 use crate::openapi::{ApiDoc, finish};
 use crate::routes::{
     account, addresses, audit_logs, autofill, checks, clients, custom_lists, documents, flow,
-    flow_api, flow_pages, health, live_media, reports, screening_lists, sdk, static_data,
+    flow_api, flow_pages, health, live_media, lookups, reports, screening_lists, sdk, static_data,
     team_members, tokens, webhooks, workflow_sessions, workflow_templates,
 };
 use crate::sdk_auth::require_sdk_token;
@@ -92,6 +92,9 @@ pub fn router(state: AppState) -> Router {
             reports::generate_report,
             reports::generate_report_post
         ))
+        .routes(routes!(lookups::search_companies))
+        .routes(routes!(lookups::get_company))
+        .routes(routes!(lookups::search_addresses))
         .routes(routes!(workflow_sessions::list_workflow_sessions))
         .routes(routes!(workflow_sessions::get_workflow_session))
         .routes(routes!(workflow_sessions::complete_workflow_session))

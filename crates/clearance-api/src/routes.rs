@@ -15,6 +15,7 @@ pub mod flow_pages;
 pub mod health;
 pub mod list;
 pub mod live_media;
+pub mod lookups;
 pub mod reports;
 pub mod schemas;
 pub mod screening_lists;

@@ -18,6 +18,7 @@ mod housekeeping;
 mod idempotency;
 mod list_deltas;
 mod live_media;
+mod lookups;
 mod reports;
 mod retry;
 mod tokens;
@@ -77,6 +78,7 @@ pub struct Services {
     document_reader: Option<Arc<dyn crate::autofill::DocumentReader>>,
     face_inspector: Option<Arc<dyn crate::faces::FaceInspector>>,
     report_renderer: Option<Arc<dyn crate::report::ReportRenderer>>,
+    lookups: Option<Arc<dyn crate::lookups::Lookups>>,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
     on_event: Arc<dyn Fn() + Send + Sync>,
     commit_fault: Option<Arc<CommitFault>>,
@@ -100,6 +102,7 @@ impl Services {
             document_reader: None,
             face_inspector: None,
             report_renderer: None,
+            lookups: None,
             on_enqueue: Arc::new(|| {}),
             on_event: Arc::new(|| {}),
             commit_fault: None,

@@ -125,6 +125,10 @@ pub struct ServeArgs {
     /// servers count each other through the database and each allows its share.
     #[arg(long, env = "CLEARANCE_RATE_LIMIT_SCOPE", value_enum, default_value_t = RateLimitScope::Node)]
     pub rate_limit_scope: RateLimitScope,
+    /// How often, in seconds, a server looks for register or address data imported since its
+    /// lookup index was built (by any node or the command line) and rebuilds it.
+    #[arg(long, env = "CLEARANCE_LOOKUPS_CHECK_SECS", default_value_t = 30)]
+    pub lookups_check_secs: u64,
     /// Largest accepted request body, in bytes (base64 images of up to 4 MB need about 5.4 MB).
     #[arg(long, env = "CLEARANCE_MAX_BODY_BYTES", default_value_t = 6 * 1024 * 1024)]
     pub max_body_bytes: usize,

@@ -13,6 +13,7 @@ pub mod housekeeping;
 pub mod http_server;
 pub mod list_deltas;
 pub mod lists;
+pub mod reference_data;
 pub mod snapshot;
 pub mod webhook_sender;
 pub mod wiring;

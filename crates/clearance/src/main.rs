@@ -66,6 +66,13 @@ enum Command {
     /// Manage the reference data multi-bureau checks verify clients against.
     #[command(subcommand)]
     Bureau(BureauCommand),
+    /// Manage the company register data company lookups search (and list or remove any
+    /// imported reference dataset).
+    #[command(subcommand)]
+    Registries(clearance::reference_data::RegistriesCommand),
+    /// Manage the address data address lookups search.
+    #[command(subcommand)]
+    Addresses(clearance::reference_data::AddressesCommand),
     /// Internal: the child process `serve` starts to rasterise one uploaded PDF (request on
     /// stdin, pixels on stdout), under memory and CPU limits it sets itself.
     #[command(hide = true)]
@@ -167,6 +174,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             lists(&services, command, &cli.storage.data_dir).await
         }
         Command::Screen(args) => screen(store, args).await,
+        Command::Registries(command) => {
+            clearance::reference_data::registries(store.as_ref(), command, now_ms()).await
+        }
+        Command::Addresses(command) => {
+            clearance::reference_data::addresses(store.as_ref(), command, now_ms()).await
+        }
         Command::Bureau(BureauCommand::Import {
             account,
             mode,
@@ -206,6 +219,10 @@ fn init_logging(json: bool) {
     } else {
         builder.init();
     }
+}
+
+fn now_ms() -> i64 {
+    clearance_core::clock::Clock::now_ms(&clearance_core::clock::SystemClock)
 }
 
 fn now_secs() -> i64 {
@@ -296,6 +313,8 @@ async fn serve(
             .clone()
             .unwrap_or_else(clearance::engines::default_models_dir),
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
+        lookups_dir: Some(data_dir.join("lookups")),
+        lookups_check_every: Duration::from_secs(args.lookups_check_secs),
         pdf: pdf_rendering(args.pdf_isolation == OnOff::On)?,
         faces: face_settings(&args.faces)?,
         bureaus: match &args.bureau_url {

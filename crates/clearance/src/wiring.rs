@@ -21,6 +21,7 @@ use clearance_engines::BureauEngine;
 use clearance_engines::screening::{Catalogue, ScreeningEngine};
 use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
+use clearance_lookups::LookupEngine;
 use clearance_tokens::KeySet;
 
 use crate::engines::{LazyDocumentEngine, LazyFaceEngine, SandboxWithLatency};
@@ -135,6 +136,10 @@ pub struct WorkerSettings {
     pub faces: clearance_engines::FaceSettings,
     /// HTTP bureaus every live multi-bureau check asks, next to the imported reference data.
     pub bureaus: Vec<Arc<dyn clearance_core::bureau::Bureau>>,
+    /// Where lookup indexes are kept (in memory when `None`).
+    pub lookups_dir: Option<std::path::PathBuf>,
+    /// How often lookups look for newly imported reference data.
+    pub lookups_check_every: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -150,6 +155,8 @@ impl Default for WorkerSettings {
             pdf: PdfRendering::InProcess,
             faces: clearance_engines::FaceSettings::default(),
             bureaus: Vec::new(),
+            lookups_dir: None,
+            lookups_check_every: Duration::ZERO,
         }
     }
 }
@@ -262,6 +269,23 @@ fn rand_suffix() -> u32 {
 
 /// The HTTP application over a store, with the worker pool that runs checks (not yet started:
 /// the caller runs `workers.run(shutdown)`).
+/// The lookup engine, with its first index build started at once so that the first search
+/// does not wait for it.
+fn lookups(store: &Arc<dyn Store>, settings: &WorkerSettings) -> LookupEngine {
+    let engine = LookupEngine::new(
+        store.clone(),
+        settings.lookups_dir.clone(),
+        settings.lookups_check_every,
+    );
+    let warm = engine.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warm.refresh().await {
+            tracing::warn!(error = %e, "the lookup index could not be built");
+        }
+    });
+    engine
+}
+
 pub fn build_app(
     store: Arc<dyn Store>,
     blobs: Arc<dyn Blobs>,
@@ -313,13 +337,15 @@ pub fn build_app(
     let allow_private = rules.webhook_allow_private;
     let dispatch_wake = Arc::new(tokio::sync::Notify::new());
     let wake = dispatch_wake.clone();
+    let store_for_lookups = store.clone();
     let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
         .with_analysers(analysers)
         .with_document_reader(document_engine)
         .with_face_inspector(faces)
         .with_enqueue_hook(Arc::new(move || waker.notify_one()))
         .with_event_hook(Arc::new(move || wake.notify_one()))
-        .with_token_keys(token_keys);
+        .with_token_keys(token_keys)
+        .with_lookups(Arc::new(lookups(&store_for_lookups, settings)));
     // The fonts are embedded in the binary: failing to parse them is a build fault, and the
     // server still serves everything else (reports then answer 503 and say why).
     let services = match clearance_reports::PdfRenderer::new() {

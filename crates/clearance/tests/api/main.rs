@@ -28,6 +28,7 @@ mod isolation;
 mod list_deltas;
 mod lists;
 mod live_media;
+mod lookups;
 mod nodes;
 mod outbox_gaps;
 mod platform;
