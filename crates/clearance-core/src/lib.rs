@@ -22,6 +22,7 @@ pub mod keys;
 pub mod list;
 pub mod lookups;
 pub mod merge;
+pub mod proof_of_address;
 pub mod report;
 pub mod resources;
 pub mod risk;

@@ -257,6 +257,15 @@ pub trait Lookups: Send + Sync {
         query: &AddressQuery,
         limit: usize,
     ) -> Result<Vec<LookupAddress>, LookupError>;
+    /// Where a postcode lies, from the imported postcode data: `Some(Some((lat, long)))` when
+    /// known and placed, `Some(None)` when known without a place, `None` when the data covers
+    /// the country and does not hold it. [`LookupError::UnsupportedCountry`] when no postcode
+    /// data covers the country.
+    async fn geocode(
+        &self,
+        postal_code: &str,
+        country: &str,
+    ) -> Result<Option<Option<(f64, f64)>>, LookupError>;
 }
 
 /// What kind of reference data a dataset holds.

@@ -81,6 +81,11 @@ impl DocumentCheckEngine {
     }
 
     /// Caps the analyses running at once (at least one).
+    /// The OCR model and the PDF rendering, shared with the proof-of-address engine.
+    pub fn reader(&self) -> (Arc<MrzReader>, Arc<PdfRendering>) {
+        (self.reader.clone(), self.pdf.clone())
+    }
+
     pub fn with_max_parallel(mut self, analyses: usize) -> Self {
         self.permits = Arc::new(Semaphore::new(analyses.max(1)));
         self

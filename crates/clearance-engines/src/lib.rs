@@ -5,9 +5,11 @@
 pub mod bureau;
 pub mod document_check;
 pub mod faces;
+pub mod proof_of_address;
 pub mod screening;
 
 pub use bureau::BureauEngine;
 pub use document_check::DocumentCheckEngine;
 pub use faces::{FaceEngine, FaceSettings};
+pub use proof_of_address::ProofOfAddressEngine;
 pub use screening::ScreeningEngine;

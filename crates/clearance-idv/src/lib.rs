@@ -20,6 +20,8 @@ pub mod ocr;
 #[cfg(feature = "ocr")]
 pub mod pdf_isolation;
 #[cfg(feature = "ocr")]
+pub mod pdf_text;
+#[cfg(feature = "ocr")]
 pub mod quality;
 #[cfg(feature = "ocr")]
 mod resize;

@@ -324,6 +324,57 @@ impl AddressIndex {
     }
 }
 
+impl AddressIndex {
+    /// The imported postcode record of `postal_code`: `Some(place)` when the data holds it.
+    pub fn postcode(
+        &self,
+        postal_code: &str,
+        country: &str,
+    ) -> tantivy::Result<Option<Option<(f64, f64)>>> {
+        let f = self.fields;
+        let key = postcode_key(country, postal_code);
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.postcode, &key),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.precision, "postcode"),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.country, country),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let searcher = self.reader.searcher();
+        let Some((_, address)) = searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let json = doc
+            .get_first(f.json)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let record: AddressRecord = serde_json::from_str(json)
+            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        Ok(Some(record.lat_long))
+    }
+}
+
 /// The address a record answers with. A street record answers for the queried house: the
 /// query's number on the record's street, in the queried postcode (as the postcode data writes
 /// it), and the town of the street or else of the postcode.

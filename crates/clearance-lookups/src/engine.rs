@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use clearance_core::lookups::{
-    AddressQuery, AddressRecord, Company, DatasetKind, LookupAddress, LookupError, Lookups,
-    Officer, Owner, ReferenceStore, RegistryRecord, StoredDataset,
+    AddressPrecision, AddressQuery, AddressRecord, Company, DatasetKind, LookupAddress,
+    LookupError, Lookups, Officer, Owner, ReferenceStore, RegistryRecord, StoredDataset,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,7 +25,7 @@ use crate::dataset::read_chunk;
 
 /// Changes whenever the index layout or the normalisation does, so that indexes a node built
 /// with an older version are rebuilt rather than searched with different rules.
-const INDEX_FORMAT: &str = "lookups-index-1";
+const INDEX_FORMAT: &str = "lookups-index-2";
 
 /// What a built index covers; written last into its folder, so its presence says the folder
 /// is complete.
@@ -33,6 +33,9 @@ const INDEX_FORMAT: &str = "lookups-index-1";
 struct Coverage {
     company_countries: BTreeSet<String>,
     address_countries: BTreeSet<String>,
+    /// Countries whose postcodes were imported (ONSPD), which geocoding answers for.
+    #[serde(default)]
+    postcode_countries: BTreeSet<String>,
     datasets: usize,
 }
 
@@ -301,6 +304,9 @@ fn build(
         for chunk in chunks_of(d)? {
             read_chunk(&chunk, |r: AddressRecord| {
                 let country = r.address.country.clone().unwrap_or_default();
+                if r.precision == AddressPrecision::Postcode {
+                    coverage.postcode_countries.insert(country.clone());
+                }
                 coverage.address_countries.insert(country);
                 if failure.is_none()
                     && let Err(e) = addresses.add(&r)
@@ -399,5 +405,24 @@ impl Lookups for LookupEngine {
         }
         let query = query.clone();
         blocking(move || loaded.addresses.search(&query, limit)).await
+    }
+
+    async fn geocode(
+        &self,
+        postal_code: &str,
+        country: &str,
+    ) -> Result<Option<Option<(f64, f64)>>, LookupError> {
+        let loaded = self.current().await?;
+        let country = country.to_ascii_uppercase();
+        if !loaded.coverage.postcode_countries.contains(&country) {
+            return Err(unsupported(
+                "postcode",
+                &country,
+                &loaded.coverage.postcode_countries,
+                "addresses",
+            ));
+        }
+        let postal_code = postal_code.to_owned();
+        blocking(move || loaded.addresses.postcode(&postal_code, &country)).await
     }
 }

@@ -129,6 +129,10 @@ pub struct ServeArgs {
     /// lookup index was built (by any node or the command line) and rebuilds it.
     #[arg(long, env = "CLEARANCE_LOOKUPS_CHECK_SECS", default_value_t = 30)]
     pub lookups_check_secs: u64,
+    /// How many days old a proof-of-address document (bill, statement) may be for its issue
+    /// date to be clear (default: three months).
+    #[arg(long, env = "CLEARANCE_POA_MAX_AGE_DAYS", default_value_t = 92)]
+    pub poa_max_age_days: u32,
     /// Largest accepted request body, in bytes (base64 images of up to 4 MB need about 5.4 MB).
     #[arg(long, env = "CLEARANCE_MAX_BODY_BYTES", default_value_t = 6 * 1024 * 1024)]
     pub max_body_bytes: usize,

@@ -11,7 +11,7 @@ use clearance_core::checks::analyser::{
 };
 use clearance_core::faces::{FaceInspector, PhotoRefusal};
 use clearance_engines::faces::model_files;
-use clearance_engines::{DocumentCheckEngine, FaceEngine, FaceSettings};
+use clearance_engines::{DocumentCheckEngine, FaceEngine, FaceSettings, ProofOfAddressEngine};
 use clearance_idv::face::FaceAnalyser;
 use clearance_idv::pdf_isolation::PdfRendering;
 use tokio::sync::OnceCell;
@@ -77,7 +77,7 @@ impl LazyDocumentEngine {
         }
     }
 
-    async fn engine(&self) -> &Result<Arc<DocumentCheckEngine>, String> {
+    pub(crate) async fn engine(&self) -> &Result<Arc<DocumentCheckEngine>, String> {
         let pdf = self.pdf.clone();
         load_once(
             &self.engine,
@@ -108,6 +108,59 @@ impl DocumentReader for LazyDocumentEngine {
             Ok(engine) => engine.autofill(image, today_ms).await,
             Err(reason) => Err(TransientError(reason.clone())),
         }
+    }
+}
+
+/// The live `proof_of_address_check` engine, on the document engine's OCR model (loaded with
+/// it, on first use of either).
+pub struct LazyProofOfAddressEngine {
+    documents: Arc<LazyDocumentEngine>,
+    store: Arc<dyn clearance_core::store::Store>,
+    lookups: Arc<dyn clearance_core::lookups::Lookups>,
+    max_age_days: u32,
+    engine: OnceCell<Arc<ProofOfAddressEngine>>,
+}
+
+impl LazyProofOfAddressEngine {
+    pub fn new(
+        documents: Arc<LazyDocumentEngine>,
+        store: Arc<dyn clearance_core::store::Store>,
+        lookups: Arc<dyn clearance_core::lookups::Lookups>,
+        max_age_days: u32,
+    ) -> Self {
+        LazyProofOfAddressEngine {
+            documents,
+            store,
+            lookups,
+            max_age_days,
+            engine: OnceCell::new(),
+        }
+    }
+}
+
+#[async_trait]
+impl Analyser for LazyProofOfAddressEngine {
+    async fn analyse(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
+        let documents = match self.documents.engine().await {
+            Ok(engine) => engine.clone(),
+            Err(reason) => {
+                return Ok(Analysis::Failed {
+                    reason: reason.clone(),
+                });
+            }
+        };
+        let engine = self
+            .engine
+            .get_or_init(|| async {
+                let (reader, pdf) = documents.reader();
+                Arc::new(
+                    ProofOfAddressEngine::new(reader, pdf, self.store.clone())
+                        .with_lookups(self.lookups.clone())
+                        .with_max_age_days(self.max_age_days),
+                )
+            })
+            .await;
+        engine.analyse(ctx).await
     }
 }
 

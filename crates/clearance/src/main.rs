@@ -315,6 +315,7 @@ async fn serve(
         webhook_timeout: Duration::from_millis(args.webhook_timeout_ms.max(1)),
         lookups_dir: Some(data_dir.join("lookups")),
         lookups_check_every: Duration::from_secs(args.lookups_check_secs),
+        poa_max_age_days: args.poa_max_age_days,
         pdf: pdf_rendering(args.pdf_isolation == OnOff::On)?,
         faces: face_settings(&args.faces)?,
         bureaus: match &args.bureau_url {

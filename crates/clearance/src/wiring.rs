@@ -24,7 +24,9 @@ use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_lookups::LookupEngine;
 use clearance_tokens::KeySet;
 
-use crate::engines::{LazyDocumentEngine, LazyFaceEngine, SandboxWithLatency};
+use crate::engines::{
+    LazyDocumentEngine, LazyFaceEngine, LazyProofOfAddressEngine, SandboxWithLatency,
+};
 use crate::webhook_sender::HttpWebhookSender;
 
 /// How a server rasterises uploaded PDFs: with `isolate`, in a child process (this same
@@ -140,6 +142,8 @@ pub struct WorkerSettings {
     pub lookups_dir: Option<std::path::PathBuf>,
     /// How often lookups look for newly imported reference data.
     pub lookups_check_every: Duration,
+    /// How many days old a proof-of-address document may be and still be clear.
+    pub poa_max_age_days: u32,
 }
 
 impl Default for WorkerSettings {
@@ -157,6 +161,7 @@ impl Default for WorkerSettings {
             bureaus: Vec::new(),
             lookups_dir: None,
             lookups_check_every: Duration::ZERO,
+            poa_max_age_days: clearance_core::proof_of_address::DEFAULT_MAX_AGE_DAYS,
         }
     }
 }
@@ -312,6 +317,17 @@ pub fn build_app(
             latency: settings.sandbox_latency,
         }))
         .with_live(CheckType::Document, document_engine.clone());
+    let lookup_engine: Arc<dyn clearance_core::lookups::Lookups> =
+        Arc::new(lookups(&store, settings));
+    let analysers = analysers.with_live(
+        CheckType::ProofOfAddress,
+        Arc::new(LazyProofOfAddressEngine::new(
+            document_engine.clone(),
+            store.clone(),
+            lookup_engine.clone(),
+            settings.poa_max_age_days,
+        )),
+    );
     let faces = Arc::new(LazyFaceEngine::new(
         settings.models_dir.clone(),
         settings.faces.clone(),
@@ -337,7 +353,6 @@ pub fn build_app(
     let allow_private = rules.webhook_allow_private;
     let dispatch_wake = Arc::new(tokio::sync::Notify::new());
     let wake = dispatch_wake.clone();
-    let store_for_lookups = store.clone();
     let services = Services::new(store, blobs, Arc::new(SystemClock), rules)
         .with_analysers(analysers)
         .with_document_reader(document_engine)
@@ -345,7 +360,7 @@ pub fn build_app(
         .with_enqueue_hook(Arc::new(move || waker.notify_one()))
         .with_event_hook(Arc::new(move || wake.notify_one()))
         .with_token_keys(token_keys)
-        .with_lookups(Arc::new(lookups(&store_for_lookups, settings)));
+        .with_lookups(lookup_engine);
     // The fonts are embedded in the binary: failing to parse them is a build fault, and the
     // server still serves everything else (reports then answer 503 and say why).
     let services = match clearance_reports::PdfRenderer::new() {

@@ -10,6 +10,7 @@ use super::regions::text_regions;
 use super::{LOCATE_MAX_WIDTH, MrzReader, MrzReading, crop_with_margin};
 use crate::error::Result;
 use crate::image::DocumentImage;
+use crate::pdf_text::PageCell;
 use crate::visual_zone::TextLine;
 
 /// Regions lower than this, in pixels of the page, are too small to read.
@@ -90,6 +91,89 @@ impl MrzReader {
         lines.sort_by_key(|l| (l.y0, l.x0));
         Ok(lines)
     }
+}
+
+impl MrzReader {
+    /// Every line of text on a page without an MRZ (a bill, a statement), top to bottom: the
+    /// page is straightened, its text regions found and read in batches from the top, and
+    /// reading stops as soon as `enough` says the lines so far answer every question. Regions
+    /// on one line are joined, left to right, into one line of text.
+    ///
+    /// # Errors
+    /// [`crate::IdvError::Inference`] when a model fails to run.
+    pub fn read_document_text(
+        &self,
+        image: &DocumentImage,
+        max_regions: usize,
+        enough: &mut dyn FnMut(&[Vec<PageCell>]) -> bool,
+    ) -> Result<Vec<Vec<PageCell>>> {
+        let page = unshear(image.rgb(), page_slope(image.rgb()));
+        if page.height() < MIN_TEXT_HEIGHT {
+            return Ok(Vec::new());
+        }
+        let mut boxes: Vec<LineBox> = text_regions(&to_gray(&page))
+            .into_iter()
+            .filter(|b| b.height() >= MIN_TEXT_HEIGHT && b.width() >= b.height() / 2)
+            .collect();
+        boxes.sort_by_key(|b| (b.y0, b.x0));
+        boxes.truncate(max_regions);
+        let mut read: Vec<TextLine> = Vec::new();
+        let mut lines = Vec::new();
+        for batch in boxes.chunks(BATCH * 2) {
+            // Wider margins than the data page's: the region finder trims a word's last letter
+            // on a light scan, and a bill's lines stand apart.
+            let crops: Vec<RgbImage> = batch
+                .iter()
+                .map(|b| crop_with_margin(&page, *b, b.height() * 4 / 5 + 2, b.height() / 4 + 1))
+                .collect();
+            for (b, (text, confidence)) in
+                batch.iter().zip(self.recogniser.recognise_texts(&crops)?)
+            {
+                if !text.is_empty() {
+                    read.push(TextLine {
+                        text,
+                        confidence,
+                        x0: b.x0,
+                        y0: b.y0,
+                        x1: b.x1,
+                        y1: b.y1,
+                    });
+                }
+            }
+            lines = join_rows(&read, page.width());
+            if enough(&lines) {
+                break;
+            }
+        }
+        Ok(lines)
+    }
+}
+
+/// Regions whose vertical middles fall within each other's height are one line of the page;
+/// each region is a cell of it, left to right.
+fn join_rows(regions: &[TextLine], page_width: u32) -> Vec<Vec<PageCell>> {
+    let mut sorted: Vec<&TextLine> = regions.iter().collect();
+    sorted.sort_by_key(|l| (l.y0 + l.y1, l.x0));
+    let mut rows: Vec<Vec<&TextLine>> = Vec::new();
+    for region in sorted {
+        let middle = (region.y0 + region.y1) / 2;
+        match rows.last_mut() {
+            Some(row) if row.iter().any(|r| (r.y0..r.y1).contains(&middle)) => row.push(region),
+            _ => rows.push(vec![region]),
+        }
+    }
+    let width = page_width.max(1) as f32;
+    rows.into_iter()
+        .map(|mut row| {
+            row.sort_by_key(|r| r.x0);
+            row.iter()
+                .map(|r| PageCell {
+                    x: r.x0 as f32 / width,
+                    text: r.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The order regions are read in, in batches of at most [`BATCH`]: field-sized regions at

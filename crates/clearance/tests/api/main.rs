@@ -32,6 +32,7 @@ mod lookups;
 mod nodes;
 mod outbox_gaps;
 mod platform;
+mod proof_of_address;
 mod reports;
 mod retention;
 mod screening;

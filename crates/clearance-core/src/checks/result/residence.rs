@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::document::NotProcessedReason;
 use super::outcome::{DateParts, Verdict};
 
 /// `breakdown` of `proof_of_address_check`.
@@ -14,6 +15,14 @@ pub struct ProofOfAddressBreakdown {
     pub client_validation: PoaClientValidation,
     pub content_analysis: PoaContentAnalysis,
     pub geolocation_analysis: GeolocationAnalysis,
+    /// How the text was read, `text_layer` (a PDF's own text) or `ocr` (live checks; Clearance's
+    /// own key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_source: Option<String>,
+    /// Why the document could not be analysed, when that made the outcome `not_processed`
+    /// (Clearance's own key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_processed_reason: Option<NotProcessedReason>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
