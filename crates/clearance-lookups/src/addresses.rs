@@ -173,22 +173,11 @@ impl AddressIndex {
         if pc.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let mut place: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Should,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.postcode, &pc),
-                IndexRecordOption::Basic,
-            )),
-        )];
+        let mut place: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, schema::term(f.postcode, &pc))];
         let district = (country == "GB").then(|| uk_outward(&pc)).flatten();
         if let Some(d) = &district {
-            place.push((
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.district, d),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            place.push((Occur::Should, schema::term(f.district, d)));
         }
         let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for word in &street {
@@ -209,13 +198,7 @@ impl AddressIndex {
             }
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.country, &country),
-                    IndexRecordOption::Basic,
-                )),
-            ),
+            (Occur::Must, schema::term(f.country, &country)),
             (Occur::Must, Box::new(BooleanQuery::new(place))),
         ];
         if !words.is_empty() {
@@ -276,20 +259,8 @@ impl AddressIndex {
         let district_covered = match &district {
             Some(d) => {
                 let covered = BooleanQuery::new(vec![
-                    (
-                        Occur::Must,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.district, d),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>,
-                    ),
-                    (
-                        Occur::Must,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.precision, "postcode"),
-                            IndexRecordOption::Basic,
-                        )),
-                    ),
+                    (Occur::Must, schema::term(f.district, d)),
+                    (Occur::Must, schema::term(f.precision, "postcode")),
                 ]);
                 searcher.search(&covered, &Count)? > 0
             }
@@ -334,27 +305,9 @@ impl AddressIndex {
         let f = self.fields;
         let key = postcode_key(country, postal_code);
         let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.postcode, &key),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
-            ),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.precision, "postcode"),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.country, country),
-                    IndexRecordOption::Basic,
-                )),
-            ),
+            (Occur::Must, schema::term(f.postcode, &key)),
+            (Occur::Must, schema::term(f.precision, "postcode")),
+            (Occur::Must, schema::term(f.country, country)),
         ]);
         let searcher = self.reader.searcher();
         let Some((_, address)) = searcher

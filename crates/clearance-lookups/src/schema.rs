@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{TextAnalyzer, WhitespaceTokenizer};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 /// The tokenizer of every word field.
 pub const WORDS: &str = "clearance_words";
@@ -64,4 +65,13 @@ pub fn reader(index: &Index) -> tantivy::Result<IndexReader> {
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
+}
+
+/// A query for documents whose `field` holds exactly `text` (an untokenised field, or one word
+/// of a words field).
+pub fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
 }
