@@ -15,8 +15,22 @@ pub(crate) const PAGE_W: f32 = 595.28;
 pub(crate) const PAGE_H: f32 = 841.89;
 pub(crate) const LAYOUTS: [&str; 3] = ["classic", "banded", "slip"];
 
-static REGULAR: &[u8] = include_bytes!("../../clearance-reports/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../clearance-reports/fonts/DejaVuSans-Bold.ttf");
+/// Each design is set in its own family (regular, bold): bills come in many typefaces, and a
+/// reader tuned on one would not be tested by the others.
+static FAMILIES: [(&[u8], &[u8]); 3] = [
+    (
+        include_bytes!("../fonts/DejaVuSerif.ttf"),
+        include_bytes!("../fonts/DejaVuSerif-Bold.ttf"),
+    ),
+    (
+        include_bytes!("../../clearance-reports/fonts/DejaVuSans.ttf"),
+        include_bytes!("../../clearance-reports/fonts/DejaVuSans-Bold.ttf"),
+    ),
+    (
+        include_bytes!("../fonts/DejaVuSansCondensed.ttf"),
+        include_bytes!("../fonts/DejaVuSansCondensed-Bold.ttf"),
+    ),
+];
 
 type Rgb = [u8; 3];
 const INK: Rgb = [20, 20, 20];
@@ -38,8 +52,9 @@ enum Op {
     Rule(f32, f32, f32, f32, Rgb, bool),
 }
 
+/// The drawing operations and the design's font family (an index into [`FAMILIES`]).
 #[derive(Default)]
-pub(crate) struct Page(Vec<Op>);
+pub(crate) struct Page(Vec<Op>, usize);
 
 impl Page {
     fn text(&mut self, x: f32, y: f32, pen: Pen, text: &str) {
@@ -168,7 +183,7 @@ fn footer(p: &mut Page, c: &Content, rgb: Rgb) {
 
 /// Lays `truth` out in design `layout` (modulo the number of designs).
 pub(crate) fn lay_out(truth: &Truth, c: &Content, layout: usize) -> Page {
-    let mut p = Page::default();
+    let mut p = Page(Vec::new(), layout % FAMILIES.len());
     let issued = |style| date(truth.issue_date, style);
     let bank = truth.document_type == "bank_statement";
     let (right, wide, facts_h) = (PAGE_W - 48.0, PAGE_W - 96.0, 15.0 * c.facts.len() as f32);
@@ -285,7 +300,8 @@ fn fill(rgb: Rgb) -> Fill {
 /// the page) if there is one.
 pub(crate) fn pdf(page: &Page, picture: Option<Vec<u8>>) -> Result<Vec<u8>, GenError> {
     let font = |bytes: &'static [u8]| Font::new(bytes.into(), 0).ok_or(GenError::from("font"));
-    let (regular, bold) = (font(REGULAR)?, font(BOLD)?);
+    let (regular, bold) = FAMILIES[page.1 % FAMILIES.len()];
+    let (regular, bold) = (font(regular)?, font(bold)?);
     let mut document = Document::new();
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("page size")?;
     let mut pdf_page = document.start_page_with(settings);
