@@ -182,6 +182,15 @@ pub enum RegistryRecord {
         company_id: String,
         officer: Officer,
     },
+    /// A consolidation parent from GLEIF's relationship data, between two LEIs: joined to the
+    /// companies whose `lei` they name when the index is built.
+    #[serde(rename_all = "camelCase")]
+    LeiParent {
+        child_lei: String,
+        parent_lei: String,
+        /// `IS_DIRECTLY_CONSOLIDATED_BY` or `IS_ULTIMATELY_CONSOLIDATED_BY`.
+        relationship: String,
+    },
 }
 
 /// How precise an imported address record is.

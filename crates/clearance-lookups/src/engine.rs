@@ -25,7 +25,7 @@ use crate::dataset::read_chunk;
 
 /// Changes whenever the index layout or the normalisation does, so that indexes a node built
 /// with an older version are rebuilt rather than searched with different rules.
-const INDEX_FORMAT: &str = "lookups-index-2";
+const INDEX_FORMAT: &str = "lookups-index-3";
 
 /// What a built index covers; written last into its folder, so its presence says the folder
 /// is complete.
@@ -248,6 +248,7 @@ fn build(
         .collect();
     // Owners and officers first: registers publish them apart from the companies.
     let mut people: HashMap<String, (Vec<Owner>, Vec<Officer>)> = HashMap::new();
+    let mut parents: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for d in &registries {
         for chunk in chunks_of(d)? {
             read_chunk(&chunk, |r: RegistryRecord| match r {
@@ -258,9 +259,36 @@ fn build(
                     company_id,
                     officer,
                 } => people.entry(company_id).or_default().1.push(officer),
+                RegistryRecord::LeiParent {
+                    child_lei,
+                    parent_lei,
+                    relationship,
+                } => parents
+                    .entry(child_lei)
+                    .or_default()
+                    .push((parent_lei, relationship)),
                 RegistryRecord::Company(_) => {}
             })
             .map_err(internal)?;
+        }
+    }
+    // Parents are named by LEI: their names come from the companies that carry those LEIs.
+    let mut lei_names: HashMap<String, (String, String)> = HashMap::new();
+    if !parents.is_empty() {
+        let wanted: std::collections::HashSet<&String> =
+            parents.values().flatten().map(|(lei, _)| lei).collect();
+        for d in &registries {
+            for chunk in chunks_of(d)? {
+                read_chunk(&chunk, |r: RegistryRecord| {
+                    if let RegistryRecord::Company(c) = r
+                        && let Some(lei) = &c.lei
+                        && wanted.contains(lei)
+                    {
+                        lei_names.insert(lei.clone(), (c.name.clone(), c.incorporation_country));
+                    }
+                })
+                .map_err(internal)?;
+            }
         }
     }
     let mut companies =
@@ -281,6 +309,13 @@ fn build(
                 if let Some((owners, officers)) = people.remove(&company.id) {
                     company.owners.extend(owners);
                     company.officers.extend(officers);
+                }
+                if let Some(of_company) = company.lei.as_ref().and_then(|l| parents.get(l)) {
+                    company.owners.extend(
+                        of_company
+                            .iter()
+                            .map(|(lei, kind)| parent_owner(lei, kind, &lei_names)),
+                    );
                 }
                 coverage
                     .company_countries
@@ -331,6 +366,30 @@ fn build(
         addresses,
         coverage,
     })
+}
+
+/// A consolidation parent as an owner: the parent's name when its LEI record was imported,
+/// else its LEI.
+fn parent_owner(lei: &str, relationship: &str, names: &HashMap<String, (String, String)>) -> Owner {
+    let ultimate = relationship.contains("ULTIMATELY");
+    let (name, country) = names.get(lei).map_or((lei.to_owned(), None), |(n, c)| {
+        (n.clone(), Some(c.clone()))
+    });
+    Owner {
+        kind: "parent_company".into(),
+        role: if ultimate {
+            "Ultimate parent"
+        } else {
+            "Direct parent"
+        }
+        .into(),
+        entity_type: "company".into(),
+        entity_name: name,
+        ownership_type: Some("accounting_consolidation".into()),
+        country_of_residence: country,
+        ownership_structure: Some(if ultimate { "indirect" } else { "direct" }.into()),
+        ..Owner::default()
+    }
 }
 
 fn unsupported(

@@ -22,7 +22,8 @@ pub enum RegistriesCommand {
     /// Import company register files into one dataset, replacing the dataset of that name.
     /// Formats: companies-house-csv (BasicCompanyData), psc-jsonl (persons with significant
     /// control snapshot), officers-dat (Companies House officer appointments), gleif-xml (LEI-CDF
-    /// golden copy), clearance-jsonl (this server's own record lines, for any other register).
+    /// golden copy), gleif-rr-xml (GLEIF relationship records: consolidation parents),
+    /// clearance-jsonl (this server's own record lines, for any other register).
     Import(ImportArgs),
     /// List the imported datasets, registers and address data both.
     List,
@@ -168,6 +169,13 @@ pub async fn import(
                 officers::read(reader, &date, &mut push_registry)
             }
             (DatasetKind::Registry, "gleif-xml") => gleif::read(reader, &date, &mut push_registry),
+            (DatasetKind::Registry, "gleif-rr-xml") => gleif::read_relationships(reader, &mut |r| {
+                push_registry(RegistryRecord::LeiParent {
+                    child_lei: r.child_lei,
+                    parent_lei: r.parent_lei,
+                    relationship: r.relationship_type,
+                })
+            }),
             (DatasetKind::Registry, "clearance-jsonl") => {
                 json_lines::<RegistryRecord>(reader, &mut push_registry)
             }
@@ -207,7 +215,7 @@ pub async fn import(
                 }
             }
             (DatasetKind::Registry, other) => bail!(
-                "unknown register format {other:?}: companies-house-csv, psc-jsonl, officers-dat, gleif-xml or clearance-jsonl"
+                "unknown register format {other:?}: companies-house-csv, psc-jsonl, officers-dat, gleif-xml, gleif-rr-xml or clearance-jsonl"
             ),
         }
         .with_context(|| format!("reading {}", path.display()))?;
@@ -255,6 +263,7 @@ fn default_name(format: &str, country: Option<&str>) -> Option<String> {
         "psc-jsonl" => "companies-house-psc".into(),
         "officers-dat" => "companies-house-officers".into(),
         "gleif-xml" => "gleif".into(),
+        "gleif-rr-xml" => "gleif-relationships".into(),
         "onspd" => "onspd".into(),
         "os-open-names" => "os-open-names".into(),
         "openaddresses-csv" => format!("openaddresses-{}", country?.to_ascii_lowercase()),

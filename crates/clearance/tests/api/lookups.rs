@@ -335,3 +335,60 @@ async fn a_new_import_reaches_every_node_sharing_the_database() {
         );
     }
 }
+
+#[tokio::test]
+async fn gleif_consolidation_parents_are_owners_of_the_companies_with_those_leis() {
+    let app = TestApp::spawn().await;
+    // GLEIF's relationship sample: 010CMKZ3VON21WF2ZD45 is directly consolidated by
+    // ZZG38T0MDR3QY1ETUA76 and ultimately by 3C7474T6CDKPR9K6YT90. Its LEI records are not in
+    // the samples, so two companies carrying those LEIs are written in the server's own format.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("companies.jsonl");
+    let company = |number: &str, name: &str, lei: &str| {
+        json!({
+            "record": "company", "id": company_id("GB", number), "name": name,
+            "registrationNumber": number, "incorporationCountry": "GB", "active": true,
+            "lei": lei, "createdAt": "2026-01-01T00:00:00.000Z",
+            "updatedAt": "2026-01-01T00:00:00.000Z"
+        })
+    };
+    std::fs::write(
+        &path,
+        format!(
+            "{}\n{}\n",
+            company("ZZ000001", "CHILD TRADING LTD", "010CMKZ3VON21WF2ZD45"),
+            company("ZZ000002", "PARENT HOLDINGS PLC", "ZZG38T0MDR3QY1ETUA76")
+        ),
+    )
+    .unwrap();
+    let mut own = args("clearance-jsonl", &[path]);
+    own.name = Some("own".into());
+    import(app.store.as_ref(), DatasetKind::Registry, &own, 1)
+        .await
+        .unwrap();
+    import(
+        app.store.as_ref(),
+        DatasetKind::Registry,
+        &args(
+            "gleif-rr-xml",
+            &[shared("registries/gleif/rr_2023-06-05_sample10.xml")],
+        ),
+        1,
+    )
+    .await
+    .unwrap();
+    let r = app
+        .get(&format!(
+            "/v1/lookup/companies/{}",
+            company_id("GB", "ZZ000001")
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let owners = r.body["owners"].as_array().cloned().unwrap_or_default();
+    assert_eq!(owners.len(), 2, "{owners:?}");
+    assert_eq!(owners[0]["type"], "parent_company");
+    assert_eq!(owners[0]["role"], "Direct parent");
+    assert_eq!(owners[0]["entityName"], "PARENT HOLDINGS PLC");
+    assert_eq!(owners[1]["role"], "Ultimate parent");
+    assert_eq!(owners[1]["entityName"], "3C7474T6CDKPR9K6YT90");
+}
