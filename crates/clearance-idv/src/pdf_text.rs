@@ -146,3 +146,51 @@ fn into_lines(mut glyphs: Vec<Shown>, page_width: f64) -> Vec<Vec<PageCell>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyphs(text: &str, x: f64, y: f64, size: f64, advance: f64) -> Vec<Shown> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Shown {
+                x: x + advance * i as f64,
+                y,
+                size,
+                text: c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn glyphs_become_lines_of_cells() {
+        let mut shown = glyphs("Mr John Smith", 50.0, 100.0, 10.0, 6.0);
+        // A value far to the right on the same baseline is another cell.
+        shown.extend(glyphs("Account 1234", 350.0, 100.5, 10.0, 6.0));
+        // Two runs placed apart by a word's gap (no space glyph) keep a space.
+        shown.extend(glyphs("12", 50.0, 114.0, 10.0, 6.0));
+        shown.extend(glyphs("Willow", 72.0, 114.0, 10.0, 6.0));
+        let lines = into_lines(shown, 595.0);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].len(), 2);
+        assert_eq!(lines[0][0].text, "Mr John Smith");
+        assert_eq!(lines[0][1].text, "Account 1234");
+        assert!((lines[0][1].x - 350.0 / 595.0).abs() < 1e-4);
+        assert_eq!(lines[1][0].text, "12 Willow");
+    }
+
+    #[test]
+    fn what_is_not_a_pdf_gives_none_and_never_panics() {
+        assert!(pdf_text_lines(b"not a pdf").is_none());
+        let mut seed: u64 = 7;
+        for n in 0..200 {
+            let mut bytes = b"%PDF-1.7\n".to_vec();
+            for _ in 0..(n * 7 % 300) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                bytes.push((seed >> 56) as u8);
+            }
+            let _ = pdf_text_lines(&bytes);
+        }
+    }
+}

@@ -576,3 +576,37 @@ mod tests {
         assert_eq!(e.issue_date, None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any date written in the forms bills use reads back as itself.
+        #[test]
+        fn written_dates_read_back(days in 0i64..40_000, form in 0usize..4) {
+            let date = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default() + chrono::Days::new(days as u64);
+            let text = match form {
+                0 => date.format("Date of issue: %-d %B %Y").to_string(),
+                1 => date.format("Statement date %d/%m/%Y").to_string(),
+                2 => date.format("Bill date: %d %b %Y").to_string(),
+                _ => date.format("%Y-%m-%d").to_string(),
+            };
+            prop_assert_eq!(parse_date_in(&text, "GB"), Some(date));
+        }
+
+        /// No line of text makes the reader panic.
+        #[test]
+        fn any_text_is_read_without_panic(lines in proptest::collection::vec(".{0,60}", 0..12)) {
+            let rows: Vec<TextRow> = lines
+                .into_iter()
+                .map(|text| vec![TextCell { x: 0.1, text }])
+                .collect();
+            let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
+            let _ = extract(&rows, "GB", today);
+            let _ = extract(&rows, "US", today);
+        }
+    }
+}
