@@ -2,6 +2,7 @@
 //! statement says ([`extract`]) and how that compares with the client ([`grade`]). Reading the
 //! text (a PDF's text layer, or OCR) is the engine's work; nothing here reads files.
 
+pub mod dates;
 pub mod extract;
 
 use chrono::NaiveDate;
