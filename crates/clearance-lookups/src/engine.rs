@@ -151,8 +151,20 @@ impl LookupEngine {
         match loaded {
             Some(loaded) if !due => Ok(loaded),
             Some(loaded) if loaded.coverage.datasets > 0 => {
-                let engine = self.clone();
-                if self.inner.building.try_lock().is_ok() {
+                // The check is marked done before it runs: searches arriving meanwhile answer
+                // from the loaded index instead of each starting a check of their own.
+                let claimed = {
+                    let mut state = self.inner.state.write().await;
+                    let still_due = state
+                        .checked
+                        .is_none_or(|at| at.elapsed() >= self.inner.check_every);
+                    if still_due {
+                        state.checked = Some(Instant::now());
+                    }
+                    still_due
+                };
+                if claimed {
+                    let engine = self.clone();
                     tokio::spawn(async move {
                         if let Err(e) = engine.refresh().await {
                             tracing::warn!(error = %e, "the lookup index could not be rebuilt");
