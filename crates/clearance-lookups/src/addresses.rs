@@ -169,7 +169,8 @@ impl AddressIndex {
         let f = self.fields;
         let country = query.country.to_ascii_uppercase();
         let pc = postcode_key(&country, &query.postal_code);
-        let (street, numbers) = street_words(&query.line);
+        let (mut street, numbers) = street_words(&query.line);
+        street.truncate(crate::companies::MAX_QUERY_WORDS);
         if pc.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }

@@ -17,6 +17,8 @@ use crate::schema;
 
 /// Candidates read from tantivy per search before ranking.
 const CANDIDATES: usize = 400;
+/// Words of a query searched at most (company names rarely have more than eight).
+pub const MAX_QUERY_WORDS: usize = 12;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -130,7 +132,9 @@ impl CompanyIndex {
 
     /// Companies of `country` whose names match `name`, best first.
     pub fn search(&self, name: &str, country: &str, limit: usize) -> tantivy::Result<Vec<Company>> {
-        let query_words = company_words(name);
+        // Each word costs a fuzzy term expansion: a name is searched by its first words only.
+        let mut query_words = company_words(name);
+        query_words.truncate(MAX_QUERY_WORDS);
         if query_words.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
@@ -332,6 +336,23 @@ mod tests {
                 .search("Sainsbury", "GB", 10)
                 .unwrap_or_default()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_long_query_is_searched_by_its_first_words() {
+        let index = index();
+        let long = format!("Tesco Stores {}", "wordy ".repeat(80));
+        let found = index
+            .search(&long, "GB", 10)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(found.is_empty(), "the extra words must still match");
+        let found = index
+            .search(&"tesco ".repeat(80), "GB", 10)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            found.is_empty(),
+            "one word of a name cannot meet twelve of the query"
         );
     }
 
