@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clearance_idv::DocumentImage;
-use clearance_idv::face::{Descriptor, FaceAnalyser, align};
+use clearance_idv::face::{AntiSpoof, Descriptor, FaceAnalyser, align, spoof};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let models = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/face"));
     let analyser = FaceAnalyser::load(&models)?;
+    let anti_spoof = AntiSpoof::load(&models)?;
     let mut described: Vec<(String, Descriptor)> = Vec::new();
     for path in &args {
         let bytes = std::fs::read(path)?;
@@ -45,6 +46,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
             let age = analyser.estimate_age(image.rgb(), face)?;
             println!("    age {age:.1}");
+            let started = Instant::now();
+            let live = anti_spoof.live_probability(image.rgb(), face)?;
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            println!("    live {live:.3} ({ms:.1} ms)");
             if let Some(dir) = &chips {
                 let stem2 = PathBuf::from(path);
                 let stem2 = stem2.file_stem().and_then(|s| s.to_str()).unwrap_or("face");
@@ -53,6 +58,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let stem = PathBuf::from(path);
                 let stem = stem.file_stem().and_then(|s| s.to_str()).unwrap_or("face");
                 align::chip(image.rgb(), face).save(dir.join(format!("{stem}-{i}.png")))?;
+                for (_, scale) in anti_spoof.nets() {
+                    spoof::crop(image.rgb(), face, scale)
+                        .save(dir.join(format!("spoof_{stem}-{i}_{scale}.png")))?;
+                }
             }
             described.push((format!("{path}#{i}"), descriptor));
         }

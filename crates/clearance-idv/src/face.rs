@@ -6,6 +6,8 @@ pub mod age;
 pub mod align;
 pub mod detect;
 pub mod encode;
+pub mod pth;
+pub mod spoof;
 mod tfjs;
 
 use std::path::Path;
@@ -15,6 +17,8 @@ use image::RgbImage;
 pub use age::AgeEstimator;
 pub use detect::{DetectedFace, FaceDetector, Point, Pose};
 pub use encode::{CHIP_SIZE, DESCRIPTOR_LEN, FaceEncoder};
+pub use spoof::AntiSpoof;
+pub use tfjs::Weight;
 
 use crate::error::Result;
 

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use clearance_idv::DocumentImage;
+use clearance_idv::face::spoof::{MODEL_FILES, MiniFasNet};
 use clearance_idv::face::{
-    AgeEstimator, Descriptor, FaceAnalyser, FaceDetector, FaceEncoder, align,
+    AgeEstimator, AntiSpoof, Descriptor, FaceAnalyser, FaceDetector, FaceEncoder, align, pth,
 };
 use image::{Rgb, RgbImage};
 use serde_json::Value;
@@ -114,6 +115,83 @@ fn the_detector_reproduces_the_reference_boxes() {
             );
         }
     }
+}
+
+/// The class probabilities of an independent NumPy forward pass over the state dicts read by
+/// Python's `pickle` (`bench/faces/reference/minifasnet_reference.py`), for both networks on
+/// every crop.
+#[test]
+fn the_anti_spoof_nets_reproduce_the_reference_probabilities() {
+    let nets: Vec<(&str, MiniFasNet)> = MODEL_FILES
+        .iter()
+        .map(|(file, _)| {
+            (
+                *file,
+                MiniFasNet::load(&models().join(file)).expect("loads"),
+            )
+        })
+        .collect();
+    let reference = json("minifasnet_reference.json");
+    let crops = reference.as_object().expect("object");
+    assert!(crops.len() >= 9, "every crop has a reference");
+    for (name, expected) in crops {
+        let crop = load(&format!("faces/{name}"));
+        for (file, net) in &nets {
+            let got = net.probabilities(&crop).expect("runs");
+            let want = expected[*file].as_array().expect("array");
+            assert_eq!(got.len(), want.len(), "{name} {file}: classes");
+            for (g, w) in got.iter().zip(want) {
+                let w = w.as_f64().expect("number") as f32;
+                assert!((g - w).abs() < 1e-3, "{name} {file}: {got:?} vs {want:?}");
+            }
+        }
+    }
+}
+
+/// The upstream project's own samples, through our detector and crops: the live face is
+/// live, the photo of a screen is not (its authors' labels: `T` true, `F` fake).
+#[test]
+fn the_anti_spoof_nets_tell_the_upstream_samples_apart() {
+    let analyser = FaceAnalyser::load(&models()).expect("models load");
+    let anti_spoof = AntiSpoof::load(&models()).expect("anti-spoof loads");
+    let live = |name: &str| {
+        let image = load(&format!("faces/{name}"));
+        let faces = analyser.detect(&image, 0.6).expect("detects");
+        assert_eq!(faces.len(), 1, "{name}: one face");
+        anti_spoof
+            .live_probability(&image, &faces[0])
+            .expect("scores")
+    };
+    let real = live("minivision_sample_t1.jpg");
+    let fake = live("minivision_sample_f2.jpg");
+    assert!(real > 0.9, "live sample scored {real}");
+    assert!(fake < 0.1, "attack sample scored {fake}");
+}
+
+/// A state dict reader must refuse what it cannot read with a reason, never panic.
+#[test]
+fn the_state_dict_reader_refuses_damaged_files() {
+    let bytes = std::fs::read(models().join(MODEL_FILES[0].0)).expect("model");
+    let full = pth::parse(&bytes).expect("the vendored file parses");
+    assert!(
+        full.contains_key("conv1.conv.weight"),
+        "module. prefix dropped"
+    );
+    for cut in [
+        0,
+        1,
+        10,
+        100,
+        1_000,
+        10_000,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ] {
+        assert!(pth::parse(&bytes[..cut]).is_err(), "cut at {cut} parsed");
+    }
+    let mut flipped = bytes.clone();
+    flipped[2] ^= 0xff;
+    assert!(pth::parse(&flipped).is_err(), "a wrong magic number parsed");
 }
 
 /// The only face of an image, described.
@@ -246,4 +324,26 @@ fn the_aligned_chip_levels_the_eyes() {
     // landmarks' own noise at this size.
     assert!((r.y - l.y).abs() < 5.0, "eyes at {} and {}", r.y, l.y);
     assert!((l.x - r.x - 52.0).abs() < 8.0, "eye distance {}", l.x - r.x);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Bytes changed in a real state dict's pickles (its first 60 KB) are read or refused, never a panic, and
+    /// every tensor read has as many values as its shape says.
+    #[test]
+    fn the_state_dict_reader_survives_changed_bytes(
+        changes in proptest::collection::vec((0usize..60_000, 0u8..=255), 1..8),
+    ) {
+        let mut bytes = std::fs::read(models().join(MODEL_FILES[1].0)).expect("model");
+        for (at, value) in changes {
+            let at = at % bytes.len();
+            bytes[at] = value;
+        }
+        if let Ok(tensors) = pth::parse(&bytes) {
+            for w in tensors.values() {
+                proptest::prop_assert_eq!(w.values.len(), w.shape.iter().product::<usize>());
+            }
+        }
+    }
 }

@@ -18,6 +18,11 @@ pub struct Weight {
 pub struct Weights(HashMap<String, Weight>);
 
 impl Weights {
+    /// Tensors read by another reader (see `pth`).
+    pub fn new(tensors: HashMap<String, Weight>) -> Weights {
+        Weights(tensors)
+    }
+
     /// Loads `manifest` and the shards it lists (paths relative to the manifest's folder).
     pub fn load(manifest: &Path) -> Result<Weights> {
         let bad = |e: String| IdvError::Model(format!("{}: {e}", manifest.display()));
