@@ -110,12 +110,14 @@ pub struct PhotoRefusal {
 }
 
 /// Inspects live photos at upload (live keys): exactly one face, large enough, facing the
-/// camera, lit. Implemented by the face engine; a server without one accepts every photo.
+/// camera, lit, and, with `liveness` (the upload's `performLivenessCheck`), not plainly a print
+/// or a screen. Implemented by the face engine; a server without one accepts every photo.
 #[async_trait::async_trait]
 pub trait FaceInspector: Send + Sync {
     /// `Ok(None)` when the photo passes, `Ok(Some(refusal))` when it does not.
     async fn inspect(
         &self,
         image: Vec<u8>,
+        liveness: bool,
     ) -> Result<Option<PhotoRefusal>, crate::checks::analyser::TransientError>;
 }

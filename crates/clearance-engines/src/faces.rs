@@ -6,9 +6,9 @@
 //!
 //! Faces are found and described by `clearance-idv` on a blocking thread. Two faces are one
 //! person when their descriptors are closer than the configured distance; the similarity
-//! score maps that distance onto 0–100 so that the threshold sits at 50. What is not measured
-//! yet says so: `authenticityAnalysis` (anti-spoofing) is `not_processed` until a passive
-//! anti-spoof model is wired in.
+//! score maps that distance onto 0–100 so that the threshold sits at 50. Whether a photo is of
+//! a live face or of a print or a screen is MiniFASNet's live probability against a threshold:
+//! a signal, reported as `authenticityAnalysis`, not certified presentation-attack detection.
 
 mod age;
 mod identity;
@@ -22,12 +22,14 @@ use async_trait::async_trait;
 use clearance_core::blobs::blob_key;
 use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
 use clearance_core::checks::kinds::CheckType;
-use clearance_core::checks::result::{EngineInfo, ModelFile, Outcome, Verdict};
+use clearance_core::checks::result::{
+    EngineInfo, ImageAuthenticity, LivenessScore, ModelFile, Outcome, Verdict,
+};
 use clearance_core::faces::{FaceInspector, PhotoRefusal};
 use clearance_core::resources::document::{Document, Side};
 use clearance_core::store::Resource;
 use clearance_idv::face::{
-    DEFAULT_MATCH_DISTANCE, Descriptor, DetectedFace, ENCODER_DIR, FaceAnalyser, detect,
+    DEFAULT_MATCH_DISTANCE, Descriptor, DetectedFace, ENCODER_DIR, FaceAnalyser, detect, spoof,
 };
 use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::{DecodeLimits, DocumentImage};
@@ -54,6 +56,12 @@ pub struct FaceSettings {
     pub max_roll_degrees: f32,
     /// The nose may sit this far (in eye distances) from the eyes' midpoint along the eye line.
     pub max_yaw: f32,
+    /// A face is taken for live (not a print or a screen) when the anti-spoof nets give it at
+    /// least this probability; below it the authenticity analyses say attention.
+    pub live_threshold: f32,
+    /// With `performLivenessCheck`, a live photo whose live probability is below this (both
+    /// nets sure it is a print or a screen) is refused at upload.
+    pub spoof_refuse_below: f32,
 }
 
 impl Default for FaceSettings {
@@ -67,6 +75,8 @@ impl Default for FaceSettings {
             document_lines: 12,
             max_roll_degrees: 30.0,
             max_yaw: 0.3,
+            live_threshold: 0.5,
+            spoof_refuse_below: 0.05,
         }
     }
 }
@@ -90,6 +100,8 @@ pub fn model_files(dir: &Path) -> std::io::Result<Vec<ModelFile>> {
             "MIT",
         ),
         (Path::new(ENCODER_DIR).join("age_gender_model.bin"), "MIT"),
+        (PathBuf::from(spoof::MODEL_FILES[0].0), "Apache-2.0"),
+        (PathBuf::from(spoof::MODEL_FILES[1].0), "Apache-2.0"),
     ];
     files
         .into_iter()
@@ -204,10 +216,16 @@ impl FaceEngine {
 
 #[async_trait]
 impl FaceInspector for FaceEngine {
-    async fn inspect(&self, image: Vec<u8>) -> Result<Option<PhotoRefusal>, TransientError> {
+    async fn inspect(
+        &self,
+        image: Vec<u8>,
+        liveness: bool,
+    ) -> Result<Option<PhotoRefusal>, TransientError> {
         let settings = self.settings.clone();
-        self.blocking(move |analyser, _| inspect::inspect_photo(analyser, &image, &settings))
-            .await
+        self.blocking(move |analyser, _| {
+            inspect::inspect_photo(analyser, &image, liveness, &settings)
+        })
+        .await
     }
 }
 
@@ -292,18 +310,46 @@ fn face_of_photo(
     Ok(main.clone())
 }
 
-/// The descriptor of a live photo's face (see [`face_of_photo`]).
+/// A live photo's face: its descriptor and how likely it is a live face.
+#[derive(Clone, Debug)]
+struct PhotoFace {
+    descriptor: Descriptor,
+    /// The anti-spoof nets' live probability, 0–1.
+    live: f32,
+}
+
+/// The descriptor and live probability of a live photo's face (see [`face_of_photo`]).
 fn describe_photo(
     analyser: &FaceAnalyser,
     bytes: &[u8],
     settings: &FaceSettings,
-) -> Result<Descriptor, &'static str> {
+) -> Result<PhotoFace, &'static str> {
     let image = DocumentImage::decode_with_limits(bytes, DecodeLimits::default())
         .map_err(|_| "image_unreadable")?;
     let face = face_of_photo(analyser, &image, settings)?;
-    analyser
+    let descriptor = analyser
         .describe(image.rgb(), &face)
-        .map_err(|_| "face_detection_failed")
+        .map_err(|_| "face_detection_failed")?;
+    let live = analyser
+        .live_probability(image.rgb(), &face)
+        .map_err(|_| "anti_spoof_failed")?;
+    Ok(PhotoFace { descriptor, live })
+}
+
+/// The authenticity of a photo's face: clear only when the live probability reaches the
+/// threshold, with the probability as a 0–100 score.
+fn authenticity(live: f32, settings: &FaceSettings) -> ImageAuthenticity {
+    ImageAuthenticity {
+        spoofed_image_analysis: Verdict::passed(live >= settings.live_threshold),
+        breakdown: LivenessScore {
+            liveness_score: liveness_score(live),
+        },
+    }
+}
+
+/// A live probability as the 0–100 score the API reports.
+fn liveness_score(live: f32) -> u32 {
+    (live * 100.0).round().clamp(0.0, 100.0) as u32
 }
 
 /// The portrait on a document: the largest face (a ghost image is smaller).

@@ -44,24 +44,33 @@ impl Descriptor {
 /// (`bench/faces/README.md`), so a KYC default sits lower, where a false match is rarer.
 pub const DEFAULT_MATCH_DISTANCE: f32 = 0.5;
 
-/// The detector and the encoder together.
+/// The detector, the encoder, the age net and the anti-spoof nets together.
 pub struct FaceAnalyser {
     detector: FaceDetector,
     encoder: FaceEncoder,
     age: AgeEstimator,
+    anti_spoof: AntiSpoof,
 }
 
 /// Where each model lives inside the face model folder.
 pub const ENCODER_DIR: &str = "faceapi";
 
 impl FaceAnalyser {
-    /// Loads both models from `dir` (the detector at its top, the encoder in `faceapi/`).
+    /// Loads the models from `dir` (the detector and the anti-spoof nets at its top, the
+    /// encoder and the age net in `faceapi/`).
     pub fn load(dir: &Path) -> Result<FaceAnalyser> {
         Ok(FaceAnalyser {
             detector: FaceDetector::load(dir)?,
             encoder: FaceEncoder::load(&dir.join(ENCODER_DIR))?,
             age: AgeEstimator::load(&dir.join(ENCODER_DIR))?,
+            anti_spoof: AntiSpoof::load(dir)?,
         })
+    }
+
+    /// The probability (0–1) that one detected face of `image` is a live face rather than a
+    /// print or a screen (see [`spoof`]).
+    pub fn live_probability(&self, image: &RgbImage, face: &DetectedFace) -> Result<f32> {
+        self.anti_spoof.live_probability(image, face)
     }
 
     /// The faces in `image` scoring at least `min_score`, best first.

@@ -319,6 +319,15 @@ pub struct FaceArgs {
     /// is refused as turned away.
     #[arg(long, env = "CLEARANCE_FACE_MAX_YAW", default_value_t = 0.3)]
     pub face_max_yaw: f32,
+    /// A face is taken for live (not a print or a screen) when the anti-spoof nets give it at
+    /// least this probability (0–1); below it `authenticityAnalysis` says attention. See
+    /// bench/faces/README.md for what the default separates.
+    #[arg(long, env = "CLEARANCE_FACE_LIVE_THRESHOLD", default_value_t = 0.5)]
+    pub face_live_threshold: f32,
+    /// With `performLivenessCheck` (the default), a live photo whose live probability is below
+    /// this is refused at upload with `spoofed_image`; 0 turns the refusal off.
+    #[arg(long, env = "CLEARANCE_FACE_SPOOF_REFUSE", default_value_t = 0.05)]
+    pub face_spoof_refuse: f32,
     /// The youngest accepted age for live age estimation checks: `ageValidation` is clear only
     /// when the lower end of the estimated range reaches it.
     #[arg(long, env = "CLEARANCE_AGE_MINIMUM", default_value_t = 18)]

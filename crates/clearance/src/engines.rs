@@ -220,9 +220,13 @@ impl Analyser for LazyFaceEngine {
 impl FaceInspector for LazyFaceEngine {
     /// Without its models the engine cannot judge a photo: it is accepted (logged when the
     /// models failed to load), and the face check that uses it fails with the reason.
-    async fn inspect(&self, image: Vec<u8>) -> Result<Option<PhotoRefusal>, TransientError> {
+    async fn inspect(
+        &self,
+        image: Vec<u8>,
+        liveness: bool,
+    ) -> Result<Option<PhotoRefusal>, TransientError> {
         match self.engine().await {
-            Ok(engine) => engine.inspect(image).await,
+            Ok(engine) => engine.inspect(image, liveness).await,
             Err(_) => Ok(None),
         }
     }

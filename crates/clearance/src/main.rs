@@ -525,6 +525,15 @@ fn face_settings(args: &FaceArgs) -> anyhow::Result<clearance_engines::FaceSetti
         args.face_max_yaw.is_finite() && args.face_max_yaw >= 0.0,
         "CLEARANCE_FACE_MAX_YAW must be a share of the eye distance"
     );
+    for (value, name) in [
+        (args.face_live_threshold, "CLEARANCE_FACE_LIVE_THRESHOLD"),
+        (args.face_spoof_refuse, "CLEARANCE_FACE_SPOOF_REFUSE"),
+    ] {
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&value),
+            "{name} must be a probability between 0 and 1"
+        );
+    }
     Ok(clearance_engines::FaceSettings {
         match_distance: distance,
         min_detection_score: args.face_min_detection_score,
@@ -534,5 +543,7 @@ fn face_settings(args: &FaceArgs) -> anyhow::Result<clearance_engines::FaceSetti
         document_lines: args.face_document_lines,
         max_roll_degrees: args.face_max_roll_degrees,
         max_yaw: args.face_max_yaw,
+        live_threshold: args.face_live_threshold,
+        spoof_refuse_below: args.face_spoof_refuse,
     })
 }

@@ -43,11 +43,12 @@ impl Services {
         let client_id = request.client_id;
         self.require_client(scope, &client_id).await?;
         let accepted = accept_upload(input, &clearance_media::Policy::photo()).await?;
+        let perform_liveness_check = request.perform_liveness_check.unwrap_or(true);
         // Live keys: a photo a face check could not use is refused now, while the person is
         // still in front of the camera. Test keys keep the sandbox's anything-goes uploads.
         if let (Mode::Live, Some(inspector)) = (scope.mode, &self.face_inspector) {
             let verdict = inspector
-                .inspect(accepted.bytes.clone())
+                .inspect(accepted.bytes.clone(), perform_liveness_check)
                 .await
                 .map_err(|e| CoreError::internal(format!("face inspection: {}", e.0)))?;
             if let Some(refusal) = verdict {
@@ -67,7 +68,7 @@ impl Services {
         self.put_blob(&key, accepted.bytes).await?;
         let body = typed::encode(&LivePhoto {
             client_id: client_id.clone(),
-            perform_liveness_check: request.perform_liveness_check.unwrap_or(true),
+            perform_liveness_check,
             download_link: Some(format!("/livePhotos/{id}/download")),
             content_type: Some(content_type),
             size: Some(size as u64),

@@ -4,12 +4,12 @@
 use clearance_core::checks::analyser::{Analysis, CheckContext, TransientError};
 use clearance_core::checks::result::{
     AgeEstimationAnalysis, AgeEstimationBreakdown, AgeRange, Breakdown, CheckResult,
-    ImageAuthenticity, Verdict,
+    ImageAuthenticity, Outcome, Verdict,
 };
 use clearance_idv::face::FaceAnalyser;
 use clearance_idv::{DecodeLimits, DocumentImage};
 
-use super::{FaceEngine, FaceSettings, clear_or_attention, face_of_photo};
+use super::{FaceEngine, FaceSettings, authenticity, clear_or_attention, face_of_photo};
 
 impl FaceEngine {
     pub(super) async fn age(&self, ctx: &CheckContext) -> Result<Analysis, TransientError> {
@@ -21,17 +21,26 @@ impl FaceEngine {
         let ages = self
             .blocking(move |analyser, _| estimate_ages(analyser, &bytes, &settings))
             .await?;
-        let (verdict, range) = match ages {
-            Ok(ages) => {
+        let (verdict, range, authenticity_analysis) = match ages {
+            Ok((ages, live)) => {
                 let range = AgeBand::of(&ages);
                 let verdict = Verdict::passed(range.min >= self.settings.minimum_age as i32);
-                (verdict, range)
+                (verdict, range, authenticity(live, &self.settings))
             }
             Err(reason) => {
                 tracing::info!(check.id = %ctx.check_id, check.reason = reason, "age estimation finding");
-                (Verdict::Attention, AgeBand::default())
+                // Nothing was scored: the authenticity analysis says so, score 0.
+                (
+                    Verdict::Attention,
+                    AgeBand::default(),
+                    ImageAuthenticity::default(),
+                )
             }
         };
+        let spoofed = authenticity_analysis.spoofed_image_analysis == Verdict::Attention;
+        if spoofed {
+            tracing::info!(check.id = %ctx.check_id, check.reason = "spoofed_image", "age estimation finding");
+        }
         let breakdown = AgeEstimationBreakdown {
             age_estimation_analysis: AgeEstimationAnalysis {
                 age_validation: verdict,
@@ -41,29 +50,40 @@ impl FaceEngine {
                     age_max: range.max,
                 },
             },
-            // No anti-spoof model yet: said, not guessed (the score is 0 when not measured).
-            authenticity_analysis: ImageAuthenticity::default(),
+            authenticity_analysis,
             engine: Some(self.engine.clone()),
         };
+        // The age of a printed or on-screen face says nothing about who is in front of the
+        // camera.
+        let outcome = if spoofed {
+            Outcome::Attention
+        } else {
+            clear_or_attention(verdict)
+        };
         Ok(Analysis::Complete(Box::new(CheckResult::new(
-            clear_or_attention(verdict),
+            outcome,
             Breakdown::AgeEstimation(breakdown),
         ))))
     }
 }
 
-/// The age net's estimates for a live photo's face (see [`face_of_photo`]).
+/// The age net's estimates for a live photo's face (see [`face_of_photo`]), and the face's
+/// live probability.
 fn estimate_ages(
     analyser: &FaceAnalyser,
     bytes: &[u8],
     settings: &FaceSettings,
-) -> Result<Vec<f32>, &'static str> {
+) -> Result<(Vec<f32>, f32), &'static str> {
     let image = DocumentImage::decode_with_limits(bytes, DecodeLimits::default())
         .map_err(|_| "image_unreadable")?;
     let face = face_of_photo(analyser, &image, settings)?;
-    analyser
+    let ages = analyser
         .estimate_ages(image.rgb(), &face)
-        .map_err(|_| "age_estimation_failed")
+        .map_err(|_| "age_estimation_failed")?;
+    let live = analyser
+        .live_probability(image.rgb(), &face)
+        .map_err(|_| "anti_spoof_failed")?;
+    Ok((ages, live))
 }
 
 /// An age estimate and the range it is trusted within.

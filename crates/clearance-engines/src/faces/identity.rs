@@ -6,14 +6,15 @@ use clearance_core::checks::analyser::{Analysis, CheckContext, TransientError};
 use clearance_core::checks::result::{
     Breakdown, CheckResult, EngineInfo, EnrolledFaces, FaceAnalysis, FaceAuthentication,
     FaceAuthenticationBreakdown, FaceAuthenticationDetails, FaceMatched, FaceSimilarity,
-    IdentityBreakdown, IntegrityAnalysis, Outcome, PhotoAuthenticity, Verdict,
+    IdentityBreakdown, IntegrityAnalysis, LivenessScore, Outcome, PhotoAuthenticity, Verdict,
 };
 use clearance_core::faces::NewEnrolment;
+use clearance_core::resources::media::LivePhoto;
 use clearance_idv::face::{DESCRIPTOR_LEN, Descriptor};
 
 use super::{
-    FaceEngine, FaceSettings, clear_or_attention, describe_document, describe_photo, failed,
-    other_clients_faces,
+    FaceEngine, FaceSettings, PhotoFace, authenticity, describe_document, describe_photo, failed,
+    liveness_score, other_clients_faces,
 };
 
 impl FaceEngine {
@@ -41,10 +42,14 @@ impl FaceEngine {
             })
             .await?;
         let others = other_clients_faces(ctx);
+        // Photos stored before the field existed asked for it: ComplyCube's default is true.
+        let liveness_asked = clearance_core::typed::decode::<LivePhoto>(photo)
+            .map_or(true, |p| p.perform_liveness_check);
         let verdicts = IdentityVerdicts::judge(
             &document_face,
             &photo_face,
             others.as_deref(),
+            liveness_asked,
             &self.settings,
         );
         for reason in &verdicts.reasons {
@@ -52,11 +57,11 @@ impl FaceEngine {
         }
         let result = verdicts.result(self.engine.clone());
         match (result.outcome, photo_face) {
-            (Outcome::Clear, Ok(descriptor)) => Ok(Analysis::CompleteAndEnrol {
+            (Outcome::Clear, Ok(face)) => Ok(Analysis::CompleteAndEnrol {
                 result: Box::new(result),
                 enrolment: NewEnrolment {
                     live_photo_id: photo.id.clone(),
-                    descriptor: descriptor.0.to_vec(),
+                    descriptor: face.descriptor.0.to_vec(),
                 },
             }),
             _ => Ok(Analysis::Complete(Box::new(result))),
@@ -87,7 +92,7 @@ impl FaceEngine {
             .blocking(move |analyser, _| describe_photo(analyser, &bytes, &settings))
             .await?;
         let mut matched = Vec::new();
-        if let Ok(descriptor) = &face {
+        if let Ok(PhotoFace { descriptor, .. }) = &face {
             for f in &enrolled {
                 let Ok(known) = <[f32; DESCRIPTOR_LEN]>::try_from(f.descriptor.as_slice()) else {
                     continue;
@@ -105,7 +110,19 @@ impl FaceEngine {
             tracing::info!(check.id = %ctx.check_id, check.reason = reason, "face authentication finding");
         }
         let verdict = Verdict::passed(!matched.is_empty());
+        // A print or a screen of the client's face matches it as well as the face itself.
+        let authenticity_analysis = face
+            .as_ref()
+            .ok()
+            .map(|f| authenticity(f.live, &self.settings));
+        let spoofed = authenticity_analysis
+            .as_ref()
+            .is_some_and(|a| a.spoofed_image_analysis != Verdict::Clear);
+        if spoofed {
+            tracing::info!(check.id = %ctx.check_id, check.reason = "spoofed_image", "face authentication finding");
+        }
         let breakdown = FaceAuthenticationBreakdown {
+            authenticity_analysis,
             face_authentication: FaceAuthentication {
                 facial_similarity: verdict,
                 breakdown: FaceAuthenticationDetails {
@@ -117,8 +134,13 @@ impl FaceEngine {
             },
             engine: Some(self.engine.clone()),
         };
+        let outcome = if verdict == Verdict::Clear && !spoofed {
+            Outcome::Clear
+        } else {
+            Outcome::Attention
+        };
         Ok(Analysis::Complete(Box::new(CheckResult::new(
-            clear_or_attention(verdict),
+            outcome,
             Breakdown::FaceAuthentication(breakdown),
         ))))
     }
@@ -136,31 +158,46 @@ pub(super) struct IdentityVerdicts {
     pub facial_similarity: Verdict,
     pub previously_enrolled_face: Verdict,
     pub score: u32,
+    /// The anti-spoof model's verdict on the live photo, and its live probability.
+    pub spoofed_image: Verdict,
+    /// The same verdict where the upload asked for a liveness check (`performLivenessCheck`).
+    pub liveness: Verdict,
+    pub live: Option<f32>,
     pub reasons: Vec<&'static str>,
 }
 
 impl IdentityVerdicts {
     pub(super) fn judge(
         document: &Result<Descriptor, &'static str>,
-        photo: &Result<Descriptor, &'static str>,
+        photo: &Result<PhotoFace, &'static str>,
         others: Option<&[Descriptor]>,
+        liveness_asked: bool,
         settings: &FaceSettings,
     ) -> Self {
         let mut reasons = Vec::new();
-        for r in [document, photo] {
-            if let Err(reason) = r {
-                reasons.push(*reason);
-            }
+        for r in [document.as_ref().err(), photo.as_ref().err()]
+            .into_iter()
+            .flatten()
+        {
+            reasons.push(*r);
         }
-        let (Ok(document), Ok(photo)) = (document, photo) else {
+        let (Ok(document), Ok(photo_face)) = (document, photo) else {
             return IdentityVerdicts {
                 face_detection: Verdict::Attention,
                 facial_similarity: Verdict::NotProcessed,
                 previously_enrolled_face: Verdict::NotProcessed,
                 score: 0,
+                spoofed_image: Verdict::NotProcessed,
+                liveness: Verdict::NotProcessed,
+                live: None,
                 reasons,
             };
         };
+        let photo = &photo_face.descriptor;
+        let spoofed_image = authenticity(photo_face.live, settings).spoofed_image_analysis;
+        if spoofed_image != Verdict::Clear {
+            reasons.push("spoofed_image");
+        }
         let distance = document.distance(photo);
         if distance >= settings.match_distance {
             reasons.push("faces_do_not_match");
@@ -182,6 +219,13 @@ impl IdentityVerdicts {
             facial_similarity: Verdict::passed(distance < settings.match_distance),
             previously_enrolled_face,
             score: similarity_score(distance, settings),
+            spoofed_image,
+            liveness: if liveness_asked {
+                spoofed_image
+            } else {
+                Verdict::NotProcessed
+            },
+            live: Some(photo_face.live),
             reasons,
         }
     }
@@ -196,10 +240,12 @@ impl IdentityVerdicts {
                     facial_similarity_score: self.score,
                 },
             },
-            // No anti-spoof model is wired in yet: said, not guessed.
             authenticity_analysis: PhotoAuthenticity {
-                spoofed_image_analysis: Verdict::NotProcessed,
-                liveness_check: Verdict::NotProcessed,
+                spoofed_image_analysis: self.spoofed_image,
+                liveness_check: self.liveness,
+                breakdown: self.live.map(|live| LivenessScore {
+                    liveness_score: liveness_score(live),
+                }),
             },
             integrity_analysis: IntegrityAnalysis {
                 face_detection: self.face_detection,
@@ -210,6 +256,8 @@ impl IdentityVerdicts {
             self.face_detection,
             self.facial_similarity,
             self.previously_enrolled_face,
+            self.spoofed_image,
+            self.liveness,
         ];
         let outcome = if performed.contains(&Verdict::Attention) {
             Outcome::Attention
@@ -233,6 +281,11 @@ mod tests {
         Ok(Descriptor(d))
     }
 
+    /// A live photo's face at `v`, scored live with probability `live`.
+    fn photo(v: f32, live: f32) -> Result<PhotoFace, &'static str> {
+        face(v).map(|descriptor| PhotoFace { descriptor, live })
+    }
+
     fn engine() -> EngineInfo {
         engine_info(Vec::new(), &FaceSettings::default())
     }
@@ -248,10 +301,16 @@ mod tests {
     #[test]
     fn a_borderline_distance_is_attention() {
         let s = FaceSettings::default();
-        let v = IdentityVerdicts::judge(&face(0.0), &face(s.match_distance), Some(&[]), &s);
+        let v = IdentityVerdicts::judge(
+            &face(0.0),
+            &photo(s.match_distance, 0.9),
+            Some(&[]),
+            true,
+            &s,
+        );
         assert_eq!(v.facial_similarity, Verdict::Attention);
         assert_eq!(v.result(engine()).outcome, Outcome::Attention);
-        let v = IdentityVerdicts::judge(&face(0.0), &face(0.1), Some(&[]), &s);
+        let v = IdentityVerdicts::judge(&face(0.0), &photo(0.1, 0.9), Some(&[]), true, &s);
         assert_eq!(v.result(engine()).outcome, Outcome::Clear);
     }
 
@@ -259,9 +318,9 @@ mod tests {
     fn a_face_enrolled_for_another_client_is_attention() {
         let s = FaceSettings::default();
         let other = face(0.05).expect("face");
-        let v = IdentityVerdicts::judge(&face(0.0), &face(0.1), Some(&[other]), &s);
+        let v = IdentityVerdicts::judge(&face(0.0), &photo(0.1, 0.9), Some(&[other]), true, &s);
         assert_eq!(v.previously_enrolled_face, Verdict::Attention);
-        let v = IdentityVerdicts::judge(&face(0.0), &face(0.1), None, &s);
+        let v = IdentityVerdicts::judge(&face(0.0), &photo(0.1, 0.9), None, true, &s);
         assert_eq!(v.previously_enrolled_face, Verdict::NotProcessed);
         assert_eq!(v.result(engine()).outcome, Outcome::Clear);
     }
@@ -269,8 +328,26 @@ mod tests {
     #[test]
     fn no_face_is_attention_and_never_clear() {
         let s = FaceSettings::default();
-        let v = IdentityVerdicts::judge(&face(0.0), &Err("no_face_detected"), Some(&[]), &s);
+        let v = IdentityVerdicts::judge(&face(0.0), &Err("no_face_detected"), Some(&[]), true, &s);
         assert_eq!(v.face_detection, Verdict::Attention);
+        assert_eq!(v.spoofed_image, Verdict::NotProcessed);
         assert_eq!(v.result(engine()).outcome, Outcome::Attention);
+    }
+
+    #[test]
+    fn a_face_the_anti_spoof_model_doubts_is_attention_and_never_clear() {
+        let s = FaceSettings::default();
+        let doubtful = s.live_threshold - 0.01;
+        let v = IdentityVerdicts::judge(&face(0.0), &photo(0.1, doubtful), Some(&[]), true, &s);
+        assert_eq!(v.spoofed_image, Verdict::Attention);
+        assert_eq!(v.liveness, Verdict::Attention);
+        assert_eq!(v.result(engine()).outcome, Outcome::Attention);
+        // Without `performLivenessCheck` the liveness check is not run; the spoof analysis is.
+        let v = IdentityVerdicts::judge(&face(0.0), &photo(0.1, doubtful), Some(&[]), false, &s);
+        assert_eq!(v.liveness, Verdict::NotProcessed);
+        assert_eq!(v.result(engine()).outcome, Outcome::Attention);
+        let v = IdentityVerdicts::judge(&face(0.0), &photo(0.1, 0.9), Some(&[]), false, &s);
+        assert_eq!(v.liveness, Verdict::NotProcessed);
+        assert_eq!(v.result(engine()).outcome, Outcome::Clear);
     }
 }

@@ -7,10 +7,12 @@ use clearance_idv::{DecodeLimits, DocumentImage};
 
 use super::{FaceSettings, face_of_photo};
 
-/// The upload inspections of a live photo, in the order a person would fix them.
+/// The upload inspections of a live photo, in the order a person would fix them; with
+/// `liveness`, last, whether it is plainly a print or a screen.
 pub(super) fn inspect_photo(
     analyser: &FaceAnalyser,
     bytes: &[u8],
+    liveness: bool,
     settings: &FaceSettings,
 ) -> Option<PhotoRefusal> {
     let refuse = |code: &'static str, message: &str| {
@@ -47,6 +49,20 @@ pub(super) fn inspect_photo(
             "face_turned_away",
             "The face is turned away: look straight at the camera",
         );
+    }
+    // Only what both nets are sure of is refused: a borderline photo is uploaded and its
+    // check says attention, where an analyst can look at it.
+    if liveness {
+        match analyser.live_probability(image.rgb(), &face) {
+            Ok(live) if live < settings.spoof_refuse_below => {
+                return refuse(
+                    "spoofed_image",
+                    "The photo looks like a picture of a printed photo or a screen: take a photo of your face itself",
+                );
+            }
+            Ok(_) => {}
+            Err(_) => return refuse("image_unreadable", "The photo could not be analysed"),
+        }
     }
     None
 }

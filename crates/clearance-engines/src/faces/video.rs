@@ -11,8 +11,8 @@
 use clearance_core::blobs::blob_key;
 use clearance_core::checks::analyser::{Analysis, CheckContext, TransientError};
 use clearance_core::checks::result::{
-    Breakdown, CheckResult, EnhancedIdentityBreakdown, FaceSimilarity, LivenessAnalysis, Outcome,
-    Verdict, VideoFaceAnalysis,
+    Breakdown, CheckResult, EnhancedIdentityBreakdown, FaceSimilarity, LivenessAnalysis,
+    LivenessScore, Outcome, Verdict, VideoFaceAnalysis,
 };
 use clearance_core::resources::media::LiveVideo;
 use clearance_idv::face::{Descriptor, FaceAnalyser, Pose};
@@ -20,7 +20,8 @@ use clearance_idv::{DecodeLimits, DocumentImage};
 
 use super::identity::IdentityVerdicts;
 use super::{
-    FaceEngine, FaceSettings, describe_document, face_of_photo, failed, other_clients_faces,
+    FaceEngine, FaceSettings, PhotoFace, describe_document, face_of_photo, failed, liveness_score,
+    other_clients_faces,
 };
 
 impl FaceEngine {
@@ -73,13 +74,23 @@ impl FaceEngine {
             &document_face,
             &findings.best,
             others.as_deref(),
+            false,
             &self.settings,
         );
+        // Live when the frames are one person, moving, and the anti-spoof model takes the
+        // face for a live one (a replayed screen moves too).
+        let spoofed_video_analysis = match findings.live {
+            Some(moving) => Verdict::passed(moving && face.spoofed_image == Verdict::Clear),
+            None => Verdict::Attention,
+        };
         let liveness = LivenessAnalysis {
             video_challenges: findings
                 .challenge
                 .map_or(Verdict::NotProcessed, Verdict::passed),
-            spoofed_video_analysis: findings.live.map_or(Verdict::Attention, Verdict::passed),
+            spoofed_video_analysis,
+            breakdown: face.live.map(|live| LivenessScore {
+                liveness_score: liveness_score(live),
+            }),
         };
         let breakdown = EnhancedIdentityBreakdown {
             face_analysis: VideoFaceAnalysis {
@@ -125,8 +136,9 @@ const SMILE: f32 = 0.08;
 
 /// What the frames showed.
 pub(super) struct VideoFindings {
-    /// The best frame's descriptor (the most frontal face), when every frame had one face.
-    pub best: Result<Descriptor, &'static str>,
+    /// The best frame's descriptor (the most frontal face) with the frames' median live
+    /// probability, when every frame had one face.
+    pub best: Result<PhotoFace, &'static str>,
     /// Whether the frames are one person, moving: `None` when the faces could not be read.
     pub live: Option<bool>,
     /// Whether the action challenge was performed: `None` when there was none to judge.
@@ -139,6 +151,7 @@ struct Frame {
     size: (u32, u32),
     pose: Pose,
     descriptor: Descriptor,
+    live: f32,
 }
 
 /// Reads the frames and judges them against `action` (the video's `actions` challenge).
@@ -196,8 +209,13 @@ pub(super) fn analyse(
         }
         done
     });
+    let mut live: Vec<f32> = read.iter().map(|f| f.live).collect();
+    live.sort_by(f32::total_cmp);
     VideoFindings {
-        best: Ok(best.descriptor.clone()),
+        best: Ok(PhotoFace {
+            descriptor: best.descriptor.clone(),
+            live: live[live.len() / 2],
+        }),
         live: Some(one_person && moving),
         challenge,
         reasons,
@@ -228,12 +246,16 @@ fn frame(
     let descriptor = analyser
         .describe(image.rgb(), &face)
         .map_err(|_| "face_detection_failed")?;
+    let live = analyser
+        .live_probability(image.rgb(), &face)
+        .map_err(|_| "anti_spoof_failed")?;
     let grey = image.gray();
     Ok(Frame {
         size: grey.dimensions(),
         grey: grey.into_raw(),
         pose: face.pose(),
         descriptor,
+        live,
     })
 }
 

@@ -117,11 +117,15 @@ async fn identity_enrols_a_face_that_authentication_then_recognises() {
     assert_eq!(face["previouslyEnrolledFace"], "clear");
     let score = face["breakdown"]["facialSimilarityScore"].as_u64().unwrap();
     assert!(score >= 80, "score {score}");
-    // Anti-spoofing is not measured yet, and says so.
+    // The anti-spoof model takes the portrait for a live face, and the upload asked for a
+    // liveness check (the default).
+    let authenticity = &result["breakdown"]["authenticityAnalysis"];
     assert_eq!(
-        result["breakdown"]["authenticityAnalysis"]["spoofedImageAnalysis"],
-        "not_processed"
+        authenticity["spoofedImageAnalysis"], "clear",
+        "{authenticity}"
     );
+    assert_eq!(authenticity["livenessCheck"], "clear", "{authenticity}");
+    assert!(authenticity["breakdown"]["livenessScore"].as_u64().unwrap() >= 50);
     let engine = &result["breakdown"]["engine"];
     assert_eq!(engine["name"], "clearance-faces", "{result}");
     // The hashes are those of the files that ran (models/face/SHA256SUMS lists the vendored ones).
@@ -131,7 +135,7 @@ async fn identity_enrols_a_face_that_authentication_then_recognises() {
     ))
     .unwrap();
     let models = engine["models"].as_array().unwrap();
-    assert_eq!(models.len(), 3);
+    assert_eq!(models.len(), 5);
     for model in models {
         let file = model["file"].as_str().unwrap().trim_start_matches("face/");
         let hash = model["sha256"].as_str().unwrap();
@@ -243,6 +247,7 @@ async fn live_photos_a_face_check_cannot_use_are_refused_at_upload() {
             fixture("synthetic_passport_td3_specimen.jpg"),
             "document_in_photo",
         ),
+        (fixture("face_on_screen_minivision_f2.jpg"), "spoofed_image"),
     ] {
         let refused = upload(bytes).await;
         assert_eq!(refused.status, 422, "{code}: {}", refused.text);
@@ -345,16 +350,82 @@ async fn age_estimation_gives_a_range_and_decides_on_its_lower_end() {
         assert!(max - min >= 10, "{file}: {range}");
         let expected = if min >= 18 { "clear" } else { "attention" };
         assert_eq!(analysis["ageValidation"], expected, "{file}: {range}");
-        assert_eq!(done["result"]["outcome"], expected);
-        assert_eq!(
-            done["result"]["breakdown"]["authenticityAnalysis"]["spoofedImageAnalysis"],
-            "not_processed"
-        );
+        // The anti-spoof model scored the face; the outcome needs both verdicts clear.
+        let authenticity = &done["result"]["breakdown"]["authenticityAnalysis"];
+        let score = authenticity["breakdown"]["livenessScore"].as_u64().unwrap();
+        let live = if score >= 50 { "clear" } else { "attention" };
+        assert_eq!(authenticity["spoofedImageAnalysis"], live, "{authenticity}");
+        let outcome = if expected == "clear" && live == "clear" {
+            "clear"
+        } else {
+            "attention"
+        };
+        assert_eq!(done["result"]["outcome"], outcome, "{done}");
         assert_eq!(
             done["result"]["breakdown"]["engine"]["name"],
             "clearance-faces"
         );
     }
+}
+
+/// A face shown on a screen and photographed: refused at upload when a liveness check is asked
+/// for (the default), and, uploaded without one, never clear in a check.
+#[tokio::test]
+async fn a_face_on_a_screen_is_refused_or_never_clear() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let anna = live.client("Anna").await;
+    let screen = fixture("face_on_screen_minivision_f2.jpg");
+    let asked = live
+        .app
+        .send(
+            Method::POST,
+            "/v1/livePhotos",
+            Some(&live.key),
+            Some(&json!({"clientId": anna, "data": b64(&screen), "performLivenessCheck": true})),
+        )
+        .await;
+    assert_eq!(asked.status, 422, "{}", asked.text);
+    assert_eq!(asked.body["type"], "spoofed_image");
+    let photo = live
+        .send(
+            Method::POST,
+            "/v1/livePhotos",
+            json!({"clientId": anna, "data": b64(&screen), "performLivenessCheck": false}),
+        )
+        .await;
+    assert_eq!(photo["performLivenessCheck"], false, "{photo}");
+    let photo = id_of(&photo);
+    let age = live
+        .check(json!({"clientId": anna, "type": "age_estimation_check", "livePhotoId": photo}))
+        .await;
+    let authenticity = &age["result"]["breakdown"]["authenticityAnalysis"];
+    assert_eq!(authenticity["spoofedImageAnalysis"], "attention", "{age}");
+    assert!(authenticity["breakdown"]["livenessScore"].as_u64().unwrap() < 10);
+    assert_eq!(age["result"]["outcome"], "attention");
+    let doc = live.passport(&anna).await;
+    let identity = live.identity(&anna, &doc, &photo).await;
+    let authenticity = &identity["result"]["breakdown"]["authenticityAnalysis"];
+    assert_eq!(
+        authenticity["spoofedImageAnalysis"], "attention",
+        "{identity}"
+    );
+    // The upload asked for no liveness check: said, not run.
+    assert_eq!(authenticity["livenessCheck"], "not_processed");
+    assert_eq!(identity["result"]["outcome"], "attention");
+    let engine = &identity["result"]["breakdown"]["engine"]["models"];
+    assert!(
+        engine
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["file"] == "face/minifasnet_v2_80x80_scale2.7.pth"
+                && m["licence"] == "Apache-2.0"),
+        "{engine}"
+    );
 }
 
 /// The Collins portrait as a hand-held camera sees it from frame to frame: shifted by

@@ -68,6 +68,9 @@ pub struct FaceSimilarity {
 pub struct PhotoAuthenticity {
     pub spoofed_image_analysis: Verdict,
     pub liveness_check: Verdict,
+    /// Clearance's own field: the anti-spoof model's 0–100 live score, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<LivenessScore>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -129,6 +132,10 @@ pub struct VideoFaceAnalysis {
 pub struct LivenessAnalysis {
     pub video_challenges: Verdict,
     pub spoofed_video_analysis: Verdict,
+    /// Clearance's own field: the anti-spoof model's 0–100 live score (the frames' median),
+    /// when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<LivenessScore>,
 }
 
 impl EnhancedIdentityBreakdown {
@@ -155,6 +162,10 @@ impl EnhancedIdentityBreakdown {
 #[serde(rename_all = "camelCase")]
 pub struct FaceAuthenticationBreakdown {
     pub face_authentication: FaceAuthentication,
+    /// Clearance's own field: whether the live photo is of a live face (the anti-spoof
+    /// model), as `age_estimation_check` reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticity_analysis: Option<ImageAuthenticity>,
     /// Clearance's own field: the engine and model files behind a live result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<EngineInfo>,
@@ -195,10 +206,17 @@ pub struct EnrolledFaces {
 
 impl FaceAuthenticationBreakdown {
     pub fn verdicts_mut(&mut self) -> Vec<(&'static str, &mut Verdict)> {
-        vec![(
+        let mut verdicts = vec![(
             "faceAuthentication.facialSimilarity",
             &mut self.face_authentication.facial_similarity,
-        )]
+        )];
+        if let Some(a) = &mut self.authenticity_analysis {
+            verdicts.push((
+                "authenticityAnalysis.spoofedImageAnalysis",
+                &mut a.spoofed_image_analysis,
+            ));
+        }
+        verdicts
     }
 }
 
