@@ -76,7 +76,7 @@ impl Default for FaceSettings {
             max_roll_degrees: 30.0,
             max_yaw: 0.3,
             live_threshold: 0.5,
-            spoof_refuse_below: 0.05,
+            spoof_refuse_below: 0.02,
         }
     }
 }

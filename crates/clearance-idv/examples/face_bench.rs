@@ -1,6 +1,7 @@
 //! Times what a face check does per image, on the thread it runs on: detection (YuNet),
-//! alignment and encoding, and the whole. Prints p50 and p99 over the runs (nearest rank) per
-//! image, and the encoder alone as the in-run baseline.
+//! alignment and encoding, the two together, and the anti-spoof nets (MiniFASNet, both crops).
+//! Prints p50 and p99 over the runs (nearest rank) per image, and the encoder alone as the
+//! in-run baseline.
 //!
 //! `cargo run --release -p clearance-idv --features faces --example face_bench -- MODELS_DIR REPEAT IMAGE…`
 
@@ -22,8 +23,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let repeat: usize = args.next().ok_or("repeat")?.parse()?;
     let analyser = FaceAnalyser::load(&models)?;
     println!(
-        "{:<44} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "image", "faces", "det p50", "det p99", "emb p50", "emb p99", "all p50", "all p99"
+        "{:<44} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "image",
+        "faces",
+        "det p50",
+        "det p99",
+        "emb p50",
+        "emb p99",
+        "all p50",
+        "all p99",
+        "spf p50",
+        "spf p99"
     );
     let mut all_p50 = Vec::new();
     let mut encoder_p50 = Vec::new();
@@ -39,7 +49,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         let chip = align::chip(rgb, &face);
         analyser.encoder().encode(&chip)?;
+        analyser.live_probability(rgb, &face)?;
         let (mut det, mut emb, mut all, mut enc) = (vec![], vec![], vec![], vec![]);
+        let mut spoof = vec![];
         for _ in 0..repeat {
             let t0 = Instant::now();
             let faces = analyser.detect(rgb, 0.6)?;
@@ -48,6 +60,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let t2 = Instant::now();
             analyser.encoder().encode(&chip)?;
             let t3 = Instant::now();
+            analyser.live_probability(rgb, &faces[0])?;
+            spoof.push(t3.elapsed().as_secs_f64() * 1e3);
             det.push((t1 - t0).as_secs_f64() * 1e3);
             emb.push((t2 - t1).as_secs_f64() * 1e3);
             all.push((t2 - t0).as_secs_f64() * 1e3);
@@ -58,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         println!(
-            "{name:<44} {:>5} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1}",
+            "{name:<44} {:>5} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1}",
             faces.len(),
             percentile(&mut det, 50.0),
             percentile(&mut det, 99.0),
@@ -66,6 +80,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             percentile(&mut emb, 99.0),
             percentile(&mut all, 50.0),
             percentile(&mut all, 99.0),
+            percentile(&mut spoof, 50.0),
+            percentile(&mut spoof, 99.0),
         );
         all_p50.push(percentile(&mut all, 50.0));
         encoder_p50.push(percentile(&mut enc, 50.0));

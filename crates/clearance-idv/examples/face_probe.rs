@@ -44,6 +44,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 face.bbox.map(|v| v.round()),
                 face.eye_distance()
             );
+            let pose = face.pose();
+            println!(
+                "    pose yaw {:.3} pitch {:.3} mouth {:.3}; landmarks {:?}",
+                pose.yaw,
+                pose.pitch,
+                pose.mouth_width,
+                face.landmarks.map(|p| (p.x.round(), p.y.round()))
+            );
             let age = analyser.estimate_age(image.rgb(), face)?;
             println!("    age {age:.1}");
             let started = Instant::now();

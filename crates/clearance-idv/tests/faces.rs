@@ -168,6 +168,51 @@ fn the_anti_spoof_nets_tell_the_upstream_samples_apart() {
     assert!(fake < 0.1, "attack sample scored {fake}");
 }
 
+/// The live probability of every face image here under the distortions a phone and an upload
+/// bring (printed for bench/faces/README.md). Held: the face on a screen never reaches the
+/// default threshold, and the live sample stays above it.
+#[test]
+fn the_anti_spoof_scores_under_distortion() {
+    let analyser = FaceAnalyser::load(&models()).expect("models load");
+    let threshold = 0.5;
+    let mut lowest_live = f32::MAX;
+    let mut highest_attack = f32::MIN;
+    for (name, attack) in [
+        ("faces/minivision_sample_t1.jpg", false),
+        ("faces/minivision_sample_f2.jpg", true),
+        ("face_astronaut_eileen_collins.png", false),
+        ("face_grace_hopper.jpg", false),
+    ] {
+        let image = load(name);
+        let mut all = vec![("as taken", image.clone())];
+        all.extend(variants(&image));
+        for (how, variant) in all {
+            let faces = analyser.detect(&variant, 0.6).expect("detects");
+            let Some(face) = faces.first() else {
+                println!("{name} {how}: no face");
+                continue;
+            };
+            let live = analyser.live_probability(&variant, face).expect("scores");
+            println!("{name} | {how} | {live:.3}");
+            if name.contains("minivision") {
+                if attack {
+                    highest_attack = highest_attack.max(live);
+                } else {
+                    lowest_live = lowest_live.min(live);
+                }
+            }
+        }
+    }
+    assert!(
+        highest_attack < threshold,
+        "attack sample reached {highest_attack}"
+    );
+    assert!(
+        lowest_live >= threshold,
+        "live sample fell to {lowest_live}"
+    );
+}
+
 /// A state dict reader must refuse what it cannot read with a reason, never panic.
 #[test]
 fn the_state_dict_reader_refuses_damaged_files() {

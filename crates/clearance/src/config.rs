@@ -326,7 +326,7 @@ pub struct FaceArgs {
     pub face_live_threshold: f32,
     /// With `performLivenessCheck` (the default), a live photo whose live probability is below
     /// this is refused at upload with `spoofed_image`; 0 turns the refusal off.
-    #[arg(long, env = "CLEARANCE_FACE_SPOOF_REFUSE", default_value_t = 0.05)]
+    #[arg(long, env = "CLEARANCE_FACE_SPOOF_REFUSE", default_value_t = 0.02)]
     pub face_spoof_refuse: f32,
     /// The youngest accepted age for live age estimation checks: `ageValidation` is clear only
     /// when the lower end of the estimated range reaches it.
