@@ -136,8 +136,8 @@ const SMILE: f32 = 0.08;
 
 /// What the frames showed.
 pub(super) struct VideoFindings {
-    /// The best frame's descriptor (the most frontal face) with the frames' median live
-    /// probability, when every frame had one face.
+    /// The best frame's descriptor (the most frontal face) and live probability, when every
+    /// frame had one face.
     pub best: Result<PhotoFace, &'static str>,
     /// Whether the frames are one person, moving: `None` when the faces could not be read.
     pub live: Option<bool>,
@@ -151,7 +151,6 @@ struct Frame {
     size: (u32, u32),
     pose: Pose,
     descriptor: Descriptor,
-    live: f32,
 }
 
 /// Reads the frames and judges them against `action` (the video's `actions` challenge).
@@ -209,12 +208,19 @@ pub(super) fn analyse(
         }
         done
     });
-    let mut live: Vec<f32> = read.iter().map(|f| f.live).collect();
-    live.sort_by(f32::total_cmp);
+    // The anti-spoof nets were trained on faces looking at the camera: they judge the most
+    // frontal frame, as the document comparison does (read again: one frame, not thirty).
+    let live = match live_probability(analyser, &frames[best_index], settings) {
+        Ok(live) => live,
+        Err(reason) => {
+            reasons.push(reason);
+            0.0
+        }
+    };
     VideoFindings {
         best: Ok(PhotoFace {
             descriptor: best.descriptor.clone(),
-            live: live[live.len() / 2],
+            live,
         }),
         live: Some(one_person && moving),
         challenge,
@@ -246,17 +252,27 @@ fn frame(
     let descriptor = analyser
         .describe(image.rgb(), &face)
         .map_err(|_| "face_detection_failed")?;
-    let live = analyser
-        .live_probability(image.rgb(), &face)
-        .map_err(|_| "anti_spoof_failed")?;
     let grey = image.gray();
     Ok(Frame {
         size: grey.dimensions(),
         grey: grey.into_raw(),
         pose: face.pose(),
         descriptor,
-        live,
     })
+}
+
+/// The anti-spoof nets' live probability for a frame's face.
+fn live_probability(
+    analyser: &FaceAnalyser,
+    bytes: &[u8],
+    settings: &FaceSettings,
+) -> Result<f32, &'static str> {
+    let image = DocumentImage::decode_with_limits(bytes, DecodeLimits::default())
+        .map_err(|_| "frame_unreadable")?;
+    let face = face_of_photo(analyser, &image, settings)?;
+    analyser
+        .live_probability(image.rgb(), &face)
+        .map_err(|_| "anti_spoof_failed")
 }
 
 fn mean_difference(a: &[u8], b: &[u8]) -> f32 {

@@ -449,6 +449,112 @@ fn camera_frame(base: &image::RgbImage, dx: f32, dy: f32, zoom: f32) -> Vec<u8> 
     jpeg
 }
 
+/// The Collins portrait with the head turned `degrees` about its vertical axis (positive: the
+/// subject's left, the nose moving to the image's right, as an un-mirrored camera sees it).
+///
+/// The face is modelled as a half-ellipsoid with a nose on it, placed where the detector finds
+/// the face in `face_collins.jpg` (box 179,64 93×114, nose at 224,126, 44 px between the
+/// eyes); every pixel inside it is moved as its depth turns with the head. A local warp of the
+/// nose alone does not move the detector's landmarks; this moves the whole face, and they
+/// follow (yaw about ±0.2 eye distances at ±30°).
+fn turned_frame(base: &image::RgbImage, degrees: f32) -> Vec<u8> {
+    const CENTRE: (f32, f32) = (225.5, 121.0);
+    const RADII: (f32, f32, f32) = (56.0, 70.0, 45.0);
+    const NOSE: (f32, f32, f32, f32) = (224.0, 126.0, 26.0, 15.0);
+    let inside = |x: f32, y: f32| {
+        1.0 - ((x - CENTRE.0) / RADII.0).powi(2) - ((y - CENTRE.1) / RADII.1).powi(2)
+    };
+    let depth = |x: f32, y: f32| {
+        let e = inside(x, y);
+        if e <= 0.0 {
+            return 0.0;
+        }
+        let (nx, ny, height, spread) = NOSE;
+        let nose =
+            height * (-((x - nx).powi(2) + (y - ny).powi(2)) / (2.0 * spread * spread)).exp();
+        RADII.2 * e.sqrt() + nose
+    };
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let out = image::RgbImage::from_fn(base.width(), base.height(), |x, y| {
+        let (tx, yf) = (x as f32, y as f32);
+        // Where this pixel was before the turn: solved by fixed-point iteration.
+        let mut sx = tx;
+        for _ in 0..8 {
+            sx = CENTRE.0 + (tx - CENTRE.0 - depth(sx, yf) * sin) / cos;
+        }
+        if inside(sx, yf) <= 0.0 {
+            sx = tx;
+        }
+        let sx = sx.round().clamp(0.0, base.width() as f32 - 1.0) as u32;
+        *base.get_pixel(sx, y)
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
+        .encode_image(&out)
+        .unwrap();
+    jpeg
+}
+
+/// A video generated here: the face turns left, back, right and back. Its recorded challenge
+/// is drawn at random when the video is created, so videos are made until one asks for a head
+/// turn, which the frames perform: one person, moving, the challenge done, the passport's face:
+/// clear.
+#[tokio::test]
+async fn enhanced_identity_clears_a_head_turn_performed_as_challenged() {
+    let app = TestApp::spawn().await;
+    let live = Live {
+        app: &app,
+        key: app.live_key.clone(),
+    };
+    let client = live.client("Anna").await;
+    let doc = live.passport(&client).await;
+    let base = image::load_from_memory(&fixture("face_collins.jpg"))
+        .unwrap()
+        .to_rgb8();
+    let frames: Vec<String> = [0.0, 15.0, 30.0, 15.0, 0.0, -15.0, -30.0, -15.0]
+        .iter()
+        .map(|&d| b64(&turned_frame(&base, d)))
+        .collect();
+    let mut asked = None;
+    for _ in 0..50 {
+        let video = live
+            .send(
+                Method::POST,
+                "/v1/liveVideos",
+                json!({"clientId": client, "frames": frames}),
+            )
+            .await;
+        let action = video["challenges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["type"] == "actions")
+            .map(|c| c["value"][0].as_str().unwrap().to_owned());
+        if let Some(action @ ("turnHeadLeft" | "turnHeadRight")) = action.as_deref() {
+            asked = Some((action.to_owned(), id_of(&video)));
+            break;
+        }
+    }
+    let (action, video) = asked.expect("a head-turn challenge within 50 videos");
+    let done = live
+        .check(
+            json!({"clientId": client, "type": "enhanced_identity_check",
+            "documentId": doc, "liveVideoId": video}),
+        )
+        .await;
+    assert_eq!(done["status"], "complete", "{done}");
+    let breakdown = &done["result"]["breakdown"];
+    let liveness = &breakdown["livenessAnalysis"];
+    assert_eq!(liveness["videoChallenges"], "clear", "{action}: {liveness}");
+    assert_eq!(liveness["spoofedVideoAnalysis"], "clear", "{liveness}");
+    assert!(liveness["breakdown"]["livenessScore"].as_u64().unwrap() >= 50);
+    assert_eq!(
+        breakdown["faceAnalysis"]["facialSimilarity"], "clear",
+        "{breakdown}"
+    );
+    assert_eq!(done["result"]["outcome"], "clear", "{done}");
+}
+
 #[tokio::test]
 async fn enhanced_identity_reads_the_frames_and_refuses_a_still_picture() {
     let app = TestApp::spawn().await;

@@ -132,8 +132,8 @@ pub struct VideoFaceAnalysis {
 pub struct LivenessAnalysis {
     pub video_challenges: Verdict,
     pub spoofed_video_analysis: Verdict,
-    /// Clearance's own field: the anti-spoof model's 0–100 live score (the frames' median),
-    /// when it ran.
+    /// Clearance's own field: the anti-spoof model's 0–100 live score of the most frontal
+    /// frame, when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<LivenessScore>,
 }
