@@ -248,6 +248,7 @@ async fn live_photos_a_face_check_cannot_use_are_refused_at_upload() {
             "document_in_photo",
         ),
         (fixture("face_on_screen_minivision_f2.jpg"), "spoofed_image"),
+        (small_face_photo(), "face_too_small"),
     ] {
         let refused = upload(bytes).await;
         assert_eq!(refused.status, 422, "{code}: {}", refused.text);
@@ -366,6 +367,26 @@ async fn age_estimation_gives_a_range_and_decides_on_its_lower_end() {
             "clearance-faces"
         );
     }
+}
+
+/// The Collins portrait shrunk to 120 px (10 px between the eyes) on a 400-px noisy
+/// background, as PNG (noise keeps it above the upload size floor).
+fn small_face_photo() -> Vec<u8> {
+    let face = image::load_from_memory(&fixture("face_collins.jpg"))
+        .unwrap()
+        .resize_exact(120, 120, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let mut seed = 11u32;
+    let mut canvas = image::RgbImage::from_fn(400, 400, |_, _| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        image::Rgb([90 + (seed >> 24) as u8 % 50; 3])
+    });
+    image::imageops::replace(&mut canvas, &face, 140, 140);
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(canvas)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
 }
 
 /// A face shown on a screen and photographed: refused at upload when a liveness check is asked
