@@ -20,6 +20,22 @@ fn fixture(name: &str) -> Vec<u8> {
     .expect("fixture")
 }
 
+fn encode_jpeg(image: &image::RgbImage, quality: u8) -> Vec<u8> {
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, quality)
+        .encode_image(image)
+        .unwrap();
+    jpeg
+}
+
+fn encode_png(image: image::RgbImage) -> Vec<u8> {
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
 struct Live<'a> {
     app: &'a TestApp,
     key: String,
@@ -225,16 +241,12 @@ async fn live_photos_a_face_check_cannot_use_are_refused_at_upload() {
     // A photo taken in the dark: sensor noise on black (noise also keeps it above the upload
     // size floor).
     let black = {
-        let mut png = Vec::new();
         let mut seed = 7u32;
         let img = image::RgbImage::from_fn(400, 400, |_, _| {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             image::Rgb([(seed >> 24) as u8 % 24; 3])
         });
-        image::DynamicImage::ImageRgb8(img)
-            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .unwrap();
-        png
+        encode_png(img)
     };
     for (bytes, code) in [
         (
@@ -382,11 +394,7 @@ fn small_face_photo() -> Vec<u8> {
         image::Rgb([90 + (seed >> 24) as u8 % 50; 3])
     });
     image::imageops::replace(&mut canvas, &face, 140, 140);
-    let mut png = Vec::new();
-    image::DynamicImage::ImageRgb8(canvas)
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    png
+    encode_png(canvas)
 }
 
 /// A face shown on a screen and photographed: refused at upload when a liveness check is asked
@@ -463,11 +471,7 @@ fn camera_frame(base: &image::RgbImage, dx: f32, dy: f32, zoom: f32) -> Vec<u8> 
         );
         *base.get_pixel(sx, sy)
     });
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
-        .encode_image(&out)
-        .unwrap();
-    jpeg
+    encode_jpeg(&out, 92)
 }
 
 /// The Collins portrait with the head turned `degrees` about its vertical axis (positive: the
@@ -509,11 +513,7 @@ fn turned_frame(base: &image::RgbImage, degrees: f32) -> Vec<u8> {
         let sx = sx.round().clamp(0.0, base.width() as f32 - 1.0) as u32;
         *base.get_pixel(sx, y)
     });
-    let mut jpeg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92)
-        .encode_image(&out)
-        .unwrap();
-    jpeg
+    encode_jpeg(&out, 92)
 }
 
 /// A video generated here: the face turns left, back, right and back. Its recorded challenge
