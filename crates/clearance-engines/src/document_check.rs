@@ -7,8 +7,9 @@
 //! `consistencyAnalysis` of the MRZ against the document record (type, issuing country,
 //! number); `formatAnalysis` (document code and MRZ format against the declared type);
 //! `frontAndBackAnalysis` (evident mismatches only, see `reading.rs`); `clientValidation`
-//! (names after ICAO transliteration, date of birth). Never measured, always `not_processed`:
-//! `forensicAnalysis` and the visual-zone comparisons of `consistencyAnalysis` (names, dob).
+//! (names after ICAO transliteration, date of birth); `forensicAnalysis.imageTampering`
+//! attention when an image's metadata named an editor at upload (never `clear`: silence proves
+//! nothing).
 //!
 //! Unusable images (undecodable, failing the quality gate, or no MRZ on a type that must carry
 //! one) end the check `not_processed`. PDFs end it `not_processed` too: `clearance-idv` decodes
@@ -266,6 +267,10 @@ impl Analyser for DocumentCheckEngine {
             client: &client,
             has_two_sides,
             today,
+            editing_software: [&record.front, &record.back]
+                .into_iter()
+                .flatten()
+                .find_map(|i| i.editing_software.as_deref()),
         };
         Ok(Analysis::Complete(Box::new(result::from_mrz(
             &expectations,

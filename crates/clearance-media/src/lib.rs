@@ -5,6 +5,7 @@
 
 mod budget;
 mod kind;
+mod software;
 mod strip;
 
 use std::io::Cursor;
@@ -16,6 +17,7 @@ use image::{ImageFormat, ImageReader, Limits};
 
 pub use budget::{DEFAULT_BUDGET_MIB, DecodeBudget};
 pub use kind::{MediaKind, sniff};
+pub use software::editing_software;
 pub use strip::strip_metadata;
 
 /// Why an upload was refused. Messages are safe to show to API callers.
@@ -70,12 +72,14 @@ impl Policy {
     }
 }
 
-/// An accepted file: its real kind, its bytes without metadata and, for images, its size.
+/// An accepted file: its real kind, its bytes without metadata and, for images, its size and
+/// the image editor its metadata named before it was stripped.
 #[derive(Clone, Debug)]
 pub struct Accepted {
     pub kind: MediaKind,
     pub bytes: Vec<u8>,
     pub dimensions: Option<(u32, u32)>,
+    pub editing_software: Option<String>,
 }
 
 /// Decodes base64 strictly (whitespace and a `data:…;base64,` prefix are tolerated), refusing
@@ -120,6 +124,7 @@ pub async fn inspect_within(
             kind,
             bytes,
             dimensions: None,
+            editing_software: None,
         });
     }
     let timeout = policy.timeout;
@@ -135,6 +140,7 @@ pub async fn inspect_within(
             decode(&bytes, kind, &policy)?;
             Ok(Accepted {
                 kind,
+                editing_software: editing_software(kind, &bytes),
                 bytes: strip_metadata(kind, &bytes),
                 dimensions: Some((w, h)),
             })

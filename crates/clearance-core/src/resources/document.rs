@@ -103,6 +103,10 @@ pub struct Image {
     pub size: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
+    /// Clearance's own field: the image editor the upload's metadata named (the metadata itself
+    /// is stripped); absent when it named none. A forensic signal for the document check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editing_software: Option<String>,
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]

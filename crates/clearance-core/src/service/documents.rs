@@ -115,6 +115,7 @@ impl Services {
             content_type: Some(accepted.kind.content_type().to_string()),
             size: Some(accepted.bytes.len() as u64),
             redacted: None,
+            editing_software: accepted.editing_software,
             created_at: format_timestamp(now),
             updated_at: format_timestamp(now),
         };
@@ -268,6 +269,7 @@ impl Services {
                             content_type: None,
                             size: None,
                             redacted: Some(true),
+                            editing_software: None,
                             created_at: i.created_at.clone(),
                             updated_at: now.clone(),
                         })

@@ -44,6 +44,8 @@ pub(crate) struct ImageRef {
     pub id: String,
     /// `front` or `back`.
     pub side: &'static str,
+    /// The image editor the upload's metadata named, if any.
+    pub editing_software: Option<String>,
 }
 
 /// The document record as the client declared it.
@@ -70,6 +72,7 @@ impl DeclaredDocument {
                 .map(|i| ImageRef {
                     id: i.id.clone(),
                     side: side.as_str(),
+                    editing_software: i.editing_software.clone(),
                 })
         };
         DeclaredDocument {

@@ -31,6 +31,8 @@ pub(crate) struct Expectations<'a> {
     /// Both sides were given and used.
     pub has_two_sides: bool,
     pub today: Date,
+    /// The image editor an image's metadata named at upload: the one forensic signal computed.
+    pub editing_software: Option<&'a str>,
 }
 
 /// The result of a check whose images could not be analysed: outcome `not_processed`, every
@@ -119,20 +121,28 @@ pub(crate) fn from_mrz(
         "clientValidation.firstName" => names.first_name.into(),
         "clientValidation.lastName" => names.last_name.into(),
         "clientValidation.dob" => client_dob,
-        // forensicAnalysis (tampering, holograms, security features) cannot be judged offline
-        // and is never reported as passed.
+        // An editor named in the metadata is a sign of tampering. Its absence proves nothing
+        // (metadata is easily removed), so without it the analysis stays not processed: never
+        // reported as passed.
+        "forensicAnalysis.imageTampering" if e.editing_software.is_some() => Verdict::Attention,
         _ => Verdict::NotProcessed,
     };
     // "The ID type and country provided do not correspond with the actual document" is a
     // documented reason for `not_processed` (checks-and-more.md §2.4); a specimen (`UTO`) counts
     // as any country there, and is flagged by `consistencyAnalysis.issuingCountry` instead.
     let mismatch = !type_consistent || !findings.country_matches;
-    assemble(
+    let mut result = assemble(
         e.options,
         extracted(doc, e.has_two_sides, visual.issue_date.map(|i| i.date)),
         verdict,
         mismatch,
-    )
+    );
+    if let Breakdown::Document(b) = &mut result.breakdown
+        && b.forensic_analysis.image_tampering == Verdict::Attention
+    {
+        b.forensic_analysis.editing_software = e.editing_software.map(str::to_owned);
+    }
+    result
 }
 
 /// A document number without case, spaces or punctuation (`<` fillers included).
@@ -266,6 +276,7 @@ mod tests {
             client: &client,
             has_two_sides: false,
             today: today(),
+            editing_software: None,
         };
         from_mrz(
             &e,

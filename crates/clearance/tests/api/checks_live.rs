@@ -69,50 +69,12 @@ async fn a_live_document_check_reads_the_specimen_passport_scanned_into_a_pdf() 
 }
 
 async fn live_document_check_reads_the_specimen(file: &str) {
-    let app = TestApp::spawn().await;
-    let key = app.live_key.clone();
-    let send = |method: Method, path: String, body: Value| {
-        let app = &app;
-        let key = key.clone();
-        async move { app.send(method, &path, Some(&key), Some(&body)).await }
-    };
-    let client = send(
-        Method::POST,
-        "/v1/clients".into(),
-        json!({"type": "person", "email": "anna@example.org",
-            "personDetails": {"firstName": "Anna Maria", "lastName": "Eriksson", "dob": "1974-08-12"}}),
-    )
-    .await;
-    let client = id_of(&client.body);
-    let doc = send(
-        Method::POST,
-        "/v1/documents".into(),
-        json!({"clientId": client, "type": "passport", "classification": "proof_of_identity", "issuingCountry": "GB"}),
-    )
-    .await;
-    let doc = id_of(&doc.body);
     let specimen = std::fs::read(format!(
         "{}/../../tests/fixtures/{file}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let up = send(
-        Method::POST,
-        format!("/v1/documents/{doc}/upload/front"),
-        json!({"fileName": file, "data": b64(&specimen)}),
-    )
-    .await;
-    assert_eq!(up.status, 200, "{}", up.text);
-    let created = send(
-        Method::POST,
-        "/v1/checks".into(),
-        json!({"clientId": client, "type": "document_check", "documentId": doc,
-            "options": {"clientDataValidation": true}}),
-    )
-    .await;
-    assert_eq!(created.status, 200, "{}", created.text);
-    let done = settled(&app, &key, &id_of(&created.body)).await;
-    assert_eq!(done["status"], "complete", "{done}");
+    let (done, _) = live_document_check_of(specimen, file).await;
     let result = &done["result"];
     let extracted = &result["breakdown"]["extractedData"];
     assert_eq!(
@@ -140,8 +102,96 @@ async fn live_document_check_reads_the_specimen(file: &str) {
     assert_eq!(result["outcome"], "attention", "{result}");
     assert_eq!(
         result["breakdown"]["forensicAnalysis"]["imageTampering"], "not_processed",
-        "no offline model can judge tampering, so it never reports a pass"
+        "no editor in the metadata proves nothing, so it never reports a pass"
     );
+}
+
+/// The specimen saved by an image editor (its EXIF names Photoshop): the metadata is stripped
+/// at upload, but the editor is kept on the image record, and the check's forensic analysis
+/// says attention and names it.
+#[tokio::test]
+async fn an_image_saved_by_an_editor_is_a_forensic_signal() {
+    let specimen = std::fs::read(format!(
+        "{}/../../tests/fixtures/synthetic_passport_td3_specimen.jpg",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let name = b"Adobe Photoshop 25.0 (Windows)\0";
+    let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0\x31\x01\x02\0".to_vec();
+    exif.extend_from_slice(&u32::try_from(name.len()).unwrap().to_le_bytes());
+    exif.extend_from_slice(&26u32.to_le_bytes());
+    exif.extend_from_slice(&[0; 4]);
+    exif.extend_from_slice(name);
+    let mut edited = specimen[..2].to_vec();
+    edited.extend_from_slice(&[0xFF, 0xE1]);
+    edited.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    edited.extend_from_slice(&exif);
+    edited.extend_from_slice(&specimen[2..]);
+    let (done, document) = live_document_check_of(edited, "passport.jpg").await;
+    let forensic = &done["result"]["breakdown"]["forensicAnalysis"];
+    assert_eq!(forensic["imageTampering"], "attention", "{done}");
+    assert_eq!(
+        forensic["editingSoftware"], "Adobe Photoshop 25.0 (Windows)",
+        "{forensic}"
+    );
+    assert_eq!(done["result"]["outcome"], "attention");
+    assert_eq!(
+        document["images"][0]["editingSoftware"], "Adobe Photoshop 25.0 (Windows)",
+        "{document}"
+    );
+}
+
+/// Uploads `specimen` as a passport's front for a client named as the specimen, runs a live
+/// document check on it, and returns the settled check and the document record.
+async fn live_document_check_of(specimen: Vec<u8>, file: &str) -> (Value, Value) {
+    let app = TestApp::spawn().await;
+    let key = app.live_key.clone();
+    let send = |method: Method, path: String, body: Value| {
+        let app = &app;
+        let key = key.clone();
+        async move { app.send(method, &path, Some(&key), Some(&body)).await }
+    };
+    let client = send(
+        Method::POST,
+        "/v1/clients".into(),
+        json!({"type": "person", "email": "anna@example.org",
+            "personDetails": {"firstName": "Anna Maria", "lastName": "Eriksson", "dob": "1974-08-12"}}),
+    )
+    .await;
+    let client = id_of(&client.body);
+    let doc = send(
+        Method::POST,
+        "/v1/documents".into(),
+        json!({"clientId": client, "type": "passport", "classification": "proof_of_identity", "issuingCountry": "GB"}),
+    )
+    .await;
+    let doc = id_of(&doc.body);
+    let up = send(
+        Method::POST,
+        format!("/v1/documents/{doc}/upload/front"),
+        json!({"fileName": file, "data": b64(&specimen)}),
+    )
+    .await;
+    assert_eq!(up.status, 200, "{}", up.text);
+    let created = send(
+        Method::POST,
+        "/v1/checks".into(),
+        json!({"clientId": client, "type": "document_check", "documentId": doc,
+            "options": {"clientDataValidation": true}}),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let done = settled(&app, &key, &id_of(&created.body)).await;
+    assert_eq!(done["status"], "complete", "{done}");
+    let document = app
+        .send(
+            Method::GET,
+            &format!("/v1/documents/{doc}"),
+            Some(&key),
+            None,
+        )
+        .await;
+    (done, document.body)
 }
 
 #[tokio::test]

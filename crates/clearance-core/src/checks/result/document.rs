@@ -221,6 +221,10 @@ pub struct FormatAnalysis {
 #[serde(rename_all = "camelCase")]
 pub struct ForensicAnalysis {
     pub image_tampering: Verdict,
+    /// Clearance's own field: the image editor an image's metadata named at upload, the signal
+    /// behind an `imageTampering` of `attention`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editing_software: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
