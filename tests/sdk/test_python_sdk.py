@@ -298,7 +298,11 @@ def test_live_document_check_reads_the_specimen_passport(live):
     assert breakdown.client_validation.last_name == "clear"
 
     noise = live.documents.create(client.id, "passport", classification="proof_of_identity", issuingCountry="GB")
-    live.documents.upload(noise.id, "front", "noise.png", noise_png())
+    # An image too small for the check to read is refused at upload, while another can be taken.
+    with pytest.raises(ComplyCubeAPIError, match="could not be read"):
+        live.documents.upload(noise.id, "front", "small.png", noise_png())
+    # A large, sharp image with no document on it is accepted; the check says it found none.
+    live.documents.upload(noise.id, "front", "noise.png", noise_png(900, 640))
     unreadable = wait_for(live, live.checks.create(client.id, "document_check", documentId=noise.id).id,
                           timeout=120.0)
     assert unreadable.status == "complete"

@@ -18,6 +18,7 @@ pub mod events;
 pub mod faces;
 pub mod fields;
 pub mod ids;
+pub mod inspection;
 pub mod keys;
 pub mod list;
 pub mod lookups;

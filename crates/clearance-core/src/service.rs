@@ -77,6 +77,7 @@ pub struct Services {
     analysers: Analysers,
     document_reader: Option<Arc<dyn crate::autofill::DocumentReader>>,
     face_inspector: Option<Arc<dyn crate::faces::FaceInspector>>,
+    document_inspector: Option<Arc<dyn crate::inspection::DocumentInspector>>,
     report_renderer: Option<Arc<dyn crate::report::ReportRenderer>>,
     lookups: Option<Arc<dyn crate::lookups::Lookups>>,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
@@ -101,6 +102,7 @@ impl Services {
             analysers: Analysers::default(),
             document_reader: None,
             face_inspector: None,
+            document_inspector: None,
             report_renderer: None,
             lookups: None,
             on_enqueue: Arc::new(|| {}),
@@ -139,6 +141,15 @@ impl Services {
     /// Installs the inspection live photos uploaded with live keys go through.
     pub fn with_face_inspector(mut self, inspector: Arc<dyn crate::faces::FaceInspector>) -> Self {
         self.face_inspector = Some(inspector);
+        self
+    }
+
+    /// Installs the inspection identity-document images uploaded with live keys go through.
+    pub fn with_document_inspector(
+        mut self,
+        inspector: Arc<dyn crate::inspection::DocumentInspector>,
+    ) -> Self {
+        self.document_inspector = Some(inspector);
         self
     }
 

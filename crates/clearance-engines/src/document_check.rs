@@ -16,6 +16,7 @@
 //! JPEG and PNG only and has no PDF rasteriser.
 
 mod autofill;
+mod inspect;
 mod reading;
 mod request;
 mod result;
@@ -34,6 +35,7 @@ use clearance_idv::pdf_isolation::PdfRendering;
 use clearance_idv::{IdvError, MrzReader};
 use tokio::sync::Semaphore;
 
+pub use inspect::DocumentQualityInspector;
 use reading::Reading;
 use request::{ClientFacts, DeclaredDocument, ImageRef, Options};
 use result::Expectations;

@@ -9,7 +9,7 @@ pub mod proof_of_address;
 pub mod screening;
 
 pub use bureau::BureauEngine;
-pub use document_check::DocumentCheckEngine;
+pub use document_check::{DocumentCheckEngine, DocumentQualityInspector};
 pub use faces::{FaceEngine, FaceSettings};
 pub use proof_of_address::ProofOfAddressEngine;
 pub use screening::ScreeningEngine;

@@ -357,6 +357,7 @@ pub fn build_app(
         .with_analysers(analysers)
         .with_document_reader(document_engine)
         .with_face_inspector(faces)
+        .with_document_inspector(Arc::new(clearance_engines::DocumentQualityInspector))
         .with_enqueue_hook(Arc::new(move || waker.notify_one()))
         .with_event_hook(Arc::new(move || wake.notify_one()))
         .with_token_keys(token_keys)

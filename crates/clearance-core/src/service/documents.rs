@@ -12,7 +12,7 @@ use crate::fields::as_object;
 use crate::ids::new_resource_id;
 use crate::resources::document::{self, Document, Image};
 use crate::resources::media::FileDownload;
-use crate::scope::Scope;
+use crate::scope::{Mode, Scope};
 use crate::store::{Change, Resource, ResourceKind};
 use crate::time::format_timestamp;
 use crate::typed;
@@ -105,6 +105,23 @@ impl Services {
         let input = as_object(input, None)?;
         let file_name = document::check_file_name(input)?;
         let accepted = accept_upload(input, &clearance_media::Policy::document()).await?;
+        // Live keys: an image the document check could not read is refused now, while the
+        // person can take another. Test keys keep the sandbox's anything-goes uploads.
+        if let (Mode::Live, Some(inspector)) = (scope.mode, &self.document_inspector)
+            && accepted.kind != clearance_media::MediaKind::Pdf
+        {
+            let record: Document = typed::decode(&doc)?;
+            let verdict = inspector
+                .inspect(accepted.bytes.clone(), record.kind.as_str())
+                .await
+                .map_err(|e| CoreError::internal(format!("document inspection: {}", e.0)))?;
+            if let Some(refusal) = verdict {
+                return Err(CoreError::Unprocessable {
+                    code: refusal.code,
+                    message: refusal.message,
+                });
+            }
+        }
         let now = self.now_ms();
         let image_id = new_resource_id(now);
         let image = Image {

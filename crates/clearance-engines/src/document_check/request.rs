@@ -96,7 +96,7 @@ impl DeclaredDocument {
 
 /// The identity-document type of a document resource's `type` (the resource API says
 /// `national_identity_card` where check results say `national_id`).
-fn identity_type(resource_type: &str) -> Option<DocumentType> {
+pub(crate) fn identity_type(resource_type: &str) -> Option<DocumentType> {
     match resource_type {
         "national_identity_card" => Some(DocumentType::NationalId),
         other => DocumentType::from_str(other).ok(),

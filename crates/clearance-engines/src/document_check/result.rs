@@ -58,7 +58,7 @@ pub(crate) fn not_processed(options: &Options, has_two_sides: bool, code: &str) 
 }
 
 /// The sentence a reviewer reads for a `not_processed` code.
-fn not_processed_message(code: &str) -> &'static str {
+pub(crate) fn not_processed_message(code: &str) -> &'static str {
     match code {
         "image_unreadable" => {
             "An image could not be read: not a JPEG, PNG or PDF, damaged, too small or too blurred"

@@ -141,6 +141,62 @@ async fn an_image_saved_by_an_editor_is_a_forensic_signal() {
     );
 }
 
+/// With a live key, an identity document's image the check could not read is refused at
+/// upload with its code; a bill's is not judged by the passport rules, and test keys keep the
+/// sandbox's anything-goes uploads.
+#[tokio::test]
+async fn an_unreadable_identity_image_is_refused_at_upload() {
+    let app = TestApp::spawn().await;
+    let dark = {
+        // Sensor noise in the dark (noise keeps it above the upload size floor).
+        let mut seed = 5u32;
+        let img = image::RgbImage::from_fn(900, 640, |_, _| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            image::Rgb([(seed >> 24) as u8 % 30; 3])
+        });
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        png
+    };
+    for (key, kind, status) in [
+        (app.live_key.clone(), "passport", 422),
+        (app.live_key.clone(), "utility_bill", 200),
+        (app.test_key.clone(), "passport", 200),
+    ] {
+        let client = app
+            .send(
+                Method::POST,
+                "/v1/clients",
+                Some(&key),
+                Some(&person("Ada", "clear")),
+            )
+            .await;
+        let doc = app
+            .send(
+                Method::POST,
+                "/v1/documents",
+                Some(&key),
+                Some(&json!({"clientId": id_of(&client.body), "type": kind})),
+            )
+            .await;
+        let up = app
+            .send(
+                Method::POST,
+                &format!("/v1/documents/{}/upload/front", id_of(&doc.body)),
+                Some(&key),
+                Some(&json!({"fileName": "front.png", "data": b64(&dark)})),
+            )
+            .await;
+        assert_eq!(up.status, status, "{kind}: {}", up.text);
+        if status == 422 {
+            assert_eq!(up.body["type"], "under_exposure", "{}", up.text);
+            assert!(up.body["message"].as_str().unwrap().contains("again"));
+        }
+    }
+}
+
 /// Uploads `specimen` as a passport's front for a client named as the specimen, runs a live
 /// document check on it, and returns the settled check and the document record.
 async fn live_document_check_of(specimen: Vec<u8>, file: &str) -> (Value, Value) {
