@@ -16,6 +16,7 @@ mod regions;
 use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use image::imageops;
 use image::{GrayImage, RgbImage};
@@ -52,7 +53,13 @@ pub struct MrzReader {
     /// Whether lines are read by glyph shape before the recogniser is asked (see
     /// [`MrzReader::recogniser_only`]).
     glyph_reading: bool,
+    /// How long the search over turns and thresholds may go on (see [`MrzReader::read`]).
+    budget: Duration,
 }
+
+/// The default bound on one image's MRZ search. A page reads in 0.2–0.6 s on one core
+/// (bench/documents/README.md); the bound is for the pathological image, not the usual one.
+pub const DEFAULT_SEARCH_BUDGET: Duration = Duration::from_secs(8);
 
 impl fmt::Debug for MrzReader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -110,7 +117,17 @@ impl MrzReader {
             recogniser: LineRecogniser::load(models_dir)?,
             glyphs: GlyphMatcher::new(),
             glyph_reading: true,
+            budget: DEFAULT_SEARCH_BUDGET,
         })
+    }
+
+    /// This reader with another bound on one image's search: once it is spent, no further
+    /// turn or threshold is tried and the best reading so far is returned (the first pass
+    /// always runs).
+    #[must_use]
+    pub fn with_budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
+        self
     }
 
     /// This reader with every MRZ line read by the recogniser, never by glyph shape (glyphs
@@ -134,9 +151,14 @@ impl MrzReader {
         // At each turn, ink is first told from paper by one threshold for the whole image, then,
         // when that found nothing complete, by each pixel's neighbourhood: a page lying on a dark
         // table. (A sideways page is the rarer case: phones record their orientation in EXIF.)
+        // All of it within the reader's time budget: the first pass always runs.
+        let started = Instant::now();
         let mut best: Option<MrzReading> = None;
         for quarter_turns in [0u8, 2, 1, 3] {
             for ink in [Ink::Global, Ink::Local] {
+                if (quarter_turns, ink) != (0, Ink::Global) && started.elapsed() >= self.budget {
+                    return Ok(best);
+                }
                 let turned = turn(image.rgb(), quarter_turns);
                 let Some(mut reading) = self.read_rgb(&turned, today, ink)? else {
                     continue;

@@ -153,6 +153,20 @@ fn a_page_lying_on_its_side_is_turned() {
     }
 }
 
+#[test]
+fn the_search_stops_at_its_time_budget() {
+    // A page on its side reads only at the third pass: with no time to spare, the search
+    // stops after the first (it always runs) and finds nothing; an upright page still reads.
+    let page = image("synthetic_passport_td3_specimen.jpg");
+    let hurried = MrzReader::load(&models_dir())
+        .expect("vendored model loads")
+        .with_budget(std::time::Duration::ZERO);
+    assert!(hurried.read(&page, today()).expect("runs").is_some());
+    let sideways = DocumentImage::from_rgb(image::imageops::rotate90(page.rgb()));
+    assert!(hurried.read(&sideways, today()).expect("runs").is_none());
+    assert!(reader().read(&sideways, today()).expect("runs").is_some());
+}
+
 /// `page` turned by `degrees` about its centre, lying on a brown, grainy table with a margin of
 /// half its size (what a phone photo of a passport on a desk looks like).
 fn on_a_table(page: &image::RgbImage, degrees: f32) -> image::RgbImage {

@@ -66,8 +66,9 @@ pub(crate) fn not_processed_message(code: &str) -> &'static str {
         "under_exposure" => "An image is too dark to read",
         "excessive_glare" => "Glare covers part of an image",
         "document_type_undetected" => {
-            "No machine-readable zone was found on the document's images (the page may be cut \
-             off, at a steep angle, or not the page that carries it)"
+            "No machine-readable zone was found on the document's images within the reading's \
+             time budget (the page may be cut off, at a steep angle, or not the page that \
+             carries it)"
         }
         "no_mrz_expected" => {
             "Documents of this type carry no machine-readable zone, which is what this engine \
