@@ -6,6 +6,7 @@
 //! vendors them in `models/ocr/`); nothing is downloaded.
 
 mod cells;
+pub mod flatten;
 mod glyphs;
 mod locate;
 mod ocrb_glyphs;
@@ -94,6 +95,9 @@ pub struct ReadFrame {
     pub slope: f32,
     /// The top of the MRZ's first line, in pixels of the straightened image.
     pub mrz_top: u32,
+    /// Where the page lay when it had to be found on its background and flattened first (a
+    /// photo taken at an angle); the turn and straightening apply to the flattened page.
+    pub page: Option<flatten::PageOutline>,
 }
 
 impl fmt::Debug for MrzReading {
@@ -175,6 +179,37 @@ impl MrzReader {
                 }
             }
         }
+        // Nothing complete as photographed: a page shot at an angle has converging lines. Find
+        // the page on its background, flatten it, and read that (upright or upside down).
+        if started.elapsed() >= self.budget {
+            return Ok(best);
+        }
+        let Some(outline) = flatten::PageOutline::find(image.rgb()) else {
+            return Ok(best);
+        };
+        let flat = outline.flatten(image.rgb());
+        for quarter_turns in [0u8, 2] {
+            for ink in [Ink::Global, Ink::Local] {
+                if started.elapsed() >= self.budget {
+                    return Ok(best);
+                }
+                let turned = turn(&flat, quarter_turns);
+                let Some(mut reading) = self.read_rgb(&turned, today, ink)? else {
+                    continue;
+                };
+                reading.frame.quarter_turns = quarter_turns;
+                reading.frame.page = Some(outline);
+                if best
+                    .as_ref()
+                    .is_none_or(|b| valid_checks(&reading) > valid_checks(b))
+                {
+                    best = Some(reading);
+                }
+                if best.as_ref().is_some_and(|r| r.document.checksums_valid()) {
+                    return Ok(best);
+                }
+            }
+        }
         Ok(best)
     }
 
@@ -233,6 +268,7 @@ impl MrzReader {
                 quarter_turns: 0,
                 slope,
                 mrz_top: lines[0].y0,
+                page: None,
             },
             lines_by_glyph_shape,
         };

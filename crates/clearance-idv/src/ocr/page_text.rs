@@ -46,7 +46,10 @@ impl MrzReader {
         let page = match mrz {
             Some(reading) => {
                 let frame = reading.frame;
-                let turned = super::turn(image.rgb(), frame.quarter_turns);
+                // A page flattened to be read is read flattened.
+                let flat = frame.page.map(|outline| outline.flatten(image.rgb()));
+                let base = flat.as_ref().unwrap_or(image.rgb());
+                let turned = super::turn(base, frame.quarter_turns);
                 let rgb = turned.as_ref();
                 let top = frame.mrz_top.min(rgb.height());
                 if frame.slope == 0.0 {
