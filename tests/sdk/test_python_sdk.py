@@ -446,6 +446,10 @@ def test_live_identity_check_and_face_authentication(live):
     face = identity.result.breakdown.face_analysis
     assert face.facial_similarity == "clear"
     assert face.breakdown.facial_similarity_score >= 80
+    # The anti-spoof model takes the selfie for a live face (the portrait is a camera capture).
+    authenticity = identity.result.breakdown.authenticity_analysis
+    assert authenticity.spoofed_image_analysis == "clear"
+    assert authenticity.breakdown.liveness_score >= 50
 
     hopper = live.livephotos.upload(anna.id, b64("face_grace_hopper.jpg"))
     other = check(anna, "identity_check", documentId=doc.id, livePhotoId=hopper.id)
