@@ -7,6 +7,7 @@ mod budget;
 mod kind;
 mod software;
 mod strip;
+mod tiff;
 
 use std::io::Cursor;
 use std::time::Duration;

@@ -4,6 +4,7 @@
 //! the device reaches storage.
 
 use crate::MediaKind;
+use crate::tiff::Tiff;
 
 /// Editors, as they name themselves in `Software`, `CreatorTool` or a PNG `Software` chunk
 /// (matched case-insensitively as substrings).
@@ -75,8 +76,8 @@ fn jpeg_names(bytes: &[u8]) -> Vec<String> {
         };
         match marker {
             0xE1 => {
-                if let Some(tiff) = payload.strip_prefix(b"Exif\0\0") {
-                    names.extend(exif_software(tiff));
+                if payload.starts_with(b"Exif\0\0") {
+                    names.extend(exif_software(payload));
                 } else if payload.starts_with(b"http://ns.adobe.com/xap/1.0/\0") {
                     names.extend(xmp_creator_tool(payload));
                 }
@@ -92,50 +93,25 @@ fn jpeg_names(bytes: &[u8]) -> Vec<String> {
     names
 }
 
-/// The `Software` tag (0x0131) of a TIFF structure's first IFD.
-fn exif_software(tiff: &[u8]) -> Option<String> {
-    let little = match tiff.get(..4)? {
-        b"II*\0" => true,
-        b"MM\0*" => false,
-        _ => return None,
+/// The `Software` tag (0x0131, ASCII) of an EXIF payload's first IFD.
+fn exif_software(payload: &[u8]) -> Option<String> {
+    let tiff = Tiff::from_exif(payload)?;
+    let entry = tiff.ifd0_entry(0x0131)?;
+    if tiff.u16_at(entry + 2)? != 2 {
+        return None;
+    }
+    let n = tiff.u32_at(entry + 4)?;
+    let text = if n <= 4 {
+        tiff.bytes().get(entry + 8..entry + 8 + n)?
+    } else {
+        let at = tiff.u32_at(entry + 8)?;
+        tiff.bytes().get(at..at.checked_add(n)?)?
     };
-    let u16_at = |at: usize| -> Option<u16> {
-        let b = [*tiff.get(at)?, *tiff.get(at + 1)?];
-        Some(if little {
-            u16::from_le_bytes(b)
-        } else {
-            u16::from_be_bytes(b)
-        })
-    };
-    let u32_at = |at: usize| -> Option<usize> {
-        let b: [u8; 4] = tiff.get(at..at + 4)?.try_into().ok()?;
-        let v = if little {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        };
-        usize::try_from(v).ok()
-    };
-    let ifd = u32_at(4)?;
-    let count = usize::from(u16_at(ifd)?);
-    (0..count.min(512)).find_map(|i| {
-        let entry = ifd.checked_add(2 + i * 12)?;
-        if u16_at(entry)? != 0x0131 || u16_at(entry + 2)? != 2 {
-            return None;
-        }
-        let n = u32_at(entry + 4)?;
-        let text = if n <= 4 {
-            tiff.get(entry + 8..entry + 8 + n)?
-        } else {
-            let at = u32_at(entry + 8)?;
-            tiff.get(at..at.checked_add(n)?)?
-        };
-        Some(
-            String::from_utf8_lossy(text)
-                .trim_end_matches('\0')
-                .to_owned(),
-        )
-    })
+    Some(
+        String::from_utf8_lossy(text)
+            .trim_end_matches('\0')
+            .to_owned(),
+    )
 }
 
 /// `xmp:CreatorTool`, as an attribute or an element of an XMP packet.

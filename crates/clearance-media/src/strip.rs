@@ -4,6 +4,7 @@
 //! already decoded successfully).
 
 use crate::MediaKind;
+use crate::tiff::Tiff;
 
 /// Returns the file without metadata that could identify a person or place.
 pub fn strip_metadata(kind: MediaKind, bytes: &[u8]) -> Vec<u8> {
@@ -68,41 +69,8 @@ fn strip_jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// The EXIF orientation tag (0x0112) of IFD0, if present.
 fn exif_orientation(payload: &[u8]) -> Option<u16> {
-    let tiff = payload.strip_prefix(b"Exif\0\0")?;
-    let little = match tiff.get(..4)? {
-        b"II*\0" => true,
-        b"MM\0*" => false,
-        _ => return None,
-    };
-    let u16_at = |at: usize| -> Option<u16> {
-        let b = [*tiff.get(at)?, *tiff.get(at + 1)?];
-        Some(if little {
-            u16::from_le_bytes(b)
-        } else {
-            u16::from_be_bytes(b)
-        })
-    };
-    let u32_at = |at: usize| -> Option<u32> {
-        let b = [
-            *tiff.get(at)?,
-            *tiff.get(at + 1)?,
-            *tiff.get(at + 2)?,
-            *tiff.get(at + 3)?,
-        ];
-        Some(if little {
-            u32::from_le_bytes(b)
-        } else {
-            u32::from_be_bytes(b)
-        })
-    };
-    let ifd = usize::try_from(u32_at(4)?).ok()?;
-    let count = usize::from(u16_at(ifd)?);
-    (0..count.min(512)).find_map(|i| {
-        let entry = ifd + 2 + i * 12;
-        (u16_at(entry)? == 0x0112)
-            .then(|| u16_at(entry + 8))
-            .flatten()
-    })
+    let tiff = Tiff::from_exif(payload)?;
+    tiff.u16_at(tiff.ifd0_entry(0x0112)? + 8)
 }
 
 /// An APP1 segment carrying nothing but the orientation.
