@@ -253,14 +253,14 @@ fn gather(storage: &[f32], t: &TensorRef) -> std::result::Result<Vec<f32>, Strin
     }
     let mut out = Vec::with_capacity(count);
     let mut index = vec![0usize; t.size.len()];
+    let past = "a stride reads past the storage";
     for _ in 0..count {
-        let at = t.offset
-            + index
-                .iter()
-                .zip(&t.stride)
-                .map(|(i, s)| i * s)
-                .sum::<usize>();
-        out.push(*storage.get(at).ok_or("a stride reads past the storage")?);
+        let at = index
+            .iter()
+            .zip(&t.stride)
+            .try_fold(t.offset, |at, (i, s)| at.checked_add(i.checked_mul(*s)?))
+            .ok_or(past)?;
+        out.push(*storage.get(at).ok_or(past)?);
         for d in (0..index.len()).rev() {
             index[d] += 1;
             if index[d] < t.size[d] {
@@ -545,6 +545,17 @@ mod tests {
             stride: vec![1, 2],
         };
         assert_eq!(gather(&storage, &t), Ok(vec![1.0, 3.0, 5.0, 2.0, 4.0, 6.0]));
+    }
+
+    #[test]
+    fn a_stride_that_overflows_is_refused_not_a_panic() {
+        let t = TensorRef {
+            storage: String::new(),
+            offset: 0,
+            size: vec![2, 2],
+            stride: vec![usize::MAX, 1],
+        };
+        assert!(gather(&[0.0; 8], &t).is_err());
     }
 
     #[test]

@@ -245,7 +245,13 @@ pub fn crop(image: &RgbImage, face: &DetectedFace, scale: f32) -> RgbImage {
     let clamp = |v: f32, max: f32| v.clamp(0.0, max) as u32;
     let (l, t) = (clamp(left, src_w - 1.0), clamp(top, src_h - 1.0));
     let (r, b) = (clamp(right, src_w - 1.0), clamp(bottom, src_h - 1.0));
-    let region = image::imageops::crop_imm(image, l, t, (r - l + 1).max(1), (b - t + 1).max(1));
+    let region = image::imageops::crop_imm(
+        image,
+        l,
+        t,
+        r.saturating_sub(l) + 1,
+        b.saturating_sub(t) + 1,
+    );
     image::imageops::resize(
         &region.to_image(),
         CROP_SIZE,
