@@ -23,7 +23,9 @@ pub(crate) fn image(n: usize, side: u32) -> Vec<u8> {
         u32::try_from(n / 200 % 50).unwrap(),
     );
     match side {
-        0 => jpeg(320 + w, 240 + h),
+        // Wide enough for the live upload's quality gate (500 px on the longer side): the
+        // passport's front, which live keys inspect at upload.
+        0 => jpeg(520 + w, 240 + h),
         _ => jpeg(300 + w, 300 + h),
     }
 }
