@@ -177,12 +177,18 @@ impl Analyser for DocumentCheckEngine {
         };
         let back = record.back.clone();
         let has_two_sides = back.is_some();
+        // The one forensic signal computed: an image editor the upload's metadata named.
+        let editing_software = [&record.front, &record.back]
+            .into_iter()
+            .flatten()
+            .find_map(|i| i.editing_software.clone());
         let unusable = |code: &str| {
             tracing::info!(check.id = %ctx.check_id, check.reason = code, "document check not processed");
             Ok(Analysis::Complete(Box::new(result::not_processed(
                 &options,
                 has_two_sides,
                 code,
+                editing_software.as_deref(),
             ))))
         };
         let Some(document_type) = record.document_type else {
@@ -269,10 +275,7 @@ impl Analyser for DocumentCheckEngine {
             client: &client,
             has_two_sides,
             today,
-            editing_software: [&record.front, &record.back]
-                .into_iter()
-                .flatten()
-                .find_map(|i| i.editing_software.as_deref()),
+            editing_software: editing_software.as_deref(),
         };
         Ok(Analysis::Complete(Box::new(result::from_mrz(
             &expectations,

@@ -37,8 +37,14 @@ pub(crate) struct Expectations<'a> {
 
 /// The result of a check whose images could not be analysed: outcome `not_processed`, every
 /// analysis `not_processed`, nothing extracted (`documentType: unidentified`), and why (`code`,
-/// see [`NotProcessedReason`]).
-pub(crate) fn not_processed(options: &Options, has_two_sides: bool, code: &str) -> CheckResult {
+/// see [`NotProcessedReason`]) — unless an image's metadata named an editor: that was examined,
+/// so `forensicAnalysis.imageTampering` says attention, and so does the outcome.
+pub(crate) fn not_processed(
+    options: &Options,
+    has_two_sides: bool,
+    code: &str,
+    editing_software: Option<&str>,
+) -> CheckResult {
     let extracted = DocumentExtractedData {
         document_details: DocumentDetails {
             document_type: "unidentified".into(),
@@ -47,12 +53,19 @@ pub(crate) fn not_processed(options: &Options, has_two_sides: bool, code: &str) 
         },
         ..DocumentExtractedData::default()
     };
-    let mut result = assemble(options, extracted, |_| Verdict::NotProcessed, true);
+    let verdict = |path: &str| match path {
+        "forensicAnalysis.imageTampering" if editing_software.is_some() => Verdict::Attention,
+        _ => Verdict::NotProcessed,
+    };
+    let mut result = assemble(options, extracted, verdict, editing_software.is_none());
     if let Breakdown::Document(breakdown) = &mut result.breakdown {
         breakdown.not_processed_reason = Some(NotProcessedReason {
             code: code.to_string(),
             message: not_processed_message(code).to_string(),
         });
+        if breakdown.forensic_analysis.image_tampering == Verdict::Attention {
+            breakdown.forensic_analysis.editing_software = editing_software.map(str::to_owned);
+        }
     }
     result
 }
@@ -382,6 +395,20 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_image_is_attention_even_when_unreadable() {
+        let r = not_processed(&options(), false, "image_unreadable", Some("GIMP 2.10")).to_value();
+        assert_eq!(r["outcome"], "attention", "{r}");
+        let forensic = &r["breakdown"]["forensicAnalysis"];
+        assert_eq!(forensic["imageTampering"], "attention");
+        assert_eq!(forensic["editingSoftware"], "GIMP 2.10");
+        assert_eq!(
+            r["breakdown"]["notProcessedReason"]["code"],
+            "image_unreadable"
+        );
+        assert_eq!(r["breakdown"]["mrzAnalysis"]["mrzFormat"], "not_processed");
+    }
+
+    #[test]
     fn nothing_performed_is_not_processed() {
         let o = Options {
             coverage: Some(vec!["forensic_analysis".into()]),
@@ -389,7 +416,7 @@ mod tests {
         };
         let r = run(GBR, &declared(DocumentType::Passport, "GB"), &o, None);
         assert_eq!(r["outcome"], "not_processed");
-        let r = not_processed(&options(), true, "document_type_undetected").to_value();
+        let r = not_processed(&options(), true, "document_type_undetected", None).to_value();
         assert_eq!(r["outcome"], "not_processed");
         assert_eq!(
             r["breakdown"]["notProcessedReason"]["code"],
