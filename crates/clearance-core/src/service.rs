@@ -22,6 +22,7 @@ mod lookups;
 mod reports;
 mod retry;
 mod tokens;
+mod uploads;
 mod webhook_delivery;
 mod webhook_dispatch;
 mod webhook_log;
@@ -585,17 +586,4 @@ fn lifecycle_event(resource: &Resource, action: &str, now: i64) -> Option<Change
         &format!("{prefix}.{action}"),
         now,
     )))
-}
-
-/// Decodes and checks the base64 `data` of an upload; failures name `data`.
-async fn accept_upload(
-    input: &Map<String, Value>,
-    policy: &clearance_media::Policy,
-) -> Result<clearance_media::Accepted> {
-    let data = crate::fields::Reader::new(input).req_str("data", usize::MAX)?;
-    let invalid = |e: clearance_media::MediaError| CoreError::invalid("data", e.to_string());
-    let bytes = clearance_media::decode_base64(&data, policy.max_bytes).map_err(invalid)?;
-    clearance_media::inspect(bytes, policy)
-        .await
-        .map_err(invalid)
 }

@@ -3,7 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{Services, accept_upload};
+use super::Services;
+use super::uploads::accept_upload;
 use crate::autofill::{Autofill, AutofillReading};
 use crate::error::{CoreError, Result};
 use crate::fields::as_object;

@@ -4,7 +4,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value};
 
-use super::{Services, accept_upload};
+use super::Services;
+use super::uploads::{accept_upload, decode_room};
 use crate::audit::Actor;
 use crate::blobs::{blob_key, resource_prefix};
 use crate::error::{CoreError, Result};
@@ -111,6 +112,7 @@ impl Services {
             && accepted.kind != clearance_media::MediaKind::Pdf
         {
             let record: Document = typed::decode(&doc)?;
+            let _room = decode_room(&accepted).await;
             let verdict = inspector
                 .inspect(accepted.bytes.clone(), record.kind.as_str())
                 .await

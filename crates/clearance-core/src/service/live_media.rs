@@ -5,7 +5,8 @@ use base64::engine::general_purpose::STANDARD;
 use rand::Rng;
 use serde_json::{Map, Value};
 
-use super::{Services, accept_upload};
+use super::Services;
+use super::uploads::{accept_upload, decode_room};
 use crate::audit::Actor;
 use crate::blobs::{blob_key, resource_prefix};
 use crate::error::{CoreError, Result};
@@ -47,6 +48,7 @@ impl Services {
         // Live keys: a photo a face check could not use is refused now, while the person is
         // still in front of the camera. Test keys keep the sandbox's anything-goes uploads.
         if let (Mode::Live, Some(inspector)) = (scope.mode, &self.face_inspector) {
+            let _room = decode_room(&accepted).await;
             let verdict = inspector
                 .inspect(accepted.bytes.clone(), perform_liveness_check)
                 .await
