@@ -445,6 +445,24 @@ async fn a_face_on_a_screen_is_refused_or_never_clear() {
     // The upload asked for no liveness check: said, not run.
     assert_eq!(authenticity["livenessCheck"], "not_processed");
     assert_eq!(identity["result"]["outcome"], "attention");
+    // Face authentication judges the photo too: with a face enrolled, the screen is attention
+    // and says why.
+    let collins = live.photo(&anna, "face_collins.jpg").await;
+    let enrolled = live.identity(&anna, &doc, &collins).await;
+    assert_eq!(enrolled["result"]["outcome"], "clear", "{enrolled}");
+    let auth = live.authenticate(&anna, &photo).await;
+    assert_eq!(auth["result"]["outcome"], "attention", "{auth}");
+    assert_eq!(
+        auth["result"]["breakdown"]["authenticityAnalysis"]["spoofedImageAnalysis"], "attention",
+        "{auth}"
+    );
+    // The enrolled selfie itself authenticates, and its analysis says clear.
+    let again = live.authenticate(&anna, &collins).await;
+    assert_eq!(again["result"]["outcome"], "clear", "{again}");
+    assert_eq!(
+        again["result"]["breakdown"]["authenticityAnalysis"]["spoofedImageAnalysis"], "clear",
+        "{again}"
+    );
     let engine = &identity["result"]["breakdown"]["engine"]["models"];
     assert!(
         engine
