@@ -299,7 +299,7 @@ def test_live_document_check_reads_the_specimen_passport(live):
 
     noise = live.documents.create(client.id, "passport", classification="proof_of_identity", issuingCountry="GB")
     # An image too small for the check to read is refused at upload, while another can be taken.
-    with pytest.raises(ComplyCubeAPIError, match="could not be read"):
+    with pytest.raises(ComplyCubeAPIError, match="too small, blurred or damaged"):
         live.documents.upload(noise.id, "front", "small.png", noise_png())
     # A large, sharp image with no document on it is accepted; the check says it found none.
     live.documents.upload(noise.id, "front", "noise.png", noise_png(900, 640))

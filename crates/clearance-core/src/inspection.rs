@@ -25,3 +25,17 @@ pub trait DocumentInspector: Send + Sync {
         document_type: &str,
     ) -> Result<Option<UploadRefusal>, TransientError>;
 }
+
+/// What to tell the person about a document image nothing could be read from, by its code
+/// (autofill's answers and the upload inspection's refusals say the same).
+pub fn unreadable_image_message(code: &str) -> &'static str {
+    match code {
+        "under_exposure" => "The image is too dark to read the document",
+        "excessive_glare" => "Glare on the image hides part of the document",
+        "image_unreadable" => "The image is too small, blurred or damaged to read the document",
+        "document_type_undetected" => {
+            "No machine-readable zone was found: upload the side of an identity document that carries one"
+        }
+        _ => "The document could not be read from this image",
+    }
+}

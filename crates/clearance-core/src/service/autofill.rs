@@ -33,21 +33,8 @@ impl Services {
             AutofillReading::Read(data) => Ok(*data),
             AutofillReading::Unusable(code) => Err(CoreError::Unprocessable {
                 code,
-                message: unusable_message(code).into(),
+                message: crate::inspection::unreadable_image_message(code).into(),
             }),
         }
-    }
-}
-
-/// What to tell the caller about an image nothing could be read from.
-fn unusable_message(code: &str) -> &'static str {
-    match code {
-        "under_exposure" => "The image is too dark to read the document",
-        "excessive_glare" => "Glare on the image hides part of the document",
-        "image_unreadable" => "The image is too small, blurred or damaged to read the document",
-        "document_type_undetected" => {
-            "No machine-readable zone was found: upload the side of an identity document that carries one"
-        }
-        _ => "The document could not be read from this image",
     }
 }

@@ -4,11 +4,10 @@
 
 use async_trait::async_trait;
 use clearance_core::checks::analyser::TransientError;
-use clearance_core::inspection::{DocumentInspector, UploadRefusal};
+use clearance_core::inspection::{DocumentInspector, UploadRefusal, unreadable_image_message};
 use clearance_idv::{DecodeLimits, DocumentImage};
 
 use super::request::identity_type;
-use super::result::not_processed_message;
 
 /// The quality gate of [`super::DocumentCheckEngine`], applied at upload.
 #[derive(Clone, Copy, Debug, Default)]
@@ -38,8 +37,8 @@ fn quality_refusal(bytes: &[u8]) -> Option<UploadRefusal> {
         Some(UploadRefusal {
             code,
             message: format!(
-                "{}: take the photo again, flat, in good light and in focus",
-                not_processed_message(code)
+                "{}; take the photo again, flat, in good light and in focus",
+                unreadable_image_message(code)
             ),
         })
     };

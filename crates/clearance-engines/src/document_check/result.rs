@@ -71,7 +71,7 @@ pub(crate) fn not_processed(
 }
 
 /// The sentence a reviewer reads for a `not_processed` code.
-pub(crate) fn not_processed_message(code: &str) -> &'static str {
+fn not_processed_message(code: &str) -> &'static str {
     match code {
         "image_unreadable" => {
             "An image could not be read: not a JPEG, PNG or PDF, damaged, too small or too blurred"

@@ -192,7 +192,11 @@ async fn an_unreadable_identity_image_is_refused_at_upload() {
         assert_eq!(up.status, status, "{kind}: {}", up.text);
         if status == 422 {
             assert_eq!(up.body["type"], "under_exposure", "{}", up.text);
-            assert!(up.body["message"].as_str().unwrap().contains("again"));
+            let message = up.body["message"].as_str().unwrap();
+            assert!(
+                message.contains("too dark") && message.contains("again"),
+                "{message}"
+            );
         }
     }
 }
