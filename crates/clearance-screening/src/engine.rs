@@ -86,6 +86,9 @@ pub struct ScreeningIndex {
     pub(crate) by_id: Box<[(u64, u32)]>,
     /// weight given to a query token that does not occur in any indexed name
     pub(crate) unseen_weight: f32,
+    /// The index whose rarity weights this one scores with (a delta's index scores as the
+    /// whole list would), for query tokens this one has not seen.
+    pub(crate) weights_from: Option<std::sync::Arc<ScreeningIndex>>,
 }
 
 /// FNV-1a hash of a skeleton string.

@@ -182,7 +182,24 @@ impl IndexBuilder {
             trigrams,
             identifiers,
             unseen_weight,
+            weights_from: None,
         }
+    }
+
+    /// Freezes the collected entities into an index that scores exactly as `whole` would: its
+    /// names' and a query's rarity weights are `whole`'s. Monitoring indexes a list's changed
+    /// entities this way and screens every monitored client against them (a reverse search),
+    /// getting the scores a screening against the whole list gives those entities.
+    pub fn build_within(self, whole: std::sync::Arc<ScreeningIndex>) -> ScreeningIndex {
+        let mut index = self.build();
+        for token in &mut index.vocab {
+            if let Some(weight) = whole.token_weight(&token.text) {
+                token.weight = weight;
+            }
+        }
+        index.unseen_weight = whole.unseen_weight;
+        index.weights_from = Some(whole);
+        index
     }
 }
 
@@ -197,6 +214,14 @@ pub(crate) fn role_weight(role: Role, idf: f32) -> f32 {
 }
 
 impl ScreeningIndex {
+    /// The rarity weight of an indexed token (that of the index this one scores within, if any).
+    pub(crate) fn token_weight(&self, text: &str) -> Option<f32> {
+        match self.token_ids.get(text) {
+            Some(&id) => Some(self.vocab[id as usize].weight),
+            None => self.weights_from.as_ref()?.token_weight(text),
+        }
+    }
+
     /// Size figures.
     pub fn stats(&self) -> IndexStats {
         IndexStats {

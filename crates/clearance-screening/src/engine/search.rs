@@ -50,9 +50,9 @@ impl ScreeningIndex {
         normalize_name(&q.name, q.kind == QueryKind::Person)
             .into_iter()
             .map(|t| {
-                let weight = match self.token_ids.get(&t.text) {
+                let weight = match self.token_weight(&t.text) {
                     _ if t.text.len() == 1 => 1.0,
-                    Some(&id) => self.vocab[id as usize].weight,
+                    Some(weight) => weight,
                     None => role_weight(t.role, self.unseen_weight),
                 };
                 QToken {
