@@ -23,6 +23,7 @@ pub mod keys;
 pub mod list;
 pub mod lookups;
 pub mod merge;
+pub mod monitoring;
 pub mod proof_of_address;
 pub mod report;
 pub mod resources;

@@ -19,6 +19,7 @@ mod idempotency;
 mod list_deltas;
 mod live_media;
 mod lookups;
+mod monitoring;
 mod reports;
 mod retry;
 mod tokens;
@@ -41,6 +42,7 @@ pub use idempotency::{
     IDEMPOTENCY_WINDOW_MS, IdempotencyClaim, IdempotentStart, StoredAnswer, request_hash,
 };
 pub use list_deltas::{DeltaPage, DeltaWithEntities, MAX_DELTA_PAGE};
+pub use monitoring::{MonitoringRun, MonitoringRunner, rejected_matches};
 pub use reports::ReportPdf;
 pub use tokens::{SdkSession, SdkTokenRefusal, Token, TokenCreate};
 pub use webhook_delivery::{DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats};
@@ -81,6 +83,7 @@ pub struct Services {
     document_inspector: Option<Arc<dyn crate::inspection::DocumentInspector>>,
     report_renderer: Option<Arc<dyn crate::report::ReportRenderer>>,
     lookups: Option<Arc<dyn crate::lookups::Lookups>>,
+    delta_screener: Option<Arc<dyn crate::monitoring::DeltaScreener>>,
     on_enqueue: Arc<dyn Fn() + Send + Sync>,
     on_event: Arc<dyn Fn() + Send + Sync>,
     commit_fault: Option<Arc<CommitFault>>,
@@ -106,6 +109,7 @@ impl Services {
             document_inspector: None,
             report_renderer: None,
             lookups: None,
+            delta_screener: None,
             on_enqueue: Arc::new(|| {}),
             on_event: Arc::new(|| {}),
             commit_fault: None,
@@ -296,12 +300,20 @@ impl Services {
         let patch = as_object(patch, None)?;
         let rules = self.rules.clone();
         let today = date_of(self.now_ms());
+        let registrations = self.registrations_of(scope, id).await?;
         let (_, after) = self
-            .update(scope, actor, ResourceKind::Client, id, move |existing| {
-                typed::change("client", existing, |c| {
-                    client::validate_update(&c, patch, today, &rules)
-                })
-            })
+            .update_with(
+                scope,
+                actor,
+                ResourceKind::Client,
+                id,
+                move |existing| {
+                    typed::change("client", existing, |c| {
+                        client::validate_update(&c, patch, today, &rules)
+                    })
+                },
+                |_, after, now| monitoring::follow_client(&registrations, after, now),
+            )
             .await?;
         Ok(after)
     }

@@ -64,11 +64,12 @@ pub enum ResourceKind {
     /// One imported source of bureau records in an account and mode: its name, size and time
     /// (never returned by the API).
     BureauSource,
+    MonitoredCheck,
 }
 
 impl ResourceKind {
     /// Every kind, for adapters mapping stored names back.
-    pub const ALL: [ResourceKind; 24] = [
+    pub const ALL: [ResourceKind; 25] = [
         ResourceKind::Client,
         ResourceKind::Address,
         ResourceKind::AuditLog,
@@ -93,6 +94,7 @@ impl ResourceKind {
         ResourceKind::WorkflowSession,
         ResourceKind::BureauRecord,
         ResourceKind::BureauSource,
+        ResourceKind::MonitoredCheck,
     ];
 
     /// The kind with this stored name.
@@ -127,6 +129,7 @@ impl ResourceKind {
             ResourceKind::WorkflowSession => "workflowSession",
             ResourceKind::BureauRecord => "bureauRecord",
             ResourceKind::BureauSource => "bureauSource",
+            ResourceKind::MonitoredCheck => "monitoredCheck",
         }
     }
 
@@ -157,6 +160,7 @@ impl ResourceKind {
             ResourceKind::WorkflowSession => "workflow session",
             ResourceKind::BureauRecord => "bureau record",
             ResourceKind::BureauSource => "bureau source",
+            ResourceKind::MonitoredCheck => "monitored check",
         }
     }
 }
@@ -228,6 +232,16 @@ pub enum Change {
     Enqueue(NewJob),
     /// Record an event in the outbox, committed with the change it describes.
     Event(Event),
+    /// Insert the resource, or replace the one with its id (in its scope and kind) whatever its
+    /// version: for derived records that follow their source (a monitored check's
+    /// registration).
+    Put(Resource),
+    /// Delete the resource if it exists.
+    Discard {
+        scope: Scope,
+        kind: ResourceKind,
+        id: String,
+    },
 }
 
 /// Equality on one attribute of the body, addressed by a dotted path.

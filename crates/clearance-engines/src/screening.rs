@@ -7,6 +7,7 @@ pub mod analyser;
 pub mod catalogue;
 pub mod delta;
 pub mod lists;
+pub mod monitoring;
 mod result;
 
 pub use analyser::ScreeningEngine;
@@ -15,3 +16,4 @@ pub use delta::{DeltaRecords, all_delta_entities, delta_records, diff};
 pub use lists::{
     ImportOptions, ImportSummary, default_list_name, import_list, load_stored_entities,
 };
+pub use monitoring::{DeltaSearch, IndexedDelta};

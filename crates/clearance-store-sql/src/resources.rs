@@ -127,6 +127,19 @@ where
                     Self::insert_job(&mut tx, job).await.map_err(store_error)?
                 }
                 Change::Event(event) => Self::insert_event(&mut tx, event).await?,
+                Change::Put(r) => Self::put_resource(&mut tx, r).await?,
+                Change::Discard { scope, kind, id } => {
+                    sqlx::query(
+                        "DELETE FROM resources WHERE id = $1 AND account_id = $2 AND mode = $3 AND kind = $4",
+                    )
+                    .bind(id)
+                    .bind(&scope.account_id)
+                    .bind(scope.mode.as_str())
+                    .bind(kind.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                }
             }
         }
         tx.commit().await.map_err(store_error)
@@ -138,6 +151,31 @@ where
     ) -> Result<(), StoreError> {
         sqlx::query(&format!(
             "INSERT INTO resources ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        ))
+        .bind(&r.id)
+        .bind(&r.scope.account_id)
+        .bind(r.scope.mode.as_str())
+        .bind(r.kind.as_str())
+        .bind(&r.client_id)
+        .bind(r.created_at)
+        .bind(r.updated_at)
+        .bind(r.version)
+        .bind(Json(&r.body))
+        .execute(conn)
+        .await
+        .map_err(store_error)?;
+        Ok(())
+    }
+
+    /// Inserts `r`, or replaces the resource with its id in the same scope and kind whatever
+    /// its version (its version then grows by one).
+    async fn put_resource(conn: &mut DbConnection<D>, r: &Resource) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "INSERT INTO resources ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, \
+             client_id = excluded.client_id, version = resources.version + 1 \
+             WHERE resources.account_id = excluded.account_id AND resources.mode = excluded.mode \
+             AND resources.kind = excluded.kind"
         ))
         .bind(&r.id)
         .bind(&r.scope.account_id)

@@ -7,6 +7,8 @@ use clearance_core::screening_lists::{
     StoredList,
 };
 use clearance_core::store::StoreError;
+use clearance_jobs::NewJob;
+use sqlx::types::Json;
 use sqlx::{ColumnIndex, Executor, IntoArguments, Row};
 
 use crate::screening_list_deltas::{delta_entities, deltas, insert_delta};
@@ -24,6 +26,8 @@ where
     Option<String>: Column<Db<D>>,
     Option<i64>: Column<Db<D>>,
     Vec<u8>: Column<Db<D>>,
+    i32: Column<Db<D>>,
+    for<'q> Json<&'q serde_json::Value>: Param<'q, Db<D>>,
 {
     async fn put_screening_list(
         &self,
@@ -95,6 +99,15 @@ where
             ),
             None => None,
         };
+        if let (Some(seq), Some(queue)) = (seq, version.announce_on) {
+            let job = NewJob::now(
+                format!("{queue}:{}:{seq}", list.name),
+                queue,
+                serde_json::json!({"list": list.name, "seq": seq}),
+                list.imported_at,
+            );
+            Self::insert_job(&mut tx, &job).await.map_err(store_error)?;
+        }
         tx.commit().await.map_err(store_error)?;
         Ok(seq)
     }

@@ -23,6 +23,9 @@ fn entity(id: &str, change: EntityChange, name: &str) -> DeltaEntity {
     }
 }
 
+/// The queue these tests announce deltas on.
+const ANNOUNCED: &str = "deltas";
+
 /// Stores `next` over the version hashed `replaces`, with the delta of `entities`.
 async fn put(
     store: &Arc<dyn Store>,
@@ -37,6 +40,7 @@ async fn put(
             chunks: &[vec![1u8]],
             replaces: previous.map(|p| p.content_hash.as_str()),
             delta: Some((&delta, entities)),
+            announce_on: Some(ANNOUNCED),
         })
         .await
 }
@@ -84,6 +88,32 @@ pub async fn list_deltas_are_recorded_with_their_version(store: &Arc<dyn Store>)
         deltas.iter().map(|d| d.seq).collect::<Vec<_>>(),
         [2, 1],
         "newest first"
+    );
+    // Each recorded delta was announced, in its import's transaction, as a job naming it.
+    let mut announced: Vec<(String, serde_json::Value)> = store
+        .claim(&[ANNOUNCED.to_owned()], "w", v2.imported_at + 1, 60_000, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|job| (job.id, job.payload))
+        .collect();
+    announced.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        announced,
+        [
+            (
+                "deltas:Other list:1".to_owned(),
+                serde_json::json!({"list": "Other list", "seq": 1})
+            ),
+            (
+                "deltas:UN list:1".to_owned(),
+                serde_json::json!({"list": "UN list", "seq": 1})
+            ),
+            (
+                "deltas:UN list:2".to_owned(),
+                serde_json::json!({"list": "UN list", "seq": 2})
+            ),
+        ]
     );
     let newest = &deltas[0];
     assert_eq!(

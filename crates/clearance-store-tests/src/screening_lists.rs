@@ -16,6 +16,7 @@ pub(crate) fn version<'a>(
         chunks,
         replaces,
         delta: None,
+        announce_on: Some("deltas"),
     }
 }
 

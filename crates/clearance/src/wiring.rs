@@ -13,12 +13,12 @@ use clearance_core::checks::analyser::Analysers;
 use clearance_core::clock::SystemClock;
 use clearance_core::resources::Rules;
 use clearance_core::service::{
-    CHECK_QUEUE, CheckRunner, DELIVERY_QUEUE, DeliveryRunner, FORGET_SECRET_QUEUE, SecretForgetter,
-    Services,
+    CHECK_QUEUE, CheckRunner, DELIVERY_QUEUE, DeliveryRunner, FORGET_SECRET_QUEUE,
+    MonitoringRunner, SecretForgetter, Services,
 };
 use clearance_core::store::Store;
 use clearance_engines::BureauEngine;
-use clearance_engines::screening::{Catalogue, ScreeningEngine};
+use clearance_engines::screening::{Catalogue, DeltaSearch, ScreeningEngine};
 use clearance_idv::pdf_isolation::{PdfIsolation, PdfRendering};
 use clearance_jobs::{JobQueue, WorkerConfig, Workers};
 use clearance_lookups::LookupEngine;
@@ -339,10 +339,10 @@ pub fn build_app(
         .with_live(CheckType::AgeEstimation, faces.clone())
         .with_live(CheckType::EnhancedIdentity, faces.clone());
     // One index of the official lists per process, shared by both screening types.
-    let screening = Arc::new(ScreeningEngine::new(
-        store.clone(),
-        Arc::new(Catalogue::default()),
-    ));
+    let catalogue = Arc::new(Catalogue::default());
+    let screening = Arc::new(ScreeningEngine::new(store.clone(), catalogue.clone()));
+    // Monitoring's reverse search reads the same index the checks screen against.
+    let delta_search = Arc::new(DeltaSearch::new(store.clone(), catalogue));
     let analysers = analysers
         .with_live(CheckType::StandardScreening, screening.clone())
         .with_live(CheckType::ExtensiveScreening, screening)
@@ -361,7 +361,8 @@ pub fn build_app(
         .with_enqueue_hook(Arc::new(move || waker.notify_one()))
         .with_event_hook(Arc::new(move || wake.notify_one()))
         .with_token_keys(token_keys)
-        .with_lookups(lookup_engine);
+        .with_lookups(lookup_engine)
+        .with_delta_screener(delta_search);
     // The fonts are embedded in the binary: failing to parse them is a build fault, and the
     // server still serves everything else (reports then answer 503 and say why).
     let services = match clearance_reports::PdfRenderer::new() {
@@ -387,7 +388,13 @@ pub fn build_app(
         )
         .handle_apart(
             FORGET_SECRET_QUEUE,
-            Arc::new(SecretForgetter::new(shared)),
+            Arc::new(SecretForgetter::new(shared.clone())),
+            1,
+        )
+        // One monitoring run at a time per node: each one screens every monitored check.
+        .handle_apart(
+            clearance_core::monitoring::QUEUE,
+            Arc::new(MonitoringRunner::new(shared)),
             1,
         );
     let state = AppState::new(services.clone(), config).with_job_stats(workers.stats());

@@ -34,8 +34,8 @@ pub use residence::{
     PoaExtractedData, PoaHolderDetails, ProofOfAddressBreakdown, StructuredAddress,
 };
 pub use screening::{
-    AdverseMediaSummary, CLASSIFICATIONS, CountryEntry, DateEntry, MatchName, MatchSource,
-    OtherListsSummary, PepSummary, ScreenedList, ScreeningBreakdown, ScreeningMatch,
+    AdverseMediaSummary, CLASSIFICATIONS, CountryEntry, DateEntry, MatchMonitoring, MatchName,
+    MatchSource, OtherListsSummary, PepSummary, ScreenedList, ScreeningBreakdown, ScreeningMatch,
     ScreeningSummary, WatchlistSummary, covered_by,
 };
 

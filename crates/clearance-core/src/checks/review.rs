@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 pub use requests::{CheckRedact, CheckUpdate, CheckValidate, ValidationOutcome};
 
 use super::check::{Check, CheckStatus};
-use super::result::{Breakdown, Outcome, Validation};
+use super::result::{Breakdown, Outcome, ScreeningMatch, Validation};
 use crate::error::{CoreError, Result};
 
 /// Refuses changes to a check that has not completed yet.
@@ -84,17 +84,7 @@ pub fn validate(
             return Err(CoreError::invalid("matchId", "'matchId' is invalid"));
         };
         found.validation = Some(record);
-        let states: Vec<Option<&str>> = matches
-            .iter()
-            .map(|m| m.validation.as_ref().map(|v| v.outcome.as_str()))
-            .collect();
-        result.outcome = if states.contains(&Some("confirmed")) {
-            Outcome::MatchConfirmed
-        } else if !states.is_empty() && states.iter().all(|s| *s == Some("rejected")) {
-            Outcome::Clear
-        } else {
-            Outcome::Attention
-        };
+        result.outcome = screening_outcome(matches);
     } else {
         result.outcome = match request.outcome.as_str() {
             "confirmed" => Outcome::Clear,
@@ -109,6 +99,26 @@ pub fn validate(
             outcome: request.outcome,
         },
     })
+}
+
+/// A screening's outcome from its matches' decisions: any confirmed → `match_confirmed`, every
+/// one rejected → `clear`, otherwise (one still undecided) `attention`.
+pub fn screening_outcome(matches: &[ScreeningMatch]) -> Outcome {
+    let states: Vec<Option<&str>> = matches
+        .iter()
+        .map(|m| m.validation.as_ref().map(|v| v.outcome.as_str()))
+        .collect();
+    if states.contains(&Some("confirmed")) {
+        Outcome::MatchConfirmed
+    } else if states.iter().all(|s| *s == Some("rejected")) {
+        if states.is_empty() {
+            Outcome::Attention
+        } else {
+            Outcome::Clear
+        }
+    } else {
+        Outcome::Attention
+    }
 }
 
 /// `POST /v1/checks/:id/redact`: removes extracted attributes and images from a completed

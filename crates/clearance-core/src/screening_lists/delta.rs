@@ -118,6 +118,10 @@ pub struct ListVersion<'a> {
     /// What changed, with its entities (by entity id); `None` when the content is the same as
     /// the version replaced, which records no delta.
     pub delta: Option<(&'a ListDelta, &'a [DeltaEntity])>,
+    /// The job queue the recorded delta is announced on, in the same transaction (a job
+    /// `{list, seq}` with id `<queue>:<list>:<seq>`): monitoring runs after every import that
+    /// changed a list, however the process that imported it ends.
+    pub announce_on: Option<&'a str>,
 }
 
 #[cfg(test)]

@@ -239,6 +239,16 @@ impl Services {
         input: &Value,
     ) -> Result<Resource> {
         let input = as_object(input, None)?;
+        // Turning monitoring on registers the check with its client's details as they are now.
+        let stored = self.get(scope, KIND, id).await?;
+        let client = match (&stored.client_id, scope.mode) {
+            (Some(client_id), Mode::Live) => self
+                .store
+                .get(scope, ResourceKind::Client, client_id)
+                .await?
+                .and_then(|c| typed::decode::<Client>(&c).ok()),
+            _ => None,
+        };
         let (_, after) = self
             .update_with(
                 scope,
@@ -246,7 +256,19 @@ impl Services {
                 KIND,
                 id,
                 |body| on_check(body, |c| review::update(c, input)),
-                |_, after, now| vec![Change::Event(check_event(after, "check.updated", now))],
+                |_, after, now| {
+                    let mut changes = vec![Change::Event(check_event(after, "check.updated", now))];
+                    if let Ok(check) = typed::decode::<Check>(after) {
+                        changes.push(super::monitoring::registration(
+                            scope,
+                            &after.id,
+                            &check,
+                            client.as_ref(),
+                            now,
+                        ));
+                    }
+                    changes
+                },
             )
             .await?;
         Ok(after)
@@ -444,8 +466,9 @@ impl Services {
                     vec!["check.failed".into()]
                 }
             };
+            let completed = done;
             let done = Resource {
-                body: typed::encode(&done),
+                body: typed::encode(&completed),
                 updated_at: now,
                 version: check.version + 1,
                 ..check
@@ -456,6 +479,16 @@ impl Services {
                     .iter()
                     .map(|t| Change::Event(check_event(&done, t, now))),
             );
+            if check_type.is_screening() && scope.mode == Mode::Live {
+                let client = typed::decode::<Client>(&ctx.client).ok();
+                changes.push(super::monitoring::registration(
+                    scope,
+                    &done.id,
+                    &completed,
+                    client.as_ref(),
+                    now,
+                ));
+            }
             if let Some(enrolment) = &enrol {
                 changes.push(Change::Insert(self.enrolment(&done, enrolment, now)?));
             }

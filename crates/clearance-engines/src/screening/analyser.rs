@@ -10,7 +10,6 @@ use super::catalogue::Catalogue;
 use super::result::{self, Source};
 use async_trait::async_trait;
 use clearance_core::Scope;
-use clearance_core::checks::Check;
 use clearance_core::checks::analyser::{Analyser, Analysis, CheckContext, TransientError};
 use clearance_core::checks::input::{CheckOptions, ListsScope};
 use clearance_core::checks::kinds::CheckType;
@@ -18,10 +17,11 @@ use clearance_core::checks::result::{
     Breakdown, CLASSIFICATIONS as SUMMARY, CheckResult, Outcome, ScreenedList, ScreeningBreakdown,
     ScreeningMatch, ScreeningSummary, covered_by,
 };
+use clearance_core::monitoring::ScreeningSubject;
 use clearance_core::resources::client::Client;
 use clearance_core::resources::custom_list::{CustomList, CustomListRecord};
-use clearance_core::service::{custom_list_records, custom_lists};
-use clearance_core::store::{ListQuery, Resource, ResourceKind, Store};
+use clearance_core::service::{custom_list_records, custom_lists, rejected_matches};
+use clearance_core::store::{Resource, Store};
 use clearance_screening::custom::{CustomRecord, custom_entity};
 use clearance_screening::{
     Classification, DEFAULT_THRESHOLD, Entity, Gender, IndexBuilder, Match, PartialDate, Query,
@@ -29,9 +29,7 @@ use clearance_screening::{
 };
 
 /// Matches returned per check at most.
-const MAX_MATCHES: usize = 25;
-/// Earlier checks of a client looked at for rejected matches.
-const HISTORY: u64 = 200;
+pub(super) const MAX_MATCHES: usize = 25;
 
 const CLASSIFICATIONS: [Classification; 10] = [
     Classification::WatchlistSanctionsLists,
@@ -46,7 +44,7 @@ const CLASSIFICATIONS: [Classification; 10] = [
     Classification::PepLevel4,
 ];
 
-fn classification(value: &str) -> Option<Classification> {
+pub(super) fn classification(value: &str) -> Option<Classification> {
     CLASSIFICATIONS
         .into_iter()
         .find(|c| c.request_value() == value)
@@ -85,47 +83,31 @@ impl CustomIndex {
     }
 }
 
-/// A non-blank value.
-fn text(value: Option<&String>) -> Option<&str> {
-    value.map(String::as_str).filter(|s| !s.trim().is_empty())
-}
-
 /// The query for a client: a person's full name, date of birth, nationality and gender, or a
 /// company's name and country of incorporation.
 fn query_of(client: &Client) -> Option<Query> {
-    if let Some(company) = client.company() {
-        let name = text(Some(&company.name))?;
-        return Some(Query {
-            country: text(company.incorporation_country.as_ref()).map(Into::into),
-            ..Query::company(name)
-        });
+    ScreeningSubject::of(client).map(|s| subject_query(&s))
+}
+
+/// The query a screening subject is screened with.
+pub(super) fn subject_query(subject: &ScreeningSubject) -> Query {
+    if subject.company {
+        return Query {
+            country: subject.country.clone(),
+            ..Query::company(subject.name.clone())
+        };
     }
-    let person = client.person()?;
-    let name = [
-        text(Some(&person.first_name)),
-        text(person.middle_name.as_ref()),
-        text(Some(&person.last_name)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
-    if name.trim().is_empty() {
-        return None;
+    Query {
+        dob: subject.dob.as_deref().and_then(PartialDate::parse_iso),
+        country: subject.country.clone(),
+        gender: subject.gender.as_deref().and_then(Gender::parse),
+        ..Query::person(subject.name.clone())
     }
-    Some(Query {
-        dob: person.dob.as_deref().and_then(PartialDate::parse_iso),
-        country: text(person.nationality.as_ref())
-            .or(text(person.birth_country.as_ref()))
-            .map(Into::into),
-        gender: person.gender.and_then(|g| Gender::parse(g.as_str())),
-        ..Query::person(name)
-    })
 }
 
 /// The check's options as the engine needs them.
-struct Settings {
-    mode: SearchMode,
+pub(super) struct Settings {
+    pub(super) mode: SearchMode,
     /// Classification values the client asked for (`None` = all).
     selected: Option<Vec<String>>,
     /// `screeningListsScope`.
@@ -133,7 +115,7 @@ struct Settings {
 }
 
 impl Settings {
-    fn of(options: &CheckOptions) -> Self {
+    pub(super) fn of(options: &CheckOptions) -> Self {
         Settings {
             mode: if options.screening_name_search_mode.as_deref() == Some("precise") {
                 SearchMode::Precise
@@ -145,8 +127,17 @@ impl Settings {
         }
     }
 
-    fn list_allowed(&self, name: &str) -> bool {
+    pub(super) fn list_allowed(&self, name: &str) -> bool {
         self.scope.as_ref().is_none_or(|s| s.allows(name))
+    }
+
+    /// Whether the check screens a category: its type covers it and its options select it.
+    pub(super) fn wants(&self, extensive: bool, class: &str) -> bool {
+        covered_by(extensive, class)
+            && self
+                .selected
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|x| x == class))
     }
 
     /// The lists the scope names, for messages.
@@ -186,41 +177,6 @@ impl ScreeningEngine {
         .await
         .map_err(|e| TransientError(e.to_string()))?;
         Ok(Some(CustomIndex { index, owners }))
-    }
-
-    /// `(entity id, entity hash)` of every match rejected on an earlier screening of the client.
-    async fn rejected(
-        &self,
-        scope: &Scope,
-        client_id: &str,
-    ) -> Result<HashSet<(String, String)>, TransientError> {
-        let checks = self
-            .store
-            .list(&ListQuery {
-                client_id: Some(client_id.into()),
-                ..ListQuery::newest(scope.clone(), ResourceKind::Check, HISTORY)
-            })
-            .await
-            .map_err(|e| TransientError(e.to_string()))?;
-        let mut out = HashSet::new();
-        for stored in &checks.items {
-            let check: Check =
-                clearance_core::typed::decode(stored).map_err(|e| TransientError(e.to_string()))?;
-            let Some(CheckResult {
-                breakdown: Breakdown::Screening(b),
-                ..
-            }) = check.result
-            else {
-                continue;
-            };
-            for m in b.matches {
-                let rejected = m.validation.is_some_and(|v| v.outcome == "rejected");
-                if let (true, Some(id), Some(hash)) = (rejected, m.entity_id, m.entity_hash) {
-                    out.insert((id, hash));
-                }
-            }
-        }
-        Ok(out)
     }
 }
 
@@ -311,18 +267,16 @@ impl Analyser for ScreeningEngine {
         let processed: HashSet<&str> = SUMMARY
             .into_iter()
             .filter(|class| {
-                covered_by(extensive, class)
-                    && settings
-                        .selected
-                        .as_ref()
-                        .is_none_or(|s| s.iter().any(|x| x == class))
+                settings.wants(extensive, class)
                     && classification(class).is_some_and(|c| available.contains(&c))
             })
             .collect();
         let wanted: Vec<Classification> =
             processed.iter().filter_map(|c| classification(c)).collect();
 
-        let rejected = self.rejected(scope, &ctx.client.id).await?;
+        let rejected = rejected_matches(self.store.as_ref(), scope, &ctx.client.id)
+            .await
+            .map_err(|e| TransientError(e.to_string()))?;
         let options = ScreenOptions {
             threshold: DEFAULT_THRESHOLD,
             limit: MAX_MATCHES * 2,

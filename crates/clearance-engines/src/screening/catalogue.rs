@@ -13,7 +13,7 @@ use super::lists::load_stored_entities;
 
 /// One built index and what it was built from.
 pub struct LoadedLists {
-    pub index: ScreeningIndex,
+    pub index: Arc<ScreeningIndex>,
     /// The summary rows, by name.
     pub lists: Vec<StoredList>,
     /// Entity id → position in `lists` of the list it came from.
@@ -46,7 +46,7 @@ impl LoadedLists {
             builder.add_entities(fresh);
         }
         LoadedLists {
-            index: builder.build(),
+            index: Arc::new(builder.build()),
             lists,
             list_of,
             classifications,

@@ -315,6 +315,7 @@ async fn store_version(
             chunks: &prepared.chunks,
             replaces: old.as_ref().map(|o| o.content_hash.as_str()),
             delta: summary.as_ref().zip(entities.as_deref()),
+            announce_on: Some(clearance_core::monitoring::QUEUE),
         };
         match store.put_screening_list(&version).await {
             Ok(seq) => return Ok(summary.zip(seq).map(|(d, seq)| ListDelta { seq, ..d })),

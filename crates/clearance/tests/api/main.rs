@@ -29,6 +29,7 @@ mod list_deltas;
 mod lists;
 mod live_media;
 mod lookups;
+mod monitoring;
 mod nodes;
 mod outbox_gaps;
 mod platform;

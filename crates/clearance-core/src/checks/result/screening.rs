@@ -147,6 +147,16 @@ impl ScreeningSummary {
         fields.map(|v| (names.next().unwrap_or_default(), v))
     }
 
+    /// Marks a screened category as flagged by a match (`attention`); a category that was not
+    /// screened stays `not_processed`.
+    pub fn flag(&mut self, classification: &str) {
+        for (class, verdict) in self.verdicts_mut() {
+            if class == classification && *verdict != Verdict::NotProcessed {
+                *verdict = Verdict::Attention;
+            }
+        }
+    }
+
     /// The summary of a screening: `not_processed` where a category was not screened,
     /// `attention` where a match carries it, `clear` otherwise.
     pub fn graded(processed: impl Fn(&str) -> bool, flagged: impl Fn(&str) -> bool) -> Self {
@@ -209,6 +219,56 @@ pub struct ScreeningMatch {
     /// The reviewer's decision on this match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<super::Validation>,
+    /// Set by ongoing monitoring: why this match appeared (or changed, or its entry left the
+    /// list) after the check completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<MatchMonitoring>,
+}
+
+/// A match's "why now": the list import that added, changed or removed its entry after the
+/// check completed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MatchMonitoring {
+    /// `added`, `changed` or `removed`: what the import did to the entry.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub change: crate::screening_lists::EntityChange,
+    /// When monitoring found it.
+    pub detected_at: String,
+    /// The list and the version that brought the change.
+    pub list: String,
+    pub list_version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_list_version: Option<String>,
+    /// The list's delta (`GET /v1/screeningLists/{list}/deltas/{seq}`).
+    pub delta_seq: i64,
+    /// For a changed entry, the parts of its record that changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed_fields: Vec<String>,
+    /// For a changed entry, its content hash before (a rejected match's `entityHash`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_entity_hash: Option<String>,
+}
+
+impl MatchMonitoring {
+    /// The "why now" of a delta's entry, found at `at`.
+    pub fn of(
+        entity: &crate::screening_lists::DeltaEntity,
+        delta: &crate::screening_lists::ListDelta,
+        at: &str,
+    ) -> Self {
+        MatchMonitoring {
+            change: entity.change,
+            detected_at: at.to_owned(),
+            list: delta.list_name.clone(),
+            list_version: delta.version.clone(),
+            previous_list_version: delta.previous_version.clone(),
+            delta_seq: delta.seq,
+            changed_fields: entity.fields.clone(),
+            previous_entity_hash: entity.hash_before.clone(),
+        }
+    }
 }
 
 /// A listed name: `primary` or `alias`, split into parts for persons.

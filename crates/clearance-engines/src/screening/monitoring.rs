@@ -1,0 +1,167 @@
+//! The reverse search behind monitoring: the entities a list import added or changed, indexed
+//! within the loaded lists' index (so they score exactly as a full screening scores them), and
+//! every monitored check's subject screened against that small index.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use clearance_core::checks::analyser::TransientError;
+use clearance_core::checks::kinds::CheckType;
+use clearance_core::monitoring::{DeltaHit, DeltaScreener, MonitoredCheck, PreparedDelta};
+use clearance_core::screening_lists::{DeltaEntity, EntityChange, ListDelta, ListStore};
+use clearance_core::store::Store;
+use clearance_screening::{DEFAULT_THRESHOLD, IndexBuilder, ScreenOptions, ScreeningIndex};
+
+use super::analyser::{MAX_MATCHES, Settings, classification, subject_query};
+use super::catalogue::Catalogue;
+use super::delta::all_delta_entities;
+use super::result::{self, Source};
+
+/// Prepares list deltas for monitoring runs from the stored deltas and the shared catalogue.
+pub struct DeltaSearch {
+    store: Arc<dyn Store>,
+    catalogue: Arc<Catalogue>,
+}
+
+impl DeltaSearch {
+    pub fn new(store: Arc<dyn Store>, catalogue: Arc<Catalogue>) -> Self {
+        DeltaSearch { store, catalogue }
+    }
+}
+
+/// One delta indexed for the reverse search.
+pub struct IndexedDelta {
+    delta: ListDelta,
+    /// The list's version the records come from (the delta's own, or a later one).
+    list_version: String,
+    /// The added and changed entities, as the loaded list holds them now.
+    index: ScreeningIndex,
+    /// Every entity of the delta by id.
+    entities: HashMap<String, DeltaEntity>,
+}
+
+impl IndexedDelta {
+    /// Indexes `entities` of `delta` with their records in `whole` (the loaded lists' index),
+    /// scoring within it. Blocking: a delta of a large list takes a moment.
+    pub fn build(
+        delta: ListDelta,
+        list_version: String,
+        entities: Vec<DeltaEntity>,
+        whole: Arc<ScreeningIndex>,
+    ) -> Self {
+        let mut builder = IndexBuilder::new();
+        builder.add_entities(
+            entities
+                .iter()
+                .filter(|e| e.change != EntityChange::Removed)
+                .filter_map(|e| whole.entity(&e.entity_id).cloned()),
+        );
+        IndexedDelta {
+            delta,
+            list_version,
+            index: builder.build_within(whole),
+            entities: entities
+                .into_iter()
+                .map(|e| (e.entity_id.clone(), e))
+                .collect(),
+        }
+    }
+
+    /// Entities indexed (the added and changed ones still listed).
+    pub fn indexed(&self) -> usize {
+        self.index.entities().len()
+    }
+}
+
+impl PreparedDelta for IndexedDelta {
+    fn delta(&self) -> &ListDelta {
+        &self.delta
+    }
+
+    fn removed(&self, entity_id: &str) -> Option<&DeltaEntity> {
+        self.entities
+            .get(entity_id)
+            .filter(|e| e.change == EntityChange::Removed)
+    }
+
+    fn screen(&self, monitored: &MonitoredCheck) -> Vec<DeltaHit> {
+        let settings = Settings::of(&monitored.options);
+        let list = &self.delta.list_name;
+        if !settings.list_allowed(list) || self.index.entities().is_empty() {
+            return Vec::new();
+        }
+        let extensive = monitored.check_type == CheckType::ExtensiveScreening;
+        let wanted: Vec<_> = clearance_core::checks::result::CLASSIFICATIONS
+            .into_iter()
+            .filter(|c| settings.wants(extensive, c))
+            .filter_map(classification)
+            .collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let options = ScreenOptions {
+            threshold: DEFAULT_THRESHOLD,
+            limit: MAX_MATCHES,
+            mode: settings.mode,
+            classifications: wanted,
+            sources: Vec::new(),
+        };
+        let query = subject_query(&monitored.subject);
+        let source = Source {
+            list,
+            version: Some(&self.list_version),
+        };
+        self.index
+            .screen(&query, &options)
+            .into_iter()
+            .filter_map(|m| {
+                let entity = self.index.entity(&m.entity_id)?;
+                let change = self.entities.get(&m.entity_id)?.clone();
+                let found =
+                    result::screening_match(&monitored.check_id, &m, entity, &source, |c| {
+                        settings.wants(extensive, c)
+                    });
+                Some(DeltaHit { found, change })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl DeltaScreener for DeltaSearch {
+    async fn prepare(
+        &self,
+        list: &str,
+        seq: i64,
+    ) -> Result<Option<Arc<dyn PreparedDelta>>, TransientError> {
+        let store: &dyn ListStore = self.store.as_ref();
+        let Some(delta) = store
+            .screening_list_delta(list, seq)
+            .await
+            .map_err(|e| TransientError(e.to_string()))?
+        else {
+            return Ok(None);
+        };
+        let entities = all_delta_entities(store, list, seq)
+            .await
+            .map_err(TransientError)?;
+        // Read after the delta: the loaded lists hold its version or a later one.
+        let loaded = self
+            .catalogue
+            .current(store)
+            .await
+            .map_err(TransientError)?;
+        let Some(stored) = loaded.lists.iter().find(|l| l.name == list) else {
+            return Ok(None); // the list was removed since
+        };
+        let version = stored.version.clone();
+        let whole = loaded.index.clone();
+        let indexed = tokio::task::spawn_blocking(move || {
+            IndexedDelta::build(delta, version, entities, whole)
+        })
+        .await
+        .map_err(|e| TransientError(format!("indexing the delta failed: {e}")))?;
+        Ok(Some(Arc::new(indexed)))
+    }
+}
