@@ -5,6 +5,7 @@ CLEARANCE_URL, CLEARANCE_TEST_KEY and CLEARANCE_LIVE_KEY.
 """
 
 import base64
+import json
 import os
 import pathlib
 import uuid
@@ -403,6 +404,88 @@ def test_live_screening_finds_a_listed_person_and_remembers_rejections(live):
     assert rerun.status == "complete"
     assert rerun.result.outcome == "clear"
     assert not rerun.result.breakdown.matches
+
+
+def test_monitoring_alerts_when_a_list_adds_the_client_and_again_when_the_entry_changes(live):
+    """#25: the monitoring story, with the official SDK and a webhook receiver."""
+    import http.server
+    import queue
+    import subprocess
+    import threading
+    import time
+
+    fixtures = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "screening"
+    story = f"Monitoring story {uuid.uuid4().hex[:8]}"
+
+    def import_version(folder):
+        subprocess.run([os.environ["CLEARANCE_BIN"], "lists", "import", "ofac-csv", str(folder),
+                        "--name", story], check=True, capture_output=True)
+
+    alerts = queue.Queue()
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            event = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if event["type"] == "check.monitoring.attention":
+                alerts.put(event)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    hook = live.webhooks.create(f"http://127.0.0.1:{server.server_address[1]}/hook", True,
+                                ["check.monitoring.attention"])
+    try:
+        # v1 of the list does not hold X (KADYROV, 23343); the check screens that list only
+        # (the server's sample list has him already).
+        import_version(fixtures / "list_deltas" / "v1")
+        client = live.clients.create(
+            type="person",
+            email=f"r.{uuid.uuid4().hex[:8]}@example.org",
+            personDetails={"firstName": "Ramzan", "lastName": "Kadyrov", "dob": "1976-10-05"},
+        )
+        created = live.checks.create(client.id, "standard_screening_check", enableMonitoring=True,
+                                     options={"screeningListsScope": {"mode": "include", "lists": [story]}})
+        check = wait_for(live, created.id)
+        assert check.result.outcome == "clear"
+        assert check.enable_monitoring is True
+
+        # v2 adds X: an alert within 30 s, and the check shows X with its "why now".
+        import_version(fixtures / "list_deltas" / "v2")
+        started = time.monotonic()
+        event = alerts.get(timeout=30)
+        assert event["payload"]["id"] == check.id
+        print(f"alert after {time.monotonic() - started:.2f} s")
+        check = live.checks.get(check.id)
+        assert check.result.outcome == "attention"
+        [x] = [m for m in check.result.breakdown.matches if m.entity_id == "us_ofac_sdn:23343"]
+        assert x.monitoring.change == "added"
+        assert x.monitoring.list == story
+        assert x.sources[0].list == story
+
+        # Rejected, then v3 leaves X unchanged: no new alert.
+        live.checks.validate(check.id, outcome="rejected", matchId=x.id)
+        assert live.checks.get(check.id).result.outcome == "clear"
+        import_version(fixtures / "monitoring" / "v3")
+        with pytest.raises(queue.Empty):
+            alerts.get(timeout=5)
+        assert live.checks.get(check.id).result.outcome == "clear"
+
+        # v4 changes X's record: an alert again.
+        import_version(fixtures / "monitoring" / "v4")
+        event = alerts.get(timeout=30)
+        assert event["payload"]["id"] == check.id
+        check = live.checks.get(check.id)
+        assert check.result.outcome == "attention"
+        [x] = [m for m in check.result.breakdown.matches if m.entity_id == "us_ofac_sdn:23343"]
+        assert x.monitoring.change == "changed"
+        assert x.monitoring.changed_fields == ["programmes"]
+    finally:
+        live.webhooks.delete(hook.id)
+        server.shutdown()
 
 
 def test_custom_lists(live):

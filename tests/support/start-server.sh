@@ -14,6 +14,8 @@ account="sdk-$(date +%s%N)"
 CLEARANCE_TEST_KEY="$("$bin" keys create --mode test --account "$account")"
 CLEARANCE_LIVE_KEY="$("$bin" keys create --mode live --account "$account")"
 export CLEARANCE_TEST_KEY CLEARANCE_LIVE_KEY CLEARANCE_URL="http://127.0.0.1:$port"
+# Tests that import lists into the running server's database (the monitoring story) use it.
+export CLEARANCE_BIN="$bin"
 # Live screening needs a list: a 35-entry sample of the OFAC SDN list (public domain).
 "$bin" lists import ofac-csv "$root/tests/fixtures/screening/ofac_sdn_sample"
 # Lookups: the records the official PHP suite reads (synthetic, see the fixture's README) and,

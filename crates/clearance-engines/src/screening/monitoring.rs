@@ -11,11 +11,11 @@ use clearance_core::checks::kinds::CheckType;
 use clearance_core::monitoring::{DeltaHit, DeltaScreener, MonitoredCheck, PreparedDelta};
 use clearance_core::screening_lists::{DeltaEntity, EntityChange, ListDelta, ListStore};
 use clearance_core::store::Store;
-use clearance_screening::{DEFAULT_THRESHOLD, IndexBuilder, ScreenOptions, ScreeningIndex};
+use clearance_screening::{DEFAULT_THRESHOLD, Entity, IndexBuilder, ScreenOptions, ScreeningIndex};
 
 use super::analyser::{MAX_MATCHES, Settings, classification, subject_query};
 use super::catalogue::Catalogue;
-use super::delta::all_delta_entities;
+use super::delta::{DeltaRecords, delta_records};
 use super::result::{self, Source};
 
 /// Prepares list deltas for monitoring runs from the stored deltas and the shared catalogue.
@@ -42,21 +42,18 @@ pub struct IndexedDelta {
 }
 
 impl IndexedDelta {
-    /// Indexes `entities` of `delta` with their records in `whole` (the loaded lists' index),
-    /// scoring within it. Blocking: a delta of a large list takes a moment.
+    /// Indexes the `records` of `delta`'s added and changed `entities` (as the list holds them
+    /// now), scoring within `whole` (the loaded lists' index). Blocking: a delta of a large list
+    /// takes a moment.
     pub fn build(
         delta: ListDelta,
         list_version: String,
         entities: Vec<DeltaEntity>,
+        records: Vec<Entity>,
         whole: Arc<ScreeningIndex>,
     ) -> Self {
         let mut builder = IndexBuilder::new();
-        builder.add_entities(
-            entities
-                .iter()
-                .filter(|e| e.change != EntityChange::Removed)
-                .filter_map(|e| whole.entity(&e.entity_id).cloned()),
-        );
+        builder.add_entities(records);
         IndexedDelta {
             delta,
             list_version,
@@ -136,17 +133,15 @@ impl DeltaScreener for DeltaSearch {
         seq: i64,
     ) -> Result<Option<Arc<dyn PreparedDelta>>, TransientError> {
         let store: &dyn ListStore = self.store.as_ref();
-        let Some(delta) = store
-            .screening_list_delta(list, seq)
+        // The records come from the delta's own list (an entry listed on two lists is indexed
+        // once in the catalogue, perhaps as the other list's record).
+        let Some(records) = delta_records(store, list, seq)
             .await
-            .map_err(|e| TransientError(e.to_string()))?
+            .map_err(TransientError)?
         else {
             return Ok(None);
         };
-        let entities = all_delta_entities(store, list, seq)
-            .await
-            .map_err(TransientError)?;
-        // Read after the delta: the loaded lists hold its version or a later one.
+        // Read after the records: the loaded lists hold their version or a later one.
         let loaded = self
             .catalogue
             .current(store)
@@ -158,7 +153,13 @@ impl DeltaScreener for DeltaSearch {
         let version = stored.version.clone();
         let whole = loaded.index.clone();
         let indexed = tokio::task::spawn_blocking(move || {
-            IndexedDelta::build(delta, version, entities, whole)
+            let DeltaRecords {
+                delta,
+                entities,
+                records,
+                ..
+            } = records;
+            IndexedDelta::build(delta, version, entities, records, whole)
         })
         .await
         .map_err(|e| TransientError(format!("indexing the delta failed: {e}")))?;
