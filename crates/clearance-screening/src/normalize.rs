@@ -93,6 +93,10 @@ pub fn is_honorific(token: &str) -> bool {
 
 /// Unicode-folds and transliterates a string to lower-case ASCII (punctuation kept).
 pub fn fold(raw: &str) -> String {
+    // ASCII is its own NFKC form and needs no transliteration: most customer names are.
+    if raw.is_ascii() {
+        return raw.to_ascii_lowercase();
+    }
     let nfkc: String = raw.nfkc().collect();
     to_ascii_lower(&nfkc)
 }

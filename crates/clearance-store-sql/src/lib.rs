@@ -76,6 +76,17 @@ pub trait ReadById: Send + Sync {
         kind: ResourceKind,
         id: &str,
     ) -> Result<Option<StoredJson>, StoreError>;
+
+    /// As `Maintenance::scan_kind` (run on a blocking thread: a page is thousands of rows);
+    /// `None` when this reader leaves scans to the shared `SELECT`.
+    fn scan_kind(
+        &self,
+        _kind: ResourceKind,
+        _after_id: Option<&str>,
+        _limit: u32,
+    ) -> Option<Result<Vec<Resource>, StoreError>> {
+        None
+    }
 }
 
 /// A store on one SQL database, speaking dialect `D`.

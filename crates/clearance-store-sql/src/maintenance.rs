@@ -78,6 +78,18 @@ where
         after_id: Option<&str>,
         limit: u32,
     ) -> Result<Vec<Resource>, StoreError> {
+        if let Some(reader) = &self.by_id {
+            let reader = reader.clone();
+            let after = after_id.map(str::to_owned);
+            let scanned = tokio::task::spawn_blocking(move || {
+                reader.scan_kind(kind, after.as_deref(), limit)
+            })
+            .await
+            .map_err(|e| StoreError::Backend(format!("the scan task failed: {e}")))?;
+            if let Some(scanned) = scanned {
+                return scanned;
+            }
+        }
         let sql = format!(
             "SELECT {COLUMNS} FROM resources WHERE kind = $1 AND id > $2 ORDER BY id LIMIT $3"
         );

@@ -16,7 +16,7 @@ use clearance::blobs::EncryptedBlobs;
 use clearance_blob::{BlobConfig, BlobStore};
 use clearance_core::checks::CheckType;
 use clearance_core::clock::{Clock, SystemClock};
-use clearance_core::monitoring::{MonitoredCheck, PreparedDelta, ScreeningSubject};
+use clearance_core::monitoring::{DeltaScreener, MonitoredCheck, PreparedDelta, ScreeningSubject};
 use clearance_core::resources::Rules;
 use clearance_core::screening_lists::{DeltaEntity, EntityChange, ListDelta};
 use clearance_core::service::Services;
@@ -174,7 +174,9 @@ fn write_v1(sdn: &Path, out: &Path) -> anyhow::Result<usize> {
         .flexible(true)
         .from_path(sdn.join("sdn.csv"))
         .context("reading sdn.csv")?;
-    let mut writer = csv::Writer::from_path(out.join("sdn.csv"))?;
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(out.join("sdn.csv"))?;
     let mut dropped = 0;
     for (i, record) in reader.records().enumerate() {
         let record = record?;
@@ -253,10 +255,11 @@ async fn register(
     Ok(named_like)
 }
 
-/// The baseline: every registration screened against the whole list, read as a run reads them.
-async fn full_rescreen(store: &Arc<dyn Store>, whole: Arc<IndexedDelta>) -> anyhow::Result<u64> {
+/// Every registration read and decoded as a run reads them, nothing screened: the floor under
+/// both runs.
+async fn read_only(store: &Arc<dyn Store>) -> anyhow::Result<u64> {
     let mut after: Option<String> = None;
-    let mut touched = 0;
+    let mut read = 0;
     loop {
         let page = store
             .scan_kind(ResourceKind::MonitoredCheck, after.as_deref(), PAGE)
@@ -264,17 +267,59 @@ async fn full_rescreen(store: &Arc<dyn Store>, whole: Arc<IndexedDelta>) -> anyh
         let Some(last) = page.last() else { break };
         after = Some(last.id.clone());
         let full = page.len() == PAGE as usize;
-        let index = whole.clone();
-        touched += tokio::task::spawn_blocking(move || {
+        read += tokio::task::spawn_blocking(move || {
             page.iter()
                 .filter_map(|r| clearance_core::typed::decode::<MonitoredCheck>(r).ok())
-                .filter(|m| !index.screen(m).is_empty())
                 .count() as u64
         })
         .await?;
         if !full {
             break;
         }
+    }
+    Ok(read)
+}
+
+/// One page of registrations read and decoded as a run reads them: the id to read on from and
+/// the page.
+async fn read_page(
+    store: &Arc<dyn Store>,
+    after: Option<&str>,
+) -> anyhow::Result<(Option<String>, Vec<MonitoredCheck>)> {
+    let page = store
+        .scan_kind(ResourceKind::MonitoredCheck, after, PAGE)
+        .await?;
+    let next = (page.len() == PAGE as usize)
+        .then(|| page.last().map(|r| r.id.clone()))
+        .flatten();
+    let decoded = tokio::task::spawn_blocking(move || {
+        page.iter()
+            .filter_map(|r| clearance_core::typed::decode::<MonitoredCheck>(r).ok())
+            .collect()
+    })
+    .await?;
+    Ok((next, decoded))
+}
+
+/// The baseline: every registration screened against the whole list, read as a run reads them
+/// (each page screened on a blocking thread while the next one is read and decoded).
+async fn full_rescreen(store: &Arc<dyn Store>, whole: Arc<IndexedDelta>) -> anyhow::Result<u64> {
+    let mut touched = 0;
+    let (mut after, mut page) = read_page(store, None).await?;
+    while !page.is_empty() {
+        let index = whole.clone();
+        let screened = tokio::task::spawn_blocking(move || {
+            page.iter().filter(|m| !index.screen(m).is_empty()).count() as u64
+        });
+        let next = async {
+            match after.as_deref() {
+                Some(from) => read_page(store, Some(from)).await,
+                None => Ok((None, Vec::new())),
+            }
+        };
+        let (screened, next) = tokio::join!(screened, next);
+        touched += screened?;
+        (after, page) = next?;
     }
     Ok(touched)
 }
@@ -381,6 +426,48 @@ async fn main() -> anyhow::Result<()> {
         Rules::default(),
     )
     .with_delta_screener(Arc::new(DeltaSearch::new(store.clone(), catalogue.clone())));
+
+    let started = Instant::now();
+    let read = read_only(&store).await?;
+    say(format!(
+        "reading alone: {:.2} s ({read} registrations read and decoded)",
+        started.elapsed().as_secs_f64()
+    ));
+
+    if std::env::var_os("MONITORING_BENCH_PROFILE").is_some() {
+        // Where a run's time goes: the delta's screening alone, on registrations in memory.
+        let prepared = DeltaSearch::new(store.clone(), catalogue.clone())
+            .prepare(LIST, delta.seq)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.0))?
+            .context("the delta")?;
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = store
+                .scan_kind(ResourceKind::MonitoredCheck, after.as_deref(), PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            all.extend(
+                page.iter()
+                    .filter_map(|r| clearance_core::typed::decode::<MonitoredCheck>(r).ok()),
+            );
+        }
+        let started = Instant::now();
+        let hits: usize = all.iter().map(|m| prepared.screen(m).len()).sum();
+        for _ in 1..std::env::var("MONITORING_BENCH_PROFILE")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(1)
+        {
+            std::hint::black_box(all.iter().map(|m| prepared.screen(m).len()).sum::<usize>());
+        }
+        say(format!(
+            "screening alone: {:.2} s ({hits} hits)",
+            started.elapsed().as_secs_f64()
+        ));
+    }
 
     let started = Instant::now();
     let run = services.run_list_monitoring(LIST, delta.seq).await?;

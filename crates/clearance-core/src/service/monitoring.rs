@@ -109,17 +109,41 @@ type Touched = Vec<(
     Vec<DeltaEntity>,
 )>;
 
+/// A registration as a run screens it: where it lives and what it says.
+type Registered = (Scope, String, MonitoredCheck);
+
+/// Reads one page of registrations, decoded (on a blocking thread): the id to read on from, and
+/// the page (empty at the end).
+async fn read_page(
+    store: &dyn Store,
+    after: Option<&str>,
+) -> Result<(Option<String>, Vec<Registered>)> {
+    let page = store
+        .scan_kind(ResourceKind::MonitoredCheck, after, PAGE)
+        .await?;
+    let next = (page.len() == PAGE as usize)
+        .then(|| page.last().map(|r| r.id.clone()))
+        .flatten();
+    let decoded = tokio::task::spawn_blocking(move || {
+        page.into_iter()
+            .filter_map(|stored| match typed::decode::<MonitoredCheck>(&stored) {
+                Ok(m) => Some((stored.scope, stored.client_id.unwrap_or_default(), m)),
+                Err(e) => {
+                    tracing::error!(id = %stored.id, error = %e, "a monitored check's registration does not read; skipped");
+                    None
+                }
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| CoreError::internal(format!("the decoding task failed: {e}")))?;
+    Ok((next, decoded))
+}
+
 /// Screens one page of registrations against a prepared delta (CPU work).
-fn screen_page(delta: &dyn PreparedDelta, page: &[Resource]) -> Touched {
+fn screen_page(delta: &dyn PreparedDelta, page: Vec<Registered>) -> Touched {
     let mut out = Vec::new();
-    for stored in page {
-        let monitored: MonitoredCheck = match typed::decode(stored) {
-            Ok(m) => m,
-            Err(e) => {
-                tracing::error!(id = %stored.id, error = %e, "a monitored check's registration does not read; skipped");
-                continue;
-            }
-        };
+    for (scope, client_id, monitored) in page {
         let hits = delta.screen(&monitored);
         let removed: Vec<DeltaEntity> = monitored
             .entity_ids
@@ -129,8 +153,7 @@ fn screen_page(delta: &dyn PreparedDelta, page: &[Resource]) -> Touched {
         if hits.is_empty() && removed.is_empty() {
             continue;
         }
-        let client_id = stored.client_id.clone().unwrap_or_default();
-        out.push((stored.scope.clone(), client_id, monitored, hits, removed));
+        out.push((scope, client_id, monitored, hits, removed));
     }
     out
 }
@@ -164,20 +187,22 @@ impl Services {
         else {
             return Ok(run);
         };
-        let mut after: Option<String> = None;
-        loop {
-            let page = self.store.scan_kind(kind, after.as_deref(), PAGE).await?;
-            let Some(last) = page.last() else {
-                break;
-            };
-            after = Some(last.id.clone());
-            let full = page.len() == PAGE as usize;
+        // Each page is screened on a blocking thread while the next one is read and decoded.
+        let (mut after, mut page) = read_page(self.store.as_ref(), None).await?;
+        while !page.is_empty() {
             run.screened += page.len() as u64;
             let screening = delta.clone();
-            let touched =
-                tokio::task::spawn_blocking(move || screen_page(screening.as_ref(), &page))
-                    .await
-                    .map_err(|e| CoreError::internal(format!("the screening task failed: {e}")))?;
+            let screened =
+                tokio::task::spawn_blocking(move || screen_page(screening.as_ref(), page));
+            let next = async {
+                match after.as_deref() {
+                    Some(from) => read_page(self.store.as_ref(), Some(from)).await,
+                    None => Ok((None, Vec::new())),
+                }
+            };
+            let (touched, next) = tokio::join!(screened, next);
+            let touched = touched
+                .map_err(|e| CoreError::internal(format!("the screening task failed: {e}")))?;
             for (scope, client_id, monitored, hits, removed) in touched {
                 run.touched += 1;
                 let merged = self
@@ -195,9 +220,7 @@ impl Services {
                     run.removals += merged.removals as u64;
                 }
             }
-            if !full {
-                break;
-            }
+            (after, page) = next?;
         }
         tracing::info!(
             list,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use clearance_core::checks::analyser::TransientError;
+use clearance_core::checks::input::CheckOptions;
 use clearance_core::checks::kinds::CheckType;
 use clearance_core::monitoring::{DeltaHit, DeltaScreener, MonitoredCheck, PreparedDelta};
 use clearance_core::screening_lists::{DeltaEntity, EntityChange, ListDelta, ListStore};
@@ -39,6 +40,8 @@ pub struct IndexedDelta {
     index: ScreeningIndex,
     /// Every entity of the delta by id.
     entities: HashMap<String, DeltaEntity>,
+    /// The plans of checks without options: standard, extensive.
+    defaults: [Plan; 2],
 }
 
 impl IndexedDelta {
@@ -62,6 +65,10 @@ impl IndexedDelta {
                 .into_iter()
                 .map(|e| (e.entity_id.clone(), e))
                 .collect(),
+            defaults: [
+                Plan::of(&CheckOptions::default(), false),
+                Plan::of(&CheckOptions::default(), true),
+            ],
         }
     }
 
@@ -83,45 +90,65 @@ impl PreparedDelta for IndexedDelta {
     }
 
     fn screen(&self, monitored: &MonitoredCheck) -> Vec<DeltaHit> {
-        let settings = Settings::of(&monitored.options);
-        let list = &self.delta.list_name;
-        if !settings.list_allowed(list) || self.index.entities().is_empty() {
+        if self.index.entities().is_empty() {
             return Vec::new();
         }
         let extensive = monitored.check_type == CheckType::ExtensiveScreening;
-        let wanted: Vec<_> = clearance_core::checks::result::CLASSIFICATIONS
-            .into_iter()
-            .filter(|c| settings.wants(extensive, c))
-            .filter_map(classification)
-            .collect();
-        if wanted.is_empty() {
+        // Most checks have no options: their plan is made once per delta.
+        let made;
+        let plan = if monitored.options == CheckOptions::default() {
+            &self.defaults[usize::from(extensive)]
+        } else {
+            made = Plan::of(&monitored.options, extensive);
+            &made
+        };
+        let list = &self.delta.list_name;
+        if !plan.settings.list_allowed(list) || plan.options.classifications.is_empty() {
             return Vec::new();
         }
-        let options = ScreenOptions {
-            threshold: DEFAULT_THRESHOLD,
-            limit: MAX_MATCHES,
-            mode: settings.mode,
-            classifications: wanted,
-            sources: Vec::new(),
-        };
         let query = subject_query(&monitored.subject);
         let source = Source {
             list,
             version: Some(&self.list_version),
         };
         self.index
-            .screen(&query, &options)
+            .screen(&query, &plan.options)
             .into_iter()
             .filter_map(|m| {
                 let entity = self.index.entity(&m.entity_id)?;
                 let change = self.entities.get(&m.entity_id)?.clone();
                 let found =
                     result::screening_match(&monitored.check_id, &m, entity, &source, |c| {
-                        settings.wants(extensive, c)
+                        plan.settings.wants(extensive, c)
                     });
                 Some(DeltaHit { found, change })
             })
             .collect()
+    }
+}
+
+/// How a check is screened: its settings and the screening options they give.
+struct Plan {
+    settings: Settings,
+    options: ScreenOptions,
+}
+
+impl Plan {
+    fn of(check_options: &CheckOptions, extensive: bool) -> Self {
+        let settings = Settings::of(check_options);
+        let classifications = clearance_core::checks::result::CLASSIFICATIONS
+            .into_iter()
+            .filter(|c| settings.wants(extensive, c))
+            .filter_map(classification)
+            .collect();
+        let options = ScreenOptions {
+            threshold: DEFAULT_THRESHOLD,
+            limit: MAX_MATCHES,
+            mode: settings.mode,
+            classifications,
+            sources: Vec::new(),
+        };
+        Plan { settings, options }
     }
 }
 
