@@ -52,6 +52,8 @@ struct Tables {
     legal: HashMap<Vec<&'static str>, &'static str>,
     legal_max: usize,
     variants: HashMap<&'static str, &'static str>,
+    business: HashMap<&'static str, &'static str>,
+    descriptors: std::collections::HashSet<&'static str>,
 }
 
 fn tables() -> &'static Tables {
@@ -70,7 +72,15 @@ fn tables() -> &'static Tables {
                 variants.entry(*w).or_insert(group[0]);
             }
         }
+        let mut business = HashMap::new();
+        for group in tables::BUSINESS_WORDS {
+            for w in group.iter() {
+                business.entry(*w).or_insert(group[0]);
+            }
+        }
         Tables {
+            business,
+            descriptors: set(tables::DESCRIPTORS),
             honorifics: set(tables::HONORIFICS),
             articles: set(tables::ARTICLES),
             stop: set(tables::STOP_WORDS),
@@ -84,6 +94,12 @@ fn tables() -> &'static Tables {
 /// The canonical spelling of a name variant (`mohammed` → `muhammad`), or the token itself.
 pub fn canonical(token: &str) -> &str {
     tables().variants.get(token).copied().unwrap_or(token)
+}
+
+/// True for a generic descriptive word of organisation names (`group`, `oil`, `bank`): weak
+/// evidence of which organisation a name is.
+pub fn is_descriptor(token: &str) -> bool {
+    tables().descriptors.contains(token)
 }
 
 /// True for a token that only carries a title or honorific.
@@ -332,6 +348,12 @@ pub fn normalize_name(raw: &str, person: bool) -> Vec<NormToken> {
             }
         }
         let w = words[i].as_str();
+        // Business words in full (`intl` → `international`), organisations only.
+        let w = if person {
+            w
+        } else {
+            t.business.get(w).copied().unwrap_or(w)
+        };
         let mut text = w.to_owned();
         if text.len() > 6 && text.ends_with("vitch") {
             text.truncate(text.len() - 5);
@@ -414,6 +436,21 @@ mod tests {
             ["acme", "llc"]
         );
         assert_eq!(texts("OOO Romashka", false), ["llc", "romashka"]);
+        // Business words in full, whatever the abbreviation (organisations only).
+        assert_eq!(
+            texts("Acme Intl Hldgs Grp Mgmt Comp", false),
+            [
+                "acme",
+                "international",
+                "holding",
+                "group",
+                "management",
+                "co"
+            ]
+        );
+        assert_eq!(texts("Acme Ltd Liability Co", false), ["acme", "llc"]);
+        assert_eq!(texts("Grp Mgmt", true), ["grp", "mgmt"]);
+        assert!(is_descriptor("oil") && is_descriptor("group") && !is_descriptor("lukoil"));
         let t = normalize_name("11420 CORP.", false);
         assert_eq!(t[0].role, Role::Number);
     }

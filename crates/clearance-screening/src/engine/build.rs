@@ -135,7 +135,10 @@ impl IndexBuilder {
         let mut trigrams: FxMap<u32, Vec<u32>> = FxMap::default();
         for (id, v) in vocab.iter_mut().enumerate() {
             let df = postings[id].len() as f32;
-            v.weight = role_weight(v.role, ((n + 1.0) / (df + 0.5)).ln().max(1.0));
+            v.weight = descriptor_weight(
+                &v.text,
+                role_weight(v.role, ((n + 1.0) / (df + 0.5)).ln().max(1.0)),
+            );
             if v.text.len() == 1 {
                 v.weight = 1.0;
             }
@@ -200,6 +203,16 @@ impl IndexBuilder {
         index.unseen_weight = whole.unseen_weight;
         index.weights_from = Some(whole);
         index
+    }
+}
+
+/// A generic business word's weight: at most that of a moderately common name part, halved,
+/// however rare the word is in the lists (`oil`, `group` and `bank` name no one).
+pub(crate) fn descriptor_weight(text: &str, weight: f32) -> f32 {
+    if crate::normalize::is_descriptor(text) {
+        weight.min(3.0) * 0.5
+    } else {
+        weight
     }
 }
 

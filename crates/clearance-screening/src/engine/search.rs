@@ -1,6 +1,6 @@
 //! Query execution: candidate generation over the index, scoring, qualifiers, explanations.
 
-use super::build::{identifier_key, role_weight, trigram_keys};
+use super::build::{descriptor_weight, identifier_key, role_weight, trigram_keys};
 use super::hash::FxMap;
 use super::score::{MIN_SIM, NameScore, QToken, SimCache, cached_sim, score_name};
 use super::{Partition, ScreeningIndex, edit_budget, phonetic_key, skeleton_hash};
@@ -53,7 +53,7 @@ impl ScreeningIndex {
                 let weight = match self.token_weight(&t.text) {
                     _ if t.text.len() == 1 => 1.0,
                     Some(weight) => weight,
-                    None => role_weight(t.role, self.unseen_weight),
+                    None => descriptor_weight(&t.text, role_weight(t.role, self.unseen_weight)),
                 };
                 QToken {
                     text: t.text,
