@@ -194,6 +194,16 @@ pub(crate) const LEGAL_FORMS: &[(&str, &str)] = &[
     ("public joint stock co", "jsc"),
     ("public ltd co", "plc"),
     ("public limited co", "plc"),
+    // Greek (Εταιρεία Περιορισμένης Ευθύνης, Ανώνυμη Εταιρεία) as transliterated.
+    ("etairia periorismenes euthunes", "llc"),
+    ("etaireia periorismenes euthunes", "llc"),
+    ("etaireia periorismenis efthinis", "llc"),
+    ("anonume etairia", "jsc"),
+    ("anonume etaireia", "jsc"),
+    // Belarusian (Таварыства з абмежаванай адказнасцю, Акцыянернае таварыства).
+    ("tavarystva z abmezhavanay adkaznastsyu", "llc"),
+    ("tavarystva z abmezhavanai adkaznastsiu", "llc"),
+    ("aktsyyanernae tavarystva", "jsc"),
 ];
 
 /// Business words and their usual abbreviations in organisation names, canonical form first
@@ -245,6 +255,8 @@ pub(crate) const BUSINESS_WORDS: &[&[&str]] = &[
     &["metal", "metals"],
     &["chemical", "chemicals"],
     &["airline", "airlines"],
+    // The same business word in other languages (lists publish the English).
+    &["tobacco", "tabak", "tabac", "tabacco", "tabaco", "tytun"],
 ];
 
 /// Generic descriptive words of organisation names (canonical forms): they say what a company
@@ -405,5 +417,28 @@ pub(crate) const VARIANTS: &[&[&str]] = &[
     &["li", "lee", "ri", "rhee"],
     &["park", "pak", "bak"],
     &["choe", "choi", "chwe"],
+    // Korean syllables: McCune-Reischauer as the lists spell them, Revised Romanization as
+    // Hangul transliterates (`김정은` → `gim jeong eun` → KIM Jong Un).
+    &["jong", "jeong"],
+    &["un", "eun"],
+    // Russian names as other languages spell them (French, German, Polish).
+    &["putin", "poutine", "poutin"],
+    &["yeltsin", "jelzin", "eltsine", "eltsin", "jelcyn"],
+    &["khrushchev", "chruschtschow", "khrouchtchev", "chruszczow"],
+    &["gorbachev", "gorbatschow", "gorbatchev", "gorbaczow"],
+    &["medvedev", "medwedew", "medvedew"],
+    &["lavrov", "lawrow"],
+    &["shoigu", "schoigu", "choigou", "szojgu"],
+    &[
+        "lukashenko",
+        "lukaschenko",
+        "loukachenko",
+        "lukaszenka",
+        "lukashenka",
+    ],
+    &["kadyrov", "kadyrow"],
+    &["sechin", "setschin", "setchine"],
+    &["patrushev", "patruschew"],
+    &["rotenberg", "rotenburg"],
     &["joseph", "josef", "jozef"],
 ];

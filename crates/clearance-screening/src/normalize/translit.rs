@@ -81,6 +81,11 @@ pub fn to_ascii_lower(s: &str) -> String {
                 for b in t.chars() {
                     out.push(b.to_ascii_lowercase());
                 }
+                // A Hangul block is one syllable of a name: keep them apart (`김정은` →
+                // `gim jeong eun`), as the lists write the romanised parts.
+                if ('\u{ac00}'..='\u{d7a3}').contains(&lower) {
+                    out.push(' ');
+                }
             }
         }
     }
@@ -99,6 +104,16 @@ mod tests {
         );
         assert_eq!(to_ascii_lower("Кирилл Шамалов"), "kirill shamalov");
         assert_eq!(to_ascii_lower("Валеры Болотов"), "valery bolotov");
+    }
+
+    #[test]
+    fn hangul_syllables_stay_apart() {
+        assert_eq!(
+            to_ascii_lower("김정은")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["gim", "jeong", "eun"]
+        );
     }
 
     #[test]
