@@ -42,7 +42,9 @@ pub use idempotency::{
     IDEMPOTENCY_WINDOW_MS, IdempotencyClaim, IdempotentStart, StoredAnswer, request_hash,
 };
 pub use list_deltas::{DeltaPage, DeltaWithEntities, MAX_DELTA_PAGE};
-pub use monitoring::{MonitoringRun, MonitoringRunner, rejected_matches};
+pub use monitoring::{
+    MonitoringRun, MonitoringRunner, Registered, read_registrations, rejected_matches,
+};
 pub use reports::ReportPdf;
 pub use tokens::{SdkSession, SdkTokenRefusal, Token, TokenCreate};
 pub use webhook_delivery::{DeliveryRunner, RETRY_SCHEDULE_SECS, WebhookSender, WebhookStats};

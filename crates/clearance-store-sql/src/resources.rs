@@ -149,8 +149,17 @@ where
         conn: &mut DbConnection<D>,
         r: &Resource,
     ) -> Result<(), StoreError> {
+        Self::write_resource(conn, r, "").await
+    }
+
+    /// Inserts `r`, with `on_conflict` after the values.
+    async fn write_resource(
+        conn: &mut DbConnection<D>,
+        r: &Resource,
+        on_conflict: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query(&format!(
-            "INSERT INTO resources ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            "INSERT INTO resources ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9){on_conflict}"
         ))
         .bind(&r.id)
         .bind(&r.scope.account_id)
@@ -170,26 +179,15 @@ where
     /// Inserts `r`, or replaces the resource with its id in the same scope and kind whatever
     /// its version (its version then grows by one).
     async fn put_resource(conn: &mut DbConnection<D>, r: &Resource) -> Result<(), StoreError> {
-        sqlx::query(&format!(
-            "INSERT INTO resources ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, \
-             client_id = excluded.client_id, version = resources.version + 1 \
-             WHERE resources.account_id = excluded.account_id AND resources.mode = excluded.mode \
-             AND resources.kind = excluded.kind"
-        ))
-        .bind(&r.id)
-        .bind(&r.scope.account_id)
-        .bind(r.scope.mode.as_str())
-        .bind(r.kind.as_str())
-        .bind(&r.client_id)
-        .bind(r.created_at)
-        .bind(r.updated_at)
-        .bind(r.version)
-        .bind(Json(&r.body))
-        .execute(conn)
+        Self::write_resource(
+            conn,
+            r,
+            " ON CONFLICT (id) DO UPDATE SET body = excluded.body, \
+             updated_at = excluded.updated_at, client_id = excluded.client_id, \
+             version = resources.version + 1 WHERE resources.account_id = excluded.account_id \
+             AND resources.mode = excluded.mode AND resources.kind = excluded.kind",
+        )
         .await
-        .map_err(store_error)?;
-        Ok(())
     }
 
     /// Replaces the resource whose stored version is `r.version - 1`; a conflict when another

@@ -19,8 +19,8 @@ use clearance_core::clock::{Clock, SystemClock};
 use clearance_core::monitoring::{DeltaScreener, MonitoredCheck, PreparedDelta, ScreeningSubject};
 use clearance_core::resources::Rules;
 use clearance_core::screening_lists::{DeltaEntity, EntityChange, ListDelta};
-use clearance_core::service::Services;
-use clearance_core::store::{Change, ResourceKind, Store};
+use clearance_core::service::{Services, read_registrations};
+use clearance_core::store::{Change, Store};
 use clearance_core::{Mode, Scope};
 use clearance_engines::screening::{
     Catalogue, DeltaSearch, ImportOptions, IndexedDelta, import_list,
@@ -258,62 +258,31 @@ async fn register(
 /// Every registration read and decoded as a run reads them, nothing screened: the floor under
 /// both runs.
 async fn read_only(store: &Arc<dyn Store>) -> anyhow::Result<u64> {
-    let mut after: Option<String> = None;
     let mut read = 0;
-    loop {
-        let page = store
-            .scan_kind(ResourceKind::MonitoredCheck, after.as_deref(), PAGE)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id.clone());
-        let full = page.len() == PAGE as usize;
-        read += tokio::task::spawn_blocking(move || {
-            page.iter()
-                .filter_map(|r| clearance_core::typed::decode::<MonitoredCheck>(r).ok())
-                .count() as u64
-        })
-        .await?;
-        if !full {
-            break;
-        }
+    let (mut after, mut page) = read_registrations(store.as_ref(), None).await?;
+    while !page.is_empty() {
+        read += page.len() as u64;
+        let Some(from) = after else { break };
+        (after, page) = read_registrations(store.as_ref(), Some(&from)).await?;
     }
     Ok(read)
-}
-
-/// One page of registrations read and decoded as a run reads them: the id to read on from and
-/// the page.
-async fn read_page(
-    store: &Arc<dyn Store>,
-    after: Option<&str>,
-) -> anyhow::Result<(Option<String>, Vec<MonitoredCheck>)> {
-    let page = store
-        .scan_kind(ResourceKind::MonitoredCheck, after, PAGE)
-        .await?;
-    let next = (page.len() == PAGE as usize)
-        .then(|| page.last().map(|r| r.id.clone()))
-        .flatten();
-    let decoded = tokio::task::spawn_blocking(move || {
-        page.iter()
-            .filter_map(|r| clearance_core::typed::decode::<MonitoredCheck>(r).ok())
-            .collect()
-    })
-    .await?;
-    Ok((next, decoded))
 }
 
 /// The baseline: every registration screened against the whole list, read as a run reads them
 /// (each page screened on a blocking thread while the next one is read and decoded).
 async fn full_rescreen(store: &Arc<dyn Store>, whole: Arc<IndexedDelta>) -> anyhow::Result<u64> {
     let mut touched = 0;
-    let (mut after, mut page) = read_page(store, None).await?;
+    let (mut after, mut page) = read_registrations(store.as_ref(), None).await?;
     while !page.is_empty() {
         let index = whole.clone();
         let screened = tokio::task::spawn_blocking(move || {
-            page.iter().filter(|m| !index.screen(m).is_empty()).count() as u64
+            page.iter()
+                .filter(|(_, _, m)| !index.screen(m).is_empty())
+                .count() as u64
         });
         let next = async {
             match after.as_deref() {
-                Some(from) => read_page(store, Some(from)).await,
+                Some(from) => read_registrations(store.as_ref(), Some(from)).await,
                 None => Ok((None, Vec::new())),
             }
         };
@@ -442,17 +411,11 @@ async fn main() -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!(e.0))?
             .context("the delta")?;
         let mut all = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = store
-                .scan_kind(ResourceKind::MonitoredCheck, after.as_deref(), PAGE)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.id.clone());
-            all.extend(
-                page.iter()
-                    .filter_map(|r| clearance_core::typed::decode::<MonitoredCheck>(r).ok()),
-            );
+        let (mut after, mut page) = read_registrations(store.as_ref(), None).await?;
+        while !page.is_empty() {
+            all.extend(page.into_iter().map(|(_, _, m)| m));
+            let Some(from) = after else { break };
+            (after, page) = read_registrations(store.as_ref(), Some(&from)).await?;
         }
         let started = Instant::now();
         let hits: usize = all.iter().map(|m| prepared.screen(m).len()).sum();

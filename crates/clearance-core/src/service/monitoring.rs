@@ -109,12 +109,15 @@ type Touched = Vec<(
     Vec<DeltaEntity>,
 )>;
 
-/// A registration as a run screens it: where it lives and what it says.
-type Registered = (Scope, String, MonitoredCheck);
+/// A registration as a run screens it: its scope, its client and what it says.
+pub type Registered = (Scope, String, MonitoredCheck);
 
-/// Reads one page of registrations, decoded (on a blocking thread): the id to read on from, and
-/// the page (empty at the end).
-async fn read_page(
+/// Reads one page of registrations across accounts, decoded (on a blocking thread): the id to
+/// read on from, and the page (empty at the end). A run reads them this way.
+///
+/// # Errors
+/// The store could not be read.
+pub async fn read_registrations(
     store: &dyn Store,
     after: Option<&str>,
 ) -> Result<(Option<String>, Vec<Registered>)> {
@@ -188,7 +191,7 @@ impl Services {
             return Ok(run);
         };
         // Each page is screened on a blocking thread while the next one is read and decoded.
-        let (mut after, mut page) = read_page(self.store.as_ref(), None).await?;
+        let (mut after, mut page) = read_registrations(self.store.as_ref(), None).await?;
         while !page.is_empty() {
             run.screened += page.len() as u64;
             let screening = delta.clone();
@@ -196,7 +199,7 @@ impl Services {
                 tokio::task::spawn_blocking(move || screen_page(screening.as_ref(), page));
             let next = async {
                 match after.as_deref() {
-                    Some(from) => read_page(self.store.as_ref(), Some(from)).await,
+                    Some(from) => read_registrations(self.store.as_ref(), Some(from)).await,
                     None => Ok((None, Vec::new())),
                 }
             };
