@@ -1,5 +1,6 @@
 //! AML screening engine: list parsers, name normalisation, an immutable candidate index and a name-part-aware scorer.
 
+pub mod batch;
 mod countries;
 pub mod custom;
 mod engine;
