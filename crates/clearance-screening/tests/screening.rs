@@ -315,3 +315,30 @@ fn arabic_script_queries_match_latin_names() {
             .is_empty()
     );
 }
+
+#[test]
+fn namesakes_at_the_same_score_are_ranked_by_what_else_agrees() {
+    let mut b = IndexBuilder::new();
+    // Listed first (and with the smaller id): the namesake nothing else is known of.
+    let mut unknown = Entity::new(SourceList::Custom, "1", EntityKind::Person);
+    unknown.push_name("Ali HASSAN", NameQuality::Primary);
+    let corroborated = person("2", &["Ali HASSAN"], Some("1970-01-01"), "IQ", Gender::Male);
+    b.add_entities([unknown, corroborated]);
+    let index = b.build();
+    let q = Query {
+        dob: PartialDate::parse_iso("1970-01-01"),
+        country: Some("IQ".into()),
+        gender: Some(Gender::Male),
+        ..Query::person("Ali Hassan")
+    };
+    let found = index.screen(&q, &ScreenOptions::default());
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].score, found[1].score, "{found:?}");
+    assert_eq!(
+        found[0].entity_id, "custom:2",
+        "birth date, country and gender agree"
+    );
+    // Without that evidence the tie falls back to the id order.
+    let bare = index.screen(&Query::person("Ali Hassan"), &ScreenOptions::default());
+    assert_eq!(bare[0].entity_id, "custom:1");
+}

@@ -45,6 +45,34 @@ fn dob_effect(q: PartialDate, list: &[PartialDate]) -> Option<(f32, String)> {
     best
 }
 
+/// How much beyond the name agrees between a query and a listed entity: the same birth date
+/// (2, or 1 for the same year only), nationality or country (1), gender (1).
+fn corroboration(q: &Query, e: &Entity) -> u8 {
+    let mut evidence = 0;
+    if let Some(d) = q.dob {
+        let exact = e
+            .dates_of_birth
+            .iter()
+            .any(|l| l.year == d.year && l.month == d.month && l.day == d.day && d.day.is_some());
+        if exact {
+            evidence += 2;
+        } else if e.dates_of_birth.iter().any(|l| l.year == d.year) {
+            evidence += 1;
+        }
+    }
+    if let Some(c) = q.country.as_deref().and_then(country_code)
+        && e.countries.contains(&c)
+    {
+        evidence += 1;
+    }
+    if let (Some(a), Some(b)) = (q.gender, e.gender)
+        && a == b
+    {
+        evidence += 1;
+    }
+    evidence
+}
+
 impl ScreeningIndex {
     fn query_tokens(&self, q: &Query) -> Vec<QToken> {
         normalize_name(&q.name, q.kind == QueryKind::Person)
@@ -311,13 +339,23 @@ impl ScreeningIndex {
                 quals,
             ));
         }
-        out.sort_by(|a, b| {
+        // Equal scores (several namesakes at 100, say) are ranked by what else agrees: a
+        // reviewer should see first the one whose birth date and nationality match.
+        let mut ranked: Vec<(u8, Match)> = out
+            .into_iter()
+            .map(|m| {
+                let evidence = self.entity(&m.entity_id).map_or(0, |e| corroboration(q, e));
+                (evidence, m)
+            })
+            .collect();
+        ranked.sort_by(|(ea, a), (eb, b)| {
             b.score
                 .total_cmp(&a.score)
+                .then_with(|| eb.cmp(ea))
                 .then_with(|| a.entity_id.cmp(&b.entity_id))
         });
-        out.truncate(opts.limit);
-        out
+        ranked.truncate(opts.limit);
+        ranked.into_iter().map(|(_, m)| m).collect()
     }
 
     fn qualify(
