@@ -479,15 +479,21 @@ impl Services {
                     .iter()
                     .map(|t| Change::Event(check_event(&done, t, now))),
             );
-            if check_type.is_screening() && scope.mode == Mode::Live {
+            // A completing check has no registration yet: register it only when monitored
+            // (no delete of nothing on every other live screening).
+            if check_type.is_screening() && scope.mode == Mode::Live && completed.enable_monitoring
+            {
                 let client = typed::decode::<Client>(&ctx.client).ok();
-                changes.push(super::monitoring::registration(
+                let registered = super::monitoring::registration(
                     scope,
                     &done.id,
                     &completed,
                     client.as_ref(),
                     now,
-                ));
+                );
+                if matches!(registered, Change::Put(_)) {
+                    changes.push(registered);
+                }
             }
             if let Some(enrolment) = &enrol {
                 changes.push(Change::Insert(self.enrolment(&done, enrolment, now)?));
